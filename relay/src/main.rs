@@ -1,0 +1,113 @@
+//! `hirewire-relay`: see `hirewire-relay --help` and the README.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hirewire_relay::admin::{client, Request};
+use hirewire_relay::cli::{ChannelCmd, Cli, Command, ServeArgs};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Channel(cmd) => channel(cmd),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let filter =
+        EnvFilter::try_from_env("HIREWIRE_RELAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if args.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    let config = match args.config() {
+        Ok(c) => c,
+        Err(e) => return usage(&e),
+    };
+    let listener = match std::net::TcpListener::bind(&args.listen) {
+        Ok(l) => l,
+        Err(e) => return usage(&format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    let result = runtime.block_on(async move {
+        let _ = listener.set_nonblocking(true);
+        hirewire_relay::server::run(listener, config, shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("{e:#}")),
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}
+
+fn channel(cmd: ChannelCmd) -> ExitCode {
+    let (dir, req) = match cmd {
+        ChannelCmd::Add {
+            name,
+            data,
+            public_url,
+        } => {
+            if name.trim().is_empty() {
+                return usage("the channel name must not be empty");
+            }
+            (data, Request::Add { name, public_url })
+        }
+        ChannelCmd::List { data } => (data, Request::List),
+        ChannelCmd::Remove { id, data } => (data, Request::Remove { id }),
+        ChannelCmd::Rotate {
+            id,
+            data,
+            public_url,
+        } => (data, Request::Rotate { id, public_url }),
+    };
+    match client::run(&dir, &req) {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            if matches!(req, Request::Add { .. } | Request::Rotate { .. }) {
+                eprintln!("Paste the \"connect\" code into the Hirewire app (Setup → Relay). It is shown only once.");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e)
+            if e.starts_with("no channel with id")
+                || e.contains("already exists")
+                || e.starts_with("no public URL") =>
+        {
+            usage(&e)
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("hirewire-relay: {msg}");
+    ExitCode::from(2)
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("hirewire-relay: {msg}");
+    ExitCode::from(1)
+}
