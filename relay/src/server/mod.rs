@@ -18,6 +18,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+// Events are small frames that must leave at once: Nagle's algorithm would hold them.
+use axum_server::accept::NoDelayAcceptor;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use redb::Database;
 use tokio::sync::watch;
@@ -107,6 +109,7 @@ pub async fn run(
     };
     let admin = crate::admin::server::start(&cfg.data, state.clone()).await?;
     let sweeper = tokio::spawn(sweeper::run(state.clone()));
+    let flusher = tokio::spawn(sweeper::flush_acks(state.clone()));
     let app = router(state);
 
     let handle = axum_server::Handle::new();
@@ -125,20 +128,20 @@ pub async fn run(
     match &cfg.tls {
         Some((cert, key)) => {
             let tls = crate::tls::load(cert, key)?;
-            axum_server::from_tcp_rustls(listener, tls)?
-                .handle(handle)
-                .serve(service)
-                .await?
+            let acceptor =
+                axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(NoDelayAcceptor::new());
+            let server = axum_server::from_tcp(listener)?.acceptor(acceptor);
+            server.handle(handle).serve(service).await?
         }
         None => {
-            axum_server::from_tcp(listener)?
-                .handle(handle)
-                .serve(service)
-                .await?
+            let server = axum_server::from_tcp(listener)?.acceptor(NoDelayAcceptor::new());
+            server.handle(handle).serve(service).await?
         }
     }
     admin.abort();
     sweeper.abort();
+    flusher.abort();
+    let _ = flusher.await;
     let _ = admin.await;
     let _ = sweeper.await;
     let _ = std::fs::remove_file(cfg.data.join(store::ADMIN_SOCKET));

@@ -122,7 +122,10 @@ impl Stream {
         let mut shutdown = self.st.shutdown.clone();
         let mut ping = tokio::time::interval(PING_INTERVAL);
         ping.tick().await;
+        // Check both once at the start: a notice may be owed, and a newer stream may have
+        // taken over between our own takeover and these subscriptions.
         dropped.mark_changed();
+        control.mark_changed();
         loop {
             let upto = *committed.borrow_and_update();
             self.fill(upto).await?;

@@ -11,6 +11,19 @@ const MAX_INTERVAL: Duration = Duration::from_secs(60);
 /// Shortest pause, so that a tiny test limit does not spin.
 const MIN_INTERVAL: Duration = Duration::from_millis(100);
 
+/// How long an acknowledgement may wait for a durable commit when no webhook arrives to
+/// carry it: short enough that `channel list` and restarts see acks promptly.
+const ACK_FLUSH_INTERVAL: Duration = Duration::from_millis(200);
+
+/// Commits deferred acknowledgements until the task is aborted.
+pub(super) async fn flush_acks(st: AppState) {
+    let mut tick = tokio::time::interval(ACK_FLUSH_INTERVAL);
+    loop {
+        tick.tick().await;
+        st.writer.flush().await;
+    }
+}
+
 /// Sweeps until the task is aborted.
 pub(super) async fn run(st: AppState) {
     let every = (st.cfg.max_age / 4).clamp(MIN_INTERVAL, MAX_INTERVAL);

@@ -78,6 +78,8 @@ enum Op {
     Probe {
         reply: Reply<()>,
     },
+    /// Commit deferred acks, if any.
+    Flush,
 }
 
 /// The cloneable handle every task uses to reach the writer.
@@ -161,6 +163,11 @@ impl Writer {
             .await;
     }
 
+    /// Commits acknowledgements that are waiting for a durable commit.
+    pub async fn flush(&self) {
+        let _ = self.tx.send(Op::Flush).await;
+    }
+
     /// Makes a real durable commit: proves the store accepts writes.
     pub async fn probe(&self) -> Result<(), StoreError> {
         self.call(|reply| Op::Probe { reply }).await
@@ -168,6 +175,10 @@ impl Writer {
 }
 
 fn run(db: &Database, registry: &Registry, metrics: &Metrics, mut rx: mpsc::Receiver<Op>) {
+    // Acks alone do not earn an fsync: they wait for the next commit that must be durable
+    // anyway (an ingest, or the periodic flush). A crash loses at most a flush interval of
+    // acks, which only means a resend that the app drops by seq.
+    let mut deferred: Vec<Op> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -176,8 +187,20 @@ fn run(db: &Database, registry: &Registry, metrics: &Metrics, mut rx: mpsc::Rece
                 Err(_) => break,
             }
         }
+        if batch.iter().all(|op| matches!(op, Op::Ack { .. })) {
+            deferred.append(&mut batch);
+            continue;
+        }
+        batch.retain(|op| !matches!(op, Op::Flush));
+        batch.append(&mut deferred);
+        if batch.is_empty() {
+            continue;
+        }
         metrics.batch_size.observe(batch.len() as f64);
         apply(db, registry, metrics, batch);
+    }
+    if !deferred.is_empty() {
+        apply(db, registry, metrics, deferred);
     }
 }
 

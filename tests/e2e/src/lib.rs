@@ -1,1 +1,9 @@
-//! Harness for end-to-end tests.
+//! Harness for Hirewire's end-to-end tests and load tools: starts the real `hirewire-relay`
+//! and `hirewire` binaries as child processes on loopback, talks to them over real HTTP and
+//! WebSockets, and waits on conditions with deadlines (never fixed sleeps).
+
+pub mod bins;
+pub mod proc;
+pub mod relay;
+pub mod stream;
+pub mod wait;

@@ -1,0 +1,225 @@
+//! Load generator for the relay: starts a real `hirewire-relay` (from the same target
+//! profile — build with `--release`), posts N webhooks of about 1.5 KB at concurrency C
+//! (or at a steady rate) while a stream client acknowledges them, and prints accepted/s,
+//! post latency, post→delivery latency and the relay's peak RSS.
+//!
+//! `cargo build --release --workspace --bins && target/release/relay-load --requests 100000 --concurrency 64`
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use hirewire_e2e::relay::Relay;
+use hirewire_relay::protocol::{ClientFrame, ServerFrame};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Relay load generator.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Webhooks to post.
+    #[arg(long, default_value_t = 100_000)]
+    requests: usize,
+    /// Concurrent posters.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Steady posts per second (0: as fast as the relay answers).
+    #[arg(long, default_value_t = 0)]
+    rate: u64,
+    /// Approximate body size in bytes.
+    #[arg(long, default_value_t = 1500)]
+    body_bytes: usize,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let relay = Relay::start(&["--rate-limit", "0", "--max-pending", "10000000"]).await;
+    let ch = relay.add_channel("load");
+    let url = relay.hook_url(&ch.channel, "candidate-hired");
+    let base = Instant::now();
+    let delivered = Arc::new(Mutex::new(Vec::with_capacity(args.requests)));
+    let consumer = tokio::spawn(consume(
+        relay.url(),
+        ch.channel.clone(),
+        ch.secret.clone(),
+        args.requests,
+        base,
+        delivered.clone(),
+    ));
+    let rss_peak = Arc::new(AtomicU64::new(0));
+    let sampler = tokio::spawn(sample_rss(relay.proc.pid(), rss_peak.clone()));
+
+    let next = Arc::new(AtomicUsize::new(0));
+    let post_lat = Arc::new(Mutex::new(Vec::with_capacity(args.requests)));
+    let failures = Arc::new(AtomicUsize::new(0));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .build()?;
+    let pad = "x".repeat(args.body_bytes.saturating_sub(260));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency {
+        let (client, url, next, post_lat, failures, pad) = (
+            client.clone(),
+            url.clone(),
+            next.clone(),
+            post_lat.clone(),
+            failures.clone(),
+            pad.clone(),
+        );
+        let (n, rate) = (args.requests, args.rate);
+        workers.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                // With a rate, each request has its slot on a steady schedule.
+                if let Some(offset) = (i as u64 * 1_000_000_000).checked_div(rate) {
+                    tokio::time::sleep_until((started + Duration::from_nanos(offset)).into()).await;
+                }
+                let sent = base.elapsed().as_nanos() as u64;
+                let body = format!(
+                    r#"{{"event":"candidateHired","triggeredAt":1700000000000,"token":"{i:048}","signature":"{sig}","data":{{"opportunityId":"opp-{i}","sent_ns":{sent},"i":{i},"pad":"{pad}"}}}}"#,
+                    sig = "0".repeat(64)
+                );
+                let t = Instant::now();
+                match client.post(&url).header("content-type", "application/json").body(body).send().await {
+                    Ok(r) if r.status() == 200 => post_lat.lock().map(|mut v| v.push(t.elapsed())).unwrap_or(()),
+                    _ => {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    for w in workers {
+        w.await?;
+    }
+    let post_elapsed = started.elapsed();
+    let ok = post_lat.lock().map(|v| v.len()).unwrap_or(0);
+    tokio::time::timeout(Duration::from_secs(120), consumer).await???;
+    sampler.abort();
+    let peak_status =
+        std::fs::read_to_string(format!("/proc/{}/status", relay.proc.pid())).unwrap_or_default();
+    let hwm_kb = peak_status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+
+    let mut post = post_lat.lock().map(|v| v.clone()).unwrap_or_default();
+    let mut deliver = delivered.lock().map(|v| v.clone()).unwrap_or_default();
+    post.sort();
+    deliver.sort();
+    let report = serde_json::json!({
+        "requests": args.requests,
+        "concurrency": args.concurrency,
+        "rate": args.rate,
+        "accepted": ok,
+        "failed": failures.load(Ordering::Relaxed),
+        "accepted_per_s": (ok as f64 / post_elapsed.as_secs_f64()).round(),
+        "post_p50_ms": ms(pct(&post, 0.50)),
+        "post_p99_ms": ms(pct(&post, 0.99)),
+        "delivery_p50_ms": ms(pct(&deliver, 0.50)),
+        "delivery_p99_ms": ms(pct(&deliver, 0.99)),
+        "relay_peak_rss_mb": (hwm_kb.max(rss_peak.load(Ordering::Relaxed)) as f64 / 1024.0 * 10.0).round() / 10.0,
+    });
+    println!("{report}");
+    Ok(())
+}
+
+/// Reads the stream, acknowledging as it goes, and records post→delivery latency.
+async fn consume(
+    relay_url: String,
+    channel: String,
+    secret: String,
+    expected: usize,
+    base: Instant,
+    out: Arc<Mutex<Vec<Duration>>>,
+) -> anyhow::Result<()> {
+    let url = format!(
+        "{}/v1/channels/{channel}/stream",
+        relay_url.replacen("http", "ws", 1)
+    );
+    let mut req = url.into_client_request()?;
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {secret}").parse()?);
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await?;
+    let (mut tx, mut rx) = ws.split();
+    let mut seen = 0usize;
+    let mut unacked = 0u32;
+    let mut last_seq = 0;
+    while seen < expected {
+        let msg = match tokio::time::timeout(Duration::from_millis(5), rx.next()).await {
+            Ok(Some(m)) => m?,
+            Ok(None) => anyhow::bail!("stream closed after {seen} events"),
+            Err(_) => {
+                // Idle: acknowledge what we have so the window never stalls.
+                if unacked > 0 {
+                    tx.send(ack(last_seq)).await?;
+                    unacked = 0;
+                }
+                continue;
+            }
+        };
+        let Message::Text(text) = msg else { continue };
+        if let Ok(ServerFrame::Event(e)) = serde_json::from_str::<ServerFrame>(&text) {
+            let now = base.elapsed().as_nanos() as u64;
+            let sent = serde_json::from_str::<serde_json::Value>(&e.body)
+                .ok()
+                .and_then(|v| v["data"]["sent_ns"].as_u64())
+                .unwrap_or(now);
+            out.lock()
+                .map(|mut v| v.push(Duration::from_nanos(now.saturating_sub(sent))))
+                .unwrap_or(());
+            seen += 1;
+            last_seq = e.seq;
+            unacked += 1;
+            if unacked >= 32 {
+                tx.send(ack(last_seq)).await?;
+                unacked = 0;
+            }
+        }
+    }
+    tx.send(ack(last_seq)).await?;
+    Ok(())
+}
+
+fn ack(seq: u64) -> Message {
+    Message::Text(
+        serde_json::to_string(&ClientFrame::Ack { seq })
+            .unwrap_or_default()
+            .into(),
+    )
+}
+
+async fn sample_rss(pid: u32, peak: Arc<AtomicU64>) {
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if let Some(kb) = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak.fetch_max(kb, Ordering::Relaxed);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}

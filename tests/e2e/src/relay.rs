@@ -1,0 +1,144 @@
+//! A real `hirewire-relay serve` process on `127.0.0.1`, with its own data directory.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::proc::Proc;
+
+/// How long a relay may take to start listening.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Credentials printed by `channel add` / `channel rotate`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Channel {
+    /// Channel id.
+    pub channel: String,
+    /// Channel secret.
+    pub secret: String,
+    /// Connection code.
+    pub connect: String,
+}
+
+/// A running relay.
+pub struct Relay {
+    /// The process.
+    pub proc: Proc,
+    /// Its data directory.
+    pub dir: PathBuf,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    args: Vec<String>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Relay {
+    /// Starts a relay in a fresh temporary directory with extra `serve` flags.
+    pub async fn start(extra: &[&str]) -> Relay {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let dir = tmp.path().join("relay");
+        let mut relay = Relay::start_in(&dir, "127.0.0.1:0", extra).await;
+        relay._tmp = Some(tmp);
+        relay
+    }
+
+    /// Starts a relay on `dir` listening on `listen`.
+    pub async fn start_in(dir: &Path, listen: &str, extra: &[&str]) -> Relay {
+        let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let mut cmd = Command::new(crate::bins::path("hirewire-relay"));
+        cmd.args([
+            "serve",
+            "--listen",
+            listen,
+            "--log-format",
+            "json",
+            "--data",
+        ])
+        .arg(dir)
+        .args(&args);
+        cmd.env("HIREWIRE_RELAY_LOG", "info");
+        let mut proc = Proc::spawn("relay", cmd);
+        let line = proc.wait_line("relay listening", START_TIMEOUT).await;
+        let addr = listening_addr(&line);
+        Relay {
+            proc,
+            dir: dir.to_path_buf(),
+            addr,
+            args,
+            _tmp: None,
+        }
+    }
+
+    /// Kills the relay with SIGKILL and starts it again on the same directory and port.
+    pub async fn kill9_and_restart(&mut self) {
+        self.proc.kill9();
+        let extra: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let next = Relay::start_in(&self.dir, &self.addr.to_string(), &extra).await;
+        self.proc = next.proc;
+    }
+
+    /// The relay's base URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The intake URL for a channel and endpoint.
+    pub fn hook_url(&self, channel: &str, endpoint: &str) -> String {
+        format!("{}/hooks/{channel}/{endpoint}", self.url())
+    }
+
+    /// Runs `hirewire-relay channel ARGS --data DIR`; returns (exit code, stdout, stderr).
+    pub fn channel_cmd(&self, args: &[&str]) -> (i32, String, String) {
+        channel_cmd(&self.dir, args)
+    }
+
+    /// Creates a channel and returns its credentials.
+    pub fn add_channel(&self, name: &str) -> Channel {
+        let (code, out, err) = self.channel_cmd(&["add", name]);
+        assert_eq!(code, 0, "channel add failed: {err}");
+        serde_json::from_str(out.trim())
+            .unwrap_or_else(|e| panic!("channel add printed {out:?}: {e}"))
+    }
+
+    /// Reads one sample from `/metrics`, e.g. `hirewire_relay_events_pending{channel="a"}`.
+    pub async fn metric(&self, series: &str) -> Option<f64> {
+        let text = reqwest::get(format!("{}/metrics", self.url()))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(series))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+    }
+}
+
+/// Runs a `channel` command against a data directory, server running or not.
+pub fn channel_cmd(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(crate::bins::path("hirewire-relay"))
+        .arg("channel")
+        .args(args)
+        .arg("--data")
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run hirewire-relay channel: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn listening_addr(line: &str) -> SocketAddr {
+    let v: serde_json::Value =
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("log line {line:?}: {e}"));
+    let local = v["fields"]["local"].as_str().unwrap_or_default();
+    local
+        .parse()
+        .unwrap_or_else(|e| panic!("listening address {local:?}: {e}"))
+}

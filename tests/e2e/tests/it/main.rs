@@ -1,0 +1,6 @@
+//! One integration-test binary: every suite runs the real binaries on loopback.
+
+mod relay_admin;
+mod relay_durability;
+mod relay_intake;
+mod relay_stream;
