@@ -162,6 +162,7 @@ fn router(state: AppState) -> Router {
             post(ingest::hook).patch(ingest::hook),
         )
         .route("/v1/channels/{channel}/stream", get(stream::open))
+        .route("/v1/channels/{channel}/status", get(stream::status))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(DefaultBodyLimit::max(max_body))

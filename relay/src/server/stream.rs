@@ -25,15 +25,29 @@ const READ_CHUNK: u64 = 64;
 /// WebSocket close code "going away", sent on shutdown.
 const CLOSE_GOING_AWAY: u16 = 1001;
 
-pub(super) async fn open(
+/// `GET /v1/channels/{channel}/status`: lets the app check its secret and see the backlog
+/// without taking over the stream (which would close the running engine's).
+pub(super) async fn status(
     State(st): State<AppState>,
     Path(channel): Path<String>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
 ) -> Response {
-    let Some(live) = st.registry.get(&channel) else {
+    match authorize(&st, &channel, &headers) {
+        Ok(live) => axum::Json(serde_json::json!({"channel": live.id, "pending": live.pending()}))
+            .into_response(),
+        Err(refusal) => refusal,
+    }
+}
+
+/// The channel, if it exists and `Authorization: Bearer` carries its secret.
+fn authorize(
+    st: &AppState,
+    channel: &str,
+    headers: &HeaderMap,
+) -> Result<Arc<ChannelLive>, Response> {
+    let Some(live) = st.registry.get(channel) else {
         tracing::warn!(%channel, "refused stream: unknown channel");
-        return (StatusCode::NOT_FOUND, "no such channel\n").into_response();
+        return Err((StatusCode::NOT_FOUND, "no such channel\n").into_response());
     };
     let presented = headers
         .get("authorization")
@@ -42,12 +56,25 @@ pub(super) async fn open(
         .unwrap_or("");
     if !live.accepts(presented) {
         tracing::warn!(%channel, "refused stream: wrong or missing secret");
-        return (
+        return Err((
             StatusCode::UNAUTHORIZED,
             "wrong or missing channel secret\n",
         )
-            .into_response();
+            .into_response());
     }
+    Ok(live)
+}
+
+pub(super) async fn open(
+    State(st): State<AppState>,
+    Path(channel): Path<String>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let live = match authorize(&st, &channel, &headers) {
+        Ok(live) => live,
+        Err(refusal) => return refusal,
+    };
     ws.max_message_size(MAX_CLIENT_FRAME)
         .max_frame_size(MAX_CLIENT_FRAME)
         .on_upgrade(move |socket| async move {

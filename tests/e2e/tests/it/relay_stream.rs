@@ -249,3 +249,34 @@ async fn events_past_max_age_are_dropped_with_a_notice() {
         "later events still flow after the gap"
     );
 }
+
+#[tokio::test]
+async fn status_checks_the_secret_without_taking_over_the_stream() {
+    let relay = Relay::start(&[]).await;
+    let ch = relay.add_channel("team");
+    let mut s = open(&relay, &ch).await;
+    post(&relay.hook_url(&ch.channel, "stage-change"), body(1)).await;
+    let url = format!("{}/v1/channels/{}/status", relay.url(), ch.channel);
+    let client = reqwest::Client::new();
+    let ok = client
+        .get(&url)
+        .bearer_auth(&ch.secret)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ok.status(), 200);
+    let v: serde_json::Value = ok.json().await.unwrap_or_default();
+    assert_eq!(v["pending"], 1);
+    let bad = client
+        .get(&url)
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bad.status(), 401);
+    assert_eq!(
+        s.event(T).await.seq,
+        1,
+        "the open stream is still the one receiving"
+    );
+}

@@ -1,0 +1,163 @@
+//! The `hirewire` command line. Every subcommand runs the same engine as the window, so the
+//! app can be scripted, tested from outside, and run where there is no display.
+//! Exit status: 0 success, 2 bad usage or bad input (one-line reason), 1 other failure.
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Hirewire: Lever → bob and assessments, from your own machine.
+#[derive(Debug, Parser)]
+#[command(name = "hirewire", version, about)]
+pub struct Cli {
+    /// Data directory (default: the platform's app-data folder).
+    #[arg(long, global = true, env = "HIREWIRE_DATA")]
+    pub data: Option<PathBuf>,
+    /// Profile: two profiles never share secrets or data.
+    #[arg(
+        long,
+        global = true,
+        env = "HIREWIRE_PROFILE",
+        default_value = "default"
+    )]
+    pub profile: String,
+    /// What to do (nothing: open the window).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the engine without a window until SIGINT/SIGTERM; logs to stderr.
+    Run,
+    /// Store the relay connection from the code `hirewire-relay channel add` printed.
+    Connect {
+        /// The connection code (hwr1:…).
+        code: String,
+    },
+    /// Keychain secrets: set (value from stdin) or list (names only).
+    #[command(subcommand)]
+    Secret(SecretCmd),
+    /// Settings and mappings as TOML (never secrets).
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// The sync history.
+    History {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Only this status (done, skipped, failed, waiting, retrying, rejected, running).
+        #[arg(long)]
+        status: Option<String>,
+        /// Most entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Only entries whose candidate, opportunity or event contains this.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Run a failed history entry's job again.
+    Retry {
+        /// The entry id.
+        id: u64,
+    },
+    /// Let a hire that waits for review go on.
+    Approve {
+        /// The entry id.
+        id: u64,
+        /// A JSON file with the edited employee to create instead of the proposal.
+        #[arg(long)]
+        employee: Option<PathBuf>,
+    },
+    /// Mapping suggestions from a Lever setup key read from stdin (held in memory only).
+    #[command(subcommand)]
+    Mappings(MappingsCmd),
+    /// Try every configured connection and Lever permission; print what is missing.
+    Check,
+}
+
+/// `secret …`
+#[derive(Debug, Subcommand)]
+pub enum SecretCmd {
+    /// Read a value from stdin (no echo on a terminal) into the keychain.
+    Set {
+        /// The secret's name (see `secret list`).
+        name: String,
+    },
+    /// Names and whether each is set; never values.
+    List,
+    /// Remove a secret from the keychain.
+    Delete {
+        /// The secret's name.
+        name: String,
+    },
+}
+
+/// `config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Replace settings and mappings with a TOML file (`-` for stdin).
+    Import {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Print settings and mappings as TOML.
+    Export,
+}
+
+/// `mappings …`
+#[derive(Debug, Subcommand)]
+pub enum MappingsCmd {
+    /// Load stages, archive reasons, tags and the partner's tests and propose mappings.
+    Suggest {
+        /// Save the proposal.
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+/// A command's failure: bad input (exit 2) or anything else (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad usage or input.
+    Usage(String),
+    /// Anything else.
+    Other(String),
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Other(e.to_string())
+    }
+}
+
+/// Parses arguments and runs; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        eprintln!("hirewire: this build has no window; use a subcommand such as `hirewire run` (see --help)");
+        return ExitCode::from(2);
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hirewire: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli.data, cli.profile, command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("hirewire: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(msg)) => {
+            eprintln!("hirewire: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Lever's API: Basic auth with the key as user name, `{"data": …}` answers, paginated lists,
+//! one token bucket for every job (10 requests/s, bursts to 20), and downloads read with a cap.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::{self, ApiError, Bucket, RetryPolicy, Service};
+pub use super::lever_types::*;
+use crate::engine::secrets::Secret;
+
+/// Lever's documented steady rate per key.
+pub const RATE_PER_SECOND: u32 = 10;
+/// Lever's documented burst.
+pub const RATE_BURST: u32 = 20;
+/// Page size for lists (Lever's maximum).
+const PAGE: u32 = 100;
+
+/// A permission checkbox of a Lever API key, named as Lever's key screen names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Perm {
+    /// Read opportunities.
+    ReadOpportunity,
+    /// List offers.
+    ReadOffers,
+    /// List resumes.
+    ReadResumes,
+    /// List files.
+    ReadFiles,
+    /// Download resumes.
+    DownloadResume,
+    /// Download offer files.
+    DownloadOffer,
+    /// Download files.
+    DownloadFile,
+    /// Read postings.
+    ReadPostings,
+    /// List stages.
+    ReadStages,
+    /// List archive reasons.
+    ReadArchiveReasons,
+    /// List tags.
+    ReadTags,
+    /// Read users.
+    ReadUsers,
+    /// List notes.
+    ReadNotes,
+    /// Create notes.
+    CreateNote,
+}
+
+impl Perm {
+    /// The checkbox's name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Perm::ReadOpportunity => "read opportunity",
+            Perm::ReadOffers => "list candidate offers",
+            Perm::ReadResumes => "list candidate resumes",
+            Perm::ReadFiles => "list candidate files",
+            Perm::DownloadResume => "download candidate resume",
+            Perm::DownloadOffer => "download opportunity offer file",
+            Perm::DownloadFile => "download candidate file",
+            Perm::ReadPostings => "read posting",
+            Perm::ReadStages => "list stages",
+            Perm::ReadArchiveReasons => "list archive reasons",
+            Perm::ReadTags => "list tags",
+            Perm::ReadUsers => "read user",
+            Perm::ReadNotes => "list candidate notes",
+            Perm::CreateNote => "create opportunity note",
+        }
+    }
+}
+
+/// A downloaded file.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The file name Lever gave (Content-Disposition), if any.
+    pub file_name: Option<String>,
+    /// Content type.
+    pub content_type: Option<String>,
+}
+
+/// Why a download did not give a file.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DownloadError {
+    /// Lever could not serve it (422: it could not process the file, 404, …).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Bigger than the limit of the receiving side.
+    #[error("the file is larger than {0} MB, the most bob accepts per document")]
+    TooLarge(u64),
+}
+
+/// A Lever client for one key.
+#[derive(Debug, Clone)]
+pub struct Lever {
+    base: String,
+    key: Secret,
+    http: reqwest::Client,
+    bucket: Bucket,
+    policy: RetryPolicy,
+}
+
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Page<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    has_next: bool,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NoteCreated {
+    note_id: String,
+}
+
+/// Lever's error text: `{"code", "message"}`.
+fn message(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            let m = v.get("message").and_then(|m| m.as_str())?.to_string();
+            Some(match v.get("code").and_then(|c| c.as_str()) {
+                Some(c) if !c.is_empty() => format!("{m} ({c})"),
+                _ => m,
+            })
+        })
+        .unwrap_or_else(|| body.chars().take(300).collect())
+}
+
+impl Lever {
+    /// A client for `base` (e.g. `https://api.lever.co/v1`) using `key`.
+    pub fn new(base: &str, key: Secret, http: reqwest::Client, bucket: Bucket) -> Self {
+        Lever {
+            base: base.trim_end_matches('/').to_string(),
+            key,
+            http,
+            bucket,
+            policy: RetryPolicy::default(),
+        }
+    }
+
+    /// Changes how hard calls retry (the permission check does not retry).
+    pub fn with_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    async fn call(
+        &self,
+        perm: Perm,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+    ) -> Result<reqwest::Response, ApiError> {
+        let url = format!("{}{path}", self.base);
+        let policy = if method == reqwest::Method::POST {
+            self.policy.once()
+        } else {
+            self.policy
+        };
+        let make = || {
+            let mut req = self
+                .http
+                .request(method.clone(), &url)
+                .basic_auth(self.key.expose(), Some(""))
+                .query(query);
+            if let Some(b) = &body {
+                req = req.json(b);
+            }
+            req
+        };
+        http::send(Service::Lever, policy, Some(&self.bucket), make, message)
+            .await
+            .map_err(|e| hint(e, perm))
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        let resp = self
+            .call(perm, reqwest::Method::GET, path, query, None)
+            .await?;
+        Ok(http::json::<Data<T>>(Service::Lever, resp).await?.data)
+    }
+
+    async fn list<T: DeserializeOwned>(&self, perm: Perm, path: &str) -> Result<Vec<T>, ApiError> {
+        let mut out = Vec::new();
+        let mut offset: Option<String> = None;
+        loop {
+            let mut query = vec![("limit", PAGE.to_string())];
+            if let Some(o) = &offset {
+                query.push(("offset", o.clone()));
+            }
+            let resp = self
+                .call(perm, reqwest::Method::GET, path, &query, None)
+                .await?;
+            let page: Page<T> = http::json(Service::Lever, resp).await?;
+            out.extend(page.data);
+            match page.next.filter(|n| page.has_next && !n.is_empty()) {
+                Some(next) => offset = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// One opportunity, with its applications expanded (for the posting id).
+    pub async fn opportunity(&self, id: &str) -> Result<Opportunity, ApiError> {
+        self.get(
+            Perm::ReadOpportunity,
+            &format!("/opportunities/{id}"),
+            &[("expand", "applications".into())],
+        )
+        .await
+    }
+
+    /// One posting.
+    pub async fn posting(&self, id: &str) -> Result<Posting, ApiError> {
+        self.get(Perm::ReadPostings, &format!("/postings/{id}"), &[])
+            .await
+    }
+
+    /// An opportunity's offers.
+    pub async fn offers(&self, opp: &str) -> Result<Vec<Offer>, ApiError> {
+        self.list(Perm::ReadOffers, &format!("/opportunities/{opp}/offers"))
+            .await
+    }
+
+    /// An opportunity's resumes.
+    pub async fn resumes(&self, opp: &str) -> Result<Vec<Resume>, ApiError> {
+        self.list(Perm::ReadResumes, &format!("/opportunities/{opp}/resumes"))
+            .await
+    }
+
+    /// An opportunity's other files.
+    pub async fn files(&self, opp: &str) -> Result<Vec<LeverFile>, ApiError> {
+        self.list(Perm::ReadFiles, &format!("/opportunities/{opp}/files"))
+            .await
+    }
+
+    /// An opportunity's notes.
+    pub async fn notes(&self, opp: &str) -> Result<Vec<Note>, ApiError> {
+        self.list(Perm::ReadNotes, &format!("/opportunities/{opp}/notes"))
+            .await
+    }
+
+    /// Every stage.
+    pub async fn stages(&self) -> Result<Vec<Named>, ApiError> {
+        self.list(Perm::ReadStages, "/stages").await
+    }
+
+    /// Every archive reason.
+    pub async fn archive_reasons(&self) -> Result<Vec<Named>, ApiError> {
+        self.list(Perm::ReadArchiveReasons, "/archive_reasons")
+            .await
+    }
+
+    /// Every tag.
+    pub async fn tags(&self) -> Result<Vec<Tag>, ApiError> {
+        self.list(Perm::ReadTags, "/tags").await
+    }
+
+    /// Opportunities with this email (dry-run search).
+    pub async fn opportunities_by_email(&self, email: &str) -> Result<Vec<Opportunity>, ApiError> {
+        let resp = self
+            .call(
+                Perm::ReadOpportunity,
+                reqwest::Method::GET,
+                "/opportunities",
+                &[("email", email.to_string()), ("limit", PAGE.to_string())],
+                None,
+            )
+            .await?;
+        Ok(http::json::<Page<Opportunity>>(Service::Lever, resp)
+            .await?
+            .data)
+    }
+
+    /// Adds a note to an opportunity; returns the note id.
+    pub async fn add_note(
+        &self,
+        opp: &str,
+        text: &str,
+        perform_as: &str,
+    ) -> Result<String, ApiError> {
+        let query: Vec<(&str, String)> = if perform_as.is_empty() {
+            vec![]
+        } else {
+            vec![("perform_as", perform_as.to_string())]
+        };
+        let body = json!({"value": text, "secret": false, "notifyFollowers": false});
+        let path = format!("/opportunities/{opp}/notes");
+        let resp = self
+            .call(
+                Perm::CreateNote,
+                reqwest::Method::POST,
+                &path,
+                &query,
+                Some(body),
+            )
+            .await?;
+        Ok(http::json::<Data<NoteCreated>>(Service::Lever, resp)
+            .await?
+            .data
+            .note_id)
+    }
+
+    /// Downloads a file at `path` (e.g. `/opportunities/{id}/files/{fid}/download`), refusing
+    /// more than `cap` bytes.
+    pub async fn download(
+        &self,
+        perm: Perm,
+        path: &str,
+        query: &[(&str, String)],
+        cap: u64,
+    ) -> Result<Download, DownloadError> {
+        let resp = self
+            .call(perm, reqwest::Method::GET, path, query, None)
+            .await?;
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type");
+        let file_name = header("content-disposition").and_then(|d| disposition_name(&d));
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(DownloadError::TooLarge(cap / 1_000_000));
+        }
+        let mut bytes = Vec::new();
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| ApiError::transport(Service::Lever, &e))?;
+            if bytes.len() as u64 + chunk.len() as u64 > cap {
+                return Err(DownloadError::TooLarge(cap / 1_000_000));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(Download {
+            bytes,
+            file_name,
+            content_type,
+        })
+    }
+
+    /// Tries one call without retries and reports only whether the key may make it:
+    /// `Ok(true)` allowed, `Ok(false)` refused with 403.
+    pub async fn permitted(
+        &self,
+        perm: Perm,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Result<bool, ApiError> {
+        let policy = RetryPolicy {
+            retries: 2,
+            min_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(2),
+            idempotent: true,
+        };
+        let quick = Lever {
+            policy,
+            ..self.clone()
+        };
+        let body = (method == reqwest::Method::POST).then(|| json!({"value": "", "secret": false}));
+        match quick
+            .call(perm, method, path, &[("limit", "1".into())], body)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if e.status == Some(403) => Ok(false),
+            // The path may name nothing (404) or the body may be refused (400): that still
+            // proves the key passed the permission check.
+            Err(e) if matches!(e.status, Some(400 | 404 | 422)) => Ok(true),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn hint(e: ApiError, perm: Perm) -> ApiError {
+    match e.status {
+        Some(401) => e.with_hint("Lever does not accept the API key: paste a valid permanent key in Setup (`hirewire secret set lever-api-key`)"),
+        Some(403) => e.with_hint(format!(
+            "the key lacks the «{}» permission: in Lever, Settings → Integrations and API → API Credentials, edit the key and tick it",
+            perm.label()
+        )),
+        Some(422) => e.with_hint("Lever could not process this file"),
+        _ => e,
+    }
+}
+
+/// The file name of a `Content-Disposition` header.
+fn disposition_name(value: &str) -> Option<String> {
+    let part = value
+        .split(';')
+        .map(str::trim)
+        .find(|p| p.starts_with("filename="))?;
+    let name = part.trim_start_matches("filename=").trim_matches('"');
+    (!name.is_empty()).then(|| name.to_string())
+}

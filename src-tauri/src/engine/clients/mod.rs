@@ -1,0 +1,7 @@
+//! The HTTP clients of the outside vendors, each with typed requests and answers.
+
+pub mod bob;
+pub mod http;
+pub mod lever;
+mod lever_types;
+pub mod partner;

@@ -1,0 +1,183 @@
+//! The engine: takes events from the relay into a durable inbox, turns each into a history
+//! entry, and runs the hire, assessment and outcome jobs against Lever, bob and the
+//! assessment partner, exactly once across crashes and retries. No window required.
+
+pub mod check;
+pub mod clients;
+pub mod flows;
+pub mod history;
+pub mod inbox;
+pub mod intake;
+pub mod jobs;
+pub mod mappings;
+pub mod model;
+pub mod notify;
+pub mod relay_client;
+pub mod secrets;
+pub mod settings;
+pub mod store;
+pub mod time;
+pub mod webhook;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, Notify};
+
+use clients::http::Bucket;
+use notify::Notifier;
+use secrets::Secrets;
+use store::Store;
+
+/// Something the UI (or a test) may want to know as it happens.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum EngineEvent {
+    /// An entry was created or changed.
+    Entry {
+        /// Its id.
+        id: u64,
+    },
+    /// The relay connection changed.
+    Relay {
+        /// connected, connecting, offline, not-configured.
+        state: String,
+        /// Details (the last error), if any.
+        detail: Option<String>,
+    },
+    /// A notification was shown.
+    Notice(notify::Notice),
+}
+
+/// The engine of one profile. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+/// The engine's shared parts.
+pub struct Inner {
+    /// The profile name.
+    pub profile: String,
+    /// The profile's data directory.
+    pub dir: PathBuf,
+    /// The database.
+    pub store: Store,
+    /// The keychain.
+    pub secrets: Secrets,
+    /// One HTTP client for every vendor.
+    pub http: reqwest::Client,
+    /// Lever's token bucket, shared by every job.
+    pub lever_bucket: Bucket,
+    /// Desktop notifications.
+    pub notifier: Notifier,
+    /// Wakes the intake when the inbox has something.
+    pub inbox_ready: Notify,
+    /// Wakes the job runner when a job is added or changes.
+    pub jobs_ready: Notify,
+    /// Live events for the UI.
+    pub events: broadcast::Sender<EngineEvent>,
+}
+
+impl std::ops::Deref for Engine {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.inner
+    }
+}
+
+/// Where a profile's data lives: `--data DIR` / `HIREWIRE_DATA`, else the platform's
+/// app-data folder; each profile in its own subdirectory.
+pub fn profile_dir(data: Option<&Path>, profile: &str) -> PathBuf {
+    let base = data.map(Path::to_path_buf).unwrap_or_else(|| {
+        dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("hirewire")
+    });
+    base.join(profile)
+}
+
+impl Engine {
+    /// Opens the profile's database (creating it) without starting anything.
+    pub fn open(data: Option<&Path>, profile: &str) -> Result<Engine, store::StoreError> {
+        let dir = profile_dir(data, profile);
+        let store = Store::open(&dir)?;
+        let (events, _) = broadcast::channel(1024);
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                profile: profile.to_string(),
+                dir,
+                store,
+                secrets: Secrets::new(profile),
+                http: clients::http::client(),
+                lever_bucket: Bucket::new(
+                    clients::lever::RATE_PER_SECOND,
+                    clients::lever::RATE_BURST,
+                ),
+                notifier: Notifier::new(events.clone()),
+                inbox_ready: Notify::new(),
+                jobs_ready: Notify::new(),
+                events,
+            }),
+        })
+    }
+
+    /// Runs the relay connection, the intake and the job runner until `shutdown` resolves.
+    pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
+        let relay = tokio::spawn(relay_client::run(self.clone()));
+        let intake = tokio::spawn(inbox::run(self.clone()));
+        let jobs = tokio::spawn(jobs::run(self.clone()));
+        let poller = tokio::spawn(flows::assessment::poll_loop(self.clone()));
+        shutdown.await;
+        tracing::info!("stopping");
+        for task in [relay, intake, jobs, poller] {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+
+    /// Takes the profile's run lock: one engine per profile, or two would fight over the
+    /// relay stream and could run the same job twice.
+    pub fn lock_run(&self) -> Result<std::fs::File, String> {
+        let path = self.dir.join("engine.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(file),
+            Err(_) => Err(format!(
+                "another Hirewire engine is already running for the profile {:?} (the window or `hirewire run`); stop it first",
+                self.profile
+            )),
+        }
+    }
+
+    /// Tells listeners that an entry changed.
+    pub fn entry_changed(&self, id: u64) {
+        let _ = self.events.send(EngineEvent::Entry { id });
+    }
+
+    /// Secret lookup off the async runtime (the keychain is reached over D-Bus).
+    pub async fn secret(&self, name: &str) -> Result<secrets::Secret, secrets::MissingSecret> {
+        let secrets = self.secrets.clone();
+        let name = name.to_string();
+        tokio::task::spawn_blocking(move || secrets.require(&name))
+            .await
+            .map_err(|e| secrets::MissingSecret::Keychain(e.to_string()))?
+    }
+
+    /// Like [`Engine::secret`] but `None` when unset.
+    pub async fn secret_opt(
+        &self,
+        name: &str,
+    ) -> Result<Option<secrets::Secret>, secrets::MissingSecret> {
+        match self.secret(name).await {
+            Ok(s) => Ok(Some(s)),
+            Err(secrets::MissingSecret::NotSet(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The engine's records: history entries and their steps, jobs, and the raw events they
+//! came from. They are stored as JSON in redb (readable, and tolerant of added fields)
+//! and printed by `hirewire history --json` in the shape `app.md` documents.
+
+use serde::{Deserialize, Serialize};
+
+/// Where an entry stands. `running` is ours (queued or in progress); the rest are the
+/// contract's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Queued or in progress.
+    Running,
+    /// Waiting for a person (review before create).
+    Waiting,
+    /// A step failed for a reason that may pass; it will run again by itself.
+    Retrying,
+    /// Everything done.
+    Done,
+    /// Nothing to do, with the reason.
+    Skipped,
+    /// Stopped; needs a person, then Retry.
+    Failed,
+    /// Refused at intake (signature, age, replay).
+    Rejected,
+}
+
+impl Status {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "running",
+            Status::Waiting => "waiting",
+            Status::Retrying => "retrying",
+            Status::Done => "done",
+            Status::Skipped => "skipped",
+            Status::Failed => "failed",
+            Status::Rejected => "rejected",
+        }
+    }
+
+    /// Parses a status name.
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::Running,
+            Status::Waiting,
+            Status::Retrying,
+            Status::Done,
+            Status::Skipped,
+            Status::Failed,
+            Status::Rejected,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// Whether the entry is finished (no job runs for it).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            Status::Done | Status::Skipped | Status::Failed | Status::Rejected
+        )
+    }
+}
+
+/// Which flow an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flow {
+    /// Hire → bob.
+    Hire,
+    /// Stage change → assessment invite, and results.
+    Assessment,
+    /// Next steps and archive outcomes.
+    Outcome,
+    /// Not part of a flow (pings, unknown events, rejections).
+    None,
+}
+
+/// One history entry's summary: what lists and filters need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Increasing id.
+    pub id: u64,
+    /// The relay's receipt time (ms since the epoch).
+    pub received_at: u64,
+    /// Lever's event name, or ours for partner and poll events.
+    pub event: String,
+    /// The relay endpoint it came in on.
+    #[serde(default)]
+    pub endpoint: String,
+    /// The Lever opportunity.
+    #[serde(default)]
+    pub opportunity_id: Option<String>,
+    /// The candidate's display name, once known.
+    #[serde(default)]
+    pub candidate: Option<String>,
+    /// The flow.
+    pub flow: Flow,
+    /// Where it stands.
+    pub status: Status,
+    /// Why skipped, failed, waiting or rejected, in a recruiter's words.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Last change (ms).
+    #[serde(default)]
+    pub updated_at: u64,
+}
+
+/// The result of one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepStatus {
+    /// It worked.
+    Done,
+    /// It failed (see `error`).
+    Failed,
+    /// It was not needed (already done earlier, nothing to do).
+    Skipped,
+}
+
+/// One action taken for an entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// What was done ("create bob employee", "upload resume.pdf").
+    pub action: String,
+    /// What it produced or touched (bob employee id, Lever note id).
+    #[serde(default)]
+    pub target: Option<String>,
+    /// How it went.
+    pub status: StepStatus,
+    /// The vendor's HTTP status, if a call was made.
+    #[serde(default)]
+    pub http_status: Option<u16>,
+    /// Duration in milliseconds.
+    #[serde(default)]
+    pub ms: u64,
+    /// The error text (the API's own words).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When it ended (ms).
+    #[serde(default)]
+    pub at: u64,
+}
+
+/// An event as the relay delivered it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RawEvent {
+    /// Relay sequence number (0 for events the app made itself).
+    pub seq: u64,
+    /// Relay endpoint.
+    pub endpoint: String,
+    /// HTTP method.
+    pub method: String,
+    /// Relay receipt time (ms).
+    pub received_at: u64,
+    /// Content type.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// The exact body.
+    pub body: String,
+}
+
+/// The kinds of work the job runner does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobKind {
+    /// Flow F1.
+    Hire,
+    /// Flow F2: send the invite.
+    Invite,
+    /// Flow F2: check results and note them.
+    AssessmentResult,
+    /// Flow F3 (and next steps).
+    Outcome,
+}
+
+/// A job: the resumable state of one entry's work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Same as the entry id.
+    pub id: u64,
+    /// What to do.
+    pub kind: JobKind,
+    /// Attempts started so far.
+    pub attempts: u32,
+    /// Not before this time (ms).
+    pub next_run_ms: u64,
+    /// A person approved it (review before create).
+    #[serde(default)]
+    pub approved: bool,
+    /// The flow's own resumable state (typed by each flow).
+    #[serde(default)]
+    pub state: serde_json::Value,
+}
+
+/// Everything about one entry beyond its summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Detail {
+    /// Steps in the order they ran, across attempts.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// The event as received (for retry and for the detail view).
+    #[serde(default)]
+    pub event: Option<RawEvent>,
+    /// The job's state when it last changed (kept after it finished).
+    #[serde(default)]
+    pub job: Option<Job>,
+}
+
+/// The `history --json` line: the summary, its steps, and times as RFC 3339.
+pub fn history_json(entry: &Entry, detail: &Detail) -> serde_json::Value {
+    let steps: Vec<serde_json::Value> = detail
+        .steps
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "action": s.action, "target": s.target, "status": s.status,
+                "http_status": s.http_status, "ms": s.ms, "error": s.error,
+                "at": crate::engine::time::rfc3339(s.at),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": entry.id,
+        "received_at": crate::engine::time::rfc3339(entry.received_at),
+        "event": entry.event,
+        "opportunity_id": entry.opportunity_id,
+        "candidate": entry.candidate,
+        "flow": entry.flow,
+        "status": entry.status,
+        "reason": entry.reason,
+        "steps": steps,
+    })
+}

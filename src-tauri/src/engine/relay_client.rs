@@ -1,0 +1,190 @@
+//! The relay connection: one WebSocket stream per channel, resumed after every drop with
+//! exponential backoff and jitter (capped at 60 s). An event is acknowledged only after it
+//! is committed to the app's own inbox.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use futures_util::{SinkExt, StreamExt};
+use hirewire_relay::protocol::{ClientFrame, ServerFrame, CLOSE_REPLACED, RECONNECT_CAP};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::notify::{Kind, Notice};
+use super::secrets::RELAY_SECRET;
+use super::store::tx::RelayConn;
+use super::{inbox, model, time, Engine, EngineEvent};
+
+/// How often a missing connection setting is looked for again.
+const SETUP_POLL: Duration = Duration::from_secs(3);
+
+/// Why a stream ended.
+#[derive(Debug, thiserror::Error)]
+enum StreamEnd {
+    #[error("{0}")]
+    Failed(String),
+    #[error("another Hirewire connected to this relay channel and took over the stream")]
+    Replaced,
+}
+
+/// Keeps a stream open until the task is aborted.
+pub async fn run(engine: Engine) {
+    let mut delays = backoff();
+    loop {
+        let Some((conn, secret)) = configured(&engine).await else {
+            state(&engine, "not-configured", None);
+            tokio::time::sleep(SETUP_POLL).await;
+            continue;
+        };
+        state(&engine, "connecting", None);
+        let result = stream(&engine, &conn, secret.expose(), &mut || delays = backoff()).await;
+        let why = match result {
+            Ok(()) => "the relay closed the stream".to_string(),
+            Err(e) => e.to_string(),
+        };
+        let wait = delays.next().unwrap_or(RECONNECT_CAP);
+        tracing::warn!("relay stream ended: {why}; reconnecting in {wait:?}");
+        state(&engine, "offline", Some(why));
+        tokio::time::sleep(wait).await;
+    }
+}
+
+fn backoff() -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_jitter()
+        .with_min_delay(Duration::from_millis(500))
+        .with_max_delay(RECONNECT_CAP)
+        .without_max_times()
+        .build()
+}
+
+fn state(engine: &Engine, state: &str, detail: Option<String>) {
+    let _ = engine.events.send(EngineEvent::Relay {
+        state: state.to_string(),
+        detail,
+    });
+}
+
+async fn configured(engine: &Engine) -> Option<(RelayConn, super::secrets::Secret)> {
+    let conn = engine
+        .store
+        .read_async(|rx| rx.relay_conn())
+        .await
+        .ok()
+        .flatten()?;
+    let secret = engine.secret(RELAY_SECRET).await.ok()?;
+    Some((conn, secret))
+}
+
+async fn stream(
+    engine: &Engine,
+    conn: &RelayConn,
+    secret: &str,
+    on_open: &mut (dyn FnMut() + Send),
+) -> Result<(), StreamEnd> {
+    let fail = |e: &dyn std::fmt::Display| StreamEnd::Failed(e.to_string());
+    let code = hirewire_relay::protocol::ConnectCode {
+        url: conn.url.clone(),
+        channel: conn.channel.clone(),
+        secret: String::new(),
+    };
+    let mut req = code
+        .stream_url()
+        .into_client_request()
+        .map_err(|e| fail(&e))?;
+    let bearer = format!("Bearer {secret}")
+        .parse()
+        .map_err(|_| StreamEnd::Failed("the relay secret is not valid header text".into()))?;
+    req.headers_mut().insert("authorization", bearer);
+    let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true).await.map_err(|e| match e {
+        tokio_tungstenite::tungstenite::Error::Http(resp) if resp.status() == 401 => {
+            StreamEnd::Failed("the relay refused the channel secret (401): paste a new connection code in Setup".into())
+        }
+        tokio_tungstenite::tungstenite::Error::Http(resp) if resp.status() == 404 => {
+            StreamEnd::Failed("the relay does not know this channel (404): it may have been removed".into())
+        }
+        other => fail(&other),
+    })?;
+    let (mut tx, mut rx) = ws.split();
+    on_open();
+    while let Some(msg) = rx.next().await {
+        let text = match msg.map_err(|e| fail(&e))? {
+            Message::Text(t) => t,
+            Message::Close(Some(frame)) if u16::from(frame.code) == CLOSE_REPLACED => {
+                return Err(StreamEnd::Replaced)
+            }
+            Message::Close(frame) => {
+                return Err(StreamEnd::Failed(format!(
+                    "closed by the relay: {}",
+                    frame.map(|f| f.reason.to_string()).unwrap_or_default()
+                )))
+            }
+            _ => continue,
+        };
+        let frame: ServerFrame = match serde_json::from_str(&text) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!("ignoring a frame outside the protocol: {e}");
+                continue;
+            }
+        };
+        match frame {
+            ServerFrame::Welcome {
+                pending,
+                relay_version,
+                ..
+            } => {
+                tracing::info!(pending, %relay_version, "connected to the relay");
+                state(engine, "connected", None);
+            }
+            ServerFrame::Event(event) => {
+                let seq = event.seq;
+                inbox::accept(engine, event).await.map_err(|e| fail(&e))?;
+                let ack = serde_json::to_string(&ClientFrame::Ack { seq }).map_err(|e| fail(&e))?;
+                tx.send(Message::Text(ack.into()))
+                    .await
+                    .map_err(|e| fail(&e))?;
+            }
+            ServerFrame::Notice { dropped, reason } => {
+                dropped_notice(engine, dropped, &reason).await
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The relay dropped events: a visible, failed history entry and a notification.
+async fn dropped_notice(engine: &Engine, dropped: u64, reason: &str) {
+    let why = format!("the relay dropped {dropped} webhook(s) ({reason}); re-run them from Lever's webhook delivery history");
+    tracing::error!("{why}");
+    let stored = why.clone();
+    let id = engine
+        .store
+        .write_async(move |tx| {
+            let id = tx.next_id()?;
+            let now = time::now_ms();
+            tx.put_entry(&model::Entry {
+                id,
+                received_at: now,
+                event: "relayDropped".into(),
+                endpoint: String::new(),
+                opportunity_id: None,
+                candidate: None,
+                flow: model::Flow::None,
+                status: model::Status::Failed,
+                reason: Some(stored),
+                updated_at: now,
+            })?;
+            Ok(id)
+        })
+        .await;
+    if let Ok(id) = id {
+        engine.entry_changed(id);
+        engine.notifier.send(Notice {
+            summary: "Webhooks were lost at the relay".into(),
+            body: why,
+            entry_id: Some(id),
+            kind: Kind::Attention,
+        });
+    }
+}

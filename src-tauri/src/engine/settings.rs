@@ -1,0 +1,331 @@
+//! Settings and mappings: typed, validated once, stored in redb, imported and exported as
+//! TOML (`hirewire config import|export`). Never a secret: those live in the keychain.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the engine is configured with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Lever.
+    pub lever: LeverSettings,
+    /// bob.
+    pub bob: BobSettings,
+    /// The assessment partner.
+    pub assessment: AssessmentSettings,
+    /// Lever stage ids mapped to assessment steps.
+    pub stages: Stages,
+    /// Lever archive reason id → outcome.
+    pub archive_reasons: BTreeMap<String, Outcome>,
+    /// Lever tag (exact, case-sensitive) → partner test id.
+    pub interview_types: BTreeMap<String, String>,
+    /// Explicit field mappings on top of the same-name rule.
+    pub fields: Vec<FieldMapping>,
+}
+
+/// `[lever]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeverSettings {
+    /// API base URL (EU: `https://api.eu.lever.co/v1`).
+    pub base_url: String,
+    /// Lever user id notes are written as (optional).
+    pub perform_as: String,
+    /// Largest allowed gap between an event's `triggeredAt` and the relay's receipt.
+    pub max_event_age_minutes: u64,
+}
+
+impl Default for LeverSettings {
+    fn default() -> Self {
+        LeverSettings {
+            base_url: "https://api.lever.co/v1".into(),
+            perform_as: String::new(),
+            max_event_age_minutes: 60,
+        }
+    }
+}
+
+/// `[bob]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BobSettings {
+    /// API base URL.
+    pub base_url: String,
+    /// Hires wait in the app for approval before the employee is created.
+    pub review_before_create: bool,
+    /// Site used when the Lever location matches no bob site.
+    pub default_site: String,
+}
+
+impl Default for BobSettings {
+    fn default() -> Self {
+        BobSettings {
+            base_url: "https://api.hibob.com/v1".into(),
+            review_before_create: true,
+            default_site: String::new(),
+        }
+    }
+}
+
+/// `[assessment]`: a Greenhouse-style assessment partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentSettings {
+    /// The vendor's name, shown to recruiters.
+    pub provider: String,
+    /// `GET` list of tests.
+    pub list_tests_url: String,
+    /// `POST` send a test.
+    pub send_test_url: String,
+    /// `GET` a test's status.
+    pub test_status_url: String,
+    /// Optional `POST` of each candidate outcome, as JSON.
+    pub outcome_url: String,
+    /// How often unfinished assessments are polled.
+    pub poll_minutes: u64,
+}
+
+impl Default for AssessmentSettings {
+    fn default() -> Self {
+        AssessmentSettings {
+            provider: "Byteboard".into(),
+            list_tests_url: String::new(),
+            send_test_url: String::new(),
+            test_status_url: String::new(),
+            outcome_url: String::new(),
+            poll_minutes: 60,
+        }
+    }
+}
+
+/// `[stages]`: all three or none, each a different Lever stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Stages {
+    /// Moving here sends the assessment invite.
+    pub assessment: String,
+    /// The step after the assessment (next step "onsite").
+    pub onsite: String,
+    /// The offer stage (next step "offer").
+    pub offer: String,
+}
+
+impl Stages {
+    /// Whether the three stages are set.
+    pub fn configured(&self) -> bool {
+        !self.assessment.is_empty() && !self.onsite.is_empty() && !self.offer.is_empty()
+    }
+}
+
+/// What an archive reason means for the assessment partner (the seed's offer status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Rejected by the team.
+    Rejected,
+    /// The candidate withdrew.
+    Withdrew,
+    /// Offer accepted (hired).
+    OfferAccepted,
+    /// Offer declined.
+    OfferDeclined,
+    /// Not applicable (duplicate, timing, …).
+    NotApplicable,
+}
+
+impl Outcome {
+    /// Every outcome, in the seed's order.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Rejected,
+        Outcome::Withdrew,
+        Outcome::OfferAccepted,
+        Outcome::OfferDeclined,
+        Outcome::NotApplicable,
+    ];
+
+    /// The kebab-case name used in TOML and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Rejected => "rejected",
+            Outcome::Withdrew => "withdrew",
+            Outcome::OfferAccepted => "offer-accepted",
+            Outcome::OfferDeclined => "offer-declined",
+            Outcome::NotApplicable => "not-applicable",
+        }
+    }
+
+    /// The seed's label ("Offer Accepted").
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Rejected => "Rejected",
+            Outcome::Withdrew => "Withdrew",
+            Outcome::OfferAccepted => "Offer Accepted",
+            Outcome::OfferDeclined => "Offer Declined",
+            Outcome::NotApplicable => "Not Applicable",
+        }
+    }
+}
+
+/// One explicit `[[fields]]` mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMapping {
+    /// Offer field identifier (`custom_equity`), or `opportunity.X` / `posting.X`.
+    pub lever: String,
+    /// bob field id (`payroll.employment.equity`).
+    pub bob: String,
+}
+
+/// A setting that cannot be used, said so that the user can fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Settings {
+    /// Parses TOML, naming the line and field of any mistake.
+    pub fn from_toml(text: &str) -> Result<Settings, Invalid> {
+        let s: Settings = toml::from_str(text)
+            .map_err(|e| Invalid(format!("the settings file is not valid: {e}")))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// The settings as TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks everything that can be checked without the network.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        check_url("lever.base_url", &self.lever.base_url, true)?;
+        check_url("bob.base_url", &self.bob.base_url, true)?;
+        for (name, url) in [
+            ("assessment.list_tests_url", &self.assessment.list_tests_url),
+            ("assessment.send_test_url", &self.assessment.send_test_url),
+            (
+                "assessment.test_status_url",
+                &self.assessment.test_status_url,
+            ),
+            ("assessment.outcome_url", &self.assessment.outcome_url),
+        ] {
+            check_url(name, url, false)?;
+        }
+        if self.lever.max_event_age_minutes == 0 {
+            return Err(Invalid(
+                "lever.max_event_age_minutes must be at least 1".into(),
+            ));
+        }
+        if self.assessment.poll_minutes == 0 {
+            return Err(Invalid("assessment.poll_minutes must be at least 1".into()));
+        }
+        self.validate_stages()?;
+        for (tag, test) in &self.interview_types {
+            if tag.is_empty() || test.trim().is_empty() {
+                return Err(Invalid(format!(
+                    "interview type {tag:?} needs both a Lever tag and a partner test id"
+                )));
+            }
+        }
+        for f in &self.fields {
+            if f.lever.trim().is_empty() || f.bob.trim().is_empty() {
+                return Err(Invalid(
+                    "each [[fields]] mapping needs both `lever` and `bob`".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_stages(&self) -> Result<(), Invalid> {
+        let s = &self.stages;
+        let set = [&s.assessment, &s.onsite, &s.offer]
+            .iter()
+            .filter(|v| !v.is_empty())
+            .count();
+        if set == 0 {
+            return Ok(());
+        }
+        if set < 3 {
+            return Err(Invalid(
+                "map all three stages (assessment, onsite and offer), each to a different Lever stage".into(),
+            ));
+        }
+        if s.assessment == s.onsite || s.assessment == s.offer || s.onsite == s.offer {
+            return Err(Invalid(
+                "the assessment, onsite and offer stages must be three different Lever stages"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_url(name: &str, url: &str, required: bool) -> Result<(), Invalid> {
+    if url.is_empty() && !required {
+        return Ok(());
+    }
+    match reqwest::Url::parse(url) {
+        Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(()),
+        _ => Err(Invalid(format!(
+            "{name} must be an http(s) URL, got {url:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_example_parses_and_round_trips() {
+        let text = r#"
+[lever]
+base_url = "https://api.eu.lever.co/v1"
+max_event_age_minutes = 30
+[bob]
+review_before_create = false
+default_site = "London"
+[stages]
+assessment = "s1"
+onsite = "s2"
+offer = "s3"
+[archive_reasons]
+"r1" = "rejected"
+"r2" = "offer-accepted"
+[interview_types]
+"Byteboard SWE" = "12345"
+[[fields]]
+lever = "custom_equity"
+bob = "payroll.employment.equity"
+"#;
+        let s = Settings::from_toml(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.archive_reasons["r2"], Outcome::OfferAccepted);
+        assert_eq!(
+            s.bob.base_url, "https://api.hibob.com/v1",
+            "defaults fill what is left out"
+        );
+        assert_eq!(Settings::from_toml(&s.to_toml()), Ok(s));
+    }
+
+    #[test]
+    fn stages_must_be_three_and_distinct() {
+        let two = "[stages]\nassessment = \"a\"\nonsite = \"b\"\n";
+        assert!(Settings::from_toml(two).is_err_and(|e| e.0.contains("all three")));
+        let same = "[stages]\nassessment = \"a\"\nonsite = \"a\"\noffer = \"b\"\n";
+        assert!(Settings::from_toml(same).is_err_and(|e| e.0.contains("different")));
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_named() {
+        assert!(Settings::from_toml("[lever]\nbase_ur = \"x\"\n")
+            .is_err_and(|e| e.0.contains("base_ur")));
+        assert!(
+            Settings::from_toml("[archive_reasons]\n\"r\" = \"maybe\"\n")
+                .is_err_and(|e| e.0.contains("maybe"))
+        );
+        assert!(Settings::from_toml("[bob]\nbase_url = \"ftp://x\"\n")
+            .is_err_and(|e| e.0.contains("bob.base_url")));
+    }
+}

@@ -1,0 +1,8 @@
+//! Hirewire, the desktop app: an engine that turns Lever webhooks into bob employees,
+//! assessment invites and outcome records, and the command line around it. The engine
+//! knows nothing of windows; the desktop shell (a later layer) is a thin adapter over it.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod engine;

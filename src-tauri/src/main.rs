@@ -1,0 +1,5 @@
+//! `hirewire`: the window, or a subcommand (see `hirewire --help`).
+
+fn main() -> std::process::ExitCode {
+    hirewire::cli::main()
+}
