@@ -5,4 +5,8 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+#[cfg(feature = "demo")]
+pub mod demo;
+#[cfg(feature = "desktop")]
+pub mod desktop;
 pub mod engine;

@@ -35,7 +35,7 @@ pub(super) async fn status(
     match authorize(&st, &channel, &headers) {
         Ok(live) => axum::Json(serde_json::json!({"channel": live.id, "pending": live.pending()}))
             .into_response(),
-        Err(refusal) => refusal,
+        Err(refusal) => refusal.into_response(),
     }
 }
 
@@ -44,10 +44,10 @@ fn authorize(
     st: &AppState,
     channel: &str,
     headers: &HeaderMap,
-) -> Result<Arc<ChannelLive>, Response> {
+) -> Result<Arc<ChannelLive>, (StatusCode, &'static str)> {
     let Some(live) = st.registry.get(channel) else {
         tracing::warn!(%channel, "refused stream: unknown channel");
-        return Err((StatusCode::NOT_FOUND, "no such channel\n").into_response());
+        return Err((StatusCode::NOT_FOUND, "no such channel\n"));
     };
     let presented = headers
         .get("authorization")
@@ -59,8 +59,7 @@ fn authorize(
         return Err((
             StatusCode::UNAUTHORIZED,
             "wrong or missing channel secret\n",
-        )
-            .into_response());
+        ));
     }
     Ok(live)
 }
@@ -73,7 +72,7 @@ pub(super) async fn open(
 ) -> Response {
     let live = match authorize(&st, &channel, &headers) {
         Ok(live) => live,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into_response(),
     };
     ws.max_message_size(MAX_CLIENT_FRAME)
         .max_frame_size(MAX_CLIENT_FRAME)

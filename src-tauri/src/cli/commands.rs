@@ -29,6 +29,10 @@ fn secret_failure(e: SecretError) -> Failure {
 
 /// Runs one subcommand.
 pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Result<(), Failure> {
+    #[cfg(feature = "demo")]
+    if let Command::Demo = command {
+        return demo(data).await;
+    }
     let engine = Engine::open(data.as_deref(), &profile)?;
     match command {
         Command::Run => run_engine(engine).await,
@@ -55,6 +59,8 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
         Command::Mappings(MappingsCmd::Suggest { apply }) => {
             super::super::engine::mappings::cli_suggest(&engine, apply).await
         }
+        #[cfg(feature = "demo")]
+        Command::Demo => Ok(()),
         Command::Check => {
             let items = check::run(&engine).await;
             for i in &items {
@@ -77,13 +83,17 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
     }
 }
 
-async fn run_engine(engine: Engine) -> Result<(), Failure> {
+fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HIREWIRE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+async fn run_engine(engine: Engine) -> Result<(), Failure> {
+    init_logs();
     let _lock = engine.lock_run().map_err(Failure::Usage)?;
     tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
     engine.run(shutdown_signal()).await;
@@ -249,5 +259,18 @@ async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<
     };
     history::approve(engine, id, edited).await.map_err(usage)?;
     eprintln!("entry {id} approved: the employee will be created");
+    Ok(())
+}
+
+#[cfg(feature = "demo")]
+async fn demo(data: Option<PathBuf>) -> Result<(), Failure> {
+    init_logs();
+    let demo = crate::demo::Demo::start_in(data)
+        .await
+        .map_err(|e| Failure::Other(format!("{e:#}")))?;
+    let _lock = demo.engine.lock_run().map_err(Failure::Usage)?;
+    tracing::info!(dir = %demo.engine.dir.display(), "demo starting: sample events follow");
+    demo.play();
+    demo.engine.run(shutdown_signal()).await;
     Ok(())
 }

@@ -78,6 +78,10 @@ pub enum Command {
     Mappings(MappingsCmd),
     /// Try every configured connection and Lever permission; print what is missing.
     Check,
+    /// Run the embedded demo without a window: a local relay, fake Lever, bob and partner,
+    /// and sample events (data under --data, else a temporary folder).
+    #[cfg(feature = "demo")]
+    Demo,
 }
 
 /// `secret …`
@@ -139,8 +143,13 @@ impl<E: std::fmt::Display> From<E> for Failure {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        eprintln!("hirewire: this build has no window; use a subcommand such as `hirewire run` (see --help)");
-        return ExitCode::from(2);
+        #[cfg(feature = "desktop")]
+        return crate::desktop::run(cli.data, cli.profile);
+        #[cfg(not(feature = "desktop"))]
+        {
+            eprintln!("hirewire: this build has no window; use a subcommand such as `hirewire run` (see --help)");
+            return ExitCode::from(2);
+        }
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,

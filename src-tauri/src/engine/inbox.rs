@@ -74,7 +74,7 @@ async fn record(
     raw: RawEvent,
     replace: Option<u64>,
 ) -> Result<Option<u64>, StoreError> {
-    let token = match engine.secret_opt(&signing_token_name(&raw.endpoint)).await {
+    let token = match signing_token(engine, &raw.endpoint).await {
         Ok(t) => t,
         Err(e) => {
             // A locked keychain is not the event's fault: keep it in the inbox and wait.
@@ -124,6 +124,13 @@ async fn record(
                 tx.put_job(&job)?;
                 detail.job = Some(job);
             }
+            if !seen.is_empty() {
+                // A verified Lever event: the setup screen shows when each webhook first worked.
+                let first = format!("first_signed:{}", raw.endpoint);
+                if tx.meta(&first)? == 0 {
+                    tx.put_meta(&first, raw.received_at)?;
+                }
+            }
             for key in seen {
                 tx.put_seen(
                     &key,
@@ -144,4 +151,15 @@ async fn record(
         engine.jobs_ready.notify_one();
     }
     Ok(id)
+}
+
+/// The endpoint's signing token; only Lever's endpoints have one.
+async fn signing_token(
+    engine: &Engine,
+    endpoint: &str,
+) -> Result<Option<super::secrets::Secret>, super::secrets::MissingSecret> {
+    if !hirewire_relay::protocol::endpoints::LEVER.contains(&endpoint) {
+        return Ok(None);
+    }
+    engine.secret_opt(&signing_token_name(endpoint)).await
 }

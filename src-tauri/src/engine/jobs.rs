@@ -21,8 +21,9 @@ const PARALLEL: usize = 8;
 pub const MAX_ATTEMPTS: u32 = 6;
 /// Waits before attempt 2, 3, …: a vendor outage of up to about an hour is ridden out.
 const RETRY_WAITS_S: [u64; 5] = [30, 120, 600, 1800, 3600];
-/// Longest sleep when nothing is due (a safety net; changes wake the runner at once).
-const IDLE: Duration = Duration::from_secs(30);
+/// Longest sleep when nothing is due. Changes made in this process wake the runner at
+/// once; this bounds how late it sees jobs another process changed (`hirewire approve`).
+const IDLE: Duration = Duration::from_secs(1);
 
 /// Runs jobs until the task is aborted.
 pub async fn run(engine: Engine) {
@@ -59,12 +60,17 @@ async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphor
             wake = wake.min(Duration::from_millis(job.next_run_ms.saturating_sub(now)));
             continue;
         }
-        let opp = job
-            .state
-            .get("opportunity_id")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
+        // One job per candidate at a time; result checks (which may touch any candidate)
+        // one at a time among themselves.
+        let opp = match job.kind {
+            super::model::JobKind::AssessmentResult => "assessment-results".to_string(),
+            _ => job
+                .state
+                .get("opportunity_id")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string(),
+        };
         {
             let Ok(mut b) = busy.lock() else { break };
             if b.jobs.contains(&job.id) || (!opp.is_empty() && b.opportunities.contains(&opp)) {

@@ -1,7 +1,14 @@
 //! Mapping suggestions: archive reasons matched against the seed's table of common reasons
 //! (case-insensitive), and stages and interview types proposed from their names.
 
-use super::settings::Outcome;
+use super::clients::http::Bucket;
+use super::clients::lever::{Lever, Named, Tag, RATE_BURST, RATE_PER_SECOND};
+use super::clients::partner::{Partner, PartnerTest};
+use super::flows::FlowError;
+use super::secrets::{self, Secret};
+use super::settings::{Outcome, Settings};
+use super::Engine;
+use crate::cli::Failure;
 
 /// The seed's table of common Lever archive reasons per offer status.
 pub const COMMON_REASONS: [(Outcome, &[&str]); 5] = [
@@ -52,11 +59,163 @@ pub fn default_outcome(text: &str, kind: &str) -> Option<Outcome> {
     from_table.or((kind == "hired").then_some(Outcome::OfferAccepted))
 }
 
-/// `hirewire mappings suggest`.
-pub async fn cli_suggest(_engine: &super::Engine, _apply: bool) -> Result<(), crate::cli::Failure> {
-    Err(crate::cli::Failure::Other(
-        "mapping suggestions arrive with the assessment flow".into(),
-    ))
+/// What a setup key showed, and the settings proposed from it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggestion {
+    /// Lever's stages.
+    pub stages: Vec<Named>,
+    /// Lever's archive reasons.
+    pub archive_reasons: Vec<Named>,
+    /// Lever's tags.
+    pub tags: Vec<Tag>,
+    /// The partner's tests (empty when no partner is configured).
+    pub tests: Vec<PartnerTest>,
+    /// The current settings with the mappings filled in.
+    pub proposed: Settings,
+    /// Archive reasons without a suggestion, by text.
+    pub unmapped_reasons: Vec<String>,
+}
+
+/// Reads stages, archive reasons and tags with a setup key (used here, never stored) and
+/// the partner's tests, and proposes mappings on top of the current settings.
+pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, FlowError> {
+    let current = engine.store.read_async(|rx| rx.settings()).await?;
+    // The setup key gets its own bucket: it is a different key with its own Lever limit.
+    let lever = Lever::new(
+        &current.lever.base_url,
+        setup_key,
+        engine.http.clone(),
+        Bucket::new(RATE_PER_SECOND, RATE_BURST),
+    );
+    let stages = lever.stages().await?;
+    let archive_reasons = lever.archive_reasons().await?;
+    let tags = lever.tags().await?;
+    drop(lever);
+    let a = &current.assessment;
+    let tests = if a.list_tests_url.is_empty() {
+        Vec::new()
+    } else {
+        let key = engine.secret(secrets::ASSESSMENT_API_KEY).await?;
+        Partner::new(key, engine.http.clone())
+            .list_tests(&a.list_tests_url)
+            .await?
+    };
+    let mut proposed = current.clone();
+    propose_stages(&mut proposed, &stages);
+    let mut unmapped_reasons = Vec::new();
+    proposed
+        .archive_reasons
+        .retain(|id, _| archive_reasons.iter().any(|r| &r.id == id));
+    for r in &archive_reasons {
+        if proposed.archive_reasons.contains_key(&r.id) {
+            continue;
+        }
+        match default_outcome(&r.text, &r.kind) {
+            Some(o) => {
+                proposed.archive_reasons.insert(r.id.clone(), o);
+            }
+            None => unmapped_reasons.push(r.text.clone()),
+        }
+    }
+    for t in &tests {
+        if let Some(tag) = tags.iter().find(|g| g.text == t.partner_test_name) {
+            proposed
+                .interview_types
+                .entry(tag.text.clone())
+                .or_insert_with(|| t.partner_test_id.clone());
+        }
+    }
+    Ok(Suggestion {
+        stages,
+        archive_reasons,
+        tags,
+        tests,
+        proposed,
+        unmapped_reasons,
+    })
+}
+
+/// Keeps valid stage mappings and fills the rest from stage names.
+fn propose_stages(s: &mut Settings, stages: &[Named]) {
+    let exists = |id: &str| stages.iter().any(|st| st.id == id);
+    let provider = s.assessment.provider.to_lowercase();
+    let pick = |words: &[&str]| {
+        stages.iter().find(|st| {
+            let t = st.text.to_lowercase();
+            words.iter().any(|w| !w.is_empty() && t.contains(w))
+        })
+    };
+    if !exists(&s.stages.assessment) {
+        s.stages.assessment = pick(&[provider.as_str(), "assessment", "technical"])
+            .map(|st| st.id.clone())
+            .unwrap_or_default();
+    }
+    if !exists(&s.stages.onsite) {
+        s.stages.onsite = pick(&["onsite", "on-site", "final"])
+            .map(|st| st.id.clone())
+            .unwrap_or_default();
+    }
+    if !exists(&s.stages.offer) {
+        s.stages.offer = pick(&["offer"]).map(|st| st.id.clone()).unwrap_or_default();
+    }
+}
+
+/// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.
+pub async fn cli_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
+    use std::io::{IsTerminal, Read};
+    let key = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Lever setup key: ")
+            .map_err(|e| Failure::Other(e.to_string()))?
+    } else {
+        let mut k = String::new();
+        std::io::stdin()
+            .read_to_string(&mut k)
+            .map_err(|e| Failure::Usage(format!("cannot read the setup key from stdin: {e}")))?;
+        k
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        return Err(Failure::Usage("give the Lever setup key on stdin".into()));
+    }
+    let s = suggest(engine, Secret::new(key))
+        .await
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    print!("{}", s.proposed.to_toml());
+    println!(
+        "\n# Lever stages: {}",
+        s.stages
+            .iter()
+            .map(|st| format!("{} = {:?}", st.id, st.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "# Lever tags: {}",
+        s.tags
+            .iter()
+            .map(|t| format!("{:?}", t.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for r in &s.unmapped_reasons {
+        println!("# no suggestion for the archive reason {r:?}: map it by hand");
+    }
+    if apply {
+        s.proposed
+            .validate()
+            .map_err(|e| Failure::Usage(format!("cannot apply: {}", e.0)))?;
+        let proposed = s.proposed.clone();
+        engine
+            .store
+            .write_async(move |tx| tx.put_settings(&proposed))
+            .await
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        eprintln!("mappings saved");
+    }
+    eprintln!(
+        "The setup key was used in memory only and was not stored: you can now delete it in Lever."
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod mappings;
 pub mod model;
 pub mod notify;
+pub mod preview;
 pub mod relay_client;
 pub mod secrets;
 pub mod settings;
@@ -77,6 +78,22 @@ pub struct Inner {
     pub jobs_ready: Notify,
     /// Live events for the UI.
     pub events: broadcast::Sender<EngineEvent>,
+    /// The relay connection as last seen.
+    pub relay_state: std::sync::Mutex<RelayState>,
+}
+
+/// The relay connection as the status bar shows it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RelayState {
+    /// connected, connecting, offline, not-configured (empty before the first attempt).
+    pub state: String,
+    /// The last error.
+    pub detail: Option<String>,
+    /// Since when (ms).
+    pub since: Option<u64>,
+    /// Whether the long-offline notification was sent for this outage.
+    #[serde(skip)]
+    pub offline_notified: bool,
 }
 
 impl std::ops::Deref for Engine {
@@ -118,6 +135,7 @@ impl Engine {
                 inbox_ready: Notify::new(),
                 jobs_ready: Notify::new(),
                 events,
+                relay_state: Default::default(),
             }),
         })
     }

@@ -1,6 +1,8 @@
 //! Desktop notifications. The engine only says what happened; a notification is shown when
 //! a desktop session bus is there (notify-rust), and always logged and sent to the UI.
 
+use std::sync::{Arc, OnceLock};
+
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -29,11 +31,23 @@ pub struct Notice {
     pub kind: Kind,
 }
 
+/// What a click on a notification does (the window shows the entry).
+pub type OnClick = Arc<dyn Fn(u64) + Send + Sync>;
+
 /// Sends notices to the desktop, the log and the UI.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Notifier {
     events: broadcast::Sender<EngineEvent>,
     desktop: bool,
+    click: Arc<OnceLock<OnClick>>,
+}
+
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notifier")
+            .field("desktop", &self.desktop)
+            .finish()
+    }
 }
 
 impl Notifier {
@@ -46,7 +60,13 @@ impl Notifier {
         Notifier {
             events,
             desktop: bus && !off,
+            click: Arc::default(),
         }
+    }
+
+    /// Sets what a click on a notification does (once; the window sets it).
+    pub fn on_click(&self, f: OnClick) {
+        let _ = self.click.set(f);
     }
 
     /// Shows a notice.
@@ -56,18 +76,38 @@ impl Notifier {
         if !self.desktop {
             return;
         }
-        // The D-Bus call blocks; it must not hold up a job.
-        tokio::task::spawn_blocking(move || {
-            let mut n = notify_rust::Notification::new();
-            n.appname("Hirewire")
-                .summary(&notice.summary)
-                .body(&notice.body);
-            if notice.kind == Kind::Attention {
-                n.urgency(notify_rust::Urgency::Critical);
+        let click = self.click.get().cloned();
+        // The D-Bus call blocks (and waits for a click): it must not hold up a job.
+        tokio::task::spawn_blocking(move || show(&notice, click));
+    }
+}
+
+fn show(notice: &Notice, click: Option<OnClick>) {
+    let mut n = notify_rust::Notification::new();
+    n.appname("Hirewire")
+        .summary(&notice.summary)
+        .body(&notice.body);
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if notice.kind == Kind::Attention {
+        n.urgency(notify_rust::Urgency::Critical);
+    }
+    let wants_click = click.is_some() && notice.entry_id.is_some();
+    if wants_click {
+        n.action("default", "Open in Hirewire");
+    }
+    match n.show() {
+        Ok(handle) => {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            if let (true, Some(cb), Some(id)) = (wants_click, click, notice.entry_id) {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        cb(id);
+                    }
+                });
             }
-            if let Err(e) = n.show() {
-                tracing::warn!("could not show a desktop notification: {e}");
-            }
-        });
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            let _ = (handle, click);
+        }
+        Err(e) => tracing::warn!("could not show a desktop notification: {e}"),
     }
 }

@@ -15,6 +15,8 @@ use super::secrets::RELAY_SECRET;
 use super::store::tx::RelayConn;
 use super::{inbox, model, time, Engine, EngineEvent};
 
+/// Unreachable this long, the relay earns a notification: webhooks pile up there meanwhile.
+const OFFLINE_ALERT: Duration = Duration::from_secs(10 * 60);
 /// How often a missing connection setting is looked for again.
 const SETUP_POLL: Duration = Duration::from_secs(3);
 
@@ -59,6 +61,39 @@ fn backoff() -> impl Iterator<Item = Duration> {
 }
 
 fn state(engine: &Engine, state: &str, detail: Option<String>) {
+    let now = time::now_ms();
+    let notify_offline = {
+        let Ok(mut rs) = engine.relay_state.lock() else {
+            return;
+        };
+        if rs.state != state {
+            rs.since = Some(now);
+            if state != "offline" {
+                rs.offline_notified = false;
+            }
+        }
+        rs.state = state.to_string();
+        rs.detail = detail.clone();
+        let long = rs
+            .since
+            .is_some_and(|s| now.saturating_sub(s) > OFFLINE_ALERT.as_millis() as u64);
+        let fire = state == "offline" && long && !rs.offline_notified;
+        if fire {
+            rs.offline_notified = true;
+        }
+        fire
+    };
+    if notify_offline {
+        engine.notifier.send(Notice {
+            summary: "The relay is unreachable".into(),
+            body: format!(
+                "for over 10 minutes: {}",
+                detail.clone().unwrap_or_default()
+            ),
+            entry_id: None,
+            kind: Kind::Attention,
+        });
+    }
     let _ = engine.events.send(EngineEvent::Relay {
         state: state.to_string(),
         detail,

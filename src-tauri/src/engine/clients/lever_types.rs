@@ -1,7 +1,7 @@
 //! Lever's records as the flows read them. Parsing is lenient: every field has a default,
 //! numbers may come as strings, and objects may come as bare ids (`expand` not applied).
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Reads a number given as a number or a string ("1234"); anything else is `None`.
@@ -32,7 +32,7 @@ pub fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 }
 
 /// `GET /opportunities/{id}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Opportunity {
     /// Opportunity id.
@@ -95,7 +95,7 @@ impl Opportunity {
 }
 
 /// A phone number.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Phone {
     /// Kind (mobile, work, …).
@@ -107,7 +107,7 @@ pub struct Phone {
 }
 
 /// `archived`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Archived {
     /// When (ms).
@@ -119,7 +119,7 @@ pub struct Archived {
 }
 
 /// `urls`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Urls {
     /// The candidate's page in Lever.
@@ -128,7 +128,7 @@ pub struct Urls {
 }
 
 /// `GET /postings/{id}`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Posting {
     /// Posting id.
@@ -141,7 +141,7 @@ pub struct Posting {
 }
 
 /// Posting categories.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Categories {
     /// Team.
@@ -159,7 +159,7 @@ pub struct Categories {
 }
 
 /// `GET /opportunities/{id}/offers` item.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Offer {
     /// Offer id.
@@ -203,7 +203,7 @@ impl Offer {
 }
 
 /// One offer field.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct OfferField {
     /// Display name ("Equity").
@@ -217,7 +217,7 @@ pub struct OfferField {
 }
 
 /// `sentDocument` / `signedDocument`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct OfferDocument {
     /// File name.
@@ -226,7 +226,7 @@ pub struct OfferDocument {
 }
 
 /// `GET /opportunities/{id}/resumes` item; `file` can be absent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Resume {
     /// Resume id.
@@ -236,7 +236,7 @@ pub struct Resume {
 }
 
 /// A resume's file.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct FileInfo {
     /// Name.
@@ -251,7 +251,7 @@ pub struct FileInfo {
 }
 
 /// `GET /opportunities/{id}/files` item (numbers may be strings).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct LeverFile {
     /// File id.
@@ -268,7 +268,7 @@ pub struct LeverFile {
 }
 
 /// `{id, text}` of stages; `{id, text, type}` of archive reasons.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Named {
     /// Id.
@@ -282,7 +282,7 @@ pub struct Named {
 }
 
 /// `GET /tags` item.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Tag {
     /// The tag.
@@ -294,7 +294,7 @@ pub struct Tag {
 }
 
 /// `GET /opportunities/{id}/notes` item.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Note {
     /// Note id.

@@ -11,9 +11,11 @@ use serde_json::{json, Value};
 use super::fields::{self, Sources};
 use super::{done, failed, skipped, Ctx, Finish, FlowError};
 use crate::engine::clients::bob::{Bob, BobField, MAX_DOCUMENT_BYTES};
+use crate::engine::clients::http::ApiError;
 use crate::engine::clients::lever::{DownloadError, Lever, Offer, Opportunity, Perm, Posting};
 use crate::engine::model::Status;
 use crate::engine::notify::{Kind, Notice};
+use crate::engine::settings::Settings;
 use crate::engine::time;
 
 /// bob may take this long before a new employee is readable; a create that may have
@@ -116,31 +118,41 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
     Ok(conclude(ctx, &data.opp.name, &employee, &st))
 }
 
-/// Reads everything the hire needs from Lever.
+/// Reads everything the hire needs from Lever, recording it as a step.
 pub async fn read_lever(
     ctx: &mut Ctx,
     lever: &Lever,
     opp_id: &str,
 ) -> Result<LeverHire, FlowError> {
-    let t = ctx.begin("read the opportunity from Lever");
+    let t = ctx.begin("read the candidate from Lever");
+    let data = fetch(lever, opp_id).await?;
+    ctx.set_candidate(&data.opp.name).await?;
+    let offer = data
+        .offer
+        .as_ref()
+        .map(|o| o.status.as_str())
+        .unwrap_or("none");
+    let summary = format!("{} file(s), offer {offer}", data.files.len());
+    let step = done("read the candidate from Lever", Some(summary), Some(200), t);
+    let st: Value = ctx.job.state.clone();
+    ctx.commit(&st, Some(step), vec![]).await?;
+    Ok(data)
+}
+
+/// Reads an opportunity, its posting, best offer, resumes and files (no recording: the
+/// dry run uses this too).
+pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
     let opp = lever.opportunity(opp_id).await?;
-    ctx.set_candidate(&opp.name).await?;
     let posting = match opp.posting_id() {
-        Some(pid) => {
-            ctx.begin("read the posting from Lever");
-            Some(lever.posting(&pid).await?)
-        }
+        Some(pid) => Some(lever.posting(&pid).await?),
         None => None,
     };
-    ctx.begin("read offers from Lever");
     let offer = lever
         .offers(opp_id)
         .await?
         .into_iter()
         .max_by_key(|o| (o.rank(), o.created_at));
-    ctx.begin("read resumes from Lever");
     let resumes = lever.resumes(opp_id).await?;
-    ctx.begin("read files from Lever");
     let others = lever.files(opp_id).await?;
     let mut files = Vec::new();
     for r in resumes {
@@ -199,14 +211,6 @@ pub async fn read_lever(
             perm: Some(Perm::DownloadFile),
         });
     }
-    let summary = format!(
-        "{} file(s), offer {}",
-        files.len(),
-        offer.as_ref().map(|o| o.status.as_str()).unwrap_or("none")
-    );
-    let step = done("read the candidate from Lever", Some(summary), Some(200), t);
-    let st: Value = ctx.job.state.clone();
-    ctx.commit(&st, Some(step), vec![]).await?;
     Ok(LeverHire {
         opp,
         posting,
@@ -267,7 +271,8 @@ async fn ensure_employee(
         }
     }
     if st.proposal.is_none() {
-        let (proposal, notes) = propose(ctx, bob, data, email).await?;
+        ctx.begin("prepare the bob employee (fields, sites, lists)");
+        let (proposal, notes) = propose(&ctx.settings, bob, data, email).await?;
         st.proposal = Some(proposal);
         st.notes = notes;
         ctx.commit(st, None, vec![]).await?;
@@ -328,14 +333,12 @@ async fn create(
 
 /// Builds the employee bob would get: standard fields, then same-name and mapped fields.
 pub async fn propose(
-    ctx: &mut Ctx,
+    settings: &Settings,
     bob: &Bob,
     data: &LeverHire,
     email: &str,
 ) -> Result<(Value, Vec<String>), FlowError> {
-    ctx.begin("read bob's fields");
     let bob_fields = bob.fields().await?;
-    ctx.begin("read bob's sites");
     let site_list = field(&bob_fields, "work.site")
         .and_then(BobField::list_id)
         .unwrap_or("site")
@@ -357,9 +360,9 @@ pub async fn propose(
         .unwrap_or_else(|| data.opp.location.clone());
     let site = match sites.iter().find(|s| s.is_called(&location)) {
         Some(s) => if s.name.is_empty() { s.value.clone() } else { s.name.clone() },
-        None if !ctx.settings.bob.default_site.is_empty() => {
-            notes.push(format!("no bob site is called “{location}”: used the default site {}", ctx.settings.bob.default_site));
-            ctx.settings.bob.default_site.clone()
+        None if !settings.bob.default_site.is_empty() => {
+            notes.push(format!("no bob site is called “{location}”: used the default site {}", settings.bob.default_site));
+            settings.bob.default_site.clone()
         }
         None => {
             return Err(FlowError::Stop(format!(
@@ -388,7 +391,7 @@ pub async fn propose(
         posting: data.posting.as_ref(),
         offer: data.offer.as_ref(),
     };
-    let (plan, plan_notes) = fields::plan(&src, &bob_fields, &ctx.settings.fields);
+    let (plan, plan_notes) = fields::plan(&src, &bob_fields, &settings.fields);
     notes.extend(plan_notes);
     let department = data
         .posting
@@ -408,7 +411,6 @@ pub async fn propose(
     }
     let mut lists = HashMap::new();
     for id in wanted {
-        ctx.begin(format!("read bob's list {id}"));
         lists.insert(id.clone(), bob.list(&id).await?);
     }
     if !department.is_empty() {

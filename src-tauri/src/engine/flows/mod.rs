@@ -4,6 +4,7 @@
 pub mod assessment;
 pub mod fields;
 pub mod hire;
+pub mod once;
 pub mod outcome;
 
 use std::time::{Duration, Instant};

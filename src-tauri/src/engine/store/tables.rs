@@ -31,3 +31,5 @@ pub const META_NEXT_ID: &str = "next_id";
 pub const KEY_SETTINGS: &str = "settings";
 /// Settings key of the relay connection JSON.
 pub const KEY_RELAY: &str = "relay";
+/// Meta key set when the setup wizard was finished.
+pub const META_SETUP_DONE: &str = "setup_done";

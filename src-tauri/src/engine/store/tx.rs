@@ -274,6 +274,25 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Removes idempotency links starting with `prefix` for which `keep` says no.
+    pub fn remove_links(
+        &self,
+        prefix: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<usize, StoreError> {
+        let mut table = self.txn.open_table(LINKS)?;
+        let keys: Vec<String> = table
+            .range(prefix..)?
+            .map_while(|item| item.ok().map(|(k, _)| k.value().to_string()))
+            .take_while(|k| k.starts_with(prefix))
+            .filter(|k| !keep(k))
+            .collect();
+        for k in &keys {
+            table.remove(k.as_str())?;
+        }
+        Ok(keys.len())
+    }
+
     /// Saves a JSON document in a string-keyed table.
     pub fn put_doc<T: Serialize>(
         &self,

@@ -1,0 +1,233 @@
+//! The embedded demo: a local relay and the fake Lever, bob and assessment partner started
+//! in this process, a `demo` profile wired to them, and a short stream of signed sample
+//! events, so a newcomer sees every flow work within a minute. Nothing real is touched.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use hirewire_fakes::bob::FakeBob;
+use hirewire_fakes::lever::{DemoIds, FakeLever};
+use hirewire_fakes::partner::FakePartner;
+use hirewire_fakes::webhook::{self, LeverEvent};
+use hirewire_relay::admin::{client as relay_admin, Request};
+use hirewire_relay::protocol::{endpoints, ConnectCode};
+use tokio::sync::oneshot;
+
+use crate::engine::secrets::{self, Secrets};
+use crate::engine::settings::{Outcome, Settings};
+use crate::engine::store::{RelayConn, META_SETUP_DONE};
+use crate::engine::{time, Engine};
+
+/// The demo's keychain profile.
+pub const PROFILE: &str = "demo";
+/// Pause between sample events, so each can be watched arriving.
+const PACE: Duration = Duration::from_millis(1500);
+
+/// A running demo world.
+pub struct Demo {
+    /// The demo profile's engine (not yet running).
+    pub engine: Engine,
+    lever: FakeLever,
+    _bob: FakeBob,
+    _partner: FakePartner,
+    ids: DemoIds,
+    hooks: ConnectCode,
+    tokens: Vec<(&'static str, String)>,
+    relay_stop: Option<oneshot::Sender<()>>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Demo {
+    /// Starts the fakes and a relay, and configures the `demo` profile in `base` (default:
+    /// a temporary directory removed on drop).
+    pub async fn start_in(base: Option<PathBuf>) -> anyhow::Result<Demo> {
+        let (tmp, base) = match base {
+            Some(b) => (None, b),
+            None => {
+                let t = tempfile::tempdir()?;
+                let p = t.path().to_path_buf();
+                (Some(t), p)
+            }
+        };
+        let lever = FakeLever::start().await?;
+        let ids = lever.seed_demo();
+        let bob = FakeBob::start().await?;
+        let (bob_user, bob_token) = bob.seed_demo();
+        let partner = FakePartner::start().await?;
+        let partner_key = partner.seed_demo();
+        partner.set_auto_grade(Some(Duration::from_secs(5)));
+        let (hooks, relay_stop) = start_relay(&base.join("relay")).await?;
+        let engine = Engine::open(Some(&base.join("app")), PROFILE)?;
+        let tokens: Vec<(&'static str, String)> = endpoints::LEVER
+            .iter()
+            .map(|ep| (*ep, format!("demo-signing-{ep}-{}", time::now_ms())))
+            .collect();
+        let mut values = vec![
+            (secrets::RELAY_SECRET.to_string(), hooks.secret.clone()),
+            (secrets::LEVER_API_KEY.to_string(), ids.api_key.clone()),
+            (secrets::BOB_SERVICE_USER.to_string(), bob_user),
+            (secrets::BOB_TOKEN.to_string(), bob_token),
+            (secrets::ASSESSMENT_API_KEY.to_string(), partner_key),
+        ];
+        values.extend(
+            tokens
+                .iter()
+                .map(|(ep, t)| (secrets::signing_token_name(ep), t.clone())),
+        );
+        let keychain = engine.secrets.clone();
+        tokio::task::spawn_blocking(move || values.iter().try_for_each(|(n, v)| keychain.set(n, v)))
+            .await?
+            .context("the demo needs the keychain (on Linux an unlocked Secret Service such as gnome-keyring)")?;
+        let settings = settings(&lever, &bob, &partner, &ids);
+        let conn = RelayConn {
+            url: hooks.url.clone(),
+            channel: hooks.channel.clone(),
+        };
+        engine
+            .store
+            .write_async(move |tx| {
+                tx.put_settings(&settings)?;
+                tx.put_relay_conn(&conn)?;
+                tx.put_meta(META_SETUP_DONE, time::now_ms())
+            })
+            .await?;
+        Ok(Demo {
+            engine,
+            lever,
+            _bob: bob,
+            _partner: partner,
+            ids,
+            hooks,
+            tokens,
+            relay_stop: Some(relay_stop),
+            _tmp: tmp,
+        })
+    }
+
+    /// [`Demo::start_in`] a temporary directory.
+    pub async fn start() -> anyhow::Result<Demo> {
+        Demo::start_in(None).await
+    }
+
+    /// Sends the sample events, one every [`PACE`], in the background.
+    pub fn play(&self) {
+        let ids = &self.ids;
+        let script = vec![
+            LeverEvent::hired(&ids.ada),
+            LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard),
+            LeverEvent::stage_change(&ids.grace, &ids.stage_phone, &ids.stage_byteboard),
+            LeverEvent::stage_change(&ids.alan, &ids.stage_phone, &ids.stage_byteboard),
+            LeverEvent::stage_change(&ids.ada, &ids.stage_byteboard, &ids.stage_onsite),
+            LeverEvent::archive_change(&ids.grace, &ids.reason_not_a_fit),
+            LeverEvent::archive_change(&ids.alan, &ids.reason_unmapped),
+        ];
+        let hooks = self.hooks.clone();
+        let tokens = self.tokens.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for event in script {
+                tokio::time::sleep(PACE).await;
+                let endpoint = match event.event.as_str() {
+                    "candidateHired" => endpoints::CANDIDATE_HIRED,
+                    "candidateStageChange" => endpoints::STAGE_CHANGE,
+                    _ => endpoints::ARCHIVE_CHANGE,
+                };
+                let token = tokens
+                    .iter()
+                    .find(|(ep, _)| *ep == endpoint)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default();
+                if let Err(e) =
+                    webhook::post(&client, &hooks.hook_url(endpoint), event.body(&token)).await
+                {
+                    tracing::warn!("demo event not sent: {e}");
+                }
+            }
+        });
+    }
+
+    /// The fake Lever, for a look at the notes the demo wrote.
+    pub fn lever(&self) -> &FakeLever {
+        &self.lever
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if let Some(stop) = self.relay_stop.take() {
+            let _ = stop.send(());
+        }
+        let keychain = Secrets::new(PROFILE);
+        for name in secrets::NAMES {
+            let _ = keychain.delete(name);
+        }
+    }
+}
+
+/// Starts a relay on a free loopback port with one channel; returns its connection code.
+async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, oneshot::Sender<()>)> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let add = Request::Add {
+        name: "demo".into(),
+        public_url: Some(url.clone()),
+    };
+    let printed = relay_admin::run(dir, &add).map_err(anyhow::Error::msg)?;
+    let code = printed
+        .first()
+        .and_then(|v| v["connect"].as_str())
+        .context("the demo relay printed no connection code")?;
+    let code = ConnectCode::decode(code).map_err(anyhow::Error::msg)?;
+    let config = hirewire_relay::server::ServeConfig {
+        data: dir.to_path_buf(),
+        public_url: Some(url),
+        tls: None,
+        max_body: 1024 * 1024,
+        max_pending: 100_000,
+        max_age: Duration::from_secs(30 * 24 * 3600),
+        window: 256,
+        rate_limit: None,
+        trust_proxy: false,
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        if let Err(e) = hirewire_relay::server::run(listener, config, async move {
+            let _ = stopped.await;
+        })
+        .await
+        {
+            tracing::error!("demo relay stopped: {e:#}");
+        }
+    });
+    Ok((code, stop))
+}
+
+/// Settings that wire the demo profile to the fakes.
+fn settings(lever: &FakeLever, bob: &FakeBob, partner: &FakePartner, ids: &DemoIds) -> Settings {
+    let mut s = Settings::default();
+    s.lever.base_url = lever.url();
+    s.bob.base_url = bob.url();
+    s.bob.review_before_create = false;
+    s.bob.default_site = "London".into();
+    s.assessment.list_tests_url = partner.list_tests_url();
+    s.assessment.send_test_url = partner.send_test_url();
+    s.assessment.test_status_url = partner.test_status_url();
+    s.assessment.outcome_url = partner.outcomes_url();
+    s.assessment.poll_minutes = 1;
+    s.stages.assessment = ids.stage_byteboard.clone();
+    s.stages.onsite = ids.stage_onsite.clone();
+    s.stages.offer = ids.stage_offer.clone();
+    s.archive_reasons
+        .insert(ids.reason_not_a_fit.clone(), Outcome::Rejected);
+    s.archive_reasons
+        .insert(ids.reason_hired.clone(), Outcome::OfferAccepted);
+    s.archive_reasons
+        .insert(ids.reason_withdrew.clone(), Outcome::Withdrew);
+    s.interview_types
+        .insert("Byteboard SWE".into(), "12345".into());
+    s.interview_types
+        .insert("Byteboard Web".into(), "67890".into());
+    s
+}

@@ -1,0 +1,120 @@
+//! "Exactly once" for calls that create something and cannot be asked "did you?" in advance:
+//! an intent is stored before the call and the result after it, both as links. A run that
+//! finds an intent without a result was interrupted mid-call and checks before calling again.
+
+use std::time::Instant;
+
+use super::{done, skipped, Ctx, FlowError};
+use crate::engine::clients::lever::Lever;
+
+/// The key under which a finished action's result is linked.
+fn done_key(key: &str) -> String {
+    format!("done:{key}")
+}
+
+/// The key under which an action's intent is linked.
+fn intent_key(key: &str) -> String {
+    format!("intent:{key}")
+}
+
+/// The result of an action already done under `key`, if any.
+pub async fn result(ctx: &Ctx, key: &str) -> Result<Option<String>, FlowError> {
+    Ok(ctx.link(&done_key(key)).await?)
+}
+
+/// Whether an earlier run started the action under `key` and never saw its result.
+pub async fn interrupted(ctx: &Ctx, key: &str) -> Result<bool, FlowError> {
+    Ok(ctx.link(&intent_key(key)).await?.is_some() && result(ctx, key).await?.is_none())
+}
+
+/// Records the intent to act under `key` (durably, before the call).
+pub async fn begin<T: serde::Serialize>(
+    ctx: &mut Ctx,
+    state: &T,
+    key: &str,
+) -> Result<(), FlowError> {
+    let stamp = crate::engine::time::now_ms().to_string();
+    Ok(ctx
+        .commit(state, None, vec![(intent_key(key), stamp)])
+        .await?)
+}
+
+/// Records the action's result under `key`, with its step.
+pub async fn finish<T: serde::Serialize>(
+    ctx: &mut Ctx,
+    state: &T,
+    key: &str,
+    value: &str,
+    step: crate::engine::model::Step,
+) -> Result<(), FlowError> {
+    Ok(ctx
+        .commit(state, Some(step), vec![(done_key(key), value.to_string())])
+        .await?)
+}
+
+/// Adds a note to an opportunity once per `key`, however often this runs. After an
+/// interruption it looks for the exact text among the opportunity's notes first.
+pub async fn note<T: serde::Serialize>(
+    ctx: &mut Ctx,
+    state: &T,
+    lever: &Lever,
+    opp: &str,
+    key: &str,
+    text: &str,
+) -> Result<String, FlowError> {
+    let key = format!("note:{key}");
+    let action = "add a note in Lever";
+    if let Some(id) = result(ctx, &key).await? {
+        ctx.commit(
+            state,
+            Some(skipped(action, format!("already added as note {id}"))),
+            vec![],
+        )
+        .await?;
+        return Ok(id);
+    }
+    if interrupted(ctx, &key).await? {
+        ctx.begin("check Lever's notes after an interruption");
+        let found = lever
+            .notes(opp)
+            .await?
+            .into_iter()
+            .find(|n| n.value == text || n.text == text);
+        if let Some(n) = found {
+            let step = skipped(
+                action,
+                format!("found as note {} (added before an interruption)", n.id),
+            );
+            finish(ctx, state, &key, &n.id, step).await?;
+            return Ok(n.id);
+        }
+    }
+    begin(ctx, state, &key).await?;
+    let t: Instant = ctx.begin(action);
+    let id = lever
+        .add_note(opp, text, &ctx.settings.lever.perform_as)
+        .await?;
+    finish(
+        ctx,
+        state,
+        &key,
+        &id,
+        done(
+            format!("{action}: “{}”", short(text)),
+            Some(id.clone()),
+            Some(201),
+            t,
+        ),
+    )
+    .await?;
+    Ok(id)
+}
+
+fn short(text: &str) -> String {
+    let first: String = text.chars().take(80).collect();
+    if first.len() < text.len() {
+        format!("{first}…")
+    } else {
+        first
+    }
+}

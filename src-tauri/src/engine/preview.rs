@@ -1,0 +1,254 @@
+//! Looking without touching: the dry run (what a hire would create and upload, and what
+//! invite would go out) and the field preview of the mapping screen. Reads only.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::clients::bob::Bob;
+use super::clients::lever::Lever;
+use super::flows::hire::{self, LeverHire};
+use super::flows::{fields, FlowError};
+use super::history::{self, Filter};
+use super::model::Flow;
+use super::secrets;
+use super::settings::Settings;
+use super::Engine;
+
+/// A candidate to pick for a dry run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Candidate {
+    /// Lever opportunity id.
+    pub opportunity_id: String,
+    /// Name.
+    pub name: String,
+    /// Email, if known.
+    pub email: Option<String>,
+}
+
+/// What a hire of this candidate would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct DryRun {
+    /// The candidate's name.
+    pub candidate: String,
+    /// The employee bob would get (`None` when one exists already).
+    pub employee: Option<Value>,
+    /// The existing bob employee, if found by email.
+    pub existing_employee_id: Option<String>,
+    /// Files that would be uploaded.
+    pub documents: Vec<DocPreview>,
+    /// The invite a move into the assessment stage would send, or why none.
+    pub invite: Option<String>,
+    /// Mapping remarks.
+    pub notes: Vec<String>,
+}
+
+/// One file of a dry run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocPreview {
+    /// File name.
+    pub name: String,
+    /// Size, if Lever said.
+    pub size: Option<u64>,
+    /// Already copied by an earlier hire.
+    pub already_uploaded: bool,
+}
+
+/// One row of the field preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldRow {
+    /// bob field id.
+    pub bob_id: String,
+    /// bob field name.
+    pub bob_name: String,
+    /// bob field type.
+    pub bob_type: String,
+    /// Where the value comes from.
+    pub source: String,
+    /// Matched by name.
+    pub automatic: bool,
+    /// The Lever value.
+    pub lever_value: Value,
+    /// The converted value.
+    pub converted: Option<Value>,
+    /// Why it cannot be converted.
+    pub error: Option<String>,
+}
+
+async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
+    let settings = engine.store.read_async(|rx| rx.settings()).await?;
+    let key = engine.secret(secrets::LEVER_API_KEY).await?;
+    let lever = Lever::new(
+        &settings.lever.base_url,
+        key,
+        engine.http.clone(),
+        engine.lever_bucket.clone(),
+    );
+    let user = engine.secret(secrets::BOB_SERVICE_USER).await?;
+    let token = engine.secret(secrets::BOB_TOKEN).await?;
+    let bob = Bob::new(&settings.bob.base_url, user, token, engine.http.clone());
+    Ok((settings, lever, bob))
+}
+
+/// Candidates by email (asked of Lever) or by name (among candidates Hirewire has seen).
+pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, FlowError> {
+    let q = query.trim().to_string();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    if q.contains('@') {
+        let (_, lever, _) = clients(engine).await?;
+        let found = lever.opportunities_by_email(&q).await?;
+        return Ok(found
+            .into_iter()
+            .map(|o| Candidate {
+                email: o.email(),
+                opportunity_id: o.id,
+                name: o.name,
+            })
+            .collect());
+    }
+    let filter = Filter {
+        search: q,
+        limit: 500,
+        ..Default::default()
+    };
+    let page = engine
+        .store
+        .read_async(move |rx| history::list(rx, &filter))
+        .await?;
+    let mut out: Vec<Candidate> = Vec::new();
+    for e in page.entries {
+        let (Some(opp), Some(name)) = (e.opportunity_id, e.candidate) else {
+            continue;
+        };
+        if !out.iter().any(|c| c.opportunity_id == opp) {
+            out.push(Candidate {
+                opportunity_id: opp,
+                name,
+                email: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What a hire and an assessment move would do for this candidate. Writes nothing.
+pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError> {
+    let (settings, lever, bob) = clients(engine).await?;
+    let data: LeverHire = hire::fetch(&lever, opp_id).await?;
+    let email = data.opp.email();
+    let existing = match &email {
+        Some(e) => bob.find_by_email(e).await?,
+        None => None,
+    };
+    let (employee, notes) = match (&existing, &email) {
+        (None, Some(e)) => {
+            let (p, n) = hire::propose(&settings, &bob, &data, e).await?;
+            (Some(p), n)
+        }
+        (None, None) => (
+            None,
+            vec!["the candidate has no email address in Lever: bob needs one".to_string()],
+        ),
+        (Some(_), _) => (None, vec![]),
+    };
+    let mut documents = Vec::new();
+    for f in &data.files {
+        let key = format!("doc:{opp_id}:{}", f.key);
+        let already_uploaded = engine
+            .store
+            .read_async(move |rx| rx.link(&key))
+            .await?
+            .is_some();
+        documents.push(DocPreview {
+            name: f.name.clone(),
+            size: f.size,
+            already_uploaded,
+        });
+    }
+    let types: Vec<(&String, &String)> = settings
+        .interview_types
+        .iter()
+        .filter(|(t, _)| data.opp.tags.contains(t))
+        .collect();
+    let invite = Some(match types.as_slice() {
+        [(tag, test)] => format!(
+            "{} {tag} (test {test}) to {}",
+            settings.assessment.provider,
+            email.clone().unwrap_or_default()
+        ),
+        [] => "no invite: the candidate has no interview-type tag".to_string(),
+        many => format!("no invite: {} interview-type tags", many.len()),
+    });
+    Ok(DryRun {
+        candidate: data.opp.name.clone(),
+        employee,
+        existing_employee_id: existing,
+        documents,
+        invite,
+        notes,
+    })
+}
+
+/// The mapping screen's preview: which bob fields a hire would fill, from what, and how the
+/// values convert, on `opp_id` or else the most recent hire Hirewire saw.
+pub async fn field_preview(
+    engine: &Engine,
+    opp_id: Option<String>,
+) -> Result<Vec<FieldRow>, FlowError> {
+    let opp_id = match opp_id {
+        Some(id) => id,
+        None => {
+            let filter = Filter {
+                flows: vec![Flow::Hire],
+                limit: 1,
+                ..Default::default()
+            };
+            let page = engine
+                .store
+                .read_async(move |rx| history::list(rx, &filter))
+                .await?;
+            match page.entries.into_iter().find_map(|e| e.opportunity_id) {
+                Some(id) => id,
+                None => return Ok(vec![]),
+            }
+        }
+    };
+    let (settings, lever, bob) = clients(engine).await?;
+    let data = hire::fetch(&lever, &opp_id).await?;
+    let bob_fields = bob.fields().await?;
+    let src = fields::Sources {
+        opp: &data.opp,
+        posting: data.posting.as_ref(),
+        offer: data.offer.as_ref(),
+    };
+    let (plan, _) = fields::plan(&src, &bob_fields, &settings.fields);
+    let mut lists = HashMap::new();
+    for id in fields::lists_needed(&plan) {
+        lists.insert(id.clone(), bob.list(&id).await?);
+    }
+    let currency = data
+        .offer
+        .as_ref()
+        .and_then(|o| o.field("compensation_currency"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(plan
+        .into_iter()
+        .map(|a| {
+            let converted = fields::convert(&a.bob, &a.value, &lists, currency.as_deref());
+            FieldRow {
+                bob_id: a.bob.id.clone(),
+                bob_name: a.bob.name.clone(),
+                bob_type: a.bob.kind.clone(),
+                source: a.source,
+                automatic: a.automatic,
+                lever_value: a.value,
+                converted: converted.as_ref().ok().cloned(),
+                error: converted.err(),
+            }
+        })
+        .collect())
+}

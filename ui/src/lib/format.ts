@@ -1,0 +1,84 @@
+// Small pure helpers shared by the screens: error text, times, sizes, statuses.
+import type { Status } from "../api";
+
+/** The engine rejects with its own sentence (a string); show it verbatim. */
+export function errorText(e: unknown): string {
+  if (typeof e === "string") return e;
+  if (e instanceof Error) return e.message;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** A moment in the user's local time. */
+export function localTime(ms: number | null | undefined): string {
+  return ms == null ? "—" : timeFmt.format(new Date(ms));
+}
+
+/** "YYYY-MM-DD" of a `<input type=date>` → local midnight in ms (null when empty). */
+export function dayStart(value: string): number | null {
+  if (!value) return null;
+  const [y, m, d] = value.split("-").map(Number);
+  return new Date(y, m - 1, d).getTime();
+}
+
+/** The first moment after that local day (the engine's `until` is exclusive). */
+export function dayEnd(value: string): number | null {
+  if (!value) return null;
+  const [y, m, d] = value.split("-").map(Number);
+  return new Date(y, m - 1, d + 1).getTime();
+}
+
+export function fileSize(n: number | null): string {
+  if (n == null) return "size unknown";
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Every history status, in the order the filters and the chart show them. */
+export const STATUSES: Status[] = ["done", "waiting", "running", "retrying", "skipped", "failed", "rejected"];
+
+export const STATUS_LABEL: Record<Status, string> = {
+  done: "Done",
+  waiting: "Waiting",
+  running: "Running",
+  retrying: "Retrying",
+  skipped: "Skipped",
+  failed: "Failed",
+  rejected: "Rejected",
+};
+
+/** Pretty JSON for read-only blocks; a non-JSON string is shown as it is. */
+export function pretty(value: unknown): string {
+  if (typeof value === "string") {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2) ?? "null";
+}
+
+/** Calls `fn` once the calls stop for `ms`. */
+export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number): ((...a: A) => void) & { cancel(): void } {
+  let t: ReturnType<typeof setTimeout> | undefined;
+  const d = (...a: A) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...a), ms);
+  };
+  d.cancel = () => clearTimeout(t);
+  return d;
+}

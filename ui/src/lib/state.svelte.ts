@@ -1,0 +1,53 @@
+// App-wide state shared by the screens: the current view, the engine's status, toasts,
+// and the Lever lists loaded with a setup key (memory only, for this window's lifetime).
+import { api, type AppStatus, type LeverLists, type Settings } from "../api";
+
+export type View = "history" | "mappings" | "dryrun" | "setup";
+
+export const app = $state({
+  view: "history" as View,
+  status: null as AppStatus | null,
+  /** An entry the History screen should open (a notification was clicked). */
+  openEntry: null as number | null,
+  /** Bumped on every engine `entry` event; screens that show entries refresh on it. */
+  entryTick: 0,
+  lastEntryId: null as number | null,
+});
+
+/** Lever stages, archive reasons, tags and tests read with the setup key; never stored. */
+export const lever = $state({ lists: null as LeverLists | null });
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: "info" | "error" | "attention";
+  entryId: number | null;
+}
+
+export const toasts = $state({ list: [] as Toast[] });
+let nextToast = 1;
+
+export function toast(text: string, kind: Toast["kind"] = "info", entryId: number | null = null): void {
+  const id = nextToast++;
+  toasts.list = [...toasts.list.slice(-3), { id, text, kind, entryId }];
+  setTimeout(() => dismiss(id), kind === "info" ? 6000 : 12000);
+}
+
+export function dismiss(id: number): void {
+  toasts.list = toasts.list.filter((t) => t.id !== id);
+}
+
+export async function refreshStatus(): Promise<void> {
+  app.status = await api.status();
+}
+
+/**
+ * Saves one part of the settings: reads the engine's current settings first so that
+ * screens editing different parts never overwrite each other. Rejects with the engine's text.
+ */
+export async function saveSettingsPart(apply: (s: Settings) => void): Promise<Settings> {
+  const current = await api.settings();
+  apply(current);
+  await api.saveSettings(current);
+  return current;
+}
