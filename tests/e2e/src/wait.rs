@@ -7,7 +7,16 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(20);
 
 /// Re-evaluates `check` until it returns `Some`, or panics with `what` after `timeout`.
-pub async fn until<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> T
+pub async fn until<T, F, Fut>(what: &str, timeout: Duration, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    until_every(what, timeout, POLL, check).await
+}
+
+/// [`until`] checking every `every` (for checks too heavy to run 50 times a second).
+pub async fn until_every<T, F, Fut>(what: &str, timeout: Duration, every: Duration, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -21,7 +30,7 @@ where
             Instant::now() < deadline,
             "timed out after {timeout:?} waiting for {what}"
         );
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(every).await;
     }
 }
 

@@ -26,6 +26,15 @@ export function localTime(ms: number | null | undefined): string {
   return ms == null ? "—" : timeFmt.format(new Date(ms));
 }
 
+const shortFmt = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const shortYearFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+
+/** A compact local time for list rows: the year only when it is not this year. */
+export function shortTime(ms: number): string {
+  const d = new Date(ms);
+  return d.getFullYear() === new Date().getFullYear() ? shortFmt.format(d) : shortYearFmt.format(d);
+}
+
 /** "YYYY-MM-DD" of a `<input type=date>` → local midnight in ms (null when empty). */
 export function dayStart(value: string): number | null {
   if (!value) return null;
@@ -81,4 +90,16 @@ export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number)
   };
   d.cancel = () => clearTimeout(t);
   return d;
+}
+
+const EVENT_LABEL: Record<string, string> = {
+  candidateHired: "Hired",
+  candidateStageChange: "Stage change",
+  candidateArchiveChange: "Archive change",
+  "assessment-done": "Assessment done",
+};
+
+/** Lever's event names in words; unknown ones as they are. */
+export function eventLabel(event: string): string {
+  return EVENT_LABEL[event] ?? event;
 }

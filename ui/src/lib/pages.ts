@@ -8,10 +8,14 @@ export type Fetch = (offset: number, limit: number) => Promise<HistoryPage>;
 
 export class PageCache {
   private pages = new Map<number, Entry[]>();
+  /** Pages from before a refresh, shown until their fresh copy arrives (no flicker). */
+  private stale = new Map<number, Entry[]>();
   private pending = new Map<number, Promise<void>>();
   /** Bumped by `reset`: answers to older requests are dropped. */
   private generation = 0;
   total = 0;
+  /** Whether a page arrived since the last reset (the list knows its size). */
+  loaded = false;
   error: string | null = null;
 
   constructor(
@@ -20,16 +24,28 @@ export class PageCache {
     readonly pageSize = PAGE_SIZE,
   ) {}
 
-  /** Forget everything (the filter changed, or entries arrived). */
+  /** Forget everything: the filter changed. */
   reset(): void {
     this.generation++;
     this.pages.clear();
+    this.stale.clear();
     this.pending.clear();
     this.error = null;
+    this.loaded = false;
+    this.total = 0;
+  }
+
+  /** Entries changed: fetch again, showing the old rows until the new ones arrive. */
+  refresh(): void {
+    this.generation++;
+    for (const [k, v] of this.pages) this.stale.set(k, v);
+    this.pages.clear();
+    this.pending.clear();
   }
 
   get(index: number): Entry | undefined {
-    return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
+    const p = Math.floor(index / this.pageSize);
+    return (this.pages.get(p) ?? this.stale.get(p))?.[index % this.pageSize];
   }
 
   /** Loads the pages covering rows first..last (inclusive); the first load sizes the list. */
@@ -51,7 +67,9 @@ export class PageCache {
         if (gen !== this.generation) return;
         this.pending.delete(page);
         this.pages.set(page, res.entries);
+        this.stale.delete(page);
         this.total = res.total;
+        this.loaded = true;
         this.error = null;
         this.onChange();
       },

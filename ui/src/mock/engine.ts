@@ -1,0 +1,367 @@
+// Test-only: an in-page fake of the engine behind the Tauri commands in api.ts. It mirrors
+// the engine's answers and error sentences closely enough for the UI tests; secrets live
+// only in this closure, and the call log never holds a secret value.
+import type { AppStatus, BobInfo, CheckItem, DryRun, FieldPreviewRow, HistoryFilter, LeverLists, Settings, WebhookInfo } from "../api";
+import { FakeHistory } from "./history";
+import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
+
+export const SECRET_NAMES = [
+  "relay-secret",
+  "lever-api-key",
+  "lever-signing-token/candidate-hired",
+  "lever-signing-token/stage-change",
+  "lever-signing-token/archive-change",
+  "bob-service-user",
+  "bob-token",
+  "assessment-api-key",
+];
+
+const HOOKS = [
+  { event: "Candidate Hired", endpoint: "candidate-hired" },
+  { event: "Candidate Stage Change", endpoint: "stage-change" },
+  { event: "Candidate Archive State Change", endpoint: "archive-change" },
+];
+
+export interface Options {
+  entries: number;
+  configured: boolean;
+  demo: boolean;
+  /** Commands that reject with `failText` until healed. */
+  fail: string[];
+}
+
+export interface Call {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+function defaultSettings(configured: boolean): Settings {
+  return {
+    lever: { base_url: "https://api.lever.co/v1", perform_as: "", max_event_age_minutes: 60 },
+    bob: { base_url: "https://api.hibob.com/v1", review_before_create: true, default_site: "London" },
+    assessment: {
+      provider: configured ? "Byteboard" : "",
+      list_tests_url: configured ? "https://partner.example/tests" : "",
+      send_test_url: configured ? "https://partner.example/send" : "",
+      test_status_url: configured ? "https://partner.example/status" : "",
+      outcome_url: "",
+      poll_minutes: 60,
+    },
+    stages: configured ? { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" } : { assessment: "", onsite: "", offer: "" },
+    archive_reasons: configured ? { "reason-rejected": "rejected", "reason-withdrew": "withdrew" } : {},
+    interview_types: configured ? { "Byteboard SWE": "12345" } : {},
+    fields: configured ? [{ lever: "custom_equity", bob: "payroll.employment.equity" }] : [],
+  };
+}
+
+/** The engine's `Settings::validate`, sentence for sentence. */
+export function validateSettings(s: Settings): string | null {
+  const url = (name: string, v: string, required: boolean) =>
+    (!v && !required) || /^https?:\/\/[^/\s]+/.test(v) ? null : `${name} must be an http(s) URL, got ${JSON.stringify(v)}`;
+  const checks = [
+    url("lever.base_url", s.lever.base_url, true),
+    url("bob.base_url", s.bob.base_url, true),
+    url("assessment.list_tests_url", s.assessment.list_tests_url, false),
+    url("assessment.send_test_url", s.assessment.send_test_url, false),
+    url("assessment.test_status_url", s.assessment.test_status_url, false),
+    url("assessment.outcome_url", s.assessment.outcome_url, false),
+  ];
+  const bad = checks.find((c) => c);
+  if (bad) return bad;
+  if (!(s.lever.max_event_age_minutes >= 1)) return "lever.max_event_age_minutes must be at least 1";
+  if (!(s.assessment.poll_minutes >= 1)) return "assessment.poll_minutes must be at least 1";
+  const st = [s.stages.assessment, s.stages.onsite, s.stages.offer];
+  const set = st.filter((v) => v).length;
+  if (set > 0 && set < 3) return "map all three stages (assessment, onsite and offer), each to a different Lever stage";
+  if (set === 3 && new Set(st).size < 3) return "the assessment, onsite and offer stages must be three different Lever stages";
+  for (const [tag, test] of Object.entries(s.interview_types)) {
+    if (!tag || !test.trim()) return `interview type ${JSON.stringify(tag)} needs both a Lever tag and a partner test id`;
+  }
+  if (s.fields.some((f) => !f.lever.trim() || !f.bob.trim())) return "each [[fields]] mapping needs both `lever` and `bob`";
+  return null;
+}
+
+function decodeCode(code: string): { url: string; channel: string; secret: string } {
+  const c = code.trim();
+  if (!c.startsWith("hwr1:")) {
+    throw 'this is not a Hirewire connection code (it should start with "hwr1:"); copy the whole code that `hirewire-relay channel add` printed';
+  }
+  let parsed: { url?: unknown; channel?: unknown; secret?: unknown };
+  try {
+    const b64 = c.slice(5).replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+    parsed = JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
+  } catch {
+    throw "the connection code is damaged or incomplete; copy it again, in one piece";
+  }
+  const { url, channel, secret } = parsed;
+  if (typeof url !== "string" || !/^https?:\/\//.test(url) || typeof channel !== "string" || !channel || typeof secret !== "string" || !secret) {
+    throw "the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`";
+  }
+  return { url, channel, secret };
+}
+
+export class FakeEngine {
+  readonly calls: Call[] = [];
+  readonly history: FakeHistory;
+  private secrets = new Map<string, string>();
+  private settings: Settings;
+  private relay: AppStatus["relay"];
+  private conn: { url: string; channel: string } | null;
+  private firstSigned = new Map<string, number>();
+  private failing = new Map<string, string>();
+  configured: boolean;
+  demo: boolean;
+  /** Lets tests hold a command's answer (to see "loading" states). */
+  delayMs = 0;
+
+  constructor(opts: Options) {
+    this.configured = opts.configured;
+    this.demo = opts.demo;
+    this.history = new FakeHistory(opts.entries, Date.now());
+    this.settings = defaultSettings(opts.configured);
+    for (const c of opts.fail) this.failing.set(c, failText(c));
+    if (opts.configured) {
+      this.conn = { url: "https://relay.example.com", channel: "recruiting" };
+      this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() - 3_600_000 };
+      for (const n of SECRET_NAMES.filter((n) => n !== "assessment-api-key")) this.secrets.set(n, "configured-before");
+      this.firstSigned.set("candidate-hired", Date.now() - 86_400_000);
+    } else {
+      this.conn = null;
+      this.relay = { state: "not-configured", detail: null, url: null, since: null };
+    }
+  }
+
+  fail(cmd: string, text?: string): void {
+    this.failing.set(cmd, text ?? failText(cmd));
+  }
+  heal(cmd: string): void {
+    this.failing.delete(cmd);
+  }
+  secretIs(name: string, value: string): boolean {
+    return this.secrets.get(name) === value;
+  }
+  signed(endpoint: string): void {
+    this.firstSigned.set(endpoint, Date.now());
+  }
+
+  async handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
+    this.calls.push({ cmd, args: redact(cmd, args) });
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+    const failing = this.failing.get(cmd);
+    if (failing) throw failing;
+    return this.run(cmd, args);
+  }
+
+  private run(cmd: string, a: Record<string, unknown>): unknown {
+    switch (cmd) {
+      case "status":
+        return this.status();
+      case "history_list":
+        return this.history.list(a.filter as HistoryFilter);
+      case "history_detail":
+        return this.history.detail(a.id as number);
+      case "history_chart":
+        return this.history.perDay(Math.min(366, Math.max(1, a.days as number)));
+      case "history_retry":
+        return this.retry(a.id as number);
+      case "history_approve":
+        return this.approve(a.id as number);
+      case "history_export":
+        return `/home/recruiter/Downloads/hirewire-history-${new Date().toISOString().slice(0, 10)}.csv`;
+      case "secrets_status":
+        return SECRET_NAMES.map((name) => ({ name, set: this.secrets.has(name) }));
+      case "secret_set":
+        return this.setSecret(a.name as string, a.value as string);
+      case "relay_connect":
+        return this.connect(a.code as string);
+      case "webhooks":
+        return this.webhooks();
+      case "settings_get":
+        return structuredClone(this.settings);
+      case "settings_save": {
+        const s = a.settings as Settings;
+        const bad = validateSettings(s);
+        if (bad) throw bad;
+        this.settings = structuredClone(s);
+        return null;
+      }
+      case "check_all":
+        return this.check();
+      case "lever_lists":
+        return this.leverLists(a.setupKey as string);
+      case "bob_info":
+        return this.bobInfo();
+      case "partner_tests":
+        if (!this.secrets.has("assessment-api-key")) throw notSet("assessment-api-key");
+        if (!this.settings.assessment.list_tests_url) throw "assessment.list_tests_url is not set";
+        return PARTNER_TESTS;
+      case "field_preview":
+        return this.fieldPreview();
+      case "search_candidates": {
+        const q = String(a.query).trim().toLowerCase();
+        return CANDIDATES.filter((c) => `${c.name} ${c.email ?? ""}`.toLowerCase().includes(q));
+      }
+      case "dry_run":
+        return this.dryRun(a.opportunityId as string);
+      case "finish_setup":
+        this.configured = true;
+        return null;
+      case "leave_demo":
+        if (!this.demo) throw "this window is not showing the demo";
+        this.demo = false;
+        this.configured = false;
+        this.history.count = 0;
+        return null;
+      default:
+        throw `unknown command ${cmd}`;
+    }
+  }
+
+  private status(): AppStatus {
+    return {
+      profile: this.demo ? "demo" : "default",
+      demo: this.demo,
+      configured: this.configured,
+      relay: { ...this.relay },
+      last_event_at: this.history.count ? this.history.entry(this.history.count).received_at : null,
+      queue: this.history.count ? 2 : 0,
+    };
+  }
+
+  private retry(id: number): null {
+    const d = this.history.detail(id);
+    if (!d.can_retry) throw `entry ${id} cannot be retried: it is ${d.entry.status}`;
+    this.history.update(id, { status: "running", reason: null });
+    return null;
+  }
+
+  private approve(id: number): null {
+    const d = this.history.detail(id);
+    if (!d.can_approve) throw `entry ${id} is not waiting for review`;
+    this.history.update(id, { status: "running", reason: null });
+    return null;
+  }
+
+  private setSecret(name: string, value: string): null {
+    if (!SECRET_NAMES.includes(name)) throw `unknown secret name ${JSON.stringify(name)}; the names are: ${SECRET_NAMES.join(", ")}`;
+    const v = value.replace(/[\r\n]+$/, "");
+    if (!v.trim()) throw `the value for ${name} is empty`;
+    this.secrets.set(name, v);
+    return null;
+  }
+
+  private connect(code: string): CheckItem {
+    const c = decodeCode(code);
+    this.secrets.set("relay-secret", c.secret);
+    this.conn = { url: c.url.replace(/\/+$/, ""), channel: c.channel };
+    if (c.url.includes("unreachable")) {
+      this.relay = { state: "offline", detail: "connection refused", url: this.conn.url, since: null };
+      return { area: "relay", ok: false, message: `cannot reach the relay at ${this.conn.url}: connection refused` };
+    }
+    this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() };
+    return { area: "relay", ok: true, message: `connected to ${this.conn.url} (0 event(s) waiting)` };
+  }
+
+  private webhooks(): WebhookInfo[] {
+    return HOOKS.map((h) => ({
+      ...h,
+      url: this.conn ? `${this.conn.url}/hooks/${this.conn.channel}/${h.endpoint}` : "",
+      token_set: this.secrets.has(`lever-signing-token/${h.endpoint}`),
+      first_signed_at: this.firstSigned.get(h.endpoint) ?? null,
+    }));
+  }
+
+  private check(): CheckItem[] {
+    const items: CheckItem[] = [];
+    items.push(
+      this.conn
+        ? { area: "relay", ok: true, message: `connected to ${this.conn.url} (0 event(s) waiting)` }
+        : { area: "relay", ok: false, message: "not connected: paste the connection code (`hirewire connect CODE`)" },
+    );
+    const key = this.secrets.get("lever-api-key");
+    if (!key) items.push({ area: "lever", ok: false, message: notSet("lever-api-key") });
+    else if (key.includes("limited")) {
+      for (const m of ["download candidate resume", "create note"]) {
+        items.push({ area: "lever", ok: false, message: `the API key lacks «${m}»: tick it in Lever → Settings → Integrations and API → API Credentials` });
+      }
+    } else items.push({ area: "lever", ok: true, message: "the API key has every permission Hirewire needs" });
+    for (const h of HOOKS) {
+      const set = this.secrets.has(`lever-signing-token/${h.endpoint}`);
+      items.push({
+        area: "webhooks",
+        ok: set,
+        message: set ? `signing token for ${h.endpoint} is set` : `no signing token for ${h.endpoint}: copy it from Lever's webhook settings into Setup`,
+      });
+    }
+    const user = this.secrets.get("bob-service-user");
+    const token = this.secrets.get("bob-token");
+    if (!user) items.push({ area: "bob", ok: false, message: notSet("bob-service-user") });
+    else if (!token) items.push({ area: "bob", ok: false, message: notSet("bob-token") });
+    else if (token.includes("wrong")) items.push({ area: "bob", ok: false, message: "bob answered 401: the service user id or token is wrong" });
+    else items.push({ area: "bob", ok: true, message: `the service user works and sees ${BOB_FIELDS.length} fields` });
+    items.push(
+      this.settings.assessment.provider
+        ? { area: "assessment", ok: true, message: `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)` }
+        : { area: "assessment", ok: true, message: "no assessment partner configured (optional)" },
+    );
+    return items;
+  }
+
+  private leverLists(setupKey: string): LeverLists {
+    if (!setupKey.trim()) throw "the setup key is empty";
+    if (setupKey.includes("refused")) throw "Lever answered 401: the setup key was refused";
+    const lists = structuredClone(LEVER_LISTS);
+    const proposed = structuredClone(this.settings);
+    if (!proposed.stages.assessment) proposed.stages = { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" };
+    proposed.archive_reasons = { ...lists.proposed.archive_reasons, ...proposed.archive_reasons };
+    return { ...lists, proposed };
+  }
+
+  private bobInfo(): BobInfo {
+    if (!this.secrets.has("bob-service-user")) throw notSet("bob-service-user");
+    if (!this.secrets.has("bob-token")) throw notSet("bob-token");
+    return { fields: BOB_FIELDS, sites: ["London", "New York", "Berlin", "Remote"] };
+  }
+
+  private fieldPreview(): FieldPreviewRow[] {
+    const rows = structuredClone(FIELD_PREVIEW);
+    for (const f of this.settings.fields) {
+      if (rows.some((r) => r.bob_id === f.bob)) continue;
+      const b = BOB_FIELDS.find((x) => x.id === f.bob);
+      rows.push({
+        bob_id: f.bob,
+        bob_name: b?.name ?? f.bob,
+        bob_type: b?.type ?? "text",
+        source: `mapping ${f.lever}`,
+        automatic: false,
+        lever_value: null,
+        converted: null,
+        error: `the sample offer has no field ${f.lever}`,
+      });
+    }
+    return rows;
+  }
+
+  private dryRun(id: string): DryRun {
+    const c = CANDIDATES.find((x) => x.opportunity_id === id);
+    if (!c) throw `Lever answered 404: there is no opportunity ${id}`;
+    return dryRunFor(c);
+  }
+}
+
+function notSet(name: string): string {
+  return `the secret ${name} is not set: run \`hirewire secret set ${name}\` or set it in Setup`;
+}
+
+function failText(cmd: string): string {
+  return cmd === "history_list" ? "cannot read the history: the database file is locked by another process" : `${cmd} failed (test)`;
+}
+
+/** The call log never keeps a secret: values become their length. */
+function redact(cmd: string, args: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(args ?? {});
+  if (cmd === "secret_set") copy.value = `<${String(args.value).length} chars>`;
+  if (cmd === "relay_connect") copy.code = "<code>";
+  if (cmd === "lever_lists") copy.setupKey = "<key>";
+  return copy;
+}

@@ -1,0 +1,35 @@
+// Test-only: stands in for Tauri before the app starts. Options come from the page's query:
+//   ?entries=N&configured=0|1&demo=0|1&fail=cmd1,cmd2
+// and tests steer it through `window.__hw` (the call log, faults, events to emit).
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import { FakeEngine } from "./engine";
+
+const q = new URLSearchParams(location.search);
+const engine = new FakeEngine({
+  entries: Number(q.get("entries") ?? 60),
+  configured: q.get("configured") !== "0",
+  demo: q.get("demo") === "1",
+  fail: (q.get("fail") ?? "").split(",").filter(Boolean),
+});
+
+const violations: string[] = [];
+document.addEventListener("securitypolicyviolation", (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+
+mockWindows("main");
+mockIPC((cmd, payload) => engine.handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+
+declare global {
+  interface Window {
+    __hw: {
+      engine: FakeEngine;
+      violations: string[];
+      emit: (event: string, payload: unknown) => Promise<void>;
+    };
+  }
+}
+
+window.__hw = { engine, violations, emit: (event, payload) => emit(event, payload) };
+
+// Like Tauri's `freezePrototype`: the app must not depend on changing Object.prototype.
+if (q.get("freeze") !== "0") Object.freeze(Object.prototype);

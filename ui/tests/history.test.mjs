@@ -1,0 +1,209 @@
+// The history screen: empty and error states, 100 000 entries, filters, detail, actions, chart.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, open, close, problems, seeText, calls } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const rowCount = (page) => page.locator('[data-testid^="history-row-"]').count();
+
+test("an empty history says so", async () => {
+  const page = await open(browser, server.url, "entries=0");
+  await seeText(page, "history-empty", "No events yet. When Lever sends a webhook it appears here.");
+  assert.equal(await rowCount(page), 0);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("an engine error shows the engine's text, and Retry loads the history", async () => {
+  const page = await open(browser, server.url, "entries=30&fail=history_list");
+  await seeText(page, "history-error", "cannot read the history: the database file is locked by another process");
+  await page.evaluate(() => window.__hw.engine.heal("history_list"));
+  await page.getByTestId("history-retry").click();
+  await page.getByTestId("history-row-30").waitFor();
+  assert.equal(await page.getByTestId("history-error").count(), 0);
+  await close(page);
+});
+
+test("100 000 entries: fewer than 200 rows in the DOM, the end shows entry 1, pages of 200", async () => {
+  const page = await open(browser, server.url, "entries=100000");
+  await page.getByTestId("history-row-100000").waitFor();
+  assert.ok((await rowCount(page)) < 200, `${await rowCount(page)} rows in the DOM`);
+  const list = page.getByTestId("history-list");
+  assert.equal(await list.getAttribute("data-total"), "100000");
+  // The scroll area is sized for every entry.
+  const height = await list.evaluate((el) => el.scrollHeight);
+  assert.ok(height >= 100000 * 36, `scroll height ${height}`);
+  // Scroll to the very end: the oldest entry, id 1.
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.getByTestId("history-row-1").waitFor();
+  assert.ok((await rowCount(page)) < 200);
+  // Only the pages looked at were fetched, 200 at a time.
+  const fetched = await calls(page, "history_list");
+  assert.ok(fetched.every((c) => c.args.filter.limit === 200));
+  assert.ok(fetched.some((c) => c.args.filter.offset === 99800), "the last page was fetched");
+  assert.ok(fetched.length < 10, `${fetched.length} pages fetched`);
+  // Scroll back to the middle: rows there appear too.
+  await list.evaluate((el) => (el.scrollTop = 50000 * 36));
+  await page.getByTestId("history-row-50000").waitFor();
+  assert.ok((await rowCount(page)) < 200);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("search filters the list (debounced) and asks the engine from offset 0", async () => {
+  const page = await open(browser, server.url, "entries=100000");
+  await page.getByTestId("history-row-100000").waitFor();
+  await page.getByTestId("history-list").evaluate((el) => (el.scrollTop = 2000 * 36));
+  await page.getByTestId("history-row-98000").waitFor();
+  const before = (await calls(page, "history_list")).length;
+  await page.getByTestId("history-search").pressSequentially("Lovelace", { delay: 20 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="history-list"]')?.getAttribute("data-total") === "1");
+  await page.getByTestId("history-row-100000").waitFor();
+  assert.equal(await rowCount(page), 1);
+  const searches = (await calls(page, "history_list")).slice(before);
+  // One call for the whole word (typing was debounced), from the top.
+  assert.equal(searches.length, 1, JSON.stringify(searches.map((c) => c.args.filter.search)));
+  assert.equal(searches[0].args.filter.search, "Lovelace");
+  assert.equal(searches[0].args.filter.offset, 0);
+  await close(page);
+});
+
+test("status chips and the flow select filter the list", async () => {
+  const page = await open(browser, server.url, "entries=2000");
+  await page.getByTestId("history-row-2000").waitFor();
+  await page.getByTestId("filter-status-failed").click();
+  await page.getByTestId("filter-status-rejected").click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="history-list"]')?.getAttribute("data-total")) < 2000);
+  const last = (await calls(page, "history_list")).at(-1);
+  assert.deepEqual([...last.args.filter.statuses].sort(), ["failed", "rejected"]);
+  assert.equal(last.args.filter.offset, 0);
+  const badges = await page.locator('[data-testid^="history-row-"] .badge').allTextContents();
+  assert.ok(badges.length > 0 && badges.every((b) => b === "Failed" || b === "Rejected"), badges.join(","));
+  await page.getByTestId("filter-flow").selectOption("hire");
+  await page.waitForFunction(() => true);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="history-row-"]')].every((r) => r.textContent.includes("hire")));
+  assert.deepEqual((await calls(page, "history_list")).at(-1).args.filter.flows, ["hire"]);
+  await close(page);
+});
+
+test("keyboard: Down moves the selection and Enter opens the detail", async () => {
+  const page = await open(browser, server.url, "entries=500");
+  await page.getByTestId("history-row-500").waitFor();
+  await page.getByTestId("history-list").focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.getByTestId("history-row-499").getAttribute("aria-selected"), "true");
+  await page.keyboard.press("Enter");
+  await seeText(page, "detail-panel", "#499");
+  // Far down by keyboard: the list scrolls with the selection.
+  for (let i = 0; i < 40; i++) await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getByTestId("history-row-459").getAttribute("aria-selected"), "true");
+  await close(page);
+});
+
+test("the detail panel shows every step with its error text, and Retry calls history_retry", async () => {
+  const page = await open(browser, server.url, "entries=60");
+  await page.getByTestId("history-row-60").click();
+  const panel = page.getByTestId("detail-panel");
+  await seeText(page, "detail-panel", "Ada Lovelace");
+  await seeText(page, "detail-steps", "create employee in bob");
+  await seeText(page, "detail-steps", "422");
+  await seeText(page, "detail-steps", "bob answered 422: work.startDate is required");
+  await seeText(page, "detail-reason", "work.startDate is required");
+  const rows = await page.getByTestId("detail-steps").locator("tbody tr").count();
+  assert.ok(rows >= 3);
+  await panel.getByText("Event as received from Lever").click();
+  await seeText(page, "detail-body", '"event": "candidateHired"');
+  await page.getByTestId("detail-retry").click();
+  await seeText(page, "toast", "queued to run again");
+  assert.deepEqual((await calls(page, "history_retry")).map((c) => c.args), [{ id: 60 }]);
+  // The entry is running now: the list shows it and Retry is gone.
+  await page.getByTestId("history-row-60").filter({ hasText: "Running" }).waitFor();
+  assert.equal(await page.getByTestId("detail-retry").count(), 0);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("Approve sends the edited proposal, from the form and from raw JSON", async () => {
+  const page = await open(browser, server.url, "entries=60");
+  await page.getByTestId("history-row-59").click();
+  await seeText(page, "detail-panel", "Grace Hopper");
+  await page.getByTestId("proposal-field-work.site").fill("Berlin");
+  await page.getByTestId("proposal-field-payroll.employment.equity").fill("1500");
+  // Through the raw JSON view and back keeps the edits.
+  await page.getByTestId("proposal-raw-toggle").click();
+  const raw = JSON.parse(await page.getByTestId("proposal-raw").inputValue());
+  assert.equal(raw.work.site, "Berlin");
+  raw.work.title = "Staff Engineer";
+  await page.getByTestId("proposal-raw").fill(JSON.stringify(raw, null, 2));
+  await page.getByTestId("detail-approve").click();
+  await seeText(page, "toast", "Approved");
+  const [approve] = await calls(page, "history_approve");
+  assert.equal(approve.args.id, 59);
+  assert.equal(approve.args.employee.work.site, "Berlin");
+  assert.equal(approve.args.employee.work.title, "Staff Engineer");
+  assert.equal(approve.args.employee.payroll.employment.equity, 1500);
+  assert.equal(approve.args.employee.payroll.employment.fullTime, true);
+  assert.equal(approve.args.employee.firstName, "Grace");
+  await close(page);
+});
+
+test("the chart renders one group per day for the last 30 days, in the badges' colours", async () => {
+  const page = await open(browser, server.url, "entries=3000");
+  await page.getByTestId("chart").waitFor();
+  const days = await page.locator('[data-testid="chart-day"]').evaluateAll((gs) => gs.map((g) => g.getAttribute("data-day")));
+  assert.equal(days.length, 30);
+  assert.equal(new Set(days).size, 30);
+  assert.equal(days.at(-1), new Date().toISOString().slice(0, 10));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="chart-day"]')].some((g) => Number(g.getAttribute("data-total")) > 0));
+  const chart = await calls(page, "history_chart");
+  assert.deepEqual(chart[0].args, { days: 30 });
+  // Bar and badge of the same status share a colour.
+  const colours = await page.evaluate(() => {
+    const bar = document.querySelector(".bar.st-done");
+    const badge = document.querySelector(".badge.st-done");
+    return [getComputedStyle(bar).fill, badge ? getComputedStyle(badge).color : null];
+  });
+  assert.equal(colours[0], colours[1]);
+  await close(page);
+});
+
+test("Export CSV saves the filtered history and says where", async () => {
+  const page = await open(browser, server.url, "entries=60");
+  await page.getByTestId("filter-status-done").click();
+  await page.getByTestId("export-csv").click();
+  await seeText(page, "toast", "Saved to /home/recruiter/Downloads/hirewire-history-");
+  const [exp] = await calls(page, "history_export");
+  assert.deepEqual(exp.args.filter.statuses, ["done"]);
+  await close(page);
+});
+
+test("engine events: a new entry refreshes the list, a notice shows a toast, open-entry opens it", async () => {
+  const page = await open(browser, server.url, "entries=60");
+  await page.getByTestId("history-row-60").waitFor();
+  const before = (await calls(page, "history_list")).length;
+  await page.evaluate(() => window.__hw.emit("engine", { type: "entry", id: 60 }));
+  await page.waitForFunction((n) => window.__hw.engine.calls.filter((c) => c.cmd === "history_list").length > n, before);
+  await page.evaluate(() =>
+    window.__hw.emit("engine", { type: "notice", summary: "Ada Lovelace → bob", body: "employee created", entry_id: 58, kind: "done" }),
+  );
+  await seeText(page, "toast", "Ada Lovelace → bob");
+  await page.evaluate(() => window.__hw.emit("engine", { type: "relay", state: "offline", detail: "connection refused" }));
+  await seeText(page, "status-relay", "Relay offline");
+  await seeText(page, "status-relay", "connection refused");
+  await page.getByTestId("nav-mappings").click();
+  await page.evaluate(() => window.__hw.emit("open-entry", 57));
+  await seeText(page, "detail-panel", "#57");
+  await close(page);
+});
