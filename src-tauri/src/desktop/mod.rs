@@ -168,7 +168,8 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
     }));
     #[cfg(feature = "demo")]
     if let Some(demo) = &shell._demo {
-        demo.play();
+        // The sender is a task on the async runtime, which the setup hook is outside of.
+        tauri::async_runtime::block_on(async { demo.play() });
     }
     Ok(())
 }

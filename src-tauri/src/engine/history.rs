@@ -1,6 +1,8 @@
 //! The sync history: listing with filters, the detail of an entry, and the two actions a
 //! person takes on it — Retry (failed, rejected, or done with failed steps) and Approve.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::model::{Detail, Entry, Flow, Status, StepStatus};
@@ -37,38 +39,94 @@ pub struct Page {
 }
 
 impl Filter {
-    fn matches(&self, e: &Entry, needle: &str) -> bool {
+    /// Whether nothing narrows the list (then the count is the table's length).
+    fn is_empty(&self) -> bool {
+        self.statuses.is_empty()
+            && self.flows.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+            && self.search.trim().is_empty()
+    }
+
+    fn matches(&self, e: &Light<'_>, needle: &Needle) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&e.status))
             && (self.flows.is_empty() || self.flows.contains(&e.flow))
             && self.since.is_none_or(|s| e.received_at >= s)
             && self.until.is_none_or(|u| e.received_at < u)
             && (needle.is_empty()
-                || e.candidate
-                    .as_deref()
-                    .is_some_and(|c| c.to_lowercase().contains(needle))
+                || e.candidate.as_deref().is_some_and(|c| needle.found_in(c))
                 || e.opportunity_id
                     .as_deref()
-                    .is_some_and(|o| o.to_lowercase().contains(needle))
-                || e.event.to_lowercase().contains(needle))
+                    .is_some_and(|o| needle.found_in(o))
+                || needle.found_in(&e.event))
+    }
+}
+
+/// The fields a filter looks at, read without copying: with 100,000 entries a filter
+/// change decodes every one, and only the page's rows are decoded whole.
+#[derive(Deserialize)]
+struct Light<'a> {
+    received_at: u64,
+    #[serde(borrow)]
+    event: Cow<'a, str>,
+    #[serde(default, borrow)]
+    opportunity_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    candidate: Option<Cow<'a, str>>,
+    flow: Flow,
+    status: Status,
+}
+
+/// A lowercased search text, compared without allocating for ASCII text.
+struct Needle(String);
+
+impl Needle {
+    fn new(text: &str) -> Needle {
+        Needle(text.trim().to_lowercase())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn found_in(&self, hay: &str) -> bool {
+        let needle = self.0.as_bytes();
+        if hay.is_ascii() && self.0.is_ascii() {
+            return hay
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle));
+        }
+        hay.to_lowercase().contains(&self.0)
     }
 }
 
 /// Lists entries, newest first.
 pub fn list(rx: &Rx, filter: &Filter) -> Result<Page, StoreError> {
     use redb::ReadableTable;
+    use redb::ReadableTableMetadata;
     let limit = if filter.limit == 0 { 100 } else { filter.limit };
-    let needle = filter.search.trim().to_lowercase();
     let table = rx.txn.open_table(super::store::ENTRIES)?;
     let mut entries = Vec::new();
+    if filter.is_empty() {
+        // The History screen's first page: no scan at all.
+        for item in table.iter()?.rev().skip(filter.offset).take(limit) {
+            let (_, v) = item?;
+            entries.push(serde_json::from_slice(v.value())?);
+        }
+        let total = table.len()? as usize;
+        return Ok(Page { entries, total });
+    }
+    let needle = Needle::new(&filter.search);
     let mut total = 0usize;
     for item in table.iter()?.rev() {
         let (_, v) = item?;
-        let e: Entry = serde_json::from_slice(v.value())?;
-        if !filter.matches(&e, &needle) {
+        let light: Light = serde_json::from_slice(v.value())?;
+        if !filter.matches(&light, &needle) {
             continue;
         }
         if total >= filter.offset && entries.len() < limit {
-            entries.push(e);
+            entries.push(serde_json::from_slice(v.value())?);
         }
         total += 1;
     }
@@ -80,22 +138,23 @@ pub fn per_day(rx: &Rx, days: u64) -> Result<Vec<(String, Status, u64)>, StoreEr
     use redb::ReadableTable;
     let since = time::now_ms().saturating_sub(days * 86_400_000);
     let table = rx.txn.open_table(super::store::ENTRIES)?;
-    let mut counts: std::collections::BTreeMap<(String, &'static str), (Status, u64)> =
+    // Counted per day number first; the date text is made once per bar.
+    let mut counts: std::collections::BTreeMap<(u64, &'static str), (Status, u64)> =
         Default::default();
     for item in table.iter()?.rev() {
         let (_, v) = item?;
-        let e: Entry = serde_json::from_slice(v.value())?;
+        let e: Light = serde_json::from_slice(v.value())?;
         if e.received_at < since {
             break;
         }
         let slot = counts
-            .entry((time::date(e.received_at), e.status.as_str()))
+            .entry((e.received_at / 86_400_000, e.status.as_str()))
             .or_insert((e.status, 0));
         slot.1 += 1;
     }
     Ok(counts
         .into_iter()
-        .map(|((day, _), (status, n))| (day, status, n))
+        .map(|((day, _), (status, n))| (time::date(day * 86_400_000), status, n))
         .collect())
 }
 
@@ -268,5 +327,93 @@ fn csv_field(text: &str) -> String {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::store::Store;
+
+    fn store_with(entries: &[(Flow, Status, &str)]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("store: {e}"));
+        store
+            .write(|tx| {
+                for (i, (flow, status, name)) in entries.iter().enumerate() {
+                    tx.put_entry(&Entry {
+                        id: tx.next_id()?,
+                        received_at: 1_000 + i as u64,
+                        event: "candidateHired".into(),
+                        endpoint: String::new(),
+                        opportunity_id: Some(format!("opp-{i}")),
+                        candidate: Some(name.to_string()),
+                        flow: *flow,
+                        status: *status,
+                        reason: None,
+                        updated_at: 0,
+                    })?;
+                }
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("fill: {e}"));
+        (dir, store)
+    }
+
+    fn names(page: &Page) -> Vec<String> {
+        page.entries
+            .iter()
+            .filter_map(|e| e.candidate.clone())
+            .collect()
+    }
+
+    #[test]
+    fn pages_come_newest_first_with_the_whole_count() {
+        let (_dir, store) = store_with(&[
+            (Flow::Hire, Status::Done, "Ada"),
+            (Flow::Hire, Status::Done, "Grace"),
+            (Flow::Hire, Status::Done, "Alan"),
+        ]);
+        let filter = Filter {
+            offset: 1,
+            limit: 1,
+            ..Filter::default()
+        };
+        let page = store
+            .read(|rx| list(rx, &filter))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((names(&page), page.total), (vec!["Grace".to_string()], 3));
+    }
+
+    #[test]
+    fn filters_combine_and_search_ignores_case() {
+        let (_dir, store) = store_with(&[
+            (Flow::Hire, Status::Failed, "Ada Lovelace"),
+            (Flow::Assessment, Status::Failed, "Ada Byron"),
+            (Flow::Hire, Status::Done, "ADA King"),
+            (Flow::Hire, Status::Failed, "Grace Hopper"),
+            (Flow::Hire, Status::Failed, "Zoë Ådams"),
+        ]);
+        let filter = Filter {
+            statuses: vec![Status::Failed],
+            flows: vec![Flow::Hire],
+            search: " ada ".into(),
+            ..Filter::default()
+        };
+        let page = store
+            .read(|rx| list(rx, &filter))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (names(&page), page.total),
+            (vec!["Ada Lovelace".to_string()], 1)
+        );
+        let accented = Filter {
+            search: "zOË".into(),
+            ..Filter::default()
+        };
+        let page = store
+            .read(|rx| list(rx, &accented))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(names(&page), vec!["Zoë Ådams".to_string()]);
     }
 }

@@ -70,6 +70,8 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// Lever's token bucket, shared by every job.
     pub lever_bucket: Bucket,
+    /// Employee lookups in bob, batched under its search limit.
+    pub bob_lookups: clients::bob_lookup::Lookups,
     /// Desktop notifications.
     pub notifier: Notifier,
     /// Wakes the intake when the inbox has something.
@@ -131,6 +133,7 @@ impl Engine {
                     clients::lever::RATE_PER_SECOND,
                     clients::lever::RATE_BURST,
                 ),
+                bob_lookups: Default::default(),
                 notifier: Notifier::new(events.clone()),
                 inbox_ready: Notify::new(),
                 jobs_ready: Notify::new(),

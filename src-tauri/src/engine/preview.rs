@@ -87,7 +87,8 @@ async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
     );
     let user = engine.secret(secrets::BOB_SERVICE_USER).await?;
     let token = engine.secret(secrets::BOB_TOKEN).await?;
-    let bob = Bob::new(&settings.bob.base_url, user, token, engine.http.clone());
+    let bob = Bob::new(&settings.bob.base_url, user, token, engine.http.clone())
+        .with_lookups(engine.bob_lookups.clone());
     Ok((settings, lever, bob))
 }
 

@@ -16,7 +16,12 @@ where
 }
 
 /// [`until`] checking every `every` (for checks too heavy to run 50 times a second).
-pub async fn until_every<T, F, Fut>(what: &str, timeout: Duration, every: Duration, mut check: F) -> T
+pub async fn until_every<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    every: Duration,
+    mut check: F,
+) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,

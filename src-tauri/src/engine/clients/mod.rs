@@ -1,6 +1,7 @@
 //! The HTTP clients of the outside vendors, each with typed requests and answers.
 
 pub mod bob;
+pub mod bob_lookup;
 pub mod http;
 pub mod lever;
 mod lever_types;

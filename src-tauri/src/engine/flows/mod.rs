@@ -170,7 +170,8 @@ impl Ctx {
             user,
             token,
             self.engine.http.clone(),
-        ))
+        )
+        .with_lookups(self.engine.bob_lookups.clone()))
     }
 
     /// A partner client.

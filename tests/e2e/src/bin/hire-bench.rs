@@ -33,21 +33,56 @@ fn opportunity(w: &World, i: usize) -> String {
         ..Default::default()
     });
     let pdf = |label: &str| hirewire_fakes::lever::pdf(label);
-    w.lever.add_offer(&id, Offer {
-        id: format!("offer-bench-{i}"),
-        status: "signed".into(),
-        fields: vec![
-            OfferField { text: "Anticipated start date".into(), identifier: "anticipated_start_date".into(), value: json!(1_798_934_400_000u64) },
-            OfferField { text: "Equity".into(), identifier: "custom_equity".into(), value: json!("0.05%") },
-        ],
-        signed_document: Some(LeverFile { id: format!("signed-{i}"), name: format!("offer-{i}.pdf"), ext: "pdf".into(), content: pdf("offer"), ..Default::default() }),
-        ..Default::default()
-    });
-    w.lever.add_resume(&id, Resume {
-        id: format!("resume-bench-{i}"),
-        file: Some(LeverFile { id: format!("resume-bench-{i}"), name: format!("cv-{i}.pdf"), ext: "pdf".into(), content: pdf("cv"), ..Default::default() }),
-    });
-    w.lever.add_file(&id, LeverFile { id: format!("file-bench-{i}"), name: format!("work-{i}.pdf"), ext: "pdf".into(), content: pdf("work"), ..Default::default() });
+    w.lever.add_offer(
+        &id,
+        Offer {
+            id: format!("offer-bench-{i}"),
+            status: "signed".into(),
+            fields: vec![
+                OfferField {
+                    text: "Anticipated start date".into(),
+                    identifier: "anticipated_start_date".into(),
+                    value: json!(1_798_934_400_000u64),
+                },
+                OfferField {
+                    text: "Equity".into(),
+                    identifier: "custom_equity".into(),
+                    value: json!("0.05%"),
+                },
+            ],
+            signed_document: Some(LeverFile {
+                id: format!("signed-{i}"),
+                name: format!("offer-{i}.pdf"),
+                ext: "pdf".into(),
+                content: pdf("offer"),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    w.lever.add_resume(
+        &id,
+        Resume {
+            id: format!("resume-bench-{i}"),
+            file: Some(LeverFile {
+                id: format!("resume-bench-{i}"),
+                name: format!("cv-{i}.pdf"),
+                ext: "pdf".into(),
+                content: pdf("cv"),
+                ..Default::default()
+            }),
+        },
+    );
+    w.lever.add_file(
+        &id,
+        LeverFile {
+            id: format!("file-bench-{i}"),
+            name: format!("work-{i}.pdf"),
+            ext: "pdf".into(),
+            content: pdf("work"),
+            ..Default::default()
+        },
+    );
     id
 }
 
@@ -57,25 +92,48 @@ async fn main() {
     let mut w = World::new(Options::default()).await;
     let opps: Vec<String> = (0..args.hires).map(|i| opportunity(&w, i)).collect();
     for o in &opps {
-        assert_eq!(w.send(&LeverEvent::hired(o)).await, 200, "the relay took the webhook");
+        assert_eq!(
+            w.send(&LeverEvent::hired(o)).await,
+            200,
+            "the relay took the webhook"
+        );
     }
     let lever_before = w.lever.requests().len();
     let started = Instant::now();
+    let taken_in: std::sync::Mutex<Option<Duration>> = std::sync::Mutex::default();
     w.start().await;
-    let history = // Checked once a second: the check runs `hirewire history`, which must not load the machine.
-    hirewire_e2e::wait::until_every("every hire to finish", Duration::from_secs(1800), Duration::from_secs(1), || {
-        let h = w.app.history();
-        if h.len() == args.hires {
-            taken_in.lock().map(|mut t| *t.get_or_insert(started.elapsed())).ok();
-        }
-        async move { (h.len() == args.hires && h.iter().all(|e| e["status"] != "running" && e["status"] != "retrying")).then_some(h) }
-    })
+    // Checked once a second: the check runs `hirewire history`, which must not load the machine.
+    let history = hirewire_e2e::wait::until_every(
+        "every hire to finish",
+        Duration::from_secs(1800),
+        Duration::from_secs(1),
+        || {
+            let h = w.app.history();
+            if h.len() == args.hires {
+                taken_in
+                    .lock()
+                    .map(|mut t| *t.get_or_insert(started.elapsed()))
+                    .ok();
+            }
+            async move {
+                (h.len() == args.hires
+                    && h.iter()
+                        .all(|e| e["status"] != "running" && e["status"] != "retrying"))
+                .then_some(h)
+            }
+        },
+    )
     .await;
     let elapsed = started.elapsed();
     let calls = w.lever.requests().len() - lever_before;
     let bound = calls as f64 / 10.0;
     let done = history.iter().filter(|e| e["status"] == "done").count();
-    let ended_by_429 = history.iter().filter(|e| e["status"] == "failed" && e["reason"].as_str().unwrap_or_default().contains("429")).count();
+    let ended_by_429 = history
+        .iter()
+        .filter(|e| {
+            e["status"] == "failed" && e["reason"].as_str().unwrap_or_default().contains("429")
+        })
+        .count();
     let report = json!({
         "hires": args.hires,
         "done": done,
@@ -87,6 +145,8 @@ async fn main() {
         "bound_seconds": bound,
         "ratio_to_bound": (elapsed.as_secs_f64() / bound * 1000.0).round() / 1000.0,
         "bob_employees": w.bob.employees().len(),
+        "bob_searches": w.bob.hits("/people/search"),
+        "bob_429s": w.bob.rate_limited(),
     });
     println!("{report}");
     if std::env::var_os("HIRE_BENCH_STEPS").is_some() {
@@ -96,11 +156,19 @@ async fn main() {
         for e in &history {
             let steps = e["steps"].as_array().cloned().unwrap_or_default();
             if let (Some(first), Some(last)) = (steps.first(), steps.last()) {
-                busy += ms(&last["at"]).saturating_sub(ms(&first["at"]).saturating_sub(first["ms"].as_u64().unwrap_or(0)));
+                busy += ms(&last["at"]).saturating_sub(
+                    ms(&first["at"]).saturating_sub(first["ms"].as_u64().unwrap_or(0)),
+                );
             }
         }
-        eprintln!("every event taken in after {:?}", taken_in.lock().ok().and_then(|t| *t));
-        eprintln!("average concurrency {:.2}", busy as f64 / elapsed.as_millis() as f64);
+        eprintln!(
+            "every event taken in after {:?}",
+            taken_in.lock().ok().and_then(|t| *t)
+        );
+        eprintln!(
+            "average concurrency {:.2}",
+            busy as f64 / elapsed.as_millis() as f64
+        );
         // The steps of one hire in the middle, to see where its time went.
         if let Some(e) = history.get(args.hires / 2) {
             for s in e["steps"].as_array().into_iter().flatten() {
