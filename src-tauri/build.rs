@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "dry_run",
     "finish_setup",
     "leave_demo",
+    "ui_ready",
 ];
 
 fn main() {

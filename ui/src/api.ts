@@ -194,6 +194,8 @@ export const api = {
   dryRun: (opportunityId: string) => invoke<DryRun>("dry_run", { opportunityId }),
   finishSetup: () => invoke<void>("finish_setup"),
   leaveDemo: () => invoke<void>("leave_demo"),
+  /** The first screen is painted: the engine logs how long the start took. */
+  uiReady: (screen: string, ms: number) => invoke<void>("ui_ready", { screen, ms }),
 };
 
 /** Engine events pushed to the UI. */

@@ -23,6 +23,18 @@ test("an empty history says so", async () => {
   await close(page);
 });
 
+test("the first painted history is reported to the engine once, for its start-up log", async () => {
+  const page = await open(browser, server.url, "entries=30");
+  await page.getByTestId("history-row-30").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  // A later refresh of the list does not report again.
+  await page.evaluate(() => window.__hw.emit("engine", { type: "entry", id: 30 }));
+  await page.getByTestId("history-row-30").waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__hw.engine.readyScreens), ["history"]);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("an engine error shows the engine's text, and Retry loads the history", async () => {
   const page = await open(browser, server.url, "entries=30&fail=history_list");
   await seeText(page, "history-error", "cannot read the history: the database file is locked by another process");

@@ -83,7 +83,8 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
     }
 }
 
-fn init_logs() {
+/// Logs to stderr, filtered by `HIREWIRE_LOG` (default `info`). Never a secret in them.
+pub(crate) fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HIREWIRE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
@@ -230,19 +231,24 @@ async fn show_history(
         if json {
             println!("{}", history_json(&e, &detail));
         } else {
-            println!(
-                "{:>6}  {}  {:<8}  {:<10}  {:<22}  {:<24}  {}",
-                e.id,
-                &time::rfc3339(e.received_at)[..19],
-                e.status.as_str(),
-                format!("{:?}", e.flow).to_lowercase(),
-                e.event,
-                e.candidate.as_deref().unwrap_or("-"),
-                e.reason.as_deref().unwrap_or("")
-            );
+            println!("{}", history_line(&e));
         }
     }
     Ok(())
+}
+
+/// One history entry as a line of `hirewire history`.
+fn history_line(e: &crate::engine::model::Entry) -> String {
+    format!(
+        "{:>6}  {}  {:<8}  {:<10}  {:<22}  {:<24}  {}",
+        e.id,
+        &time::rfc3339(e.received_at)[..19],
+        e.status.as_str(),
+        format!("{:?}", e.flow).to_lowercase(),
+        e.event,
+        e.candidate.as_deref().unwrap_or("-"),
+        e.reason.as_deref().unwrap_or("")
+    )
 }
 
 async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<(), Failure> {
@@ -270,7 +276,31 @@ async fn demo(data: Option<PathBuf>) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(format!("{e:#}")))?;
     let _lock = demo.engine.lock_run().map_err(Failure::Usage)?;
     tracing::info!(dir = %demo.engine.dir.display(), "demo starting: sample events follow");
+    println!("Hirewire demo: fake Lever, bob and Byteboard on this machine; Ctrl-C ends it.");
+    println!("Each history entry is printed as it changes (the window shows the same):");
+    tokio::spawn(print_changes(demo.engine.clone()));
     demo.play();
     demo.engine.run(shutdown_signal()).await;
     Ok(())
+}
+
+/// Prints each entry whenever its status changes, like `hirewire history` lines.
+#[cfg(feature = "demo")]
+async fn print_changes(engine: Engine) {
+    let mut events = engine.events.subscribe();
+    let mut shown: std::collections::HashMap<u64, crate::engine::model::Status> =
+        Default::default();
+    loop {
+        let id = match events.recv().await {
+            Ok(crate::engine::EngineEvent::Entry { id }) => id,
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => return,
+        };
+        let Ok(Some(entry)) = engine.store.read_async(move |rx| rx.entry(id)).await else {
+            continue;
+        };
+        if shown.insert(id, entry.status) != Some(entry.status) {
+            println!("{}", history_line(&entry));
+        }
+    }
 }

@@ -144,7 +144,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         #[cfg(feature = "desktop")]
-        return crate::desktop::run(cli.data, cli.profile);
+        {
+            commands::init_logs();
+            return crate::desktop::run(cli.data, cli.profile);
+        }
         #[cfg(not(feature = "desktop"))]
         {
             eprintln!("hirewire: this build has no window; use a subcommand such as `hirewire run` (see --help)");

@@ -423,3 +423,15 @@ pub async fn leave_demo(app: tauri::AppHandle, shell: State<'_, Shell>) -> Res<(
     }
     super::leave_demo(&app, &shell).await
 }
+
+/// The window's first screen is painted (`ms` after its page started): logged, so the
+/// start-up time of every launch is on record and the start-up benchmark can see it.
+#[tauri::command]
+pub fn ui_ready(screen: String, ms: f64) {
+    let screen: String = screen
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(20)
+        .collect();
+    tracing::info!(target: "hirewire::window", "window ready: {screen} painted {ms:.0} ms after the page started");
+}

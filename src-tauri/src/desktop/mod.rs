@@ -4,6 +4,7 @@
 //! embedded demo.
 
 mod commands;
+mod rendering;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,6 +64,9 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
         .setup(move |app| {
             let shell =
                 tauri::async_runtime::block_on(open_shell(real, demo_wanted, stop.clone()))?;
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::configure(&window);
+            }
             start(app.handle(), &shell)?;
             app.manage(shell);
             Ok(())
@@ -90,6 +94,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             commands::dry_run,
             commands::finish_setup,
             commands::leave_demo,
+            commands::ui_ready,
         ])
         .build(tauri::generate_context!());
     let app = match app {

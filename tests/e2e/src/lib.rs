@@ -1,12 +1,14 @@
 //! Harness for Hirewire's end-to-end tests and load tools: starts the real `hirewire-relay`
 //! and `hirewire` binaries as child processes on loopback, the fake vendors in-process, talks
-//! to them over real HTTP and WebSockets, and waits on conditions with deadlines (never
-//! fixed sleeps).
+//! to them over real HTTP and WebSockets, drives the real app window over WebDriver, and
+//! waits on conditions with deadlines (never fixed sleeps).
 
 pub mod app;
 pub mod bins;
+pub mod notifications;
 pub mod proc;
 pub mod relay;
 pub mod stream;
 pub mod wait;
+pub mod window;
 pub mod world;

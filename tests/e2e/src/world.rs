@@ -1,6 +1,7 @@
 //! A whole world for an end-to-end test: a real relay with a channel, the fake Lever, bob
 //! and partner seeded with the demo company, and a `hirewire` installation connected to
-//! all of them (secrets in the real keychain, settings imported), ready to start.
+//! all of them (secrets in the real keychain, settings imported), ready to start; or, for
+//! tests that set the app up through its own window, an installation left untouched.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -63,6 +64,14 @@ pub struct World {
 impl World {
     /// Builds and configures a world (the engine is not started).
     pub async fn new(opts: Options) -> World {
+        let world = World::unconfigured().await;
+        world.configure(&opts);
+        world
+    }
+
+    /// Builds a world whose app installation is untouched: no relay connection, no secrets,
+    /// no settings (for tests that set the app up through its own window).
+    pub async fn unconfigured() -> World {
         let relay = Relay::start(&["--rate-limit", "0"]).await;
         let channel = relay.add_channel("e2e");
         let lever = FakeLever::start()
@@ -82,7 +91,7 @@ impl World {
         for ep in LEVER_ENDPOINTS {
             tokens.insert(ep, format!("sig-{ep}-{}", std::process::id()));
         }
-        let world = World {
+        World {
             relay,
             channel,
             lever,
@@ -93,9 +102,7 @@ impl World {
             tokens,
             creds: (bob_user, bob_token, partner_key),
             http: reqwest::Client::new(),
-        };
-        world.configure(&opts);
-        world
+        }
     }
 
     fn configure(&self, opts: &Options) {

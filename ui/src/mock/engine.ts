@@ -113,6 +113,8 @@ export class FakeEngine {
   demo: boolean;
   /** Lets tests hold a command's answer (to see "loading" states). */
   delayMs = 0;
+  /** Screens reported painted through `ui_ready`. */
+  readonly readyScreens: string[] = [];
 
   constructor(opts: Options) {
     this.configured = opts.configured;
@@ -205,6 +207,9 @@ export class FakeEngine {
         return this.dryRun(a.opportunityId as string);
       case "finish_setup":
         this.configured = true;
+        return null;
+      case "ui_ready":
+        this.readyScreens.push(String(a.screen));
         return null;
       case "leave_demo":
         if (!this.demo) throw "this window is not showing the demo";

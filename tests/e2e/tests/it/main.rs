@@ -6,3 +6,4 @@ mod relay_admin;
 mod relay_durability;
 mod relay_intake;
 mod relay_stream;
+mod window;
