@@ -112,6 +112,11 @@ impl Window {
     /// Starts `tauri-driver` for `app`'s data directory and profile (no demo), and opens a
     /// session on the built `hirewire` binary. Screenshots go to `target/window-shots/`.
     pub async fn open(app: &App) -> Window {
+        Window::open_profile(&app.data, &app.profile).await
+    }
+
+    /// [`Window::open`] on any data directory and profile (the benchmark's big history).
+    pub async fn open_profile(data: &Path, profile: &str) -> Window {
         if std::env::var_os("DISPLAY").is_none() {
             panic!("no DISPLAY: run the window tests inside scripts/desktop-session");
         }
@@ -121,8 +126,8 @@ impl Window {
             .arg(port.to_string())
             .arg("--native-port")
             .arg(native.to_string())
-            .env("HIREWIRE_DATA", &app.data)
-            .env("HIREWIRE_PROFILE", &app.profile)
+            .env("HIREWIRE_DATA", data)
+            .env("HIREWIRE_PROFILE", profile)
             .env("HIREWIRE_NO_DEMO", "1");
         // From here on, a failure to open the session still kills whatever was started.
         let driver = Driver(Proc::spawn("tauri-driver", cmd));

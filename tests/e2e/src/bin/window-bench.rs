@@ -24,7 +24,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
+use hirewire_e2e::window::Window;
 use serde_json::{json, Value};
 
 /// Window benchmark.
@@ -111,28 +112,8 @@ impl Drop for Launched {
 
 /// Resident memory of `root` and every process under it, in MiB.
 fn tree_rss_mib(root: u32) -> f64 {
-    let mut parents = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        // The name is in parentheses and may hold spaces: fields count from the last ')'.
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<u32>().ok());
-        if let Some(ppid) = ppid {
-            parents.push((pid, ppid));
-        }
-    }
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let p = tree[i];
-        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
+    let mut tree = hirewire_e2e::window::descendants(root);
+    tree.push(root);
     let kib: u64 = tree
         .iter()
         .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/status")).ok())
@@ -215,44 +196,10 @@ async fn timed_click(client: &Client, click: &str, ready: &str) -> f64 {
         .unwrap_or_else(|| panic!("no time from the page: {v}"))
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or_else(|e| panic!("no free port: {e}"))
-}
-
 /// Opens the app through tauri-driver and times the History screen on the big profile.
 async fn history_latency(args: &Args, total: u64, failed: u64) -> (Vec<f64>, Vec<f64>) {
-    let (port, native) = (free_port(), free_port());
-    let mut driver = Command::new("tauri-driver");
-    driver
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--native-port")
-        .arg(native.to_string())
-        .env("HIREWIRE_DATA", &args.data)
-        .env("HIREWIRE_PROFILE", &args.profile)
-        .env("HIREWIRE_NO_DEMO", "1");
-    let driver = Launched::spawn(driver);
-    let status = format!("http://127.0.0.1:{port}/status");
-    let http = reqwest::Client::new();
-    hirewire_e2e::wait::until("tauri-driver to listen", Duration::from_secs(30), || {
-        let req = http.get(&status).send();
-        async move { req.await.ok().filter(|r| r.status().is_success()) }
-    })
-    .await;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        json!({"application": release_dir().join("hirewire")}),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap_or_else(|e| panic!("WebDriver session: {e}"));
+    let window = Window::open_profile(&args.data, &args.profile).await;
+    let client = &window.client;
     let full = format!(
         r#"document.querySelector('[data-testid="history-list"][data-total="{total}"] [data-testid^="history-row-"]')"#
     );
@@ -260,10 +207,10 @@ async fn history_latency(args: &Args, total: u64, failed: u64) -> (Vec<f64>, Vec
         r#"document.querySelector('[data-testid="history-list"][data-total="{failed}"] [data-testid^="history-row-"]')"#
     );
     hirewire_e2e::wait::until("the history to show", Duration::from_secs(30), || {
-        let c = client.clone();
         let js = format!("return !!({full})");
         async move {
-            c.execute(&js, vec![])
+            client
+                .execute(&js, vec![])
                 .await
                 .ok()
                 .filter(|v| v == &Value::Bool(true))
@@ -274,24 +221,17 @@ async fn history_latency(args: &Args, total: u64, failed: u64) -> (Vec<f64>, Vec
     for _ in 0..args.clicks {
         // Away and back: History mounts again and asks for its first page.
         timed_click(
-            &client,
+            client,
             r#"[data-testid="nav-mappings"]"#,
             r#"!document.querySelector('[data-testid="history-list"]')"#,
         )
         .await;
-        first.push(timed_click(&client, r#"[data-testid="nav-history"]"#, &full).await);
-        filter.push(
-            timed_click(
-                &client,
-                r#"[data-testid="filter-status-failed"]"#,
-                &filtered,
-            )
-            .await,
-        );
-        filter.push(timed_click(&client, r#"[data-testid="filter-status-failed"]"#, &full).await);
+        first.push(timed_click(client, r#"[data-testid="nav-history"]"#, &full).await);
+        filter
+            .push(timed_click(client, r#"[data-testid="filter-status-failed"]"#, &filtered).await);
+        filter.push(timed_click(client, r#"[data-testid="filter-status-failed"]"#, &full).await);
     }
-    let _ = client.close().await;
-    driver.stop();
+    window.close().await;
     (first, filter)
 }
 
