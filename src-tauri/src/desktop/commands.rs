@@ -6,11 +6,12 @@ use serde_json::Value;
 use tauri::State;
 
 use super::Shell;
+use crate::engine::candidates::{self, Candidate};
 use crate::engine::check::{self, Item};
 use crate::engine::history::{self, Filter, Page};
 use crate::engine::mappings::{self, Suggestion};
 use crate::engine::model::{Entry, Status, Step, StepStatus};
-use crate::engine::preview::{self, Candidate, DryRun, FieldRow};
+use crate::engine::preview::{self, DryRun, FieldRow};
 use crate::engine::secrets::{self, Secret, NAMES};
 use crate::engine::settings::Settings;
 use crate::engine::store::{RelayConn, META_RELAY_SEQ};
@@ -396,7 +397,9 @@ pub async fn field_preview(
 
 #[tauri::command]
 pub async fn search_candidates(shell: State<'_, Shell>, query: String) -> Res<Vec<Candidate>> {
-    preview::search(&shell.engine, &query).await.map_err(text)
+    candidates::search(&shell.engine, &query)
+        .await
+        .map_err(text)
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 //! entry, and runs the hire, assessment and outcome jobs against Lever, bob and the
 //! assessment partner, exactly once across crashes and retries. No window required.
 
+pub mod candidates;
 pub mod check;
 pub mod clients;
 pub mod flows;

@@ -16,17 +16,6 @@ use super::secrets;
 use super::settings::Settings;
 use super::Engine;
 
-/// A candidate to pick for a dry run.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Candidate {
-    /// Lever opportunity id.
-    pub opportunity_id: String,
-    /// Name.
-    pub name: String,
-    /// Email, if known.
-    pub email: Option<String>,
-}
-
 /// What a hire of this candidate would do.
 #[derive(Debug, Clone, Serialize)]
 pub struct DryRun {
@@ -76,63 +65,25 @@ pub struct FieldRow {
     pub error: Option<String>,
 }
 
-async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
-    let settings = engine.store.read_async(|rx| rx.settings()).await?;
+/// A Lever client with the stored key, sharing the engine's rate limit.
+pub(super) async fn lever_client(engine: &Engine, settings: &Settings) -> Result<Lever, FlowError> {
     let key = engine.secret(secrets::LEVER_API_KEY).await?;
-    let lever = Lever::new(
+    Ok(Lever::new(
         &settings.lever.base_url,
         key,
         engine.http.clone(),
         engine.lever_bucket.clone(),
-    );
+    ))
+}
+
+async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
+    let settings = engine.store.read_async(|rx| rx.settings()).await?;
+    let lever = lever_client(engine, &settings).await?;
     let user = engine.secret(secrets::BOB_SERVICE_USER).await?;
     let token = engine.secret(secrets::BOB_TOKEN).await?;
     let bob = Bob::new(&settings.bob.base_url, user, token, engine.http.clone())
         .with_lookups(engine.bob_lookups.clone());
     Ok((settings, lever, bob))
-}
-
-/// Candidates by email (asked of Lever) or by name (among candidates Hirewire has seen).
-pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, FlowError> {
-    let q = query.trim().to_string();
-    if q.is_empty() {
-        return Ok(vec![]);
-    }
-    if q.contains('@') {
-        let (_, lever, _) = clients(engine).await?;
-        let found = lever.opportunities_by_email(&q).await?;
-        return Ok(found
-            .into_iter()
-            .map(|o| Candidate {
-                email: o.email(),
-                opportunity_id: o.id,
-                name: o.name,
-            })
-            .collect());
-    }
-    let filter = Filter {
-        search: q,
-        limit: 500,
-        ..Default::default()
-    };
-    let page = engine
-        .store
-        .read_async(move |rx| history::list(rx, &filter))
-        .await?;
-    let mut out: Vec<Candidate> = Vec::new();
-    for e in page.entries {
-        let (Some(opp), Some(name)) = (e.opportunity_id, e.candidate) else {
-            continue;
-        };
-        if !out.iter().any(|c| c.opportunity_id == opp) {
-            out.push(Candidate {
-                opportunity_id: opp,
-                name,
-                email: None,
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// What a hire and an assessment move would do for this candidate. Writes nothing.

@@ -202,10 +202,23 @@ impl Lever {
     }
 
     async fn list<T: DeserializeOwned>(&self, perm: Perm, path: &str) -> Result<Vec<T>, ApiError> {
+        Ok(self.list_where(perm, path, &[], usize::MAX).await?.0)
+    }
+
+    /// Pages through a list with these filters, stopping after `max` items; the flag says
+    /// whether Lever had more.
+    async fn list_where<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+        filters: &[(&str, String)],
+        max: usize,
+    ) -> Result<(Vec<T>, bool), ApiError> {
         let mut out = Vec::new();
         let mut offset: Option<String> = None;
         loop {
-            let mut query = vec![("limit", PAGE.to_string())];
+            let mut query = filters.to_vec();
+            query.push(("limit", PAGE.to_string()));
             if let Some(o) = &offset {
                 query.push(("offset", o.clone()));
             }
@@ -214,9 +227,15 @@ impl Lever {
                 .await?;
             let page: Page<T> = http::json(Service::Lever, resp).await?;
             out.extend(page.data);
-            match page.next.filter(|n| page.has_next && !n.is_empty()) {
+            let next = page.next.filter(|n| page.has_next && !n.is_empty());
+            if out.len() >= max {
+                let more = next.is_some() || out.len() > max;
+                out.truncate(max);
+                return Ok((out, more));
+            }
+            match next {
                 Some(next) => offset = Some(next),
-                None => return Ok(out),
+                None => return Ok((out, false)),
             }
         }
     }
@@ -279,18 +298,28 @@ impl Lever {
 
     /// Opportunities with this email (dry-run search).
     pub async fn opportunities_by_email(&self, email: &str) -> Result<Vec<Opportunity>, ApiError> {
-        let resp = self
-            .call(
+        let filter = [("email", email.to_string())];
+        Ok(self
+            .list_where(
                 Perm::ReadOpportunity,
-                reqwest::Method::GET,
                 "/opportunities",
-                &[("email", email.to_string()), ("limit", PAGE.to_string())],
-                None,
+                &filter,
+                PAGE as usize,
             )
-            .await?;
-        Ok(http::json::<Page<Opportunity>>(Service::Lever, resp)
             .await?
-            .data)
+            .0)
+    }
+
+    /// Opportunities updated since `since_ms`, at most `max` of them (Lever has no name
+    /// filter, so a name search reads these); the flag says whether more were left unread.
+    pub async fn opportunities_updated_since(
+        &self,
+        since_ms: u64,
+        max: usize,
+    ) -> Result<(Vec<Opportunity>, bool), ApiError> {
+        let filter = [("updated_at_start", since_ms.to_string())];
+        self.list_where(Perm::ReadOpportunity, "/opportunities", &filter, max)
+            .await
     }
 
     /// Adds a note to an opportunity; returns the note id.

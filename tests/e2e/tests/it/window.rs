@@ -200,8 +200,13 @@ async fn run_wizard(w: &World, win: &Window) {
     next(8).await;
 
     // 8. Dry run on Ada: what would happen, and nothing is written.
-    // A fresh install has no history to find names in: Lever is searched by email.
-    win.fill("dryrun-search", "ada@example.com").await;
+    // A fresh install has no history: both searches go to Lever (by email; by name
+    // through the recently updated candidates, as Lever has no name filter).
+    win.fill("dryrun-search", "grace@example.com").await;
+    win.see("dryrun-candidates", "Grace Hopper").await;
+    win.fill("dryrun-search", "LOVELACE").await;
+    let found = win.see("dryrun-candidates", "Ada Lovelace").await;
+    assert!(!found.contains("Grace Hopper"), "{found}");
     win.click(&format!("dryrun-candidate-{}", ids.ada)).await;
     let docs = win.see("dryrun-documents", "ada-lovelace-cv.pdf").await;
     assert!(

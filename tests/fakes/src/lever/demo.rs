@@ -204,6 +204,7 @@ impl FakeLever {
                 owner: Some(ids.user_recruiter.clone()),
                 posting: Some(posting.into()),
                 created_at: APPLIED_MS,
+                updated_at: 0,
             };
         self.add_opportunity(person(
             &ids.ada,

@@ -185,7 +185,10 @@ impl FakeLever {
     }
 
     /// Adds an opportunity.
-    pub fn add_opportunity(&self, o: Opportunity) {
+    pub fn add_opportunity(&self, mut o: Opportunity) {
+        if o.updated_at == 0 {
+            o.updated_at = crate::clock::now_ms().max(o.created_at);
+        }
         self.with(|d| d.opportunities.push(o));
     }
 
@@ -228,18 +231,20 @@ impl FakeLever {
     /// Replaces an opportunity's tags.
     pub fn set_opportunity_tags(&self, opp_id: &str, tags: Vec<String>) {
         self.with(|d| {
-            d.opp_mut(opp_id)
-                .into_iter()
-                .for_each(|o| o.tags = tags.clone())
+            d.opp_mut(opp_id).into_iter().for_each(|o| {
+                o.tags = tags.clone();
+                o.updated_at = crate::clock::now_ms();
+            })
         });
     }
 
     /// Moves an opportunity to a stage (what a recruiter does before the webhook fires).
     pub fn set_stage(&self, opp_id: &str, stage_id: &str) {
         self.with(|d| {
-            d.opp_mut(opp_id)
-                .into_iter()
-                .for_each(|o| o.stage = stage_id.to_string())
+            d.opp_mut(opp_id).into_iter().for_each(|o| {
+                o.stage = stage_id.to_string();
+                o.updated_at = crate::clock::now_ms();
+            })
         });
     }
 
@@ -247,9 +252,10 @@ impl FakeLever {
     pub fn archive(&self, opp_id: &str, reason_id: &str) {
         let now = crate::clock::now_ms();
         self.with(|d| {
-            d.opp_mut(opp_id)
-                .into_iter()
-                .for_each(|o| o.archived = Some((now, reason_id.to_string())))
+            d.opp_mut(opp_id).into_iter().for_each(|o| {
+                o.archived = Some((now, reason_id.to_string()));
+                o.updated_at = now;
+            })
         });
     }
 

@@ -104,6 +104,9 @@ pub struct Opportunity {
     pub posting: Option<String>,
     /// Created (ms since the epoch).
     pub created_at: u64,
+    /// Last changed (ms since the epoch); 0 when added means "now". Moves, archiving and
+    /// tag changes made through the fake set it, as Lever's `updatedAt` would change.
+    pub updated_at: u64,
 }
 
 /// A job posting.

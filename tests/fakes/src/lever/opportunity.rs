@@ -1,5 +1,6 @@
-//! Fake Lever's opportunity routes: the opportunity itself (and the email search the dry
-//! run uses), its offers, resumes, files, their downloads, and its notes.
+//! Fake Lever's opportunity routes: the opportunity itself (and the list the dry run
+//! searches by email or by recent updates), its offers, resumes, files, their downloads,
+//! and its notes.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,7 +15,7 @@ use super::{Note, Perm, Shared};
 
 const NOT_FOUND: &str = "Opportunity not found";
 
-/// `GET /opportunities?email=&limit=&offset=&expand=`.
+/// `GET /opportunities?email=&updated_at_start=&updated_at_end=&limit=&offset=&expand=`.
 pub(crate) async fn list(State(s): State<Shared>, h: HeaderMap, q: Q) -> Response {
     let d = match gate(&s, &h, Perm::ReadOpportunity) {
         Ok(d) => d,
@@ -25,6 +26,20 @@ pub(crate) async fn list(State(s): State<Shared>, h: HeaderMap, q: Q) -> Respons
         .filter(|(k, _)| k == "email")
         .map(|(_, v)| v.trim().to_lowercase())
         .collect();
+    let bound = |name: &str, default: u64| match param(&q, name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{name} must be a timestamp in milliseconds")),
+    };
+    let (from, to) = match (
+        bound("updated_at_start", 0),
+        bound("updated_at_end", u64::MAX),
+    ) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(m), _) | (_, Err(m)) => return error(400, &m),
+    };
     let expanded = expands(&q);
     let items = d
         .opportunities
@@ -32,6 +47,7 @@ pub(crate) async fn list(State(s): State<Shared>, h: HeaderMap, q: Q) -> Respons
         .filter(|o| {
             emails.is_empty() || o.emails.iter().any(|m| emails.contains(&m.to_lowercase()))
         })
+        .filter(|o| (from..=to).contains(&o.updated_at))
         .map(|o| render::opportunity(&d, o, &expanded))
         .collect();
     page(items, &q, d.page_cap)

@@ -145,7 +145,8 @@ pub(crate) fn opportunity(d: &Data, o: &Opportunity, expanded: &[String]) -> Val
             "show": format!("https://hire.lever.co/candidates/{}", o.id),
         },
         "createdAt": o.created_at,
-        "lastInteractionAt": o.created_at,
+        "updatedAt": o.updated_at,
+        "lastInteractionAt": o.updated_at,
         "isAnonymized": false,
     })
 }

@@ -1,6 +1,6 @@
 //! Fake Lever: pagination, permissions, the token bucket and the documented quirks.
 
-use hirewire_fakes::lever::{FakeLever, LeverFile, Perm, Resume};
+use hirewire_fakes::lever::{FakeLever, LeverFile, Opportunity, Perm, Resume};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -140,6 +140,51 @@ async fn a_burst_of_25_is_rate_limited_and_retry_after_is_switchable() {
         Some("1")
     );
     assert_eq!(json(last).await["code"], "TooManyRequests");
+}
+
+#[tokio::test]
+async fn the_opportunity_list_filters_by_last_update_and_a_move_counts_as_one() {
+    let (lever, key) = demo().await;
+    let ms = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default()
+    };
+    let day_ago = ms(std::time::SystemTime::now()) - 86_400_000;
+    lever.add_opportunity(Opportunity {
+        id: "opp-old".into(),
+        name: "Old Timer".into(),
+        created_at: 1_600_000_000_000,
+        updated_at: 1_600_000_000_000,
+        ..Default::default()
+    });
+    let ids = |v: &Value| -> Vec<String> {
+        v["data"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| o["id"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let recent = format!("/opportunities?updated_at_start={day_ago}");
+    let found = ids(&json(get(&lever, &key, &recent).await).await);
+    assert!(found.contains(&"opp-ada".to_string()), "{found:?}");
+    assert!(!found.contains(&"opp-old".to_string()), "{found:?}");
+    let old =
+        ids(&json(get(&lever, &key, "/opportunities?updated_at_end=1600000000001").await).await);
+    assert_eq!(old, vec!["opp-old".to_string()]);
+
+    lever.set_stage("opp-old", "stage-onsite");
+    let found = ids(&json(get(&lever, &key, &recent).await).await);
+    assert!(
+        found.contains(&"opp-old".to_string()),
+        "a move updates it: {found:?}"
+    );
+
+    let bad = get(&lever, &key, "/opportunities?updated_at_start=yesterday").await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
