@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::clients::bob::Bob;
 use super::clients::lever::Lever;
-use super::flows::hire::{self, LeverHire};
+use super::flows::documents;
+use super::flows::lever_hire::{self, LeverHire};
+use super::flows::proposal;
 use super::flows::{fields, FlowError};
 use super::history::{self, Filter};
 use super::model::Flow;
@@ -89,7 +91,7 @@ async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
 /// What a hire and an assessment move would do for this candidate. Writes nothing.
 pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError> {
     let (settings, lever, bob) = clients(engine).await?;
-    let data: LeverHire = hire::fetch(&lever, opp_id).await?;
+    let data: LeverHire = lever_hire::fetch(&lever, opp_id).await?;
     let email = data.opp.email();
     let existing = match &email {
         Some(e) => bob.find_by_email(e).await?,
@@ -97,7 +99,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
     };
     let (employee, notes) = match (&existing, &email) {
         (None, Some(e)) => {
-            let (p, n) = hire::propose(&settings, &bob, &data, e).await?;
+            let (p, n) = proposal::propose(&settings, &bob, &data, e).await?;
             (Some(p), n)
         }
         (None, None) => (
@@ -108,7 +110,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
     };
     let mut documents = Vec::new();
     for f in &data.files {
-        let key = format!("doc:{opp_id}:{}", f.key);
+        let key = documents::doc_link(opp_id, &f.key);
         let already_uploaded = engine
             .store
             .read_async(move |rx| rx.link(&key))
@@ -169,7 +171,7 @@ pub async fn field_preview(
         }
     };
     let (settings, lever, bob) = clients(engine).await?;
-    let data = hire::fetch(&lever, &opp_id).await?;
+    let data = lever_hire::fetch(&lever, &opp_id).await?;
     let bob_fields = bob.fields().await?;
     let src = fields::Sources {
         opp: &data.opp,

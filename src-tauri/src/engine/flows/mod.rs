@@ -2,10 +2,13 @@
 //! context that records every step durably together with the job's resumable state.
 
 pub mod assessment;
+pub mod documents;
 pub mod fields;
 pub mod hire;
+pub mod lever_hire;
 pub mod once;
 pub mod outcome;
+pub mod proposal;
 
 use std::time::{Duration, Instant};
 

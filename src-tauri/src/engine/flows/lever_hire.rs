@@ -1,0 +1,120 @@
+//! What a hire reads from Lever: the opportunity, its posting, the most advanced offer,
+//! and every file to copy (resumes, the offer document — signed, else sent — and other
+//! files), each with a stable key so it is copied once. The dry run reads the same.
+
+use serde::Serialize;
+
+use crate::engine::clients::http::ApiError;
+use crate::engine::clients::lever::{Lever, Offer, Opportunity, Perm, Posting};
+
+/// What a hire reads from Lever.
+pub struct LeverHire {
+    /// The opportunity.
+    pub opp: Opportunity,
+    /// Its posting.
+    pub posting: Option<Posting>,
+    /// The most advanced offer.
+    pub offer: Option<Offer>,
+    /// Files to copy.
+    pub files: Vec<FileRef>,
+}
+
+/// A Lever file to copy.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRef {
+    /// Stable key (`resume:<id>`, `offer:<id>`, `file:<id>`).
+    pub key: String,
+    /// File name.
+    pub name: String,
+    /// Size if Lever said.
+    pub size: Option<u64>,
+    /// Download path.
+    #[serde(skip)]
+    pub path: String,
+    /// Download query.
+    #[serde(skip)]
+    pub query: Vec<(&'static str, String)>,
+    /// Permission the download needs.
+    #[serde(skip)]
+    pub perm: Option<Perm>,
+}
+
+/// Reads an opportunity, its posting, best offer, resumes and files (no recording: the
+/// dry run uses this too).
+pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
+    let opp = lever.opportunity(opp_id).await?;
+    let posting = match opp.posting_id() {
+        Some(pid) => Some(lever.posting(&pid).await?),
+        None => None,
+    };
+    let offer = lever
+        .offers(opp_id)
+        .await?
+        .into_iter()
+        .max_by_key(|o| (o.rank(), o.created_at));
+    let resumes = lever.resumes(opp_id).await?;
+    let others = lever.files(opp_id).await?;
+    let mut files = Vec::new();
+    for r in resumes {
+        let Some(f) = r.file else { continue };
+        let name = if f.name.is_empty() {
+            format!("resume-{}.{}", r.id, f.ext)
+        } else {
+            f.name
+        };
+        let path = format!("/opportunities/{opp_id}/resumes/{}/download", r.id);
+        files.push(FileRef {
+            key: format!("resume:{}", r.id),
+            name,
+            size: f.size,
+            path,
+            query: vec![],
+            perm: Some(Perm::DownloadResume),
+        });
+    }
+    if let Some(o) = &offer {
+        let doc = o
+            .signed_document
+            .as_ref()
+            .map(|d| (d, "signed"))
+            .or_else(|| o.sent_document.as_ref().map(|d| (d, "sent")));
+        if let Some((d, status)) = doc {
+            let name = if d.file_name.is_empty() {
+                format!("offer-{}.pdf", o.id)
+            } else {
+                d.file_name.clone()
+            };
+            let path = format!("/opportunities/{opp_id}/offers/{}/download", o.id);
+            files.push(FileRef {
+                key: format!("offer:{}:{status}", o.id),
+                name,
+                size: None,
+                path,
+                query: vec![("status", status.into())],
+                perm: Some(Perm::DownloadOffer),
+            });
+        }
+    }
+    for f in others {
+        let name = if f.name.is_empty() {
+            format!("file-{}.{}", f.id, f.ext)
+        } else {
+            f.name
+        };
+        let path = format!("/opportunities/{opp_id}/files/{}/download", f.id);
+        files.push(FileRef {
+            key: format!("file:{}", f.id),
+            name,
+            size: f.size,
+            path,
+            query: vec![],
+            perm: Some(Perm::DownloadFile),
+        });
+    }
+    Ok(LeverHire {
+        opp,
+        posting,
+        offer,
+        files,
+    })
+}
