@@ -124,6 +124,27 @@ test("keyboard: Down moves the selection and Enter opens the detail", async () =
   await close(page);
 });
 
+test("new entries arriving on top leave the selection and the open detail on the clicked entry", async () => {
+  const page = await open(browser, server.url, "entries=60");
+  await page.getByTestId("history-row-58").click();
+  await seeText(page, "detail-panel", "#58");
+  assert.equal(await page.getByTestId("history-row-58").getAttribute("aria-selected"), "true");
+  // Two new entries: entry 58 moves from the third row to the fifth.
+  await page.evaluate(() => {
+    window.__hw.engine.history.count = 62;
+    return window.__hw.emit("engine", { type: "entry", id: 62 });
+  });
+  await page.getByTestId("history-row-62").waitFor();
+  assert.equal(await page.getByTestId("history-row-58").getAttribute("aria-selected"), "true");
+  assert.equal(await page.getByTestId("history-row-60").getAttribute("aria-selected"), "false");
+  await seeText(page, "detail-panel", "#58");
+  // The keyboard goes on from the selected entry, wherever it now stands.
+  await page.getByTestId("history-list").focus();
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.getByTestId("history-row-57").getAttribute("aria-selected"), "true");
+  await close(page);
+});
+
 test("the detail panel shows every step with its error text, and Retry calls history_retry", async () => {
   const page = await open(browser, server.url, "entries=60");
   await page.getByTestId("history-row-60").click();

@@ -173,26 +173,15 @@ pub async fn field_preview(
     let (settings, lever, bob) = clients(engine).await?;
     let data = lever_hire::fetch(&lever, &opp_id).await?;
     let bob_fields = bob.fields().await?;
-    let src = fields::Sources {
-        opp: &data.opp,
-        posting: data.posting.as_ref(),
-        offer: data.offer.as_ref(),
-    };
-    let (plan, _) = fields::plan(&src, &bob_fields, &settings.fields);
+    let (plan, _) = fields::plan(&data.sources(), &bob_fields, &settings.fields);
     let mut lists = HashMap::new();
     for id in fields::lists_needed(&plan) {
         lists.insert(id.clone(), bob.list(&id).await?);
     }
-    let currency = data
-        .offer
-        .as_ref()
-        .and_then(|o| o.field("compensation_currency"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
     Ok(plan
         .into_iter()
         .map(|a| {
-            let converted = fields::convert(&a.bob, &a.value, &lists, currency.as_deref());
+            let converted = fields::convert(&a.bob, &a.value, &lists, data.currency());
             FieldRow {
                 bob_id: a.bob.id.clone(),
                 bob_name: a.bob.name.clone(),

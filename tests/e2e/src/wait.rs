@@ -26,15 +26,39 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
+    until_seen(what, timeout, every, || {
+        let f = check();
+        async move { f.await.ok_or_else(String::new) }
+    })
+    .await
+}
+
+/// [`until_every`] for a check that says what it saw instead (`Err`): the last of those
+/// is in the panic message, so a timeout tells what was there instead.
+pub async fn until_seen<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    every: Duration,
+    mut check: F,
+) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
     let deadline = Instant::now() + timeout;
     loop {
-        if let Some(v) = check().await {
-            return v;
+        let seen = match check().await {
+            Ok(v) => return v,
+            Err(seen) => seen,
+        };
+        if Instant::now() >= deadline {
+            match seen.is_empty() {
+                true => panic!("timed out after {timeout:?} waiting for {what}"),
+                false => {
+                    panic!("timed out after {timeout:?} waiting for {what}; saw instead: {seen}")
+                }
+            }
         }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {timeout:?} waiting for {what}"
-        );
         tokio::time::sleep(every).await;
     }
 }

@@ -211,15 +211,17 @@ impl Window {
     /// Waits until an element with this test id shows `text`; returns that element's text.
     pub async fn see(&self, testid: &str, text: &str) -> String {
         let what = format!("{testid} to show {text:?}");
-        crate::wait::until_every(&what, UI_TIMEOUT, POLL, || async {
+        crate::wait::until_seen(&what, UI_TIMEOUT, POLL, || async {
+            let mut seen = Vec::new();
             for e in self.all(testid).await {
                 if let Ok(t) = e.text().await {
                     if t.contains(text) {
-                        return Some(t);
+                        return Ok(t);
                     }
+                    seen.push(t);
                 }
             }
-            None
+            Err(format!("{seen:?}"))
         })
         .await
     }

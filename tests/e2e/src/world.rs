@@ -187,6 +187,14 @@ offer = "{st_of}"
         self.send_raw(ep, event.body(&self.tokens[ep])).await
     }
 
+    /// Sends Lever's stage change of `opp` from the phone screen into the assessment stage,
+    /// and checks the relay took it.
+    pub async fn move_to_assessment(&self, opp: &str) {
+        let ids = &self.ids;
+        let move_ = LeverEvent::stage_change(opp, &ids.stage_phone, &ids.stage_byteboard);
+        assert_eq!(self.send(&move_).await, 200, "the relay took the move");
+    }
+
     /// Posts any body to an endpoint of the relay.
     pub async fn send_raw(&self, endpoint: &str, body: String) -> u16 {
         let url = self.relay.hook_url(&self.channel.channel, endpoint);

@@ -9,7 +9,7 @@ use super::hire::HireState;
 use super::lever_hire::{FileRef, LeverHire};
 use super::{done, failed, skipped, Ctx, FlowError};
 use crate::engine::clients::bob::{Bob, MAX_DOCUMENT_BYTES};
-use crate::engine::clients::lever::{DownloadError, Lever, Perm};
+use crate::engine::clients::lever::{DownloadError, Lever};
 use crate::engine::time;
 
 /// One Lever file on its way to bob.
@@ -104,9 +104,8 @@ async fn copy_one(
             .commit(st, Some(failed(action, &why, None, t)), vec![])
             .await?);
     }
-    let perm = f.perm.unwrap_or(Perm::DownloadFile);
     let file = match lever
-        .download(perm, &f.path, &f.query, MAX_DOCUMENT_BYTES)
+        .download(f.perm, &f.path, &f.query, MAX_DOCUMENT_BYTES)
         .await
     {
         Ok(file) => file,

@@ -3,6 +3,9 @@
 //! files), each with a stable key so it is copied once. The dry run reads the same.
 
 use serde::Serialize;
+use serde_json::Value;
+
+use super::fields::Sources;
 
 use crate::engine::clients::http::ApiError;
 use crate::engine::clients::lever::{Lever, Offer, Opportunity, Perm, Posting};
@@ -36,7 +39,26 @@ pub struct FileRef {
     pub query: Vec<(&'static str, String)>,
     /// Permission the download needs.
     #[serde(skip)]
-    pub perm: Option<Perm>,
+    pub perm: Perm,
+}
+
+impl LeverHire {
+    /// Where the field mappings take their values from.
+    pub fn sources(&self) -> Sources<'_> {
+        Sources {
+            opp: &self.opp,
+            posting: self.posting.as_ref(),
+            offer: self.offer.as_ref(),
+        }
+    }
+
+    /// The offer's currency (`compensation_currency`), for currency fields.
+    pub fn currency(&self) -> Option<&str> {
+        self.offer
+            .as_ref()
+            .and_then(|o| o.field("compensation_currency"))
+            .and_then(Value::as_str)
+    }
 }
 
 /// Reads an opportunity, its posting, best offer, resumes and files (no recording: the
@@ -57,19 +79,13 @@ pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
     let mut files = Vec::new();
     for r in resumes {
         let Some(f) = r.file else { continue };
-        let name = if f.name.is_empty() {
-            format!("resume-{}.{}", r.id, f.ext)
-        } else {
-            f.name
-        };
-        let path = format!("/opportunities/{opp_id}/resumes/{}/download", r.id);
         files.push(FileRef {
             key: format!("resume:{}", r.id),
-            name,
+            name: named(f.name, || format!("resume-{}.{}", r.id, f.ext)),
             size: f.size,
-            path,
+            path: format!("/opportunities/{opp_id}/resumes/{}/download", r.id),
             query: vec![],
-            perm: Some(Perm::DownloadResume),
+            perm: Perm::DownloadResume,
         });
     }
     if let Some(o) = &offer {
@@ -79,36 +95,24 @@ pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
             .map(|d| (d, "signed"))
             .or_else(|| o.sent_document.as_ref().map(|d| (d, "sent")));
         if let Some((d, status)) = doc {
-            let name = if d.file_name.is_empty() {
-                format!("offer-{}.pdf", o.id)
-            } else {
-                d.file_name.clone()
-            };
-            let path = format!("/opportunities/{opp_id}/offers/{}/download", o.id);
             files.push(FileRef {
                 key: format!("offer:{}:{status}", o.id),
-                name,
+                name: named(d.file_name.clone(), || format!("offer-{}.pdf", o.id)),
                 size: None,
-                path,
+                path: format!("/opportunities/{opp_id}/offers/{}/download", o.id),
                 query: vec![("status", status.into())],
-                perm: Some(Perm::DownloadOffer),
+                perm: Perm::DownloadOffer,
             });
         }
     }
     for f in others {
-        let name = if f.name.is_empty() {
-            format!("file-{}.{}", f.id, f.ext)
-        } else {
-            f.name
-        };
-        let path = format!("/opportunities/{opp_id}/files/{}/download", f.id);
         files.push(FileRef {
             key: format!("file:{}", f.id),
-            name,
+            name: named(f.name, || format!("file-{}.{}", f.id, f.ext)),
             size: f.size,
-            path,
+            path: format!("/opportunities/{opp_id}/files/{}/download", f.id),
             query: vec![],
-            perm: Some(Perm::DownloadFile),
+            perm: Perm::DownloadFile,
         });
     }
     Ok(LeverHire {
@@ -117,4 +121,13 @@ pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
         offer,
         files,
     })
+}
+
+/// Lever's file name, or one made up from the ids when Lever gave none (bob needs one).
+fn named(name: String, made_up: impl FnOnce() -> String) -> String {
+    if name.trim().is_empty() {
+        made_up()
+    } else {
+        name
+    }
 }

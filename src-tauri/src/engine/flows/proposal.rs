@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use super::fields::{self, Sources};
+use super::fields;
 use super::lever_hire::LeverHire;
 use super::FlowError;
 use crate::engine::clients::bob::{Bob, BobField};
@@ -68,12 +68,7 @@ pub async fn propose(
     if let Some(title) = title {
         payload["work"]["title"] = json!(title);
     }
-    let src = Sources {
-        opp: &data.opp,
-        posting: data.posting.as_ref(),
-        offer: data.offer.as_ref(),
-    };
-    let (plan, plan_notes) = fields::plan(&src, &bob_fields, &settings.fields);
+    let (plan, plan_notes) = fields::plan(&data.sources(), &bob_fields, &settings.fields);
     notes.extend(plan_notes);
     let department = data
         .posting
@@ -106,14 +101,8 @@ pub async fn propose(
             Err(e) => notes.push(format!("department: {e}")),
         }
     }
-    let currency = data
-        .offer
-        .as_ref()
-        .and_then(|o| o.field("compensation_currency"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
     for a in &plan {
-        match fields::convert(&a.bob, &a.value, &lists, currency.as_deref()) {
+        match fields::convert(&a.bob, &a.value, &lists, data.currency()) {
             Ok(v) => fields::set_path(&mut payload, &a.bob.path(), v),
             Err(e) => notes.push(format!("{} ({}): {e}", a.bob.name, a.source)),
         }

@@ -24,15 +24,7 @@ async fn a_tagged_candidate_moved_to_the_assessment_stage_gets_one_invite_and_on
     let mut w = World::new(Options::default()).await;
     w.start().await;
     let ids = w.ids.clone();
-    assert_eq!(
-        w.send(&LeverEvent::stage_change(
-            &ids.ada,
-            &ids.stage_phone,
-            &ids.stage_byteboard
-        ))
-        .await,
-        200
-    );
+    w.move_to_assessment(&ids.ada).await;
     let entry = w.wait_final(&ids.ada, "candidateStageChange", T).await;
     assert_eq!(entry["status"], "done", "{entry:#}");
     assert_eq!(entry["flow"], "assessment");
@@ -72,15 +64,7 @@ async fn no_tag_or_two_tags_send_no_invite_but_a_skipped_entry_and_a_note() {
     w.start().await;
     let ids = w.ids.clone();
     for opp in [&ids.alan, &ids.grace] {
-        assert_eq!(
-            w.send(&LeverEvent::stage_change(
-                opp,
-                &ids.stage_phone,
-                &ids.stage_byteboard
-            ))
-            .await,
-            200
-        );
+        w.move_to_assessment(opp).await;
     }
     let alan = w.wait_final(&ids.alan, "candidateStageChange", T).await;
     let grace = w.wait_final(&ids.grace, "candidateStageChange", T).await;
@@ -124,15 +108,7 @@ async fn the_same_move_delivered_twice_sends_one_invite() {
     let event = LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard);
     assert_eq!(w.send(&event).await, 200);
     assert_eq!(w.send(&event).await, 200);
-    assert_eq!(
-        w.send(&LeverEvent::stage_change(
-            &ids.ada,
-            &ids.stage_phone,
-            &ids.stage_byteboard
-        ))
-        .await,
-        200
-    );
+    w.move_to_assessment(&ids.ada).await;
     let second = w
         .app
         .wait_entry("the second stage change to finish", T, |e| {
@@ -157,12 +133,7 @@ async fn a_partner_patch_brings_the_result_note_within_seconds() {
     .await;
     w.start().await;
     let ids = w.ids.clone();
-    w.send(&LeverEvent::stage_change(
-        &ids.ada,
-        &ids.stage_phone,
-        &ids.stage_byteboard,
-    ))
-    .await;
+    w.move_to_assessment(&ids.ada).await;
     w.wait_final(&ids.ada, "candidateStageChange", T).await;
     let interview = w.partner.invites()[0].interview_id.clone();
     w.partner.grade(&interview, 91.0).await;
@@ -215,12 +186,7 @@ async fn polling_finds_a_result_without_a_patch() {
     w.partner.set_callbacks(false);
     w.start().await;
     let ids = w.ids.clone();
-    w.send(&LeverEvent::stage_change(
-        &ids.ada,
-        &ids.stage_phone,
-        &ids.stage_byteboard,
-    ))
-    .await;
+    w.move_to_assessment(&ids.ada).await;
     w.wait_final(&ids.ada, "candidateStageChange", T).await;
     let interview = w.partner.invites()[0].interview_id.clone();
     w.partner.grade(&interview, 77.0).await;
@@ -242,12 +208,7 @@ async fn onsite_offer_and_archive_outcomes_are_recorded_and_an_unmapped_reason_w
     let mut w = World::new(Options::default()).await;
     w.start().await;
     let ids = w.ids.clone();
-    w.send(&LeverEvent::stage_change(
-        &ids.ada,
-        &ids.stage_phone,
-        &ids.stage_byteboard,
-    ))
-    .await;
+    w.move_to_assessment(&ids.ada).await;
     w.wait_final(&ids.ada, "candidateStageChange", T).await;
     w.send(&LeverEvent::stage_change(
         &ids.ada,
@@ -335,12 +296,7 @@ async fn kill_9_between_invite_and_note_still_gives_exactly_one_invite_and_one_n
     );
     w.start().await;
     let ids = w.ids.clone();
-    w.send(&LeverEvent::stage_change(
-        &ids.ada,
-        &ids.stage_phone,
-        &ids.stage_byteboard,
-    ))
-    .await;
+    w.move_to_assessment(&ids.ada).await;
     // The invite's answer is recorded; the note call that follows hangs in the fake.
     w.app
         .wait_entry("the invite step to be recorded", T, |e| {

@@ -462,15 +462,7 @@ async fn no_secret_reaches_the_database_the_logs_or_the_history() {
     w.start().await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     w.wait_final(&w.ids.ada, "candidateHired", T).await;
-    assert_eq!(
-        w.send(&LeverEvent::stage_change(
-            &w.ids.ada,
-            &w.ids.stage_phone,
-            &w.ids.stage_byteboard
-        ))
-        .await,
-        200
-    );
+    w.move_to_assessment(&w.ids.ada).await;
     w.wait_final(&w.ids.ada, "candidateStageChange", T).await;
     let db = std::fs::read(w.app.db_file()).unwrap_or_else(|e| panic!("{e}"));
     let history = w.app.ok(&["history", "--json"], "");

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use hirewire_e2e::notifications::NotificationLog;
 use hirewire_e2e::wait;
 use hirewire_e2e::window::{Window, UI_TIMEOUT};
@@ -26,46 +25,33 @@ struct Row {
     text: String,
 }
 
-/// Every history row on screen. The event column is read from its `title`, which is there
-/// even when the column is hidden (a narrow list next to the detail panel); the status is
-/// the badge's visible text.
+/// Every history row on screen, read in one script: the list reuses a row's element for
+/// whichever entry scrolls or moves into its place, so reading an element's parts one
+/// WebDriver call at a time can mix two entries. The event is the event cell's `title`
+/// (there even when the column is hidden next to the detail panel); the status is the
+/// badge's text; the text is the row's DOM text (WebKitWebDriver's visible text leaves out
+/// ellipsised cells).
 async fn rows(win: &Window) -> Vec<Row> {
-    let els = win
+    const SNAPSHOT: &str = r#"return [...document.querySelectorAll('[data-testid^="history-row-"]')].map((r) => [
+        r.dataset.testid,
+        r.querySelector(".badge")?.textContent?.trim() ?? "",
+        r.querySelector(".c-event")?.title ?? "",
+        r.textContent,
+    ]);"#;
+    let snapshot = win
         .client
-        .find_all(Locator::Css("[data-testid^=\"history-row-\"]"))
+        .execute(SNAPSHOT, vec![])
         .await
         .unwrap_or_default();
-    let mut out = Vec::new();
-    for e in els {
-        let testid = e
-            .attr("data-testid")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        let status = match e.find(Locator::Css(".badge")).await {
-            Ok(b) => b.text().await.unwrap_or_default(),
-            Err(_) => continue,
-        };
-        let event = match e.find(Locator::Css(".c-event")).await {
-            Ok(c) => c.attr("title").await.ok().flatten().unwrap_or_default(),
-            Err(_) => continue,
-        };
-        // WebKitWebDriver's visible text leaves out the ellipsised cells: read the DOM's.
-        let text = e
-            .prop("textContent")
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or_default();
-        out.push(Row {
+    let rows: Vec<[String; 4]> = serde_json::from_value(snapshot).unwrap_or_default();
+    rows.into_iter()
+        .map(|[testid, status, event, text]| Row {
             testid,
             status,
             event,
             text,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
 /// Waits until the row of `event` for `candidate` shows `status`; returns it.
@@ -252,15 +238,7 @@ async fn the_window_sets_up_from_scratch_shows_done_events_notifies_and_retries_
     // A hire and a stage change, signed and sent through the relay, both done.
     let ids = w.ids.clone();
     assert_eq!(w.send(&LeverEvent::hired(&ids.ada)).await, 200);
-    assert_eq!(
-        w.send(&LeverEvent::stage_change(
-            &ids.ada,
-            &ids.stage_phone,
-            &ids.stage_byteboard
-        ))
-        .await,
-        200
-    );
+    w.move_to_assessment(&ids.ada).await;
     let hire = wait_row(&win, "candidateHired", "Ada Lovelace", "Done").await;
     wait_row(&win, "candidateStageChange", "Ada Lovelace", "Done").await;
     assert_eq!(w.partner.invites().len(), 1, "one assessment invite");

@@ -2,6 +2,8 @@
 //! searches by email or by recent updates), its offers, resumes, files, their downloads,
 //! and its notes.
 
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -11,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::render::{self, data, error, expands, page, param};
 use super::routes::{base, gate, Q};
-use super::{Note, Perm, Shared};
+use super::{Data, Note, Perm, Shared};
 
 const NOT_FOUND: &str = "Opportunity not found";
 
@@ -77,36 +79,25 @@ pub(crate) async fn offers(
     Path(id): Path<String>,
     q: Q,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::ReadOffers) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if d.opp(&id).is_none() {
-        return error(404, NOT_FOUND);
-    }
-    let base = base(&d, &h);
-    let items = d
-        .offers
-        .get(&id)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|o| {
-            let link = |st: &str| format!("{base}/opportunities/{id}/offers/{}/download?status={st}", o.id);
-            let fields: Vec<Value> =
-                o.fields.iter().map(|f| json!({"text": f.text, "identifier": f.identifier, "value": f.value})).collect();
-            json!({
-                "id": o.id,
-                "status": o.status,
-                "createdAt": o.created_at,
-                "creator": d.opp(&id).and_then(|x| x.owner.clone()),
-                "fields": fields,
-                "sentDocument": o.sent_document.as_ref().map(|f| render::document(f, link("sent"))),
-                "signedDocument": o.signed_document.as_ref().map(|f| render::document(f, link("signed"))),
+    per_opportunity(&s, &h, Perm::ReadOffers, &id, &q, |d, base| {
+        of(&d.offers, &id)
+            .iter()
+            .map(|o| {
+                let link = |st: &str| format!("{base}/opportunities/{id}/offers/{}/download?status={st}", o.id);
+                let fields: Vec<Value> =
+                    o.fields.iter().map(|f| json!({"text": f.text, "identifier": f.identifier, "value": f.value})).collect();
+                json!({
+                    "id": o.id,
+                    "status": o.status,
+                    "createdAt": o.created_at,
+                    "creator": d.opp(&id).and_then(|x| x.owner.clone()),
+                    "fields": fields,
+                    "sentDocument": o.sent_document.as_ref().map(|f| render::document(f, link("sent"))),
+                    "signedDocument": o.signed_document.as_ref().map(|f| render::document(f, link("signed"))),
+                })
             })
-        })
-        .collect();
-    page(items, &q, d.page_cap)
+            .collect()
+    })
 }
 
 /// `GET /opportunities/{id}/offers/{offer}/download?status=signed|sent` (default: signed).
@@ -154,30 +145,20 @@ pub(crate) async fn resumes(
     Path(id): Path<String>,
     q: Q,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::ReadResumes) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if d.opp(&id).is_none() {
-        return error(404, NOT_FOUND);
-    }
-    let base = base(&d, &h);
-    let items = d
-        .resumes
-        .get(&id)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|r| {
-            let mut v = json!({"id": r.id, "createdAt": r.file.as_ref().map(render::uploaded_at)});
-            if let Some(f) = &r.file {
-                let link = format!("{base}/opportunities/{id}/resumes/{}/download", r.id);
-                v["file"] = render::resume_file(f, link);
-            }
-            v
-        })
-        .collect();
-    page(items, &q, d.page_cap)
+    per_opportunity(&s, &h, Perm::ReadResumes, &id, &q, |d, base| {
+        of(&d.resumes, &id)
+            .iter()
+            .map(|r| {
+                let mut v =
+                    json!({"id": r.id, "createdAt": r.file.as_ref().map(render::uploaded_at)});
+                if let Some(f) = &r.file {
+                    let link = format!("{base}/opportunities/{id}/resumes/{}/download", r.id);
+                    v["file"] = render::resume_file(f, link);
+                }
+                v
+            })
+            .collect()
+    })
 }
 
 /// `GET /opportunities/{id}/resumes/{resume}/download`.
@@ -208,28 +189,15 @@ pub(crate) async fn files(
     Path(id): Path<String>,
     q: Q,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::ReadFiles) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if d.opp(&id).is_none() {
-        return error(404, NOT_FOUND);
-    }
-    let base = base(&d, &h);
-    let items = d
-        .files
-        .get(&id)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|f| {
-            render::other_file(
-                f,
-                format!("{base}/opportunities/{id}/files/{}/download", f.id),
-            )
-        })
-        .collect();
-    page(items, &q, d.page_cap)
+    per_opportunity(&s, &h, Perm::ReadFiles, &id, &q, |d, base| {
+        of(&d.files, &id)
+            .iter()
+            .map(|f| {
+                let link = format!("{base}/opportunities/{id}/files/{}/download", f.id);
+                render::other_file(f, link)
+            })
+            .collect()
+    })
 }
 
 /// `GET /opportunities/{id}/files/{file}/download`.
@@ -260,29 +228,19 @@ pub(crate) async fn notes(
     Path(id): Path<String>,
     q: Q,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::ReadNotes) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    if d.opp(&id).is_none() {
-        return error(404, NOT_FOUND);
-    }
-    let items = d
-        .notes
-        .get(&id)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .rev()
-        .map(|n| {
-            json!({
-                "id": n.id, "text": n.value, "value": n.value,
-                "fields": [{"type": "text", "text": "", "value": n.value}],
-                "user": n.perform_as, "secret": n.secret, "createdAt": n.created_at,
+    per_opportunity(&s, &h, Perm::ReadNotes, &id, &q, |d, _| {
+        of(&d.notes, &id)
+            .iter()
+            .rev()
+            .map(|n| {
+                json!({
+                    "id": n.id, "text": n.value, "value": n.value,
+                    "fields": [{"type": "text", "text": "", "value": n.value}],
+                    "user": n.perform_as, "secret": n.secret, "createdAt": n.created_at,
+                })
             })
-        })
-        .collect();
-    page(items, &q, d.page_cap)
+            .collect()
+    })
 }
 
 /// `POST /opportunities/{id}/notes?perform_as=` with `{"value", "secret", "notifyFollowers"}`
@@ -339,4 +297,32 @@ pub(crate) async fn add_note(
         Json(json!({"data": {"noteId": note_id}})),
     )
         .into_response()
+}
+
+/// A list that belongs to one opportunity (offers, resumes, files, notes): the key needs
+/// `perm`, the opportunity must exist, and `items` renders the entries, given the base URL
+/// their download links start with.
+fn per_opportunity(
+    s: &Shared,
+    h: &HeaderMap,
+    perm: Perm,
+    id: &str,
+    q: &[(String, String)],
+    items: impl FnOnce(&Data, &str) -> Vec<Value>,
+) -> Response {
+    let d = match gate(s, h, perm) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if d.opp(id).is_none() {
+        return error(404, NOT_FOUND);
+    }
+    let base = base(&d, h);
+    let items = items(&d, &base);
+    page(items, q, d.page_cap)
+}
+
+/// The entries kept for one opportunity.
+fn of<'a, T>(by_opp: &'a HashMap<String, Vec<T>>, id: &str) -> &'a [T] {
+    by_opp.get(id).map(Vec::as_slice).unwrap_or_default()
 }
