@@ -11,7 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, "..");
 export const DIST_TEST = join(UI, "dist-test");
 export const DIST = join(UI, "dist");
-export const SCREENSHOTS = resolve(UI, "..", "docs", "screenshots");
+/** Where the tests leave their screenshots (the ones in docs/screenshots are copied from here). */
+export const SCREENSHOTS = resolve(UI, "..", "target", "ui-shots");
 
 /** The window's CSP from src-tauri/tauri.conf.json: inline scripts and styles are refused. */
 export const CSP =
