@@ -96,7 +96,8 @@ pub enum ChannelCmd {
     },
     /// Delete a channel and everything queued for it.
     Remove {
-        /// Channel id.
+        /// Channel id (an id that starts with `-`, as older ones could, is taken as an id too).
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]
@@ -104,7 +105,8 @@ pub enum ChannelCmd {
     },
     /// Give a channel a new secret; the old one stops working at once.
     Rotate {
-        /// Channel id.
+        /// Channel id (an id that starts with `-`, as older ones could, is taken as an id too).
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]

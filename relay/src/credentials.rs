@@ -1,30 +1,30 @@
 //! Channel ids and secrets: random, URL-safe, and the secret kept only as a hash.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use rand::RngCore;
+use rand::distr::{Alphanumeric, SampleString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-/// Bytes of randomness in a channel id: 128 bits, as the contract asks.
-const ID_BYTES: usize = 16;
-/// Bytes of randomness in a secret: 256 bits, so a plain SHA-256 is a sound verifier.
-const SECRET_BYTES: usize = 32;
+/// Characters in a channel id: 22 letters and digits carry 130 bits (the contract asks for
+/// at least 128).
+const ID_CHARS: usize = 22;
+/// Characters in a secret: 43 letters and digits carry 256 bits, so a plain SHA-256 is a
+/// sound verifier.
+const SECRET_CHARS: usize = 43;
 
-fn random_token(len: usize) -> String {
-    let mut buf = vec![0u8; len];
-    rand::rng().fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
+/// Letters and digits only: URL-safe, and never starting with `-`, which a command line
+/// would take for an option (`channel rotate -Tx…` fails).
+fn random_token(chars: usize) -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), chars)
 }
 
 /// A new channel id.
 pub fn new_channel_id() -> String {
-    random_token(ID_BYTES)
+    random_token(ID_CHARS)
 }
 
 /// A new channel secret.
 pub fn new_secret() -> String {
-    random_token(SECRET_BYTES)
+    random_token(SECRET_CHARS)
 }
 
 /// What is stored for a secret: lowercase hex SHA-256.
@@ -44,13 +44,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_secrets_are_long_random_and_url_safe() {
+    fn ids_and_secrets_are_long_random_url_safe_and_never_look_like_options() {
         let (a, b) = (new_channel_id(), new_channel_id());
         assert_ne!(a, b);
-        assert!(a.len() >= 22);
-        assert!(new_secret()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert_eq!((a.len(), new_secret().len()), (ID_CHARS, SECRET_CHARS));
+        // log2(62) bits a character.
+        assert!(ID_CHARS as f64 * 62f64.log2() >= 128.0);
+        assert!(SECRET_CHARS as f64 * 62f64.log2() >= 256.0);
+        for _ in 0..2000 {
+            let (id, secret) = (new_channel_id(), new_secret());
+            assert!(id
+                .chars()
+                .chain(secret.chars())
+                .all(|c| c.is_ascii_alphanumeric()));
+        }
     }
 
     #[test]

@@ -131,12 +131,21 @@ impl App {
         }
     }
 
-    /// Everything the engine logged so far.
-    pub fn logs(&self) -> String {
-        self.engine
-            .as_ref()
-            .map(|p| p.output().join("\n"))
-            .unwrap_or_default()
+    /// The first engine log line containing `needle`, waiting up to `timeout` (a line is read
+    /// from the engine's pipe a moment after it is written).
+    pub async fn wait_log(&mut self, needle: &str, timeout: Duration) -> String {
+        match self.engine.as_mut() {
+            Some(p) => p.wait_line(needle, timeout).await,
+            None => panic!("the engine is not running: no log to wait for {needle:?}"),
+        }
+    }
+
+    /// Stops the engine (SIGTERM) and returns its whole log, to the last line.
+    pub async fn stop(&mut self) -> String {
+        match self.engine.as_mut() {
+            Some(p) => p.stop_and_collect(Duration::from_secs(30)).await.join("\n"),
+            None => String::new(),
+        }
     }
 
     /// `history --json`, newest first.

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,6 +11,8 @@ use std::time::Duration;
 pub struct Proc {
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
+    /// Output pipes still being read (they reach their end once the process has exited).
+    readers: Arc<AtomicUsize>,
     name: String,
 }
 
@@ -23,6 +26,7 @@ impl Proc {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let lines = Arc::new(Mutex::new(Vec::new()));
+        let readers = Arc::new(AtomicUsize::new(0));
         let echo = std::env::var_os("HIREWIRE_TEST_ECHO").is_some();
         for pipe in [
             child
@@ -39,6 +43,8 @@ impl Proc {
         {
             let lines = lines.clone();
             let tag = name.to_string();
+            let readers = readers.clone();
+            readers.fetch_add(1, Ordering::SeqCst);
             std::thread::spawn(move || {
                 for line in BufReader::new(pipe).lines() {
                     let Ok(line) = line else { break };
@@ -49,11 +55,13 @@ impl Proc {
                         l.push(line);
                     }
                 }
+                readers.fetch_sub(1, Ordering::SeqCst);
             });
         }
         Proc {
             child,
             lines,
+            readers,
             name: name.to_string(),
         }
     }
@@ -80,6 +88,22 @@ impl Proc {
             async move { found }
         })
         .await
+    }
+
+    /// Stops the process with SIGTERM and returns everything it wrote, to the last line (the
+    /// readers are waited for until its pipes close).
+    pub async fn stop_and_collect(&mut self, timeout: Duration) -> Vec<String> {
+        if self.terminate(timeout).await.is_none() {
+            self.kill9();
+        }
+        let what = format!("{}'s output to end", self.name);
+        let readers = self.readers.clone();
+        crate::wait::until_true(&what, timeout, || {
+            let done = readers.load(Ordering::SeqCst) == 0;
+            async move { done }
+        })
+        .await;
+        self.output()
     }
 
     /// Sends SIGKILL and reaps the process.

@@ -464,10 +464,12 @@ async fn no_secret_reaches_the_database_the_logs_or_the_history() {
     w.wait_final(&w.ids.ada, "candidateHired", T).await;
     w.move_to_assessment(&w.ids.ada).await;
     w.wait_final(&w.ids.ada, "candidateStageChange", T).await;
+    // Stopped first, so the log is read to its last line and the database is final.
+    let logs = w.app.stop().await;
+    assert!(logs.contains("engine starting"), "the whole log was read");
     let db = std::fs::read(w.app.db_file()).unwrap_or_else(|e| panic!("{e}"));
     let history = w.app.ok(&["history", "--json"], "");
     let export = w.app.ok(&["config", "export"], "");
-    let logs = w.app.logs();
     for secret in w.secret_values() {
         assert!(
             !db.windows(secret.len()).any(|win| win == secret.as_bytes()),

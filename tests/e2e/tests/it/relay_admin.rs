@@ -267,3 +267,26 @@ async fn tls_with_a_missing_key_file_fails_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn ids_never_start_with_a_dash_and_one_that_does_is_still_taken_as_an_id() {
+    let relay = Relay::start(&[]).await;
+    // Ids are letters and digits, so `remove ID` and `rotate ID` never see an option.
+    for i in 0..40 {
+        let ch = relay.add_channel(&format!("team-{i}"));
+        assert!(
+            ch.channel.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{}",
+            ch.channel
+        );
+    }
+    // An id that starts with `-` reaches the relay, which says it does not know it.
+    for cmd in ["remove", "rotate"] {
+        let (code, _, err) = relay.channel_cmd(&[cmd, "-Tx9"]);
+        assert_ne!(code, 0);
+        assert!(
+            err.contains("-Tx9") && !err.contains("unexpected argument"),
+            "{err}"
+        );
+    }
+}

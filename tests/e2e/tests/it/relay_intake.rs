@@ -19,18 +19,15 @@ async fn post(url: &str, body: Vec<u8>) -> reqwest::Response {
 
 #[tokio::test]
 async fn unknown_channel_is_404_and_logged() {
-    let relay = Relay::start(&[]).await;
+    let mut relay = Relay::start(&[]).await;
     let resp = post(
         &relay.hook_url("no-such-channel", "candidate-hired"),
         b"{}".to_vec(),
     )
     .await;
     assert_eq!(resp.status(), 404);
-    let log = relay.proc.output().join("\n");
-    assert!(
-        log.contains("refused webhook") && log.contains("unknown_channel"),
-        "no refusal log line: {log}"
-    );
+    let line = relay.proc.wait_line("refused webhook", T).await;
+    assert!(line.contains("unknown_channel"), "{line}");
 }
 
 #[tokio::test]
