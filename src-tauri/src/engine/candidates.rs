@@ -70,9 +70,11 @@ pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, Flow
         .map(Candidate::from)
         .collect();
 
-    // Candidates Hirewire has seen, even if Lever has not touched them for a year.
+    // Candidates Hirewire has seen, even if Lever has not touched them for a year. The
+    // history's search takes one text: ask for the first word, match all words here.
+    let first_word = q.split_whitespace().next().unwrap_or(q).to_string();
     let filter = Filter {
-        search: q.to_string(),
+        search: first_word,
         limit: 500,
         ..Default::default()
     };

@@ -167,6 +167,13 @@ offer = "{st_of}"
         )
     }
 
+    /// A world with default options whose engine is already running.
+    pub async fn started() -> World {
+        let mut w = World::new(Options::default()).await;
+        w.start().await;
+        w
+    }
+
     /// Starts the engine.
     pub async fn start(&mut self) {
         self.app.start().await;

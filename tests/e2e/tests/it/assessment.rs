@@ -21,8 +21,7 @@ fn notes_containing(w: &World, opp: &str, text: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tagged_candidate_moved_to_the_assessment_stage_gets_one_invite_and_one_note() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     let ids = w.ids.clone();
     w.move_to_assessment(&ids.ada).await;
     let entry = w.wait_final(&ids.ada, "candidateStageChange", T).await;
@@ -60,8 +59,7 @@ async fn a_tagged_candidate_moved_to_the_assessment_stage_gets_one_invite_and_on
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_tag_or_two_tags_send_no_invite_but_a_skipped_entry_and_a_note() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let mut w = World::started().await;
     let ids = w.ids.clone();
     for opp in [&ids.alan, &ids.grace] {
         w.move_to_assessment(opp).await;
@@ -101,8 +99,7 @@ async fn no_tag_or_two_tags_send_no_invite_but_a_skipped_entry_and_a_note() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_move_delivered_twice_sends_one_invite() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     let ids = w.ids.clone();
     let event = LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard);
     assert_eq!(w.send(&event).await, 200);
@@ -204,8 +201,7 @@ async fn polling_finds_a_result_without_a_patch() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn onsite_offer_and_archive_outcomes_are_recorded_and_an_unmapped_reason_warns() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let mut w = World::started().await;
     let ids = w.ids.clone();
     w.move_to_assessment(&ids.ada).await;
     w.wait_final(&ids.ada, "candidateStageChange", T).await;

@@ -64,8 +64,7 @@ fn ada(w: &World) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_hire_creates_one_employee_with_mapped_fields_and_three_documents() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     let entry = w.wait_final(&w.ids.ada, "candidateHired", T).await;
     assert_eq!(entry["status"], "done", "{entry:#}");
@@ -117,8 +116,7 @@ async fn a_signed_hire_creates_one_employee_with_mapped_fields_and_three_documen
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redelivery_and_a_new_token_replay_still_leave_one_employee_and_three_documents() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     let event = LeverEvent::hired(&w.ids.ada);
     assert_eq!(w.send(&event).await, 200);
     w.wait_final(&w.ids.ada, "candidateHired", T).await;
@@ -157,8 +155,7 @@ async fn redelivery_and_a_new_token_replay_still_leave_one_employee_and_three_do
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_signature_stale_time_and_replayed_token_are_rejected_and_nothing_reaches_bob() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     let forged = LeverEvent::hired(&w.ids.ada);
     assert_eq!(
         w.send_raw("candidate-hired", forged.body("not-the-token"))
@@ -214,8 +211,7 @@ async fn bad_signature_stale_time_and_replayed_token_are_rejected_and_nothing_re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_test_ping_is_skipped_and_an_unknown_event_is_recorded_and_ignored() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let w = World::started().await;
     assert_eq!(w.send(&LeverEvent::test_ping("candidateHired")).await, 200);
     let odd = LeverEvent::hired(&w.ids.ada);
     let odd = hirewire_fakes::webhook::LeverEvent {
@@ -458,8 +454,7 @@ async fn a_lever_422_download_is_a_failed_step_and_the_rest_goes_on() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_reaches_the_database_the_logs_or_the_history() {
-    let mut w = World::new(Options::default()).await;
-    w.start().await;
+    let mut w = World::started().await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     w.wait_final(&w.ids.ada, "candidateHired", T).await;
     w.move_to_assessment(&w.ids.ada).await;

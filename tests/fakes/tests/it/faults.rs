@@ -6,7 +6,7 @@ use hirewire_fakes::lever::FakeLever;
 use hirewire_fakes::{FaultKind, FaultRule};
 use reqwest::{Client, StatusCode};
 
-use crate::json;
+use crate::{json, lever_get};
 
 #[tokio::test]
 async fn a_rule_with_times_2_fires_exactly_twice() {
@@ -25,12 +25,7 @@ async fn a_rule_with_times_2_fires_exactly_twice() {
     );
     let mut seen = vec![];
     for _ in 0..4 {
-        let r = Client::new()
-            .get(format!("{}/stages", lever.url()))
-            .basic_auth(&key, Some(""))
-            .send()
-            .await
-            .expect("request");
+        let r = lever_get(&lever, &key, "/stages").await;
         let retry = r
             .headers()
             .get("retry-after")
@@ -90,12 +85,7 @@ async fn a_body_fault_answers_200_with_the_wrong_body() {
         )
         .probability(1.0),
     );
-    let r = Client::new()
-        .get(format!("{}/opportunities/opp-ada", lever.url()))
-        .basic_auth(&key, Some(""))
-        .send()
-        .await
-        .expect("request");
+    let r = lever_get(&lever, &key, "/opportunities/opp-ada").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.text().await.unwrap_or_default(), "<html>oops</html>");
     lever.faults().clear();
@@ -109,11 +99,6 @@ async fn a_body_fault_answers_200_with_the_wrong_body() {
         )
         .probability(0.0),
     );
-    let r = Client::new()
-        .get(format!("{}/opportunities/opp-ada", lever.url()))
-        .basic_auth(&key, Some(""))
-        .send()
-        .await
-        .expect("request");
+    let r = lever_get(&lever, &key, "/opportunities/opp-ada").await;
     assert_eq!(r.status(), StatusCode::OK, "probability 0 never fires");
 }

@@ -4,21 +4,12 @@ use hirewire_fakes::lever::{FakeLever, LeverFile, Opportunity, Perm, Resume};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use crate::json;
+use crate::{json, lever_get as get};
 
 async fn demo() -> (FakeLever, String) {
     let lever = FakeLever::start().await.expect("fake Lever starts");
     let key = lever.seed_demo().api_key;
     (lever, key)
-}
-
-async fn get(lever: &FakeLever, key: &str, path: &str) -> reqwest::Response {
-    Client::new()
-        .get(format!("{}{path}", lever.url()))
-        .basic_auth(key, Some(""))
-        .send()
-        .await
-        .expect("request")
 }
 
 /// Follows `next` to the end; returns every item and the number of pages.

@@ -29,3 +29,17 @@ where
 pub async fn json(r: reqwest::Response) -> serde_json::Value {
     r.json().await.unwrap_or(serde_json::Value::Null)
 }
+
+/// `GET {fake Lever}{path}` with `key` as Basic auth user, as Lever's clients call it.
+pub async fn lever_get(
+    lever: &hirewire_fakes::lever::FakeLever,
+    key: &str,
+    path: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}{path}", lever.url()))
+        .basic_auth(key, Some(""))
+        .send()
+        .await
+        .expect("request")
+}
