@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::server::ServeConfig;
+use crate::server::{Limits, ServeConfig};
 
 /// Hirewire relay: takes Lever's webhooks in publicly, stores them durably, and streams
 /// them to the Hirewire app.
@@ -69,6 +69,28 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
     #[arg(long, env = "HIREWIRE_RELAY_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// A request's headers must arrive within this; also how long an idle keep-alive
+    /// connection may wait for its next request (slowloris defence).
+    #[arg(long, env = "HIREWIRE_RELAY_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this (1 MiB at 35 KB/s).
+    #[arg(long, env = "HIREWIRE_RELAY_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: Duration,
+    /// A connection on which nothing moved either way for this long is closed (longer
+    /// than the stream's 20 s ping, so live streams are never cut).
+    #[arg(long, env = "HIREWIRE_RELAY_IDLE_TIMEOUT", default_value = "90s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: Duration,
+    /// Most connections open at once; kept below the process's file limit.
+    #[arg(long, env = "HIREWIRE_RELAY_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
+    /// Most connections open at once from one address; 0 turns the cap off (it is off
+    /// with --trust-proxy, where every connection comes from the proxy).
+    #[arg(
+        long,
+        env = "HIREWIRE_RELAY_MAX_CONNECTIONS_PER_IP",
+        default_value_t = 64
+    )]
+    pub max_connections_per_ip: u64,
     /// Log format: text or json.
     #[arg(long, env = "HIREWIRE_RELAY_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -137,6 +159,24 @@ impl ServeArgs {
             (None, _) => None,
             (Some(rate), burst) => Some((rate, burst.unwrap_or(rate).max(rate))),
         };
+        for (flag, d) in [
+            ("--header-timeout", self.header_timeout),
+            ("--body-timeout", self.body_timeout),
+            ("--idle-timeout", self.idle_timeout),
+        ] {
+            if d.is_zero() || d > MAX_TIMEOUT {
+                return Err(format!("{flag} must be between 1 ms and 1 hour"));
+            }
+        }
+        let limits = Limits {
+            header_timeout: self.header_timeout,
+            body_timeout: self.body_timeout,
+            idle_timeout: self.idle_timeout,
+            max_connections: connection_cap(self.max_connections),
+            max_connections_per_ip: usize::try_from(self.max_connections_per_ip)
+                .ok()
+                .filter(|n| *n > 0),
+        };
         Ok(ServeConfig {
             data: self.data.clone(),
             public_url: self
@@ -150,8 +190,41 @@ impl ServeArgs {
             window: self.window,
             rate_limit,
             trust_proxy: self.trust_proxy,
+            limits,
         })
     }
+}
+
+/// Longest accepted timeout: longer ones hold sockets for no benefit.
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// File descriptors kept back from the connection cap: the database, the admin socket,
+/// the listener and a margin for the runtime.
+const FD_RESERVE: u64 = 64;
+
+/// The connection cap, lowered below the process's open-file limit: past that limit
+/// accepts fail for everyone (health checks included), so the cap must bite first.
+fn connection_cap(wanted: u64) -> usize {
+    let cap = match open_file_limit() {
+        Some(limit) if limit.saturating_sub(FD_RESERVE) < wanted => {
+            let lowered = limit.saturating_sub(FD_RESERVE).max(1);
+            tracing::warn!(
+                wanted,
+                lowered,
+                file_limit = limit,
+                "--max-connections lowered to stay below the open-file limit (raise LimitNOFILE to allow more)"
+            );
+            lowered
+        }
+        _ => wanted,
+    };
+    usize::try_from(cap).unwrap_or(usize::MAX)
+}
+
+/// The soft limit on open files (Linux: from /proc/self/limits).
+fn open_file_limit() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 /// Parses `1048576`, `512KiB`, `1MiB`, `1M` or `2k` into bytes.

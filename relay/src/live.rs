@@ -16,6 +16,9 @@ pub struct Control {
     /// Bumped each time a new stream authenticates; an older stream sees the change and
     /// closes with 4001.
     pub generation: u64,
+    /// Bumped each time the channel's secret changes: every stream opened with an older
+    /// secret sees the change and closes with 4003.
+    pub secret_epoch: u64,
     /// The channel was removed.
     pub removed: bool,
 }
@@ -65,11 +68,22 @@ impl ChannelLive {
         !hash.is_empty() && crate::credentials::secret_matches(secret, &hash)
     }
 
-    /// Installs a new secret hash (rotation).
+    /// Installs a new secret hash (rotation), then ends every stream opened with the old
+    /// one. The order matters: a stream authorised against the old hash read the epoch
+    /// before its check, so it sees the bump and closes.
     pub fn set_secret_hash(&self, hash: &str) {
         if let Ok(mut h) = self.secret_hash.lock() {
+            if *h == hash {
+                return;
+            }
             *h = hash.to_string();
         }
+        self.control.send_modify(|c| c.secret_epoch += 1);
+    }
+
+    /// The current secret epoch, read before a secret is checked (see [`Self::set_secret_hash`]).
+    pub fn secret_epoch(&self) -> u64 {
+        self.control.borrow().secret_epoch
     }
 
     /// Events queued and unacknowledged.

@@ -39,6 +39,18 @@ pub struct Metrics {
     pub refused: Family<ReasonLabel, Counter>,
     /// Open streams.
     pub clients: Gauge,
+    /// Open connections.
+    pub connections: Gauge,
+    /// Connections closed at once because a cap was reached, by cap.
+    pub connections_refused: Family<ReasonLabel, Counter>,
+    /// Requests and connections ended by a timeout, by which (header, body, idle).
+    pub timeouts: Family<ReasonLabel, Counter>,
+    /// Stored events that could not be read and were skipped with a notice.
+    pub unreadable: Family<ChannelLabel, Counter>,
+    /// 1 while the store takes writes, 0 after a failed commit until it is reopened.
+    pub store_healthy: Gauge,
+    /// Times the database was reopened after a storage error.
+    pub store_reopens: Counter,
     /// Time from request arrival to durable commit.
     pub ingest_latency: Histogram,
     /// Operations per commit: shows group commit at work.
@@ -63,6 +75,12 @@ impl Metrics {
             acked_seq: Family::default(),
             refused: Family::default(),
             clients: Gauge::default(),
+            connections: Gauge::default(),
+            connections_refused: Family::default(),
+            timeouts: Family::default(),
+            unreadable: Family::default(),
+            store_healthy: Gauge::default(),
+            store_reopens: Counter::default(),
             // 50 µs .. ~1.6 s: fsync times on SSDs to slow network disks.
             ingest_latency: Histogram::new([
                 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -104,6 +122,32 @@ impl Metrics {
             m.refused.clone(),
         );
         registry.register("connected_clients", "Open app streams", m.clients.clone());
+        registry.register("connections", "Open connections", m.connections.clone());
+        registry.register(
+            "connections_refused",
+            "Connections closed at once because a cap was reached",
+            m.connections_refused.clone(),
+        );
+        registry.register(
+            "timeouts",
+            "Requests and connections ended by a timeout",
+            m.timeouts.clone(),
+        );
+        registry.register(
+            "events_unreadable",
+            "Stored events that could not be read and were skipped",
+            m.unreadable.clone(),
+        );
+        registry.register(
+            "store_healthy",
+            "1 while the store takes writes",
+            m.store_healthy.clone(),
+        );
+        registry.register(
+            "store_reopens",
+            "Database reopens after a storage error",
+            m.store_reopens.clone(),
+        );
         registry.register(
             "ingest_latency_seconds",
             "Arrival to durable commit",
@@ -129,6 +173,24 @@ impl Metrics {
         self.refused
             .get_or_create(&ReasonLabel {
                 reason: reason.to_string(),
+            })
+            .inc();
+    }
+
+    /// Counts a connection refused by a cap.
+    pub fn refuse_connection(&self, cap: &str) {
+        self.connections_refused
+            .get_or_create(&ReasonLabel {
+                reason: cap.to_string(),
+            })
+            .inc();
+    }
+
+    /// Counts a timeout.
+    pub fn timeout(&self, which: &str) {
+        self.timeouts
+            .get_or_create(&ReasonLabel {
+                reason: which.to_string(),
             })
             .inc();
     }

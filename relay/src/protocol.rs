@@ -11,6 +11,9 @@ use std::time::Duration;
 pub const CLOSE_REPLACED: u16 = 4001;
 /// WebSocket close code for a frame the relay could not understand (garbage, bad ack).
 pub const CLOSE_BAD_FRAME: u16 = 4002;
+/// WebSocket close code sent when the channel's secret was rotated: the stream was opened
+/// with a secret that no longer works.
+pub const CLOSE_SECRET_ROTATED: u16 = 4003;
 /// WebSocket close code sent when the channel was removed while its stream was open.
 pub const CLOSE_CHANNEL_REMOVED: u16 = 4004;
 
@@ -55,12 +58,16 @@ pub enum ServerFrame {
     },
     /// One stored webhook.
     Event(EventFrame),
-    /// Events were dropped unacknowledged (age limit), so that no loss is silent.
+    /// Events were dropped unacknowledged (age limit) or could not be read, so that no
+    /// loss is silent.
     Notice {
         /// How many events were dropped.
         dropped: u64,
         /// Why, in words.
         reason: String,
+        /// The seqs concerned, when the relay knows them (unreadable records).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seqs: Vec<u64>,
     },
 }
 

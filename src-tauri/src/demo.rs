@@ -190,6 +190,7 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
         window: 256,
         rate_limit: None,
         trust_proxy: false,
+        limits: Default::default(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -9,8 +9,7 @@ use tokio::task::JoinHandle;
 
 use super::{issued_json, list_json, Request, Response};
 use crate::server::AppState;
-use crate::store::writer::{AdminCmd, AdminOutcome};
-use crate::store::{ops, tables::META_PUBLIC_URL, ADMIN_SOCKET};
+use crate::store::{AdminCmd, AdminOutcome, ADMIN_SOCKET};
 
 /// Largest request line accepted; requests are a few dozen bytes.
 const MAX_LINE: u64 = 64 * 1024;
@@ -59,7 +58,7 @@ async fn execute(st: &AppState, req: Request) -> Response {
     let result = match req {
         Request::Add { name, public_url } => issue(st, AdminCmd::Add(name), public_url).await,
         Request::Rotate { id, public_url } => issue(st, AdminCmd::Rotate(id), public_url).await,
-        Request::Remove { id } => match st.writer.admin(AdminCmd::Remove(id.clone())).await {
+        Request::Remove { id } => match st.store.admin(AdminCmd::Remove(id.clone())).await {
             Ok(AdminOutcome::Removed(n)) => {
                 tracing::info!(channel = %id, deleted = n, "channel removed");
                 Ok(vec![])
@@ -67,14 +66,14 @@ async fn execute(st: &AppState, req: Request) -> Response {
             Ok(_) => Ok(vec![]),
             Err(e) => Err(e.to_string()),
         },
-        Request::List => ops::list_channels(&st.db)
+        Request::List => st
+            .store
+            .channels()
+            .await
             .map_err(|e| e.to_string())
             .map(|all| {
                 all.iter()
-                    .map(|(id, rec)| {
-                        let pending = st.registry.get(id).map(|l| l.pending()).unwrap_or(0);
-                        list_json(id, rec, pending)
-                    })
+                    .map(|(id, rec, pending)| list_json(id, rec, *pending))
                     .collect()
             }),
     };
@@ -92,10 +91,12 @@ async fn issue(
     cmd: AdminCmd,
     public_url: Option<String>,
 ) -> Result<Vec<serde_json::Value>, String> {
-    let url = public_url
-        .or_else(|| ops::get_meta(&st.db, META_PUBLIC_URL).ok().flatten())
-        .ok_or_else(|| super::NO_PUBLIC_URL.to_string())?;
-    let outcome = st.writer.admin(cmd).await.map_err(|e| e.to_string())?;
+    let url = match public_url {
+        Some(u) => Some(u),
+        None => st.store.public_url().await.ok().flatten(),
+    }
+    .ok_or_else(|| super::NO_PUBLIC_URL.to_string())?;
+    let outcome = st.store.admin(cmd).await.map_err(|e| e.to_string())?;
     let AdminOutcome::Issued(issued) = outcome else {
         return Ok(vec![]);
     };

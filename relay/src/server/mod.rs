@@ -2,6 +2,8 @@
 //! socket and the age sweeper. [`run`] takes a bound listener and a shutdown future, so
 //! tests start it on `127.0.0.1:0`.
 
+mod conn;
+mod guard;
 mod ingest;
 mod stream;
 mod sweeper;
@@ -13,23 +15,50 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-// Events are small frames that must leave at once: Nagle's algorithm would hold them.
-use axum_server::accept::NoDelayAcceptor;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use redb::Database;
 use tokio::sync::watch;
 
-use crate::live::{ChannelLive, Registry};
+use crate::live::Registry;
 use crate::metrics::Metrics;
-use crate::store::{self, writer::AdminCmd, writer::Writer};
+use crate::store::{self, redb::RedbStore, AdminCmd, Store};
 
 /// How long in-flight requests may take to finish after SIGTERM.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a TLS handshake may take: a client that stalls it holds a socket for nothing.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What one client may hold: each value is a flag (see `hirewire-relay serve --help`).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A request's headers must arrive within this (also how long an idle keep-alive
+    /// connection waits for its next request).
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this.
+    pub body_timeout: Duration,
+    /// A connection on which nothing moved either way for this long is closed.
+    pub idle_timeout: Duration,
+    /// Most connections open at once.
+    pub max_connections: usize,
+    /// Most connections open at once from one address (`None`: no per-address cap).
+    pub max_connections_per_ip: Option<usize>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(90),
+            max_connections: 1024,
+            max_connections_per_ip: Some(64),
+        }
+    }
+}
 
 /// Everything `serve` is configured with, validated.
 #[derive(Debug, Clone)]
@@ -52,14 +81,15 @@ pub struct ServeConfig {
     pub rate_limit: Option<(NonZeroU32, NonZeroU32)>,
     /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// Timeouts and connection caps.
+    pub limits: Limits,
 }
 
 /// Shared by every request handler.
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub cfg: Arc<ServeConfig>,
-    pub db: Arc<Database>,
-    pub writer: Writer,
+    pub store: Arc<dyn Store>,
     pub registry: Arc<Registry>,
     pub metrics: Arc<Metrics>,
     pub limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
@@ -73,22 +103,14 @@ pub async fn run(
     cfg: ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let db = Arc::new(store::open(&cfg.data)?);
-    let registry = Arc::new(load_registry(&db)?);
     let metrics = Arc::new(Metrics::new());
-    for live in registry.all() {
-        metrics
-            .pending
-            .get_or_create(&Metrics::channel(&live.name))
-            .set(live.pending() as i64);
-    }
-    let (writer, writer_thread) = Writer::start(db.clone(), registry.clone(), metrics.clone());
+    let store: Arc<dyn Store> = Arc::new(RedbStore::open(&cfg.data, metrics.clone())?);
     let local = listener.local_addr()?;
     let public_url = cfg
         .public_url
         .clone()
         .unwrap_or_else(|| default_public_url(local, cfg.tls.is_some()));
-    writer
+    store
         .admin(AdminCmd::SetPublicUrl(public_url.clone()))
         .await?;
 
@@ -100,9 +122,8 @@ pub async fn run(
     });
     let state = AppState {
         cfg: Arc::new(cfg.clone()),
-        db: db.clone(),
-        writer: writer.clone(),
-        registry: registry.clone(),
+        registry: store.registry(),
+        store: store.clone(),
         metrics: metrics.clone(),
         limiter,
         shutdown: stop_rx,
@@ -124,20 +145,7 @@ pub async fn run(
     };
     tokio::spawn(on_stop);
     tracing::info!(%local, %public_url, tls = cfg.tls.is_some(), "relay listening");
-    let service = app.into_make_service_with_connect_info::<SocketAddr>();
-    match &cfg.tls {
-        Some((cert, key)) => {
-            let tls = crate::tls::load(cert, key)?;
-            let acceptor =
-                axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(NoDelayAcceptor::new());
-            let server = axum_server::from_tcp(listener)?.acceptor(acceptor);
-            server.handle(handle).serve(service).await?
-        }
-        None => {
-            let server = axum_server::from_tcp(listener)?.acceptor(NoDelayAcceptor::new());
-            server.handle(handle).serve(service).await?
-        }
-    }
+    serve(listener, &cfg, handle, app, metrics).await?;
     admin.abort();
     sweeper.abort();
     flusher.abort();
@@ -145,17 +153,66 @@ pub async fn run(
     let _ = admin.await;
     let _ = sweeper.await;
     let _ = std::fs::remove_file(cfg.data.join(store::ADMIN_SOCKET));
-    drop(writer);
-    // The writer finishes every queued commit before its thread ends.
-    tokio::task::spawn_blocking(move || writer_thread.join())
-        .await
-        .ok();
+    // The store finishes every queued commit before it lets go.
+    store.close().await;
     tracing::info!("relay stopped");
     Ok(())
 }
 
+/// Serves HTTP(S) with the connection caps and timeouts until the handle shuts down.
+async fn serve(
+    listener: std::net::TcpListener,
+    cfg: &ServeConfig,
+    handle: axum_server::Handle<SocketAddr>,
+    app: Router,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<()> {
+    let limits = &cfg.limits;
+    let per_ip = limits.max_connections_per_ip.filter(|_| !cfg.trust_proxy);
+    let acceptor = conn::Acceptor::new(conn::Limiter::new(
+        limits.max_connections,
+        per_ip,
+        limits.idle_timeout,
+        metrics,
+    ));
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let on_accept_error = |peer: Option<&SocketAddr>, e: &std::io::Error| {
+        // Refusals by the caps are logged by the limiter; this is the rest (EMFILE…).
+        if !e.to_string().contains("connection cap") {
+            tracing::warn!(peer = ?peer, "cannot accept a connection: {e} (if this is \"too many open files\", lower --max-connections or raise the file limit)");
+        }
+    };
+    let header_timeout = limits.header_timeout;
+    match &cfg.tls {
+        Some((cert, key)) => {
+            let tls = crate::tls::load(cert, key)?;
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
+                .acceptor(acceptor);
+            let mut server = axum_server::from_tcp(listener)?
+                .acceptor(acceptor)
+                .accept_error_handler(on_accept_error);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.handle(handle).serve(service).await?
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener)?
+                .acceptor(acceptor)
+                .accept_error_handler(on_accept_error);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.handle(handle).serve(service).await?
+        }
+    }
+    Ok(())
+}
+
 fn router(state: AppState) -> Router {
-    let max_body = state.cfg.max_body;
     Router::new()
         .route(
             "/hooks/{channel}/{endpoint}",
@@ -165,17 +222,7 @@ fn router(state: AppState) -> Router {
         .route("/v1/channels/{channel}/status", get(stream::status))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
-}
-
-fn load_registry(db: &Database) -> Result<Registry, store::StoreError> {
-    let registry = Registry::default();
-    for (id, record) in store::ops::list_channels(db)? {
-        let pending = store::ops::pending_count(db, &id)?;
-        registry.insert(ChannelLive::new(&id, &record, pending));
-    }
-    Ok(registry)
 }
 
 fn default_public_url(local: SocketAddr, tls: bool) -> String {
@@ -185,7 +232,7 @@ fn default_public_url(local: SocketAddr, tls: bool) -> String {
 }
 
 async fn healthz(State(st): State<AppState>) -> Response {
-    match st.writer.probe().await {
+    match st.store.probe().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health probe failed");

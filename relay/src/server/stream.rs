@@ -1,9 +1,14 @@
 //! `GET /v1/channels/{channel}/stream`: the app's WebSocket. The secret is checked before
 //! the upgrade; then events go out in seq order, at most `window` unacknowledged, starting
 //! right after the last durable ack, so a reconnect resends exactly what is unconfirmed.
+//!
+//! Every write races the channel's control signals, shutdown and the peer timeout
+//! ([`Guard`]), so a client that stops reading is still replaced, cut off by a rotation or
+//! removal, and dropped when silent, and what it can pin in memory is bounded: one read
+//! of at most [`READ_BYTES`] and tungstenite's write buffer.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
@@ -11,19 +16,25 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
+use tracing::Instrument;
 
+use super::guard::{Guard, Verdict};
 use super::AppState;
 use crate::live::ChannelLive;
 use crate::protocol::{
-    ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, CLOSE_CHANNEL_REMOVED, CLOSE_REPLACED,
-    MAX_CLIENT_FRAME, PEER_TIMEOUT, PING_INTERVAL,
+    ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, MAX_CLIENT_FRAME, PEER_TIMEOUT,
+    PING_INTERVAL,
 };
 use crate::store::{self, records::StoredEvent};
 
 /// Events read from the store per round trip while filling the window.
-const READ_CHUNK: u64 = 64;
-/// WebSocket close code "going away", sent on shutdown.
-const CLOSE_GOING_AWAY: u16 = 1001;
+const READ_CHUNK: usize = 64;
+/// Bodies read from the store per round trip: one large event at a time, not 64 MiB.
+const READ_BYTES: usize = 1024 * 1024;
+/// tungstenite's write buffer: frames are flushed once this much is queued.
+const WRITE_BUFFER: usize = 128 * 1024;
+/// How long a close frame may take to leave before the connection is simply dropped.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 /// `GET /v1/channels/{channel}/status`: lets the app check its secret and see the backlog
 /// without taking over the stream (which would close the running engine's).
@@ -33,22 +44,27 @@ pub(super) async fn status(
     headers: HeaderMap,
 ) -> Response {
     match authorize(&st, &channel, &headers) {
-        Ok(live) => axum::Json(serde_json::json!({"channel": live.id, "pending": live.pending()}))
-            .into_response(),
+        Ok((live, _)) => {
+            axum::Json(serde_json::json!({"channel": live.id, "pending": live.pending()}))
+                .into_response()
+        }
         Err(refusal) => refusal.into_response(),
     }
 }
 
-/// The channel, if it exists and `Authorization: Bearer` carries its secret.
+/// The channel and the secret epoch it was checked at, if it exists and
+/// `Authorization: Bearer` carries its secret.
 fn authorize(
     st: &AppState,
     channel: &str,
     headers: &HeaderMap,
-) -> Result<Arc<ChannelLive>, (StatusCode, &'static str)> {
+) -> Result<(Arc<ChannelLive>, u64), (StatusCode, &'static str)> {
     let Some(live) = st.registry.get(channel) else {
         tracing::warn!(%channel, "refused stream: unknown channel");
         return Err((StatusCode::NOT_FOUND, "no such channel\n"));
     };
+    // Read before the check: a rotation that lands after it bumps the epoch (see live.rs).
+    let epoch = live.secret_epoch();
     let presented = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -61,7 +77,7 @@ fn authorize(
             "wrong or missing channel secret\n",
         ));
     }
-    Ok(live)
+    Ok((live, epoch))
 }
 
 pub(super) async fn open(
@@ -70,20 +86,27 @@ pub(super) async fn open(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let live = match authorize(&st, &channel, &headers) {
-        Ok(live) => live,
+    let (live, epoch) = match authorize(&st, &channel, &headers) {
+        Ok(found) => found,
         Err(refusal) => return refusal.into_response(),
     };
+    // Largest frame the relay writes: a body whose every byte is escaped (`\u0000`).
+    let max_frame = st.cfg.max_body.saturating_mul(6).saturating_add(4096);
+    let span = tracing::info_span!("stream", channel = %live.name);
     ws.max_message_size(MAX_CLIENT_FRAME)
         .max_frame_size(MAX_CLIENT_FRAME)
-        .on_upgrade(move |socket| async move {
-            st.metrics.clients.inc();
-            let name = live.name.clone();
-            match Stream::start(st.clone(), live, socket).await {
-                Ok(()) => tracing::info!(channel = %name, "stream closed"),
-                Err(e) => tracing::warn!(channel = %name, "stream ended: {e}"),
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(WRITE_BUFFER.saturating_add(max_frame))
+        .on_upgrade(move |socket| {
+            async move {
+                st.metrics.clients.inc();
+                match Stream::start(st.clone(), live, epoch, socket).await {
+                    Ok(()) => tracing::info!("stream closed"),
+                    Err(e) => tracing::warn!("stream ended: {e}"),
+                }
+                st.metrics.clients.dec();
             }
-            st.metrics.clients.dec();
+            .instrument(span)
         })
 }
 
@@ -96,47 +119,59 @@ enum End {
     Store(#[from] store::StoreError),
     #[error("{0}")]
     Closed(String),
+    #[error("{}", .0.why)]
+    Must(Verdict),
 }
 
 struct Stream {
     st: AppState,
     live: Arc<ChannelLive>,
     tx: SplitSink<WebSocket, Message>,
-    generation: u64,
+    guard: Guard,
     sent: u64,
     acked: u64,
     last_heard: Instant,
 }
 
 impl Stream {
-    async fn start(st: AppState, live: Arc<ChannelLive>, socket: WebSocket) -> Result<(), End> {
+    async fn start(
+        st: AppState,
+        live: Arc<ChannelLive>,
+        epoch: u64,
+        socket: WebSocket,
+    ) -> Result<(), End> {
         // Take over the channel: any older stream sees the new generation and closes.
-        let mut generation = 0;
-        live.control.send_modify(|c| {
-            c.generation += 1;
-            generation = c.generation;
-        });
+        let generation = st.store.claim_stream(&live.id).await?;
+        let guard = Guard::new(&live, st.shutdown.clone(), generation, epoch);
         let (tx, rx) = socket.split();
         let acked = live.acked.load(std::sync::atomic::Ordering::Relaxed);
         let mut s = Stream {
             st,
             live,
             tx,
-            generation,
+            guard,
             sent: acked,
             acked,
             last_heard: Instant::now(),
         };
+        s.run(rx).await
+    }
+
+    async fn run(&mut self, rx: SplitStream<WebSocket>) -> Result<(), End> {
         let welcome = ServerFrame::Welcome {
-            channel: s.live.id.clone(),
-            pending: s.live.pending(),
+            channel: self.live.id.clone(),
+            pending: self.live.pending(),
             relay_version: env!("CARGO_PKG_VERSION").to_string(),
         };
-        s.send(&welcome).await?;
-        tracing::info!(channel = %s.live.name, pending = s.live.pending(), "stream opened");
-        let result = s.pump(rx).await;
-        if let Err(End::Closed(reason)) = &result {
-            tracing::debug!(channel = %s.live.name, "closing: {reason}");
+        let result = match self.send(&welcome).await {
+            Ok(()) => {
+                tracing::info!(pending = self.live.pending(), "stream opened");
+                self.pump(rx).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(End::Must(v)) = &result {
+            self.close(v.code, v.why).await;
         }
         result
     }
@@ -144,26 +179,25 @@ impl Stream {
     async fn pump(&mut self, mut rx: SplitStream<WebSocket>) -> Result<(), End> {
         let mut committed = self.live.committed.subscribe();
         let mut dropped = self.live.dropped.subscribe();
-        let mut control = self.live.control.subscribe();
-        let mut shutdown = self.st.shutdown.clone();
         let mut ping = tokio::time::interval(PING_INTERVAL);
         ping.tick().await;
-        // Check both once at the start: a notice may be owed, and a newer stream may have
-        // taken over between our own takeover and these subscriptions.
+        // A notice may be owed from before this stream.
         dropped.mark_changed();
-        control.mark_changed();
         loop {
+            self.guard.check()?;
             let upto = *committed.borrow_and_update();
             self.fill(upto).await?;
             tokio::select! {
+                biased;
+                changed = self.guard.changed() => changed?,
                 changed = committed.changed() => if changed.is_err() { return Ok(()) },
                 changed = dropped.changed() => {
                     if changed.is_err() { return Ok(()) }
                     let n = *dropped.borrow_and_update();
                     if n > 0 {
                         let reason = format!("not acknowledged within {}", humantime::format_duration(self.st.cfg.max_age));
-                        self.send(&ServerFrame::Notice { dropped: n, reason }).await?;
-                        self.st.writer.clear_dropped(&self.live.id, n).await;
+                        self.send(&ServerFrame::Notice { dropped: n, reason, seqs: vec![] }).await?;
+                        self.st.store.clear_dropped(&self.live.id, n).await;
                     }
                 }
                 msg = rx.next() => match msg {
@@ -175,19 +209,7 @@ impl Stream {
                     if self.last_heard.elapsed() > PEER_TIMEOUT {
                         return Err(End::Closed("peer silent for too long".into()));
                     }
-                    self.tx.send(Message::Ping(Default::default())).await?;
-                }
-                _ = control.changed() => {
-                    let c = *control.borrow_and_update();
-                    if c.removed {
-                        return Err(self.close(CLOSE_CHANNEL_REMOVED, "channel removed").await);
-                    }
-                    if c.generation != self.generation {
-                        return Err(self.close(CLOSE_REPLACED, "replaced by a newer stream").await);
-                    }
-                }
-                _ = shutdown.changed() => {
-                    return Err(self.close(CLOSE_GOING_AWAY, "relay shutting down").await);
+                    self.write(Message::Ping(Default::default())).await?;
                 }
             }
         }
@@ -197,25 +219,56 @@ impl Stream {
     async fn fill(&mut self, upto: u64) -> Result<(), End> {
         let window = self.st.cfg.window;
         while self.sent < upto && self.sent - self.acked < window {
-            let room = (window - (self.sent - self.acked)).min(READ_CHUNK);
-            let events = store::read_events(
-                &self.st.db,
-                &self.live.id,
-                self.sent + 1,
-                upto,
-                room as usize,
-            )?;
-            let exhausted = (events.len() as u64) < room;
+            self.guard.check()?;
+            let room = ((window - (self.sent - self.acked)) as usize).min(READ_CHUNK);
+            let events = self
+                .st
+                .store
+                .read(&self.live.id, self.sent + 1, upto, room, READ_BYTES)
+                .await?;
+            if events.is_empty() {
+                // Gaps (age-dropped events) end here: nothing else is stored up to `upto`.
+                self.sent = upto;
+                break;
+            }
+            let mut unreadable = Vec::new();
             for (seq, event) in events {
-                self.send(&ServerFrame::Event(frame(seq, event))).await?;
+                match event {
+                    Ok(e) => self.send(&ServerFrame::Event(frame(seq, e))).await?,
+                    Err(why) => {
+                        tracing::error!(seq, "stored event is unreadable and is skipped: {why}");
+                        unreadable.push(seq);
+                    }
+                }
                 self.sent = seq;
             }
-            if exhausted {
-                // Gaps (age-dropped events) end here: nothing else is stored up to `upto`.
-                self.sent = self.sent.max(upto);
+            if !unreadable.is_empty() {
+                self.skipped(unreadable).await?;
             }
         }
         Ok(())
+    }
+
+    /// Tells the app which stored events could not be read, so that no loss is silent;
+    /// the app acknowledges past them once it has recorded the notice.
+    async fn skipped(&mut self, seqs: Vec<u64>) -> Result<(), End> {
+        let label = crate::metrics::Metrics::channel(&self.live.name);
+        self.st
+            .metrics
+            .unreadable
+            .get_or_create(&label)
+            .inc_by(seqs.len() as u64);
+        let list: Vec<String> = seqs.iter().map(u64::to_string).collect();
+        let reason = format!(
+            "stored event(s) {} could not be read from the relay's database (damaged) and were skipped; the relay operator's log names them",
+            list.join(", ")
+        );
+        let notice = ServerFrame::Notice {
+            dropped: seqs.len() as u64,
+            reason,
+            seqs,
+        };
+        self.send(&notice).await
     }
 
     async fn on_message(&mut self, msg: Message) -> Result<(), End> {
@@ -229,9 +282,11 @@ impl Stream {
                     ))
                     .await),
                 Ok(ClientFrame::Ack { seq }) => {
+                    // An ack read after a rotation or takeover must not delete anything.
+                    self.guard.check()?;
                     if seq > self.acked {
                         self.acked = seq;
-                        self.st.writer.ack(&self.live.id, seq).await;
+                        self.st.store.ack(&self.live.id, seq).await;
                     }
                     Ok(())
                 }
@@ -247,24 +302,43 @@ impl Stream {
 
     async fn send(&mut self, frame: &ServerFrame) -> Result<(), End> {
         let text = serde_json::to_string(frame).map_err(|e| End::Closed(e.to_string()))?;
-        self.tx.send(Message::Text(text.into())).await?;
-        Ok(())
+        self.write(Message::Text(text.into())).await
+    }
+
+    /// Writes one message unless the stream must end first or the peer stops reading
+    /// for longer than the peer timeout.
+    async fn write(&mut self, msg: Message) -> Result<(), End> {
+        let deadline = self.last_heard + PEER_TIMEOUT;
+        let Stream { guard, tx, .. } = self;
+        match guard.run(deadline, tx.send(msg)).await? {
+            Some(sent) => Ok(sent?),
+            None => Err(End::Closed(
+                "the app stopped reading for longer than the peer timeout".into(),
+            )),
+        }
     }
 
     async fn close_bad(&mut self, why: &str) -> End {
-        tracing::warn!(channel = %self.live.name, "closing stream: {why}");
-        self.close(CLOSE_BAD_FRAME, why).await
+        tracing::warn!("closing stream: {why}");
+        self.close(CLOSE_BAD_FRAME, why).await;
+        End::Closed(why.to_string())
     }
 
-    async fn close(&mut self, code: u16, why: &str) -> End {
+    /// Sends a close frame if the connection takes it within [`CLOSE_GRACE`].
+    async fn close(&mut self, code: u16, why: &str) {
         // Close reasons are limited to 123 bytes by the WebSocket spec.
         let reason: String = why.chars().take(100).collect();
         let frame = CloseFrame {
             code,
             reason: Utf8Bytes::from(reason),
         };
-        let _ = self.tx.send(Message::Close(Some(frame))).await;
-        End::Closed(why.to_string())
+        let _ = tokio::time::timeout(CLOSE_GRACE, self.tx.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+impl From<Verdict> for End {
+    fn from(v: Verdict) -> Self {
+        End::Must(v)
     }
 }
 

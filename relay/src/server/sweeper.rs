@@ -20,7 +20,7 @@ pub(super) async fn flush_acks(st: AppState) {
     let mut tick = tokio::time::interval(ACK_FLUSH_INTERVAL);
     loop {
         tick.tick().await;
-        st.writer.flush().await;
+        st.store.flush().await;
     }
 }
 
@@ -31,7 +31,7 @@ pub(super) async fn run(st: AppState) {
     loop {
         tick.tick().await;
         let cutoff = now_ms().saturating_sub(st.cfg.max_age.as_millis() as u64);
-        match st.writer.drop_aged(cutoff).await {
+        match st.store.drop_aged(cutoff).await {
             Ok(0) => {}
             Ok(n) => tracing::warn!(dropped = n, "dropped events older than the age limit"),
             Err(e) => tracing::error!(error = %e, "age sweep failed"),

@@ -1,29 +1,40 @@
-//! The relay's durable store: one redb file, opened once, written by one thread
-//! ([`writer`]) that commits many requests per fsync, read by any task.
+//! The relay's durable store, behind one trait ([`Store`]) so that nothing above it knows
+//! which store runs. The default is one redb file ([`redb::RedbStore`]): opened once,
+//! written by one thread ([`writer`]) that commits many requests per fsync, read by any
+//! task, and reopened by itself after an I/O error (disk full) once the disk lets it.
 
+mod commit;
+pub mod handle;
+pub mod open;
 pub mod ops;
+mod publish;
 pub mod records;
+pub mod redb;
 pub mod tables;
 pub mod writer;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
 
-use redb::{Database, ReadableDatabase};
+pub use open::{open, DB_FILE};
+use records::{ChannelRecord, StoredEvent};
+pub use writer::{AdminCmd, AdminOutcome};
 
-/// File name of the database inside the data directory.
-pub const DB_FILE: &str = "relay.redb";
+use crate::live::Registry;
+
 /// File name of the admin socket inside the data directory.
 pub const ADMIN_SOCKET: &str = "admin.sock";
-/// redb's page cache. The relay reads mostly what it just wrote, so a small cache keeps
-/// the resident set small without costing throughput.
-const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// What can go wrong in the store, in operator's words.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// Another process has the database open.
     #[error("the database in {0} is in use by another process (is `hirewire-relay serve` running there?)")]
     Locked(PathBuf),
+    /// The database file cannot be used as it is; starting would lose or hide data.
+    #[error("{0}")]
+    Unusable(String),
     /// redb reported an I/O or format problem.
     #[error("storage error: {0}")]
     Db(String),
@@ -36,9 +47,22 @@ pub enum StoreError {
     /// The name is used by another channel.
     #[error("a channel named {0:?} already exists")]
     NameTaken(String),
+    /// The store cannot take writes now (a failed commit, until it is reopened).
+    #[error("the store cannot take writes now: {0}")]
+    Unavailable(String),
     /// The writer thread has stopped (shutdown or a fatal error).
     #[error("the store is shutting down")]
     Closed,
+}
+
+impl StoreError {
+    /// Whether this is the caller's mistake (a usage error), not the store's.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::UnknownChannel(_) | StoreError::NameTaken(_)
+        )
+    }
 }
 
 macro_rules! from_redb {
@@ -51,55 +75,78 @@ macro_rules! from_redb {
     )*};
 }
 from_redb!(
-    redb::Error,
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
+    ::redb::Error,
+    ::redb::TransactionError,
+    ::redb::TableError,
+    ::redb::StorageError,
+    ::redb::CommitError
 );
 
-/// Opens (or creates) the database in `dir`, creating `dir` with mode 0700.
-pub fn open(dir: &Path) -> Result<Database, StoreError> {
-    create_private_dir(dir)?;
-    let path = dir.join(DB_FILE);
-    let db = Database::builder()
-        .set_cache_size(CACHE_BYTES)
-        .create(&path)
-        .map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Locked(dir.to_path_buf()),
-            other => StoreError::Db(format!("{}: {other}", path.display())),
-        })?;
-    ops::ensure_tables(&db)?;
-    Ok(db)
-}
+/// One stored event as read back: its seq, and the event or why it cannot be read.
+pub type ReadEvent = (u64, Result<StoredEvent, String>);
 
-/// Creates the data directory readable by its owner only: it holds queued webhooks.
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perms = std::fs::Permissions::from_mode(0o700);
-        std::fs::set_permissions(dir, perms)
-            .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
-    }
-    Ok(())
-}
+/// A channel as listed: id, record and queued events.
+pub type Listed = (String, ChannelRecord, u64);
 
-/// Reads events of a channel with `seq` in `from..=to`, at most `limit` of them.
-pub fn read_events(
-    db: &Database,
-    channel: &str,
-    from: u64,
-    to: u64,
-    limit: usize,
-) -> Result<Vec<(u64, records::StoredEvent)>, StoreError> {
-    let txn = db.begin_read()?;
-    let table = txn.open_table(tables::EVENTS)?;
-    let mut out = Vec::new();
-    for item in table.range((channel, from)..=(channel, to))?.take(limit) {
-        let (key, value) = item?;
-        out.push((key.value().1, records::decode(value.value())?));
-    }
-    Ok(out)
+/// Everything the server needs from a store. Implementations keep the shared [`Registry`]
+/// (the live face of every channel) in step with what is durable: a change is visible
+/// there only once it is committed.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The live channels, kept current by the store.
+    fn registry(&self) -> Arc<Registry>;
+
+    /// Stores an event durably; returns its seq once committed.
+    async fn ingest(
+        &self,
+        channel: &str,
+        event: StoredEvent,
+        arrived: Instant,
+    ) -> Result<u64, StoreError>;
+
+    /// Records a cumulative acknowledgement (everything up to `seq` may be deleted). Fire
+    /// and forget: a lost ack only means a resend that the app drops by seq.
+    async fn ack(&self, channel: &str, seq: u64);
+
+    /// Events of a channel with seq in `from..=to`, oldest first: at most `limit` of them,
+    /// and no more once `max_bytes` of bodies are read (always at least one). An event
+    /// that cannot be decoded comes back as its error, so that one bad record never hides
+    /// the ones behind it.
+    async fn read(
+        &self,
+        channel: &str,
+        from: u64,
+        to: u64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<ReadEvent>, StoreError>;
+
+    /// Runs a channel administration request.
+    async fn admin(&self, cmd: AdminCmd) -> Result<AdminOutcome, StoreError>;
+
+    /// Every channel with its queued count, ordered by id.
+    async fn channels(&self) -> Result<Vec<Listed>, StoreError>;
+
+    /// The public URL the last `serve` announced, for connection codes.
+    async fn public_url(&self) -> Result<Option<String>, StoreError>;
+
+    /// Drops unacknowledged events received before `cutoff_ms`; returns how many.
+    async fn drop_aged(&self, cutoff_ms: u64) -> Result<u64, StoreError>;
+
+    /// Marks `count` dropped events of a channel as announced to the app.
+    async fn clear_dropped(&self, channel: &str, count: u64);
+
+    /// Makes a real durable write: proves the store accepts writes now.
+    async fn probe(&self) -> Result<(), StoreError>;
+
+    /// Commits acknowledgements that wait for a durable commit.
+    async fn flush(&self);
+
+    /// A new stream takes over a channel: returns its generation. Every older stream of
+    /// the channel (on this relay or another serving the same store) sees the change in
+    /// the registry and closes with 4001.
+    async fn claim_stream(&self, channel: &str) -> Result<u64, StoreError>;
+
+    /// Finishes what is queued and releases the store.
+    async fn close(&self);
 }

@@ -168,7 +168,12 @@ pub fn drop_aged(
         let table = txn.open_table(EVENTS)?;
         for item in table.range((id, record.acked_seq + 1)..=(id, u64::MAX))? {
             let (k, v) = item?;
-            let event: StoredEvent = decode(v.value())?;
+            // An unreadable record has no receipt time: it neither ends the sweep nor is
+            // dropped on its own; it goes with the older events around it, and streams
+            // skip it with a notice.
+            let Ok(event) = decode::<StoredEvent>(v.value()) else {
+                continue;
+            };
             if event.received_ms >= cutoff_ms {
                 break;
             }
@@ -181,6 +186,35 @@ pub fn drop_aged(
     let dropped = delete_events(txn, id, record.acked_seq + 1, last_old)?;
     record.dropped_unnoticed += dropped;
     Ok(dropped)
+}
+
+/// Reads events of a channel with `seq` in `from..=to`: at most `limit`, and no more once
+/// `max_bytes` of bodies are read (at least one). An undecodable record is returned as its
+/// error, in its place.
+pub fn read_events(
+    db: &Database,
+    channel: &str,
+    from: u64,
+    to: u64,
+    limit: usize,
+    max_bytes: usize,
+) -> Result<Vec<super::ReadEvent>, StoreError> {
+    use redb::ReadableDatabase;
+    let txn = db.begin_read()?;
+    let table = txn.open_table(EVENTS)?;
+    let mut out = Vec::new();
+    let mut bytes = 0usize;
+    for item in table.range((channel, from)..=(channel, to))?.take(limit) {
+        let (key, value) = item?;
+        let raw = value.value();
+        bytes = bytes.saturating_add(raw.len());
+        let event = decode::<StoredEvent>(raw).map_err(|e| e.to_string());
+        out.push((key.value().1, event));
+        if bytes >= max_bytes {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 /// Counts a channel's queued events.

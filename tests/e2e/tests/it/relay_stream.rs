@@ -235,7 +235,9 @@ async fn events_past_max_age_are_dropped_with_a_notice() {
     .await;
     let mut s = open(&relay, &ch).await;
     match s.next(T).await {
-        Next::Frame(ServerFrame::Notice { dropped, reason }) => {
+        Next::Frame(ServerFrame::Notice {
+            dropped, reason, ..
+        }) => {
             assert_eq!(dropped, 3);
             assert!(reason.contains("acknowledged"), "{reason}");
         }
