@@ -91,6 +91,10 @@ pub struct ServeArgs {
         default_value_t = 64
     )]
     pub max_connections_per_ip: u64,
+    /// A stream whose app has sent nothing (not even a pong) for this long is dropped; the
+    /// relay pings it three times in that span.
+    #[arg(long, env = "HIREWIRE_RELAY_PEER_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub peer_timeout: Duration,
     /// Log format: text or json.
     #[arg(long, env = "HIREWIRE_RELAY_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -163,6 +167,7 @@ impl ServeArgs {
             ("--header-timeout", self.header_timeout),
             ("--body-timeout", self.body_timeout),
             ("--idle-timeout", self.idle_timeout),
+            ("--peer-timeout", self.peer_timeout),
         ] {
             if d.is_zero() || d > MAX_TIMEOUT {
                 return Err(format!("{flag} must be between 1 ms and 1 hour"));
@@ -172,6 +177,7 @@ impl ServeArgs {
             header_timeout: self.header_timeout,
             body_timeout: self.body_timeout,
             idle_timeout: self.idle_timeout,
+            peer_timeout: self.peer_timeout,
             max_connections: connection_cap(self.max_connections),
             max_connections_per_ip: usize::try_from(self.max_connections_per_ip)
                 .ok()
@@ -257,5 +263,26 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("lots").is_err());
         assert!(parse_size("0").is_err());
+    }
+
+    mod props {
+        use super::super::parse_size;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_size_text_is_a_size_or_a_message(text in ".{0,40}") {
+                if let Ok(n) = parse_size(&text) {
+                    prop_assert!(n > 0);
+                }
+            }
+
+            #[test]
+            fn huge_sizes_are_refused_not_wrapped(n in any::<u64>()) {
+                if let Ok(v) = parse_size(&format!("{n}MiB")) {
+                    prop_assert_eq!(v as u128, n as u128 * 1024 * 1024);
+                }
+            }
+        }
     }
 }

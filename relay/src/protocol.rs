@@ -272,4 +272,53 @@ mod tests {
         assert!(!valid_endpoint("Candidate"));
         assert!(!valid_endpoint(&"a".repeat(65)));
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_text_is_a_code_or_a_typed_error(text in ".{0,200}") {
+                let _ = ConnectCode::decode(&text);
+            }
+
+            #[test]
+            fn any_base64_payload_is_a_code_or_a_typed_error(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+                let text = format!("{CODE_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes));
+                if let Ok(code) = ConnectCode::decode(&text) {
+                    prop_assert!(code.url.starts_with("http"));
+                    prop_assert!(!code.channel.is_empty() && !code.secret.is_empty());
+                }
+            }
+
+            #[test]
+            fn codes_round_trip(url in "https?://[a-z0-9.:-]{1,40}", channel in "[A-Za-z0-9]{1,30}", secret in "[A-Za-z0-9]{1,60}") {
+                let code = ConnectCode { url, channel, secret };
+                prop_assert_eq!(ConnectCode::decode(&code.encode()), Ok(code));
+            }
+
+            #[test]
+            fn any_client_frame_text_parses_or_is_refused(text in ".{0,200}") {
+                let _ = serde_json::from_str::<ClientFrame>(&text);
+            }
+
+            #[test]
+            fn ack_frames_parse_whatever_the_number(seq in any::<u64>(), extra in "[a-z]{0,8}") {
+                let text = format!(r#"{{"type":"ack","seq":{seq},"{extra}x":1}}"#);
+                prop_assert_eq!(serde_json::from_str::<ClientFrame>(&text).ok(), Some(ClientFrame::Ack { seq }));
+            }
+
+            #[test]
+            fn any_server_frame_text_parses_or_is_refused(text in ".{0,300}") {
+                let _ = serde_json::from_str::<ServerFrame>(&text);
+            }
+
+            #[test]
+            fn endpoint_check_never_panics(name in ".{0,80}") {
+                let ok = valid_endpoint(&name);
+                prop_assert_eq!(ok, !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            }
+        }
+    }
 }

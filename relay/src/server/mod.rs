@@ -42,6 +42,8 @@ pub struct Limits {
     pub body_timeout: Duration,
     /// A connection on which nothing moved either way for this long is closed.
     pub idle_timeout: Duration,
+    /// A stream whose app sent nothing for this long is dropped (pinged every third of it).
+    pub peer_timeout: Duration,
     /// Most connections open at once.
     pub max_connections: usize,
     /// Most connections open at once from one address (`None`: no per-address cap).
@@ -54,6 +56,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(90),
+            peer_timeout: crate::protocol::PEER_TIMEOUT,
             max_connections: 1024,
             max_connections_per_ip: Some(64),
         }
@@ -191,7 +194,8 @@ async fn serve(
                 .acceptor(acceptor);
             let mut server = axum_server::from_tcp(listener)?
                 .acceptor(acceptor)
-                .accept_error_handler(on_accept_error);
+                .accept_error_handler(on_accept_error)
+                .first_request_timeout(header_timeout);
             server
                 .http_builder()
                 .http1()
@@ -201,7 +205,8 @@ async fn serve(
         None => {
             let mut server = axum_server::from_tcp(listener)?
                 .acceptor(acceptor)
-                .accept_error_handler(on_accept_error);
+                .accept_error_handler(on_accept_error)
+                .first_request_timeout(header_timeout);
             server
                 .http_builder()
                 .http1()

@@ -21,10 +21,7 @@ use tracing::Instrument;
 use super::guard::{Guard, Verdict};
 use super::AppState;
 use crate::live::ChannelLive;
-use crate::protocol::{
-    ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, MAX_CLIENT_FRAME, PEER_TIMEOUT,
-    PING_INTERVAL,
-};
+use crate::protocol::{ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, MAX_CLIENT_FRAME};
 use crate::store::{self, records::StoredEvent};
 
 /// Events read from the store per round trip while filling the window.
@@ -179,7 +176,8 @@ impl Stream {
     async fn pump(&mut self, mut rx: SplitStream<WebSocket>) -> Result<(), End> {
         let mut committed = self.live.committed.subscribe();
         let mut dropped = self.live.dropped.subscribe();
-        let mut ping = tokio::time::interval(PING_INTERVAL);
+        let peer_timeout = self.st.cfg.limits.peer_timeout;
+        let mut ping = tokio::time::interval(peer_timeout / 3);
         ping.tick().await;
         // A notice may be owed from before this stream.
         dropped.mark_changed();
@@ -206,7 +204,7 @@ impl Stream {
                     Some(Ok(msg)) => self.on_message(msg).await?,
                 },
                 _ = ping.tick() => {
-                    if self.last_heard.elapsed() > PEER_TIMEOUT {
+                    if self.last_heard.elapsed() > peer_timeout {
                         return Err(End::Closed("peer silent for too long".into()));
                     }
                     self.write(Message::Ping(Default::default())).await?;
@@ -231,10 +229,16 @@ impl Stream {
                 self.sent = upto;
                 break;
             }
+            // A run of unreadable records is announced in its place, before the next event.
             let mut unreadable = Vec::new();
             for (seq, event) in events {
                 match event {
-                    Ok(e) => self.send(&ServerFrame::Event(frame(seq, e))).await?,
+                    Ok(e) => {
+                        if !unreadable.is_empty() {
+                            self.skipped(std::mem::take(&mut unreadable)).await?;
+                        }
+                        self.send(&ServerFrame::Event(frame(seq, e))).await?;
+                    }
                     Err(why) => {
                         tracing::error!(seq, "stored event is unreadable and is skipped: {why}");
                         unreadable.push(seq);
@@ -308,7 +312,7 @@ impl Stream {
     /// Writes one message unless the stream must end first or the peer stops reading
     /// for longer than the peer timeout.
     async fn write(&mut self, msg: Message) -> Result<(), End> {
-        let deadline = self.last_heard + PEER_TIMEOUT;
+        let deadline = self.last_heard + self.st.cfg.limits.peer_timeout;
         let Stream { guard, tx, .. } = self;
         match guard.run(deadline, tx.send(msg)).await? {
             Some(sent) => Ok(sent?),

@@ -5,9 +5,11 @@
 
 pub mod app;
 pub mod bins;
+pub mod net;
 pub mod notifications;
 pub mod proc;
 pub mod relay;
+pub mod smallfs;
 pub mod stream;
 pub mod wait;
 pub mod window;

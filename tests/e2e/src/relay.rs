@@ -47,8 +47,25 @@ impl Relay {
 
     /// Starts a relay on `dir` listening on `listen`.
     pub async fn start_in(dir: &Path, listen: &str, extra: &[&str]) -> Relay {
+        Relay::start_wrapped(&[], dir, listen, extra).await
+    }
+
+    /// Starts a relay under a wrapper command (e.g. `prlimit --nofile=256 --`).
+    pub async fn start_wrapped(
+        wrapper: &[&str],
+        dir: &Path,
+        listen: &str,
+        extra: &[&str],
+    ) -> Relay {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-        let mut cmd = Command::new(crate::bins::path("hirewire-relay"));
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(crate::bins::path("hirewire-relay"));
+                c
+            }
+            None => Command::new(crate::bins::path("hirewire-relay")),
+        };
         cmd.args([
             "serve",
             "--listen",
@@ -78,6 +95,30 @@ impl Relay {
         let extra: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let next = Relay::start_in(&self.dir, &self.addr.to_string(), &extra).await;
         self.proc = next.proc;
+    }
+
+    /// Stops the relay with SIGTERM (it finishes its commits) and starts it again on the
+    /// same directory and port with `extra` flags.
+    pub async fn restart_with(&mut self, extra: &[&str]) {
+        self.stop().await;
+        self.args = extra.iter().map(|s| s.to_string()).collect();
+        let next = Relay::start_in(&self.dir, &self.addr.to_string(), extra).await;
+        self.proc = next.proc;
+    }
+
+    /// Stops the relay with SIGTERM and waits for it to exit.
+    pub async fn stop(&mut self) {
+        if !self.proc.running() {
+            return;
+        }
+        if self.proc.terminate(START_TIMEOUT).await.is_none() {
+            self.proc.kill9();
+        }
+    }
+
+    /// The relay process's resident memory in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        crate::net::rss_kib(self.proc.pid())
     }
 
     /// The relay's base URL.

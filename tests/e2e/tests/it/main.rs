@@ -5,5 +5,8 @@ mod hire;
 mod relay_admin;
 mod relay_durability;
 mod relay_intake;
+mod relay_limits;
+mod relay_recovery;
+mod relay_revocation;
 mod relay_stream;
 mod window;
