@@ -9,4 +9,5 @@ pub mod cli;
 pub mod demo;
 #[cfg(feature = "desktop")]
 pub mod desktop;
-pub mod engine;
+/// The engine crate, under the short name the shells use.
+pub use hirewire_engine as engine;

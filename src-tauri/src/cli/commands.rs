@@ -8,10 +8,11 @@ use hirewire_relay::protocol::{endpoints, ConnectCode};
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
 use crate::engine::history::{self, Filter};
 use crate::engine::model::{history_json, Status};
+use crate::engine::secrets::Secret;
 use crate::engine::secrets::{SecretError, RELAY_SECRET};
 use crate::engine::settings::Settings;
 use crate::engine::store::{RelayConn, StoreError};
-use crate::engine::{check, time, Engine};
+use crate::engine::{check, mappings, time, Engine};
 
 fn usage(e: StoreError) -> Failure {
     match e {
@@ -56,9 +57,7 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             Ok(())
         }
         Command::Approve { id, employee } => approve(&engine, id, employee).await,
-        Command::Mappings(MappingsCmd::Suggest { apply }) => {
-            super::super::engine::mappings::cli_suggest(&engine, apply).await
-        }
+        Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
         #[cfg(feature = "demo")]
         Command::Demo => Ok(()),
         Command::Check => {
@@ -303,4 +302,62 @@ async fn print_changes(engine: Engine) {
             println!("{}", history_line(&entry));
         }
     }
+}
+
+/// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.
+pub(super) async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
+    use std::io::{IsTerminal, Read};
+    let key = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("Lever setup key: ")
+            .map_err(|e| Failure::Other(e.to_string()))?
+    } else {
+        let mut k = String::new();
+        std::io::stdin()
+            .read_to_string(&mut k)
+            .map_err(|e| Failure::Usage(format!("cannot read the setup key from stdin: {e}")))?;
+        k
+    };
+    let key = key.trim().to_string();
+    if key.is_empty() {
+        return Err(Failure::Usage("give the Lever setup key on stdin".into()));
+    }
+    let s = mappings::suggest(engine, Secret::new(key))
+        .await
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    print!("{}", s.proposed.to_toml());
+    println!(
+        "\n# Lever stages: {}",
+        s.stages
+            .iter()
+            .map(|st| format!("{} = {:?}", st.id, st.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "# Lever tags: {}",
+        s.tags
+            .iter()
+            .map(|t| format!("{:?}", t.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for r in &s.unmapped_reasons {
+        println!("# no suggestion for the archive reason {r:?}: map it by hand");
+    }
+    if apply {
+        s.proposed
+            .validate()
+            .map_err(|e| Failure::Usage(format!("cannot apply: {}", e.0)))?;
+        let proposed = s.proposed.clone();
+        engine
+            .store
+            .write_async(move |tx| tx.put_settings(&proposed))
+            .await
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        eprintln!("mappings saved");
+    }
+    eprintln!(
+        "The setup key was used in memory only and was not stored: you can now delete it in Lever."
+    );
+    Ok(())
 }

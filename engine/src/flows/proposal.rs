@@ -10,8 +10,8 @@ use serde_json::{json, Value};
 use super::fields;
 use super::lever_hire::LeverHire;
 use super::FlowError;
-use crate::engine::clients::bob::{Bob, BobField};
-use crate::engine::settings::Settings;
+use crate::clients::bob::{Bob, BobField};
+use crate::settings::Settings;
 
 /// Builds the employee bob would get: standard fields, then same-name and mapped fields.
 pub async fn propose(

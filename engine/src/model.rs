@@ -217,13 +217,13 @@ pub fn history_json(entry: &Entry, detail: &Detail) -> serde_json::Value {
             serde_json::json!({
                 "action": s.action, "target": s.target, "status": s.status,
                 "http_status": s.http_status, "ms": s.ms, "error": s.error,
-                "at": crate::engine::time::rfc3339(s.at),
+                "at": crate::time::rfc3339(s.at),
             })
         })
         .collect();
     serde_json::json!({
         "id": entry.id,
-        "received_at": crate::engine::time::rfc3339(entry.received_at),
+        "received_at": crate::time::rfc3339(entry.received_at),
         "event": entry.event,
         "opportunity_id": entry.opportunity_id,
         "candidate": entry.candidate,

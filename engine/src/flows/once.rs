@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::{done, skipped, Ctx, FlowError};
-use crate::engine::clients::lever::Lever;
+use crate::clients::lever::Lever;
 
 /// The key under which a finished action's result is linked.
 fn done_key(key: &str) -> String {
@@ -33,7 +33,7 @@ pub async fn begin<T: serde::Serialize>(
     state: &T,
     key: &str,
 ) -> Result<(), FlowError> {
-    let stamp = crate::engine::time::now_ms().to_string();
+    let stamp = crate::time::now_ms().to_string();
     Ok(ctx
         .commit(state, None, vec![(intent_key(key), stamp)])
         .await?)
@@ -45,7 +45,7 @@ pub async fn finish<T: serde::Serialize>(
     state: &T,
     key: &str,
     value: &str,
-    step: crate::engine::model::Step,
+    step: crate::model::Step,
 ) -> Result<(), FlowError> {
     Ok(ctx
         .commit(state, Some(step), vec![(done_key(key), value.to_string())])

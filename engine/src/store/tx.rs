@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::tables::*;
 use super::StoreError;
-use crate::engine::model::{Detail, Entry, Job, RawEvent};
-use crate::engine::settings::Settings;
+use crate::model::{Detail, Entry, Job, RawEvent};
+use crate::settings::Settings;
 
 /// A dedupe record: what was seen under a key, and where it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

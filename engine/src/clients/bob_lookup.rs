@@ -153,8 +153,8 @@ mod tests {
         let before = fake.hits("/people/search");
         let bob = Bob::new(
             &fake.url(),
-            crate::engine::secrets::Secret::new(user),
-            crate::engine::secrets::Secret::new(token),
+            crate::secrets::Secret::new(user),
+            crate::secrets::Secret::new(token),
             reqwest::Client::new(),
         )
         .with_lookups(Lookups::default());

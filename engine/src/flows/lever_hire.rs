@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::fields::Sources;
 
-use crate::engine::clients::http::ApiError;
-use crate::engine::clients::lever::{Lever, Offer, Opportunity, Perm, Posting};
+use crate::clients::http::ApiError;
+use crate::clients::lever::{Lever, Offer, Opportunity, Perm, Posting};
 
 /// What a hire reads from Lever.
 pub struct LeverHire {

@@ -1,6 +1,10 @@
 //! The engine: takes events from the relay into a durable inbox, turns each into a history
 //! entry, and runs the hire, assessment and outcome jobs against Lever, bob and the
-//! assessment partner, exactly once across crashes and retries. No window required.
+//! assessment partner, exactly once across crashes and retries. It knows nothing of
+//! windows, command lines or terminals: the `hirewire` crate's CLI and window are thin
+//! adapters over the calls here.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod candidates;
 pub mod check;

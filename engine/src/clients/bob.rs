@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::bob_lookup::{self, Lookups};
 use super::http::{self, ApiError, RetryPolicy, Service};
-use crate::engine::secrets::Secret;
+use crate::secrets::Secret;
 
 /// bob's limit per uploaded document.
 pub const MAX_DOCUMENT_BYTES: u64 = 5 * 1024 * 1024;

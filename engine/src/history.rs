@@ -333,7 +333,7 @@ fn csv_field(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::store::Store;
+    use crate::store::Store;
 
     fn store_with(entries: &[(Flow, Status, &str)]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));

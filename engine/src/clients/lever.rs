@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::http::{self, ApiError, Bucket, RetryPolicy, Service};
 pub use super::lever_types::*;
-use crate::engine::secrets::Secret;
+use crate::secrets::Secret;
 
 /// Lever's documented steady rate per key.
 pub const RATE_PER_SECOND: u32 = 10;

@@ -8,7 +8,6 @@ use super::flows::FlowError;
 use super::secrets::{self, Secret};
 use super::settings::{Outcome, Settings};
 use super::Engine;
-use crate::cli::Failure;
 
 /// The seed's table of common Lever archive reasons per offer status.
 pub const COMMON_REASONS: [(Outcome, &[&str]); 5] = [
@@ -158,64 +157,6 @@ fn propose_stages(s: &mut Settings, stages: &[Named]) {
     if !exists(&s.stages.offer) {
         s.stages.offer = pick(&["offer"]).map(|st| st.id.clone()).unwrap_or_default();
     }
-}
-
-/// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.
-pub async fn cli_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
-    use std::io::{IsTerminal, Read};
-    let key = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Lever setup key: ")
-            .map_err(|e| Failure::Other(e.to_string()))?
-    } else {
-        let mut k = String::new();
-        std::io::stdin()
-            .read_to_string(&mut k)
-            .map_err(|e| Failure::Usage(format!("cannot read the setup key from stdin: {e}")))?;
-        k
-    };
-    let key = key.trim().to_string();
-    if key.is_empty() {
-        return Err(Failure::Usage("give the Lever setup key on stdin".into()));
-    }
-    let s = suggest(engine, Secret::new(key))
-        .await
-        .map_err(|e| Failure::Other(e.to_string()))?;
-    print!("{}", s.proposed.to_toml());
-    println!(
-        "\n# Lever stages: {}",
-        s.stages
-            .iter()
-            .map(|st| format!("{} = {:?}", st.id, st.text))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    println!(
-        "# Lever tags: {}",
-        s.tags
-            .iter()
-            .map(|t| format!("{:?}", t.text))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    for r in &s.unmapped_reasons {
-        println!("# no suggestion for the archive reason {r:?}: map it by hand");
-    }
-    if apply {
-        s.proposed
-            .validate()
-            .map_err(|e| Failure::Usage(format!("cannot apply: {}", e.0)))?;
-        let proposed = s.proposed.clone();
-        engine
-            .store
-            .write_async(move |tx| tx.put_settings(&proposed))
-            .await
-            .map_err(|e| Failure::Other(e.to_string()))?;
-        eprintln!("mappings saved");
-    }
-    eprintln!(
-        "The setup key was used in memory only and was not stored: you can now delete it in Lever."
-    );
-    Ok(())
 }
 
 #[cfg(test)]

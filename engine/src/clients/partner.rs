@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::http::{self, ApiError, RetryPolicy, Service};
-use crate::engine::secrets::Secret;
+use crate::secrets::Secret;
 
 /// A test the partner offers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -4,14 +4,14 @@
 //! median and worst. With `--keep DIR` the filled profile stays in `DIR/bench` for the
 //! window benchmark (`window-bench --data DIR --profile bench`).
 //!
-//! `cargo run --release -p hirewire --no-default-features --example history_bench`
+//! `cargo run --release -p hirewire-engine --example history_bench`
 
 use std::time::{Duration, Instant};
 
-use hirewire::engine::history::{self, Filter};
-use hirewire::engine::model::{Entry, Flow, Status};
-use hirewire::engine::store::Store;
-use hirewire::engine::time;
+use hirewire_engine::history::{self, Filter};
+use hirewire_engine::model::{Entry, Flow, Status};
+use hirewire_engine::store::Store;
+use hirewire_engine::time;
 
 const NAMES: [&str; 8] = [
     "Ada Lovelace",
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filled = Instant::now();
     fill(&store, n)?;
     // Set up as far as the window cares: it opens on History, not the wizard.
-    store.write(|tx| tx.put_meta(hirewire::engine::store::META_SETUP_DONE, 1))?;
+    store.write(|tx| tx.put_meta(hirewire_engine::store::META_SETUP_DONE, 1))?;
     eprintln!("filled {n} entries in {:?}", filled.elapsed());
 
     let everything = Filter {

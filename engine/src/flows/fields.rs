@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::engine::clients::bob::{BobField, ListItem};
-use crate::engine::clients::lever::{Offer, Opportunity, Posting};
-use crate::engine::settings::FieldMapping;
-use crate::engine::time;
+use crate::clients::bob::{BobField, ListItem};
+use crate::clients::lever::{Offer, Opportunity, Posting};
+use crate::settings::FieldMapping;
+use crate::time;
 
 /// bob fields the hire fills from its standard rules; the same-name rule leaves them alone.
 pub const STANDARD_BOB_FIELDS: [&str; 7] = [
@@ -287,7 +287,7 @@ pub fn set_path(payload: &mut Value, path: &[String], value: Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::clients::lever::OfferField;
+    use crate::clients::lever::OfferField;
 
     fn field(id: &str, name: &str, kind: &str, list: Option<&str>) -> BobField {
         BobField {

@@ -8,9 +8,9 @@ use serde_json::json;
 
 use super::assessment::Assessment;
 use super::{done, once, skipped, Ctx, Finish, FlowError};
-use crate::engine::model::Status;
-use crate::engine::store::{ASSESSMENTS, OUTCOMES};
-use crate::engine::time;
+use crate::model::Status;
+use crate::store::{ASSESSMENTS, OUTCOMES};
+use crate::time;
 
 /// One recorded outcome of a candidate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -71,11 +71,11 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
                 let why = format!(
                     "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Setup → Mappings, then Retry"
                 );
-                ctx.engine.notifier.send(crate::engine::notify::Notice {
+                ctx.engine.notifier.send(crate::notify::Notice {
                     summary: format!("{}: unmapped archive reason", opp.name),
                     body: why.clone(),
                     entry_id: Some(ctx.job.id),
-                    kind: crate::engine::notify::Kind::Attention,
+                    kind: crate::notify::Kind::Attention,
                 });
                 return Err(FlowError::Stop(why));
             }

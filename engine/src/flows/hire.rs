@@ -12,11 +12,11 @@ use super::documents::{copy_documents, DocState};
 use super::lever_hire::{fetch, LeverHire};
 use super::proposal::propose;
 use super::{done, skipped, Ctx, Finish, FlowError};
-use crate::engine::clients::bob::Bob;
-use crate::engine::clients::lever::Lever;
-use crate::engine::model::Status;
-use crate::engine::notify::{Kind, Notice};
-use crate::engine::time;
+use crate::clients::bob::Bob;
+use crate::clients::lever::Lever;
+use crate::model::Status;
+use crate::notify::{Kind, Notice};
+use crate::time;
 
 /// bob may take this long before a new employee is readable; a create that may have
 /// happened is only repeated after a search this much later still finds nothing.

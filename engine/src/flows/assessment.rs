@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{done, once, Ctx, Finish, FlowError};
-use crate::engine::clients::lever::Opportunity;
-use crate::engine::clients::partner::Candidate;
-use crate::engine::model::{Detail, Entry, Flow, Job, JobKind, Status};
-use crate::engine::notify::{Kind, Notice};
-use crate::engine::store::{RelayConn, ASSESSMENTS};
-use crate::engine::{time, Engine};
+use crate::clients::lever::Opportunity;
+use crate::clients::partner::Candidate;
+use crate::model::{Detail, Entry, Flow, Job, JobKind, Status};
+use crate::notify::{Kind, Notice};
+use crate::store::{RelayConn, ASSESSMENTS};
+use crate::{time, Engine};
 use hirewire_relay::protocol::{endpoints, ConnectCode};
 
 /// Greenhouse polls for up to eight weeks; so does Hirewire.
@@ -196,7 +196,7 @@ async fn send(
 /// No tag or several: no invite, a note telling the recruiter what to do, a notification.
 async fn no_single_type(
     ctx: &mut Ctx,
-    lever: &crate::engine::clients::lever::Lever,
+    lever: &crate::clients::lever::Lever,
     name: &str,
     opp: &str,
     found: &[&str],
@@ -382,10 +382,8 @@ async fn poll_once(engine: &Engine) -> Result<(), FlowError> {
     if due.is_empty() {
         return Ok(());
     }
-    let key = engine
-        .secret(crate::engine::secrets::ASSESSMENT_API_KEY)
-        .await?;
-    let partner = crate::engine::clients::partner::Partner::new(key, engine.http.clone());
+    let key = engine.secret(crate::secrets::ASSESSMENT_API_KEY).await?;
+    let partner = crate::clients::partner::Partner::new(key, engine.http.clone());
     for mut x in due {
         let expired = now.saturating_sub(x.sent_at) > POLL_FOR.as_millis() as u64;
         let complete = match partner.status(&a.test_status_url, &x.interview_id).await {

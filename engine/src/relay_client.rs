@@ -180,9 +180,9 @@ async fn stream(
                     .await
                     .map_err(|e| fail(&e))?;
             }
-            ServerFrame::Notice { dropped, reason } => {
-                dropped_notice(engine, dropped, &reason).await
-            }
+            ServerFrame::Notice {
+                dropped, reason, ..
+            } => dropped_notice(engine, dropped, &reason).await,
         }
     }
     Ok(())

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::hire::HireState;
 use super::lever_hire::{FileRef, LeverHire};
 use super::{done, failed, skipped, Ctx, FlowError};
-use crate::engine::clients::bob::{Bob, MAX_DOCUMENT_BYTES};
-use crate::engine::clients::lever::{DownloadError, Lever};
-use crate::engine::time;
+use crate::clients::bob::{Bob, MAX_DOCUMENT_BYTES};
+use crate::clients::lever::{DownloadError, Lever};
+use crate::time;
 
 /// One Lever file on its way to bob.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
