@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filled = Instant::now();
     fill(&store, n)?;
     // Set up as far as the window cares: it opens on History, not the wizard.
-    store.write(|tx| tx.put_meta(hirewire_engine::store::META_SETUP_DONE, 1))?;
+    store.write(|tx| tx.put_meta(hirewire_engine::keys::SETUP_DONE, 1))?;
     eprintln!("filled {n} entries in {:?}", filled.elapsed());
 
     let everything = Filter {

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::clients::bob::Bob;
 use super::clients::lever::{Lever, Perm};
 use super::clients::partner::Partner;
-use super::secrets::{self, signing_token_name};
+use super::secrets;
+use super::webhooks::LeverWebhook;
 use super::Engine;
-use hirewire_relay::protocol::endpoints;
 
 /// One checked thing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -74,11 +74,9 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
     let mut out = Vec::new();
     out.push(run_relay(engine).await);
     out.extend(lever(engine).await);
-    for ep in endpoints::LEVER {
-        let set = matches!(
-            engine.secret_opt(&signing_token_name(ep)).await,
-            Ok(Some(_))
-        );
+    for hook in LeverWebhook::ALL {
+        let ep = hook.endpoint();
+        let set = matches!(engine.secret_opt(hook.token_name()).await, Ok(Some(_)));
         out.push(item(
             "webhooks",
             set,

@@ -2,164 +2,341 @@
 //! intake takes events out one by one, in order, each in one transaction that removes it
 //! from the inbox and records its entry (and job). A crash anywhere loses nothing and
 //! takes nothing in twice.
+//!
+//! No single event may hold up the ones behind it: an event whose intake fails for a
+//! reason of its own (it panics the intake, or keeps failing) is recorded as `rejected`
+//! with the reason and removed, and the inbox moves on. Only a locked keychain, which is
+//! no event's fault, makes the inbox wait.
+
+use std::time::Duration;
 
 use hirewire_relay::protocol::EventFrame;
+use tracing::Instrument;
 
-use super::intake::{self, Decision};
-use super::model::{Detail, Job, RawEvent};
-use super::secrets::signing_token_name;
-use super::store::{Seen, StoreError, META_RELAY_SEQ};
-use super::{time, Engine};
+use crate::intake::{self, Coalesce, Decision};
+use crate::keys;
+use crate::model::{Flow, RawEvent, Status, Tally};
+use crate::secrets::{MissingSecret, Secret};
+use crate::store::entries::NewEntry;
+use crate::store::{RelayConn, Seen, StoreError, Tx};
+use crate::webhook;
+use crate::webhooks::LeverWebhook;
+use crate::work::Work;
+use crate::{time, Engine};
 
-/// Commits a relay event to the inbox. Returns false when it was already there (a resend
-/// after a reconnect): acknowledge it again, do nothing else.
-pub async fn accept(engine: &Engine, frame: EventFrame) -> Result<bool, StoreError> {
+/// Relay seqs whose body hash is kept per channel, to tell a resend from a relay that
+/// went back: far more than a stream ever resends (its window is 256).
+const RECENT_SEQS: u64 = 10_000;
+/// Tries of one event's intake before it is given up as `rejected`: storage hiccups pass
+/// within a few seconds; a failure that stays is the event's own.
+const MAX_INTAKE_TRIES: u32 = 5;
+/// Wait between those tries.
+const INTAKE_RETRY: Duration = Duration::from_secs(2);
+/// Wait while the keychain cannot be read (locked), before looking again.
+const KEYCHAIN_RETRY: Duration = Duration::from_secs(5);
+/// Distinct unknown endpoint names listed in their day's entry.
+const TALLY_NAMES: usize = 10;
+
+/// What became of a relay event offered to the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accepted {
+    /// New: committed to the inbox.
+    Fresh,
+    /// A resend of an event already taken (same seq, same body): acknowledge it again.
+    Resent,
+    /// The relay's seq went back (from `from` to `to`): the event is new and was taken,
+    /// and the relay was probably restored from an older backup.
+    Rewound {
+        /// The last seq seen before.
+        from: u64,
+        /// The seq that arrived.
+        to: u64,
+    },
+}
+
+/// Why an event could not be taken in right now.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The keychain cannot be read: no event's fault; the inbox waits.
+    #[error(transparent)]
+    Keychain(MissingSecret),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Commits a relay event of channel `conn` to the inbox.
+pub async fn accept(
+    engine: &Engine,
+    conn: &RelayConn,
+    frame: EventFrame,
+) -> Result<Accepted, StoreError> {
     let raw = RawEvent {
         seq: frame.seq,
         endpoint: frame.endpoint,
         method: frame.method,
-        received_at: time::parse_rfc3339(&frame.received_at).unwrap_or_else(time::now_ms),
+        received_at: time::parse_rfc3339(&frame.received_at)
+            .filter(|ms| time::is_valid_ms(*ms))
+            .unwrap_or_else(time::now_ms),
         content_type: frame.content_type,
         body: frame.body,
     };
-    let fresh = engine
+    let conn = conn.clone();
+    let accepted = engine
         .store
         .write_async(move |tx| {
-            if raw.seq <= tx.meta(META_RELAY_SEQ)? {
-                return Ok(false);
-            }
-            tx.inbox_put(&raw)?;
-            tx.put_meta(META_RELAY_SEQ, raw.seq)?;
-            Ok(true)
+            let hash = webhook::body_hash(&raw.body);
+            let cursor = tx.relay_cursor(&conn)?;
+            let accepted = if raw.seq > cursor {
+                Accepted::Fresh
+            } else if tx.recent_seq(&conn, raw.seq)?.as_deref() == Some(hash.as_str()) {
+                return Ok(Accepted::Resent);
+            } else {
+                tx.rewind_relay(&conn, raw.seq)?;
+                Accepted::Rewound {
+                    from: cursor,
+                    to: raw.seq,
+                }
+            };
+            tx.inbox_push(&raw)?;
+            tx.put_relay_seq(&conn, raw.seq, &hash, RECENT_SEQS)?;
+            Ok(accepted)
         })
         .await?;
-    if fresh {
+    if accepted != Accepted::Resent {
         engine.inbox_ready.notify_one();
     }
-    Ok(fresh)
+    Ok(accepted)
 }
 
 /// Takes inbox events in, one at a time, until the task is aborted.
 pub async fn run(engine: Engine) {
+    let mut tries: Option<(u64, u32)> = None;
     loop {
-        match engine.store.read_async(|rx| rx.inbox_first()).await {
-            Ok(Some(raw)) => {
-                if let Err(e) = take_in(&engine, raw).await {
-                    tracing::error!("intake failed, will try again: {e}");
-                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-                }
-            }
-            Ok(None) => engine.inbox_ready.notified().await,
+        let next = match engine.store.read_async(|rx| rx.inbox_first()).await {
+            Ok(next) => next,
             Err(e) => {
                 tracing::error!("cannot read the inbox: {e}");
-                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                tokio::time::sleep(INTAKE_RETRY).await;
+                continue;
             }
+        };
+        let Some((at, raw)) = next else {
+            engine.inbox_ready.notified().await;
+            continue;
+        };
+        let span =
+            tracing::info_span!("intake", inbox = at, seq = raw.seq, endpoint = %raw.endpoint);
+        // Its own task, so that a panic in the intake of this event is caught here.
+        let task = tokio::spawn({
+            let (engine, raw) = (engine.clone(), raw.clone());
+            async move { take_in(&engine, at, raw).await }.instrument(span)
+        });
+        let failure = match task.await {
+            Ok(Ok(_)) => {
+                tries = None;
+                continue;
+            }
+            Ok(Err(IntakeError::Keychain(e))) => {
+                tracing::warn!("cannot read the signing token yet: {e}");
+                tokio::time::sleep(KEYCHAIN_RETRY).await;
+                continue;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(panic) => format!("Hirewire's intake failed on it ({panic})"),
+        };
+        let n = match tries {
+            Some((pos, n)) if pos == at => n + 1,
+            _ => 1,
+        };
+        tries = Some((at, n));
+        if n < MAX_INTAKE_TRIES && !failure.starts_with("Hirewire's intake failed") {
+            tracing::warn!(inbox = at, "intake failed, will try again: {failure}");
+            tokio::time::sleep(INTAKE_RETRY).await;
+            continue;
         }
+        tracing::error!(
+            inbox = at,
+            "giving up on one event so the ones behind it go on: {failure}"
+        );
+        if let Err(e) = give_up(&engine, at, raw, &failure).await {
+            tracing::error!("cannot record the event as rejected: {e}");
+            tokio::time::sleep(INTAKE_RETRY).await;
+        }
+        tries = None;
     }
 }
 
-/// Decides and records one event. `replace` re-decides an existing entry (retry of a
-/// rejected event) instead of creating one.
-pub async fn take_in(engine: &Engine, raw: RawEvent) -> Result<Option<u64>, StoreError> {
-    record(engine, raw, None).await
+/// Decides and records the event at inbox position `at`.
+pub async fn take_in(engine: &Engine, at: u64, raw: RawEvent) -> Result<Option<u64>, IntakeError> {
+    record(engine, Some(at), raw, None).await
 }
 
 /// Runs intake again for a stored entry's event (after a signing token was fixed).
-pub async fn redo(engine: &Engine, id: u64, raw: RawEvent) -> Result<Option<u64>, StoreError> {
-    record(engine, raw, Some(id)).await
+pub async fn redo(engine: &Engine, id: u64, raw: RawEvent) -> Result<Option<u64>, IntakeError> {
+    record(engine, None, raw, Some(id)).await
 }
 
 async fn record(
     engine: &Engine,
+    at: Option<u64>,
     raw: RawEvent,
     replace: Option<u64>,
-) -> Result<Option<u64>, StoreError> {
-    let token = match signing_token(engine, &raw.endpoint).await {
-        Ok(t) => t,
-        Err(e) => {
-            // A locked keychain is not the event's fault: keep it in the inbox and wait.
-            tracing::warn!("cannot read the signing token yet: {e}");
-            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-            return Err(StoreError::Refused(e.to_string()));
-        }
-    };
+) -> Result<Option<u64>, IntakeError> {
+    let token = signing_token(engine, &raw.endpoint)
+        .await
+        .map_err(IntakeError::Keychain)?;
     let settings = engine.store.read_async(|rx| rx.settings()).await?;
-    let id = engine
+    let (id, new_job) = engine
         .store
         .write_async(move |tx| {
             let decision = intake::decide(&raw, &settings, token.as_ref(), |k| {
                 tx.seen(k).ok().flatten()
             });
-            if replace.is_none() {
-                tx.inbox_remove(raw.seq)?;
+            if let Some(at) = at {
+                tx.inbox_remove(at)?;
             }
-            let Decision::Record {
-                mut entry,
-                job,
-                seen,
-                body_hash,
-            } = decision
-            else {
-                if let Decision::Duplicate(why) = decision {
-                    tracing::info!(seq = raw.seq, "dropped a duplicate: {why}");
-                }
-                return Ok(None);
-            };
-            entry.id = match replace {
-                Some(id) => id,
-                None => tx.next_id()?,
-            };
-            entry.updated_at = time::now_ms();
-            let mut detail = tx.detail(entry.id)?.unwrap_or_default();
-            detail.event = Some(raw.clone());
-            if let Some((kind, state)) = job {
-                let job = Job {
-                    id: entry.id,
-                    kind,
-                    attempts: 0,
-                    next_run_ms: 0,
-                    approved: false,
-                    state,
-                };
-                tx.put_job(&job)?;
-                detail.job = Some(job);
-            }
-            if !seen.is_empty() {
-                // A verified Lever event: the setup screen shows when each webhook first worked.
-                let first = format!("first_signed:{}", raw.endpoint);
-                if tx.meta(&first)? == 0 {
-                    tx.put_meta(&first, raw.received_at)?;
-                }
-            }
-            for key in seen {
-                tx.put_seen(
-                    &key,
-                    &Seen {
-                        body_hash: body_hash.clone(),
-                        entry_id: entry.id,
-                        at: time::now_ms(),
-                    },
-                )?;
-            }
-            tx.put_entry(&entry)?;
-            tx.put_detail(entry.id, &Detail { ..detail })?;
-            Ok(Some(entry.id))
+            apply(tx, &raw, decision, replace)
         })
         .await?;
     if let Some(id) = id {
         engine.entry_changed(id);
+    }
+    if new_job {
         engine.jobs_ready.notify_one();
     }
     Ok(id)
 }
 
-/// The endpoint's signing token; only Lever's endpoints have one.
-async fn signing_token(
-    engine: &Engine,
-    endpoint: &str,
-) -> Result<Option<super::secrets::Secret>, super::secrets::MissingSecret> {
-    if !hirewire_relay::protocol::endpoints::LEVER.contains(&endpoint) {
-        return Ok(None);
+/// Records a decision; returns the entry it touched and whether a job was started.
+fn apply(
+    tx: &Tx,
+    raw: &RawEvent,
+    decision: Decision,
+    replace: Option<u64>,
+) -> Result<(Option<u64>, bool), StoreError> {
+    match decision {
+        Decision::Duplicate(why) => {
+            tracing::info!(seq = raw.seq, "dropped a duplicate: {why}");
+            Ok((None, false))
+        }
+        Decision::Coalesce(Coalesce::ResultsCheck, entry, work) => {
+            if let Some(queued) = queued_results_check(tx)? {
+                tracing::debug!(
+                    seq = raw.seq,
+                    entry = queued,
+                    "joined a results check that is already queued"
+                );
+                return Ok((None, false));
+            }
+            let started = work.is_some();
+            Ok((Some(tx.open_entry(entry, work, replace)?), started))
+        }
+        Decision::Coalesce(Coalesce::UnknownEndpoint(name), entry, _) => {
+            Ok((Some(tally_unknown(tx, &name, entry)?), false))
+        }
+        Decision::Record {
+            entry,
+            work,
+            seen,
+            body_hash,
+        } => {
+            let started = work.is_some();
+            let id = tx.open_entry(entry, work, replace)?;
+            if !seen.is_empty() {
+                // A verified Lever event: the setup screen shows when each webhook first worked.
+                let first = keys::first_signed(&raw.endpoint);
+                if tx.meta(&first)? == 0 {
+                    tx.put_meta(&first, raw.received_at)?;
+                }
+            }
+            for key in seen {
+                let record = Seen {
+                    body_hash: body_hash.clone(),
+                    entry_id: id,
+                    at: time::now_ms(),
+                };
+                tx.put_seen(&key, &record)?;
+            }
+            Ok((Some(id), started))
+        }
     }
-    engine.secret_opt(&signing_token_name(endpoint)).await
+}
+
+/// A results check that is queued and not started yet, which a new request can join.
+fn queued_results_check(tx: &Tx) -> Result<Option<u64>, StoreError> {
+    Ok(tx.jobs()?.into_iter().find_map(|(id, slot)| {
+        let job = slot.job()?;
+        let waiting = job.attempts == 0 && job.next_run_ms == 0;
+        matches!(&job.work, Work::AssessmentResult(s) if s.all_pending && s.interview_id.is_none())
+            .then_some(id)
+            .filter(|_| waiting)
+    }))
+}
+
+/// Counts a post to an unknown endpoint into the day's one entry for them.
+fn tally_unknown(tx: &Tx, name: &str, entry: NewEntry) -> Result<u64, StoreError> {
+    let day = entry.received_at / 86_400_000;
+    let key = format!("unknown_endpoints:{day}");
+    let existing = tx.meta(&key)?;
+    let id = if existing > 0 && tx.entry(existing)?.is_some() {
+        existing
+    } else {
+        let mut first = entry.clone();
+        first.event = "unknown endpoint".into();
+        let id = tx.open_entry(first, None, None)?;
+        tx.put_meta(&key, id)?;
+        id
+    };
+    let mut detail = tx.detail(id)?.unwrap_or_default();
+    let mut tally = detail.tally.take().unwrap_or_default();
+    tally.count += 1;
+    tally.last_at = entry.received_at;
+    if !tally.names.iter().any(|n| n == name) && tally.names.len() < TALLY_NAMES {
+        tally.names.push(name.to_string());
+    }
+    if let Some(mut e) = tx.entry(id)? {
+        e.reason = Some(unknown_reason(&tally));
+        e.updated_at = time::now_ms();
+        tx.put_entry(&e)?;
+    }
+    detail.tally = Some(tally);
+    tx.put_detail(id, &detail)?;
+    Ok(id)
+}
+
+fn unknown_reason(t: &Tally) -> String {
+    format!(
+        "{} post(s) today to endpoints nothing in Hirewire listens on ({}): check the webhook URLs in Lever and the partner's settings",
+        t.count,
+        t.names.join(", ")
+    )
+}
+
+/// Records an event that cannot be taken in as `rejected`, and removes it from the inbox.
+async fn give_up(engine: &Engine, at: u64, raw: RawEvent, why: &str) -> Result<(), StoreError> {
+    let why = format!(
+        "{why}: this event was set aside so that the ones behind it go on; Retry takes it in again"
+    );
+    let id = engine
+        .store
+        .write_async(move |tx| {
+            tx.inbox_remove(at)?;
+            let mut entry = NewEntry::own("unknown", Flow::None, Status::Rejected, Some(why));
+            entry.received_at = raw.received_at;
+            entry.endpoint = raw.endpoint.clone();
+            entry.event_body = Some(raw);
+            tx.open_entry(entry, None, None)
+        })
+        .await?;
+    engine.entry_changed(id);
+    Ok(())
+}
+
+/// The endpoint's signing token; only Lever's endpoints have one.
+async fn signing_token(engine: &Engine, endpoint: &str) -> Result<Option<Secret>, MissingSecret> {
+    match LeverWebhook::from_endpoint(endpoint) {
+        Some(hook) => engine.secret_opt(hook.token_name()).await,
+        None => Ok(None),
+    }
 }

@@ -14,6 +14,7 @@ pub mod history;
 pub mod inbox;
 pub mod intake;
 pub mod jobs;
+pub mod keys;
 pub mod mappings;
 pub mod model;
 pub mod notify;
@@ -21,9 +22,15 @@ pub mod preview;
 pub mod relay_client;
 pub mod secrets;
 pub mod settings;
+pub mod setup;
+pub mod status;
 pub mod store;
+mod supervise;
 pub mod time;
+mod vendors;
 pub mod webhook;
+pub mod webhooks;
+pub mod work;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +60,17 @@ pub enum EngineEvent {
     },
     /// A notification was shown.
     Notice(notify::Notice),
+}
+
+/// Why the engine of a profile cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another engine runs this profile.
+    #[error("another Hirewire engine is already running for the profile {0:?} (the window or `hirewire run`); stop it first")]
+    Taken(String),
+    /// The lock file cannot be opened.
+    #[error("cannot open the run lock: {0}")]
+    Io(String),
 }
 
 /// The engine of one profile. Cheap to clone.
@@ -148,36 +166,39 @@ impl Engine {
         })
     }
 
-    /// Runs the relay connection, the intake and the job runner until `shutdown` resolves.
+    /// Runs the relay connection, the intake, the job runner and the assessment
+    /// scheduler until `shutdown` resolves; a part that stops is started again.
     pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
-        let relay = tokio::spawn(relay_client::run(self.clone()));
-        let intake = tokio::spawn(inbox::run(self.clone()));
-        let jobs = tokio::spawn(jobs::run(self.clone()));
-        let poller = tokio::spawn(flows::assessment::poll_loop(self.clone()));
+        let parts = [
+            supervise::start(self.clone(), "relay connection", |e| {
+                Box::pin(relay_client::run(e))
+            }),
+            supervise::start(self.clone(), "intake", |e| Box::pin(inbox::run(e))),
+            supervise::start(self.clone(), "job runner", |e| Box::pin(jobs::run(e))),
+            supervise::start(self.clone(), "assessment scheduler", |e| {
+                Box::pin(flows::assessment::scheduler::poll_loop(e))
+            }),
+        ];
         shutdown.await;
         tracing::info!("stopping");
-        for task in [relay, intake, jobs, poller] {
-            task.abort();
-            let _ = task.await;
+        for part in parts {
+            part.stop().await;
         }
     }
 
     /// Takes the profile's run lock: one engine per profile, or two would fight over the
     /// relay stream and could run the same job twice.
-    pub fn lock_run(&self) -> Result<std::fs::File, String> {
+    pub fn lock_run(&self) -> Result<std::fs::File, LockError> {
         let path = self.dir.join("engine.lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| LockError::Io(format!("{}: {e}", path.display())))?;
         match file.try_lock() {
             Ok(()) => Ok(file),
-            Err(_) => Err(format!(
-                "another Hirewire engine is already running for the profile {:?} (the window or `hirewire run`); stop it first",
-                self.profile
-            )),
+            Err(_) => Err(LockError::Taken(self.profile.clone())),
         }
     }
 

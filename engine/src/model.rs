@@ -77,6 +77,18 @@ pub enum Flow {
     None,
 }
 
+impl Flow {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Hire => "hire",
+            Flow::Assessment => "assessment",
+            Flow::Outcome => "outcome",
+            Flow::None => "none",
+        }
+    }
+}
+
 /// One history entry's summary: what lists and filters need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
@@ -161,39 +173,6 @@ pub struct RawEvent {
     pub body: String,
 }
 
-/// The kinds of work the job runner does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum JobKind {
-    /// Flow F1.
-    Hire,
-    /// Flow F2: send the invite.
-    Invite,
-    /// Flow F2: check results and note them.
-    AssessmentResult,
-    /// Flow F3 (and next steps).
-    Outcome,
-}
-
-/// A job: the resumable state of one entry's work.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Job {
-    /// Same as the entry id.
-    pub id: u64,
-    /// What to do.
-    pub kind: JobKind,
-    /// Attempts started so far.
-    pub attempts: u32,
-    /// Not before this time (ms).
-    pub next_run_ms: u64,
-    /// A person approved it (review before create).
-    #[serde(default)]
-    pub approved: bool,
-    /// The flow's own resumable state (typed by each flow).
-    #[serde(default)]
-    pub state: serde_json::Value,
-}
-
 /// Everything about one entry beyond its summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Detail {
@@ -205,7 +184,21 @@ pub struct Detail {
     pub event: Option<RawEvent>,
     /// The job's state when it last changed (kept after it finished).
     #[serde(default)]
-    pub job: Option<Job>,
+    pub job: Option<crate::work::JobSlot>,
+    /// For an entry that counts events of one kind (posts to unknown endpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
+}
+
+/// Events counted into one entry instead of one entry each.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// How many.
+    pub count: u64,
+    /// The first few distinct names (endpoints) seen.
+    pub names: Vec<String>,
+    /// The last one's receipt time (ms).
+    pub last_at: u64,
 }
 
 /// The `history --json` line: the summary, its steps, and times as RFC 3339.

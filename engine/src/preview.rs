@@ -8,11 +8,11 @@ use serde_json::Value;
 
 use super::clients::bob::Bob;
 use super::clients::lever::Lever;
-use super::flows::documents;
-use super::flows::lever_hire::{self, LeverHire};
-use super::flows::proposal;
-use super::flows::{fields, FlowError};
+use super::flows::hire::lever_hire::{self, LeverHire};
+use super::flows::hire::{fields, proposal};
+use super::flows::FlowError;
 use super::history::{self, Filter};
+use super::keys;
 use super::model::Flow;
 use super::secrets;
 use super::settings::Settings;
@@ -110,7 +110,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
     };
     let mut documents = Vec::new();
     for f in &data.files {
-        let key = documents::doc_link(opp_id, &f.key);
+        let key = keys::document(opp_id, &f.key);
         let already_uploaded = engine
             .store
             .read_async(move |rx| rx.link(&key))

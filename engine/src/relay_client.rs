@@ -10,10 +10,13 @@ use hirewire_relay::protocol::{ClientFrame, ServerFrame, CLOSE_REPLACED, RECONNE
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
+use super::inbox::{self, Accepted};
+use super::model::{Flow, Status};
 use super::notify::{Kind, Notice};
 use super::secrets::RELAY_SECRET;
+use super::store::entries::NewEntry;
 use super::store::tx::RelayConn;
-use super::{inbox, model, time, Engine, EngineEvent};
+use super::{time, Engine, EngineEvent};
 
 /// Unreachable this long, the relay earns a notification: webhooks pile up there meanwhile.
 const OFFLINE_ALERT: Duration = Duration::from_secs(10 * 60);
@@ -174,52 +177,92 @@ async fn stream(
             }
             ServerFrame::Event(event) => {
                 let seq = event.seq;
-                inbox::accept(engine, event).await.map_err(|e| fail(&e))?;
-                let ack = serde_json::to_string(&ClientFrame::Ack { seq }).map_err(|e| fail(&e))?;
-                tx.send(Message::Text(ack.into()))
+                let accepted = inbox::accept(engine, conn, event)
                     .await
                     .map_err(|e| fail(&e))?;
+                if let Accepted::Rewound { from, to } = accepted {
+                    went_back(engine, from, to).await;
+                }
+                send_ack(&mut tx, seq).await?;
             }
             ServerFrame::Notice {
-                dropped, reason, ..
-            } => dropped_notice(engine, dropped, &reason).await,
+                dropped,
+                reason,
+                seqs,
+            } => {
+                dropped_notice(engine, dropped, &reason).await;
+                // Skipped records are never sent: once the notice is recorded, the relay
+                // may delete them with everything before.
+                if let Some(last) = seqs.iter().max() {
+                    send_ack(&mut tx, *last).await?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+async fn send_ack(
+    tx: &mut (impl futures_util::Sink<Message, Error = tokio_tungstenite::tungstenite::Error> + Unpin),
+    seq: u64,
+) -> Result<(), StreamEnd> {
+    let ack = serde_json::to_string(&ClientFrame::Ack { seq })
+        .map_err(|e| StreamEnd::Failed(e.to_string()))?;
+    tx.send(Message::Text(ack.into()))
+        .await
+        .map_err(|e| StreamEnd::Failed(e.to_string()))
 }
 
 /// The relay dropped events: a visible, failed history entry and a notification.
 async fn dropped_notice(engine: &Engine, dropped: u64, reason: &str) {
     let why = format!("the relay dropped {dropped} webhook(s) ({reason}); re-run them from Lever's webhook delivery history");
     tracing::error!("{why}");
-    let stored = why.clone();
-    let id = engine
-        .store
-        .write_async(move |tx| {
-            let id = tx.next_id()?;
-            let now = time::now_ms();
-            tx.put_entry(&model::Entry {
-                id,
-                received_at: now,
-                event: "relayDropped".into(),
-                endpoint: String::new(),
-                opportunity_id: None,
-                candidate: None,
-                flow: model::Flow::None,
-                status: model::Status::Failed,
-                reason: Some(stored),
-                updated_at: now,
-            })?;
-            Ok(id)
-        })
-        .await;
-    if let Ok(id) = id {
-        engine.entry_changed(id);
+    let entry = NewEntry::own(
+        "relayDropped",
+        Flow::None,
+        Status::Failed,
+        Some(why.clone()),
+    );
+    if let Some(id) = own_entry(engine, entry).await {
         engine.notifier.send(Notice {
             summary: "Webhooks were lost at the relay".into(),
             body: why,
             entry_id: Some(id),
             kind: Kind::Attention,
         });
+    }
+}
+
+/// The relay's seq went back: never swallowed, always said.
+async fn went_back(engine: &Engine, from: u64, to: u64) {
+    let why = format!(
+        "the relay's queue went back from event {from} to event {to}: it was probably restored from an older backup or its data was replaced. Its events are taken in again and checked against Lever's own ids, so nothing is done twice; webhooks Lever sent in between may need a re-run from Lever's delivery history"
+    );
+    tracing::warn!("{why}");
+    let entry = NewEntry::own("relayRewound", Flow::None, Status::Done, Some(why.clone()));
+    if let Some(id) = own_entry(engine, entry).await {
+        engine.notifier.send(Notice {
+            summary: "The relay went back in time".into(),
+            body: why,
+            entry_id: Some(id),
+            kind: Kind::Attention,
+        });
+    }
+}
+
+async fn own_entry(engine: &Engine, entry: NewEntry) -> Option<u64> {
+    let id = engine
+        .store
+        .write_async(move |tx| tx.open_entry(entry, None, None))
+        .await;
+    match id {
+        Ok(id) => {
+            engine.entry_changed(id);
+            Some(id)
+        }
+        Err(e) => {
+            tracing::error!("cannot record a relay notice: {e}");
+            None
+        }
     }
 }

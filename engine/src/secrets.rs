@@ -6,6 +6,8 @@ use std::fmt;
 
 use keyring::Entry;
 
+use crate::webhooks::LeverWebhook;
+
 /// The keychain service name.
 pub const SERVICE: &str = "hirewire";
 
@@ -13,9 +15,9 @@ pub const SERVICE: &str = "hirewire";
 pub const NAMES: [&str; 8] = [
     RELAY_SECRET,
     LEVER_API_KEY,
-    "lever-signing-token/candidate-hired",
-    "lever-signing-token/stage-change",
-    "lever-signing-token/archive-change",
+    LeverWebhook::CandidateHired.token_name(),
+    LeverWebhook::StageChange.token_name(),
+    LeverWebhook::ArchiveChange.token_name(),
     BOB_SERVICE_USER,
     BOB_TOKEN,
     ASSESSMENT_API_KEY,
@@ -30,11 +32,6 @@ pub const BOB_SERVICE_USER: &str = "bob-service-user";
 pub const BOB_TOKEN: &str = "bob-token";
 /// The assessment partner's API key.
 pub const ASSESSMENT_API_KEY: &str = "assessment-api-key";
-
-/// The keychain name of a Lever endpoint's signing token.
-pub fn signing_token_name(endpoint: &str) -> String {
-    format!("lever-signing-token/{endpoint}")
-}
 
 /// A secret value that never prints itself.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,7 +56,7 @@ impl fmt::Debug for Secret {
 }
 
 /// What went wrong with the keychain, and what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SecretError {
     /// Not one of [`NAMES`].
     #[error("unknown secret name {0:?}; the names are: {names}", names = NAMES.join(", "))]
@@ -70,6 +67,13 @@ pub enum SecretError {
     /// The keychain is locked or absent.
     #[error("the keychain is not available ({0}); unlock it (on Linux: a Secret Service such as gnome-keyring must be running and unlocked)")]
     Unavailable(String),
+}
+
+impl SecretError {
+    /// Whether the caller gave a wrong name or an empty value.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, SecretError::UnknownName(_) | SecretError::Empty(_))
+    }
 }
 
 /// The keychain of one profile.

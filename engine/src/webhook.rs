@@ -7,13 +7,14 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::clients::lever::lenient_u64;
+use super::clients::lever::{lenient_opt_string, lenient_u64};
 
 /// A parsed webhook body.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Envelope {
     /// Lever's event id (missing in Lever's own examples).
+    #[serde(deserialize_with = "lenient_opt_string")]
     pub id: Option<String>,
     /// Event name (`candidateHired`, …).
     pub event: String,
@@ -33,10 +34,18 @@ impl Envelope {
     pub fn parse(body: &str) -> Result<Envelope, String> {
         let env: Envelope = serde_json::from_str(body)
             .map_err(|e| format!("the body is not a Lever webhook (JSON: {e})"))?;
-        if env.event.is_empty() || env.token.is_empty() || env.triggered_at.is_none() {
+        let Some(at) = env
+            .triggered_at
+            .filter(|_| !env.event.is_empty() && !env.token.is_empty())
+        else {
             return Err(
                 "the body is not a Lever webhook (it lacks event, token or triggeredAt)".into(),
             );
+        };
+        if !crate::time::is_valid_ms(at) {
+            return Err(format!(
+                "the body is not a usable Lever webhook: its triggeredAt ({at}) is not a time between the years 2000 and 9999"
+            ));
         }
         Ok(env)
     }

@@ -29,20 +29,6 @@ pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
 /// The prefix of every connection code; the digit versions its JSON payload.
 pub const CODE_PREFIX: &str = "hwr1:";
 
-/// The endpoints the app listens on, one per Lever webhook plus the partner's callback.
-pub mod endpoints {
-    /// Lever `candidateHired`.
-    pub const CANDIDATE_HIRED: &str = "candidate-hired";
-    /// Lever `candidateStageChange`.
-    pub const STAGE_CHANGE: &str = "stage-change";
-    /// Lever `candidateArchiveChange`.
-    pub const ARCHIVE_CHANGE: &str = "archive-change";
-    /// The assessment partner's bodiless `PATCH` ("status changed, ask me").
-    pub const ASSESSMENT_DONE: &str = "assessment-done";
-    /// The three endpoints that carry signed Lever webhooks.
-    pub const LEVER: [&str; 3] = [CANDIDATE_HIRED, STAGE_CHANGE, ARCHIVE_CHANGE];
-}
-
 /// A frame the relay sends to the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]

@@ -11,12 +11,14 @@ use hirewire_fakes::lever::{DemoIds, FakeLever};
 use hirewire_fakes::partner::FakePartner;
 use hirewire_fakes::webhook::{self, LeverEvent};
 use hirewire_relay::admin::{client as relay_admin, Request};
-use hirewire_relay::protocol::{endpoints, ConnectCode};
+use hirewire_relay::protocol::ConnectCode;
 use tokio::sync::oneshot;
 
+use crate::engine::keys::SETUP_DONE;
 use crate::engine::secrets::{self, Secrets};
 use crate::engine::settings::{Outcome, Settings};
-use crate::engine::store::{RelayConn, META_SETUP_DONE};
+use crate::engine::store::RelayConn;
+use crate::engine::webhooks::LeverWebhook;
 use crate::engine::{time, Engine};
 
 /// The demo's keychain profile.
@@ -33,7 +35,7 @@ pub struct Demo {
     _partner: FakePartner,
     ids: DemoIds,
     hooks: ConnectCode,
-    tokens: Vec<(&'static str, String)>,
+    tokens: Vec<(LeverWebhook, String)>,
     relay_stop: Option<oneshot::Sender<()>>,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -59,9 +61,14 @@ impl Demo {
         partner.set_auto_grade(Some(Duration::from_secs(5)));
         let (hooks, relay_stop) = start_relay(&base.join("relay")).await?;
         let engine = Engine::open(Some(&base.join("app")), PROFILE)?;
-        let tokens: Vec<(&'static str, String)> = endpoints::LEVER
+        let tokens: Vec<(LeverWebhook, String)> = LeverWebhook::ALL
             .iter()
-            .map(|ep| (*ep, format!("demo-signing-{ep}-{}", time::now_ms())))
+            .map(|w| {
+                (
+                    *w,
+                    format!("demo-signing-{}-{}", w.endpoint(), time::now_ms()),
+                )
+            })
             .collect();
         let mut values = vec![
             (secrets::RELAY_SECRET.to_string(), hooks.secret.clone()),
@@ -73,7 +80,7 @@ impl Demo {
         values.extend(
             tokens
                 .iter()
-                .map(|(ep, t)| (secrets::signing_token_name(ep), t.clone())),
+                .map(|(w, t)| (w.token_name().to_string(), t.clone())),
         );
         let keychain = engine.secrets.clone();
         tokio::task::spawn_blocking(move || values.iter().try_for_each(|(n, v)| keychain.set(n, v)))
@@ -89,7 +96,7 @@ impl Demo {
             .write_async(move |tx| {
                 tx.put_settings(&settings)?;
                 tx.put_relay_conn(&conn)?;
-                tx.put_meta(META_SETUP_DONE, time::now_ms())
+                tx.put_meta(SETUP_DONE, time::now_ms())
             })
             .await?;
         Ok(Demo {
@@ -128,18 +135,21 @@ impl Demo {
             let client = reqwest::Client::new();
             for event in script {
                 tokio::time::sleep(PACE).await;
-                let endpoint = match event.event.as_str() {
-                    "candidateHired" => endpoints::CANDIDATE_HIRED,
-                    "candidateStageChange" => endpoints::STAGE_CHANGE,
-                    _ => endpoints::ARCHIVE_CHANGE,
+                let Some(hook) = LeverWebhook::from_event(&event.event) else {
+                    tracing::warn!("demo event {} has no webhook", event.event);
+                    continue;
                 };
                 let token = tokens
                     .iter()
-                    .find(|(ep, _)| *ep == endpoint)
+                    .find(|(w, _)| *w == hook)
                     .map(|(_, t)| t.clone())
                     .unwrap_or_default();
-                if let Err(e) =
-                    webhook::post(&client, &hooks.hook_url(endpoint), event.body(&token)).await
+                if let Err(e) = webhook::post(
+                    &client,
+                    &hooks.hook_url(hook.endpoint()),
+                    event.body(&token),
+                )
+                .await
                 {
                     tracing::warn!("demo event not sent: {e}");
                 }

@@ -22,6 +22,15 @@ pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
     })
 }
 
+/// Reads an optional text that may come as a number; anything else is `None`.
+pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
 /// Reads an id given either as a string or as an expanded object with an `id`.
 pub fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {

@@ -1,29 +1,26 @@
-//! The flows, each readable top to bottom in its own file, and what they share: the job
-//! context that records every step durably together with the job's resumable state.
+//! The flows, each readable top to bottom in its own module, and what they share: the job
+//! context that records every step durably together with the job's resumable state (the
+//! states themselves, and the rules a person's actions follow, are in `crate::work`).
 
 pub mod assessment;
-pub mod documents;
-pub mod fields;
 pub mod hire;
-pub mod lever_hire;
 pub mod once;
 pub mod outcome;
-pub mod proposal;
+mod steps;
 
 use std::time::{Duration, Instant};
-
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::clients::bob::Bob;
 use super::clients::http::ApiError;
 use super::clients::lever::Lever;
 use super::clients::partner::Partner;
-use super::model::{Job, JobKind, Status, Step, StepStatus};
-use super::secrets::{self, MissingSecret};
+use super::model::{Status, Step};
+use super::secrets::MissingSecret;
 use super::settings::Settings;
 use super::store::StoreError;
-use super::{time, Engine};
+use super::work::{Job, JobSlot, Work};
+use super::Engine;
+pub use steps::{done, failed, skipped};
 
 /// How a run of a job ended (when it did not fail).
 #[derive(Debug, Clone, PartialEq)]
@@ -95,19 +92,28 @@ impl Ctx {
         self.since
     }
 
-    /// The flow's typed state.
-    pub fn state<T: DeserializeOwned + Default>(&self) -> T {
-        serde_json::from_value(self.job.state.clone()).unwrap_or_default()
-    }
-
-    /// Saves the flow's state, a step and links in one durable commit.
-    pub async fn commit<T: Serialize>(
+    /// Saves the flow's state (which becomes the job's work), a step and links, in one
+    /// durable commit.
+    pub async fn commit<S: Clone + Into<Work>>(
         &mut self,
-        state: &T,
+        state: &S,
         step: Option<Step>,
         links: Vec<(String, String)>,
     ) -> Result<(), StoreError> {
-        self.job.state = serde_json::to_value(state)?;
+        self.job.work = state.clone().into();
+        self.save(step, links).await
+    }
+
+    /// Records a step with the job's work as it is.
+    pub async fn record(&mut self, step: Step) -> Result<(), StoreError> {
+        self.save(Some(step), vec![]).await
+    }
+
+    async fn save(
+        &mut self,
+        step: Option<Step>,
+        links: Vec<(String, String)>,
+    ) -> Result<(), StoreError> {
         let job = self.job.clone();
         let id = job.id;
         self.engine
@@ -120,7 +126,7 @@ impl Ctx {
                 if let Some(step) = step {
                     detail.steps.push(step);
                 }
-                detail.job = Some(job);
+                detail.job = Some(JobSlot::Job(job));
                 tx.put_detail(id, &detail)?;
                 for (k, v) in links {
                     tx.put_link(&k, &v)?;
@@ -155,99 +161,26 @@ impl Ctx {
 
     /// A Lever client with the permanent key.
     pub async fn lever(&self) -> Result<Lever, FlowError> {
-        let key = self.engine.secret(secrets::LEVER_API_KEY).await?;
-        Ok(Lever::new(
-            &self.settings.lever.base_url,
-            key,
-            self.engine.http.clone(),
-            self.engine.lever_bucket.clone(),
-        ))
+        Ok(self.engine.lever(&self.settings).await?)
     }
 
     /// A bob client with the service user.
     pub async fn bob(&self) -> Result<Bob, FlowError> {
-        let user = self.engine.secret(secrets::BOB_SERVICE_USER).await?;
-        let token = self.engine.secret(secrets::BOB_TOKEN).await?;
-        Ok(Bob::new(
-            &self.settings.bob.base_url,
-            user,
-            token,
-            self.engine.http.clone(),
-        )
-        .with_lookups(self.engine.bob_lookups.clone()))
+        Ok(self.engine.bob(&self.settings).await?)
     }
 
     /// A partner client.
     pub async fn partner(&self) -> Result<Partner, FlowError> {
-        let key = self.engine.secret(secrets::ASSESSMENT_API_KEY).await?;
-        Ok(Partner::new(key, self.engine.http.clone()))
-    }
-}
-
-/// A step that worked.
-pub fn done(
-    action: impl Into<String>,
-    target: Option<String>,
-    http: Option<u16>,
-    started: Instant,
-) -> Step {
-    step(action, target, StepStatus::Done, http, started, None)
-}
-
-/// A step that was not needed.
-pub fn skipped(action: impl Into<String>, why: impl Into<String>) -> Step {
-    step(
-        action,
-        None,
-        StepStatus::Skipped,
-        None,
-        Instant::now(),
-        Some(why.into()),
-    )
-}
-
-/// A step that failed, with the error's own words.
-pub fn failed(
-    action: impl Into<String>,
-    err: &dyn std::fmt::Display,
-    http: Option<u16>,
-    started: Instant,
-) -> Step {
-    step(
-        action,
-        None,
-        StepStatus::Failed,
-        http,
-        started,
-        Some(err.to_string()),
-    )
-}
-
-fn step(
-    action: impl Into<String>,
-    target: Option<String>,
-    status: StepStatus,
-    http: Option<u16>,
-    started: Instant,
-    error: Option<String>,
-) -> Step {
-    Step {
-        action: action.into(),
-        target,
-        status,
-        http_status: http,
-        ms: started.elapsed().as_millis() as u64,
-        error,
-        at: time::now_ms(),
+        Ok(self.engine.partner().await?)
     }
 }
 
 /// Runs one attempt of a job.
 pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
-    match ctx.job.kind {
-        JobKind::Hire => hire::run(ctx).await,
-        JobKind::Invite => assessment::invite(ctx).await,
-        JobKind::AssessmentResult => assessment::results(ctx).await,
-        JobKind::Outcome => outcome::run(ctx).await,
+    match ctx.job.work.clone() {
+        Work::Hire(st) => hire::run(ctx, st).await,
+        Work::Invite(st) => assessment::invite::run(ctx, st).await,
+        Work::AssessmentResult(st) => assessment::results::run(ctx, st).await,
+        Work::Outcome(st) => outcome::run(ctx, st).await,
     }
 }

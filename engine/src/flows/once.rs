@@ -6,16 +6,8 @@ use std::time::Instant;
 
 use super::{done, skipped, Ctx, FlowError};
 use crate::clients::lever::Lever;
-
-/// The key under which a finished action's result is linked.
-fn done_key(key: &str) -> String {
-    format!("done:{key}")
-}
-
-/// The key under which an action's intent is linked.
-fn intent_key(key: &str) -> String {
-    format!("intent:{key}")
-}
+use crate::keys::{self, done as done_key, intent as intent_key};
+use crate::work::Work;
 
 /// The result of an action already done under `key`, if any.
 pub async fn result(ctx: &Ctx, key: &str) -> Result<Option<String>, FlowError> {
@@ -28,9 +20,9 @@ pub async fn interrupted(ctx: &Ctx, key: &str) -> Result<bool, FlowError> {
 }
 
 /// Records the intent to act under `key` (durably, before the call).
-pub async fn begin<T: serde::Serialize>(
+pub async fn begin<S: Clone + Into<Work>>(
     ctx: &mut Ctx,
-    state: &T,
+    state: &S,
     key: &str,
 ) -> Result<(), FlowError> {
     let stamp = crate::time::now_ms().to_string();
@@ -40,9 +32,9 @@ pub async fn begin<T: serde::Serialize>(
 }
 
 /// Records the action's result under `key`, with its step.
-pub async fn finish<T: serde::Serialize>(
+pub async fn finish<S: Clone + Into<Work>>(
     ctx: &mut Ctx,
-    state: &T,
+    state: &S,
     key: &str,
     value: &str,
     step: crate::model::Step,
@@ -54,15 +46,15 @@ pub async fn finish<T: serde::Serialize>(
 
 /// Adds a note to an opportunity once per `key`, however often this runs. After an
 /// interruption it looks for the exact text among the opportunity's notes first.
-pub async fn note<T: serde::Serialize>(
+pub async fn note<S: Clone + Into<Work>>(
     ctx: &mut Ctx,
-    state: &T,
+    state: &S,
     lever: &Lever,
     opp: &str,
     key: &str,
     text: &str,
 ) -> Result<String, FlowError> {
-    let key = format!("note:{key}");
+    let key = keys::note(key);
     let action = "add a note in Lever";
     if let Some(id) = result(ctx, &key).await? {
         ctx.commit(

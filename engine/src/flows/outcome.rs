@@ -3,49 +3,26 @@
 //! applicable), is recorded per candidate with its time, shown in the app, and posted to the
 //! partner's outcome URL for candidates it assessed. An unmapped reason fails visibly.
 
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::assessment::Assessment;
 use super::{done, once, skipped, Ctx, Finish, FlowError};
+use crate::keys;
 use crate::model::Status;
-use crate::store::{ASSESSMENTS, OUTCOMES};
 use crate::time;
-
-/// One recorded outcome of a candidate.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Recorded {
-    /// `next-step` or `offer-status`.
-    pub kind: String,
-    /// onsite / offer, or rejected / withdrew / offer-accepted / offer-declined / not-applicable.
-    pub value: String,
-    /// The Lever archive reason's text, for offer statuses.
-    pub reason: Option<String>,
-    /// When (ms).
-    pub at: u64,
-    /// The history entry.
-    pub entry_id: u64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
-struct OutcomeState {
-    opportunity_id: String,
-    kind: String,
-    next_step: Option<String>,
-    archive_reason: Option<String>,
-}
+use crate::work::{Assessment, OutcomeKind, OutcomeState, Recorded, RecordedKind};
 
 /// Records one outcome.
-pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
-    let st: OutcomeState = ctx.state();
+pub async fn run(ctx: &mut Ctx, st: OutcomeState) -> Result<Finish, FlowError> {
     let lever = ctx.lever().await?;
     ctx.begin("read the opportunity from Lever");
     let opp = lever.opportunity(&st.opportunity_id).await?;
     ctx.set_candidate(&opp.name).await?;
-    let (kind, value, reason) = if st.kind == "next-step" {
-        ("next-step", st.next_step.clone().unwrap_or_default(), None)
+    let (kind, value, reason) = if st.kind == OutcomeKind::NextStep {
+        (
+            RecordedKind::NextStep,
+            st.next_step.clone().unwrap_or_default(),
+            None,
+        )
     } else {
         let reason_id = st
             .archive_reason
@@ -66,7 +43,11 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
             .map(|r| r.text)
             .unwrap_or_else(|| reason_id.clone());
         match ctx.settings.archive_reasons.get(&reason_id) {
-            Some(outcome) => ("offer-status", outcome.as_str().to_string(), Some(text)),
+            Some(outcome) => (
+                RecordedKind::OfferStatus,
+                outcome.as_str().to_string(),
+                Some(text),
+            ),
             None => {
                 let why = format!(
                     "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Setup → Mappings, then Retry"
@@ -82,7 +63,7 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
         }
     };
     let record = Recorded {
-        kind: kind.into(),
+        kind,
         value: value.clone(),
         reason: reason.clone(),
         at: time::now_ms(),
@@ -93,16 +74,20 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
     ctx.engine
         .store
         .write_async(move |tx| {
-            let mut list: Vec<Recorded> = tx.doc(OUTCOMES, &opp_id)?.unwrap_or_default();
+            let mut list = tx.outcomes(&opp_id)?;
             if !list.iter().any(|r| r.entry_id == saved.entry_id) {
                 list.push(saved);
             }
-            tx.put_doc(OUTCOMES, &opp_id, &list)
+            tx.put_outcomes(&opp_id, &list)
         })
         .await?;
+    let kind_name = match kind {
+        RecordedKind::NextStep => "next-step",
+        RecordedKind::OfferStatus => "offer-status",
+    };
     let label = match &reason {
-        Some(r) => format!("{kind} {value} (“{r}”)"),
-        None => format!("{kind} {value}"),
+        Some(r) => format!("{kind_name} {value} (“{r}”)"),
+        None => format!("{kind_name} {value}"),
     };
     ctx.commit(
         &st,
@@ -127,14 +112,9 @@ async fn post_to_partner(
     record: &Recorded,
 ) -> Result<(), FlowError> {
     let url = ctx.settings.assessment.outcome_url.clone();
-    let all: Vec<(String, Assessment)> = ctx
-        .engine
-        .store
-        .read_async(|rx| rx.docs(ASSESSMENTS))
-        .await?;
+    let all: Vec<Assessment> = ctx.engine.store.read_async(|rx| rx.assessments()).await?;
     let known: Vec<Assessment> = all
         .into_iter()
-        .map(|(_, a)| a)
         .filter(|a| a.opportunity_id == opp)
         .collect();
     let provider = ctx.settings.assessment.provider.clone();
@@ -156,7 +136,7 @@ async fn post_to_partner(
             .commit(st, Some(skipped(format!("tell {provider}"), why)), vec![])
             .await?);
     }
-    let key = format!("outcome:{}", ctx.job.id);
+    let key = keys::outcome(ctx.job.id);
     if once::result(ctx, &key).await?.is_some() {
         return Ok(());
     }

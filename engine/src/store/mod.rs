@@ -1,6 +1,7 @@
 //! The app's one redb file: settings, the inbox, history, jobs and the links that make
 //! every action idempotent. Writes are short transactions, each durable on commit.
 
+pub mod entries;
 mod tables;
 pub mod tx;
 
@@ -30,9 +31,6 @@ pub enum StoreError {
     /// A record that should exist does not.
     #[error("{0}")]
     NotFound(String),
-    /// The operation is refused (e.g. retrying an entry that did not fail).
-    #[error("{0}")]
-    Refused(String),
 }
 
 macro_rules! from_redb {
@@ -93,7 +91,10 @@ impl Store {
                 other => StoreError::Db(format!("{}: {other}", path.display())),
             })?;
         let store = Store { db: Arc::new(db) };
-        store.write(|tx| tx.create_tables())?;
+        store.write(|tx| {
+            tx.create_tables()?;
+            tx.migrate()
+        })?;
         Ok(store)
     }
 
@@ -103,6 +104,29 @@ impl Store {
         let out = f(&Tx::new(&txn))?;
         txn.commit()?;
         Ok(out)
+    }
+
+    /// [`Store::write`] for a closure that may refuse with an error of its own: nothing
+    /// is committed then.
+    pub fn write_with<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let out = f(&Tx::new(&txn))?;
+        txn.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// [`Store::write_with`] off the async runtime.
+    pub async fn write_async_with<T: Send + 'static, E: From<StoreError> + Send + 'static>(
+        &self,
+        f: impl FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write_with(f))
+            .await
+            .map_err(|e| StoreError::Db(format!("storage task failed: {e}")))?
     }
 
     /// Runs `f` in one read transaction (a consistent snapshot).

@@ -1,16 +1,16 @@
 //! Typed access to the tables inside one transaction: [`Tx`] reads and writes, [`Rx`]
 //! reads a snapshot. Values are JSON so records can gain fields without a migration.
 
-use redb::{
-    ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
-};
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::tables::*;
 use super::StoreError;
-use crate::model::{Detail, Entry, Job, RawEvent};
+use crate::keys;
+use crate::model::{Detail, Entry, RawEvent};
 use crate::settings::Settings;
+use crate::work::{Assessment, Job, JobSlot, Recorded};
 
 /// A dedupe record: what was seen under a key, and where it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,11 +64,23 @@ macro_rules! read_methods {
             Ok(v.map(|v| v.value()).unwrap_or(0))
         }
 
-        /// The oldest event waiting in the inbox.
-        pub fn inbox_first(&self) -> Result<Option<RawEvent>, StoreError> {
+        /// The oldest event waiting in the inbox, with its position. An unreadable
+        /// record comes back as an event with its bytes as the body, so that intake
+        /// rejects it instead of stopping at it.
+        pub fn inbox_first(&self) -> Result<Option<(u64, RawEvent)>, StoreError> {
             let t = self.txn.open_table(INBOX)?;
-            let first = t.first()?;
-            first.map(|(_, v)| decode(v.value())).transpose()
+            let Some((k, v)) = t.first()? else {
+                return Ok(None);
+            };
+            let raw = decode::<RawEvent>(v.value()).unwrap_or_else(|e| RawEvent {
+                seq: 0,
+                endpoint: "unreadable".into(),
+                method: String::new(),
+                received_at: crate::time::now_ms(),
+                content_type: None,
+                body: format!("(an inbox record that cannot be read: {e})"),
+            });
+            Ok(Some((k.value(), raw)))
         }
 
         /// Events waiting in the inbox.
@@ -90,21 +102,38 @@ macro_rules! read_methods {
             v.map(|v| decode(v.value())).transpose()
         }
 
-        /// An unfinished job.
+        /// An unfinished job; an unreadable record is an error that names the entry.
         pub fn job(&self, id: u64) -> Result<Option<Job>, StoreError> {
             let t = self.txn.open_table(JOBS)?;
             let v = t.get(id)?;
-            v.map(|v| decode(v.value())).transpose()
+            match v.map(|v| decode::<JobSlot>(v.value())).transpose()? {
+                None => Ok(None),
+                Some(JobSlot::Job(job)) => Ok(Some(job)),
+                Some(JobSlot::Unreadable { error, .. }) => Err(StoreError::Corrupt(format!(
+                    "the saved progress of entry {id} cannot be read ({error})"
+                ))),
+            }
         }
 
-        /// Every unfinished job, oldest first.
-        pub fn jobs(&self) -> Result<Vec<Job>, StoreError> {
+        /// Every unfinished job, oldest first, each read on its own: one unreadable
+        /// record does not hide the others.
+        pub fn jobs(&self) -> Result<Vec<(u64, JobSlot)>, StoreError> {
             let t = self.txn.open_table(JOBS)?;
             let mut out = Vec::new();
             for item in t.iter()? {
-                out.push(decode(item?.1.value())?);
+                let (k, v) = item?;
+                let slot = decode::<JobSlot>(v.value()).unwrap_or_else(|e| JobSlot::Unreadable {
+                    raw: serde_json::Value::Null,
+                    error: e.to_string(),
+                });
+                out.push((k.value(), slot));
             }
             Ok(out)
+        }
+
+        /// Unfinished jobs (the status bar's queue).
+        pub fn jobs_len(&self) -> Result<u64, StoreError> {
+            Ok(self.txn.open_table(JOBS)?.len()?)
         }
 
         /// A dedupe record.
@@ -121,29 +150,43 @@ macro_rules! read_methods {
             Ok(v.map(|v| v.value().to_string()))
         }
 
-        /// A JSON document from a string-keyed table.
-        pub fn doc<T: DeserializeOwned>(
-            &self,
-            table: TableDefinition<&str, &[u8]>,
-            key: &str,
-        ) -> Result<Option<T>, StoreError> {
-            let t = self.txn.open_table(table)?;
-            let v = t.get(key)?;
+        /// A sent assessment.
+        pub fn assessment(&self, interview_id: &str) -> Result<Option<Assessment>, StoreError> {
+            let t = self.txn.open_table(ASSESSMENTS)?;
+            let v = t.get(interview_id)?;
             v.map(|v| decode(v.value())).transpose()
         }
 
-        /// Every JSON document of a string-keyed table.
-        pub fn docs<T: DeserializeOwned>(
-            &self,
-            table: TableDefinition<&str, &[u8]>,
-        ) -> Result<Vec<(String, T)>, StoreError> {
-            let t = self.txn.open_table(table)?;
+        /// Every sent assessment.
+        pub fn assessments(&self) -> Result<Vec<Assessment>, StoreError> {
+            let t = self.txn.open_table(ASSESSMENTS)?;
             let mut out = Vec::new();
             for item in t.iter()? {
-                let (k, v) = item?;
-                out.push((k.value().to_string(), decode(v.value())?));
+                out.push(decode(item?.1.value())?);
             }
             Ok(out)
+        }
+
+        /// The outcomes recorded for an opportunity.
+        pub fn outcomes(&self, opp: &str) -> Result<Vec<Recorded>, StoreError> {
+            let t = self.txn.open_table(OUTCOMES)?;
+            let v = t.get(opp)?;
+            Ok(v.map(|v| decode(v.value()))
+                .transpose()?
+                .unwrap_or_default())
+        }
+
+        /// The last relay seq taken in from this relay and channel (0: none).
+        pub fn relay_cursor(&self, conn: &RelayConn) -> Result<u64, StoreError> {
+            self.meta(&keys::relay_seq(&conn.url, &conn.channel))
+        }
+
+        /// The body hash of a recently taken-in relay seq of this relay and channel.
+        pub fn recent_seq(&self, conn: &RelayConn, seq: u64) -> Result<Option<String>, StoreError> {
+            let t = self.txn.open_table(RECENT)?;
+            let key = keys::relay_seq(&conn.url, &conn.channel);
+            let v = t.get((key.as_str(), seq))?;
+            Ok(v.map(|v| v.value().to_string()))
         }
     };
 }
@@ -184,6 +227,29 @@ impl<'a> Tx<'a> {
         self.txn.open_table(LINKS)?;
         self.txn.open_table(ASSESSMENTS)?;
         self.txn.open_table(OUTCOMES)?;
+        self.txn.open_table(RECENT)?;
+        Ok(())
+    }
+
+    /// Moves what older versions stored differently: the one global relay cursor becomes
+    /// the connected channel's, and inbox positions continue after the last stored one.
+    pub(super) fn migrate(&self) -> Result<(), StoreError> {
+        let legacy = self.meta(LEGACY_RELAY_SEQ)?;
+        if legacy > 0 {
+            if let Some(conn) = self.relay_conn()? {
+                let key = keys::relay_seq(&conn.url, &conn.channel);
+                if self.meta(&key)? == 0 {
+                    self.put_meta(&key, legacy)?;
+                }
+            }
+            self.txn.open_table(META)?.remove(LEGACY_RELAY_SEQ)?;
+        }
+        if self.meta(keys::NEXT_INBOX)? == 0 {
+            let last = self.txn.open_table(INBOX)?.last()?.map(|(k, _)| k.value());
+            if let Some(last) = last {
+                self.put_meta(keys::NEXT_INBOX, last + 1)?;
+            }
+        }
         Ok(())
     }
 
@@ -211,22 +277,52 @@ impl<'a> Tx<'a> {
 
     /// Allocates the next entry id.
     pub fn next_id(&self) -> Result<u64, StoreError> {
-        let id = self.meta(META_NEXT_ID)?.max(1);
-        self.put_meta(META_NEXT_ID, id + 1)?;
+        let id = self.meta(keys::NEXT_ID)?.max(1);
+        self.put_meta(keys::NEXT_ID, id + 1)?;
         Ok(id)
     }
 
-    /// Adds an event to the inbox.
-    pub fn inbox_put(&self, e: &RawEvent) -> Result<(), StoreError> {
+    /// Adds an event at the end of the inbox; returns its position.
+    pub fn inbox_push(&self, e: &RawEvent) -> Result<u64, StoreError> {
+        let at = self.meta(keys::NEXT_INBOX)?.max(1);
+        self.put_meta(keys::NEXT_INBOX, at + 1)?;
         self.txn
             .open_table(INBOX)?
-            .insert(e.seq, serde_json::to_vec(e)?.as_slice())?;
-        Ok(())
+            .insert(at, serde_json::to_vec(e)?.as_slice())?;
+        Ok(at)
     }
 
     /// Removes an event from the inbox.
-    pub fn inbox_remove(&self, seq: u64) -> Result<(), StoreError> {
-        self.txn.open_table(INBOX)?.remove(seq)?;
+    pub fn inbox_remove(&self, at: u64) -> Result<(), StoreError> {
+        self.txn.open_table(INBOX)?.remove(at)?;
+        Ok(())
+    }
+
+    /// Records a relay seq as taken in (the cursor, and the body hash for telling a
+    /// resend from a new event under an old seq), forgetting hashes older than `keep`.
+    pub fn put_relay_seq(
+        &self,
+        conn: &RelayConn,
+        seq: u64,
+        body_hash: &str,
+        keep: u64,
+    ) -> Result<(), StoreError> {
+        let key = keys::relay_seq(&conn.url, &conn.channel);
+        self.put_meta(&key, seq)?;
+        let mut t = self.txn.open_table(RECENT)?;
+        t.insert((key.as_str(), seq), body_hash)?;
+        if let Some(old) = seq.checked_sub(keep) {
+            t.retain_in((key.as_str(), 0)..=(key.as_str(), old), |_, _| false)?;
+        }
+        Ok(())
+    }
+
+    /// The relay went back to `seq`: its cursor and remembered hashes from there on go.
+    pub fn rewind_relay(&self, conn: &RelayConn, seq: u64) -> Result<(), StoreError> {
+        let key = keys::relay_seq(&conn.url, &conn.channel);
+        self.put_meta(&key, seq.saturating_sub(1))?;
+        let mut t = self.txn.open_table(RECENT)?;
+        t.retain_in((key.as_str(), seq)..=(key.as_str(), u64::MAX), |_, _| false)?;
         Ok(())
     }
 
@@ -293,16 +389,19 @@ impl<'a> Tx<'a> {
         Ok(keys.len())
     }
 
-    /// Saves a JSON document in a string-keyed table.
-    pub fn put_doc<T: Serialize>(
-        &self,
-        table: TableDefinition<&str, &[u8]>,
-        key: &str,
-        value: &T,
-    ) -> Result<(), StoreError> {
+    /// Saves a sent assessment.
+    pub fn put_assessment(&self, a: &Assessment) -> Result<(), StoreError> {
         self.txn
-            .open_table(table)?
-            .insert(key, serde_json::to_vec(value)?.as_slice())?;
+            .open_table(ASSESSMENTS)?
+            .insert(a.interview_id.as_str(), serde_json::to_vec(a)?.as_slice())?;
+        Ok(())
+    }
+
+    /// Saves the outcomes recorded for an opportunity.
+    pub fn put_outcomes(&self, opp: &str, list: &[Recorded]) -> Result<(), StoreError> {
+        self.txn
+            .open_table(OUTCOMES)?
+            .insert(opp, serde_json::to_vec(list)?.as_slice())?;
         Ok(())
     }
 }

@@ -3,30 +3,13 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-use hirewire_relay::protocol::{endpoints, ConnectCode};
-
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
-use crate::engine::history::{self, Filter};
-use crate::engine::model::{history_json, Status};
+use crate::engine::history::{self, actions, Filter};
+use crate::engine::model::{history_json, Entry, Status};
 use crate::engine::secrets::Secret;
-use crate::engine::secrets::{SecretError, RELAY_SECRET};
-use crate::engine::settings::Settings;
-use crate::engine::store::{RelayConn, StoreError};
+use crate::engine::setup::{config, keychain, relay};
+use crate::engine::store::StoreError;
 use crate::engine::{check, mappings, time, Engine};
-
-fn usage(e: StoreError) -> Failure {
-    match e {
-        StoreError::NotFound(m) | StoreError::Refused(m) => Failure::Usage(m),
-        other => Failure::Other(other.to_string()),
-    }
-}
-
-fn secret_failure(e: SecretError) -> Failure {
-    match e {
-        SecretError::UnknownName(_) | SecretError::Empty(_) => Failure::Usage(e.to_string()),
-        other => Failure::Other(other.to_string()),
-    }
-}
 
 /// Runs one subcommand.
 pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Result<(), Failure> {
@@ -39,10 +22,13 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
         Command::Run => run_engine(engine).await,
         Command::Connect { code } => connect(&engine, &code).await,
         Command::Secret(cmd) => secret(&engine, cmd).await,
-        Command::Config(ConfigCmd::Import { file }) => import(&engine, file).await,
+        Command::Config(ConfigCmd::Import { file }) => {
+            config::import_toml(&engine, &read_input(&file)?).await?;
+            eprintln!("settings imported");
+            Ok(())
+        }
         Command::Config(ConfigCmd::Export) => {
-            let s = engine.store.read_async(|rx| rx.settings()).await?;
-            print!("{}", s.to_toml());
+            print!("{}", config::export_toml(&engine).await?);
             Ok(())
         }
         Command::History {
@@ -52,7 +38,7 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             search,
         } => show_history(&engine, json, status, limit, search).await,
         Command::Retry { id } => {
-            history::retry(&engine, id).await.map_err(usage)?;
+            actions::retry(&engine, id).await?;
             eprintln!("entry {id} will run again (the running engine picks it up)");
             Ok(())
         }
@@ -60,25 +46,7 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
         Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
         #[cfg(feature = "demo")]
         Command::Demo => Ok(()),
-        Command::Check => {
-            let items = check::run(&engine).await;
-            for i in &items {
-                println!(
-                    "{} {:<10} {}",
-                    if i.ok { "ok  " } else { "MISS" },
-                    i.area,
-                    i.message
-                );
-            }
-            if items.iter().all(|i| i.ok) {
-                Ok(())
-            } else {
-                Err(Failure::Other(format!(
-                    "{} check(s) failed",
-                    items.iter().filter(|i| !i.ok).count()
-                )))
-            }
-        }
+        Command::Check => run_check(&engine).await,
     }
 }
 
@@ -94,7 +62,7 @@ pub(crate) fn init_logs() {
 
 async fn run_engine(engine: Engine) -> Result<(), Failure> {
     init_logs();
-    let _lock = engine.lock_run().map_err(Failure::Usage)?;
+    let _lock = engine.lock_run()?;
     tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
     engine.run(shutdown_signal()).await;
     Ok(())
@@ -117,87 +85,69 @@ pub async fn shutdown_signal() {
 }
 
 async fn connect(engine: &Engine, code: &str) -> Result<(), Failure> {
-    let code = ConnectCode::decode(code).map_err(|e| Failure::Usage(e.to_string()))?;
-    let secrets = engine.secrets.clone();
-    let secret = code.secret.clone();
-    tokio::task::spawn_blocking(move || secrets.set(RELAY_SECRET, &secret))
-        .await?
-        .map_err(secret_failure)?;
-    let conn = RelayConn {
-        url: code.url.trim_end_matches('/').to_string(),
-        channel: code.channel.clone(),
-    };
-    engine
-        .store
-        .write_async(move |tx| tx.put_relay_conn(&conn))
-        .await?;
-    let relay = check::run_relay(engine).await;
-    println!("{}", relay.message);
+    let item = relay::connect(engine, code).await?;
+    println!("{}", item.message);
     println!("Paste these webhook URLs into Lever (Settings → Integrations and API → Webhooks):");
-    for (event, ep) in [
-        ("Candidate Hired", endpoints::CANDIDATE_HIRED),
-        ("Candidate Stage Change", endpoints::STAGE_CHANGE),
-        ("Candidate Archive State Change", endpoints::ARCHIVE_CHANGE),
-    ] {
-        println!("  {event:<32} {}", code.hook_url(ep));
+    for hook in relay::webhooks(engine).await? {
+        println!("  {:<32} {}", hook.event, hook.url);
     }
     Ok(())
 }
 
 async fn secret(engine: &Engine, cmd: SecretCmd) -> Result<(), Failure> {
-    let secrets = engine.secrets.clone();
     match cmd {
         SecretCmd::Set { name } => {
             let value = if std::io::stdin().is_terminal() {
                 rpassword::prompt_password(format!("{name}: "))
                     .map_err(|e| Failure::Other(e.to_string()))?
             } else {
-                let mut v = String::new();
-                std::io::stdin().read_to_string(&mut v).map_err(|e| {
-                    Failure::Usage(format!("cannot read the value from stdin: {e}"))
-                })?;
-                v
+                read_stdin("the value")?
             };
-            let n = name.clone();
-            tokio::task::spawn_blocking(move || secrets.set(&n, &value))
-                .await?
-                .map_err(secret_failure)?;
+            keychain::set(engine, &name, &value).await?;
             eprintln!("{name} is set");
             Ok(())
         }
-        SecretCmd::Delete { name } => tokio::task::spawn_blocking(move || secrets.delete(&name))
-            .await?
-            .map_err(secret_failure),
+        SecretCmd::Delete { name } => Ok(keychain::delete(engine, &name).await?),
         SecretCmd::List => {
-            let list = tokio::task::spawn_blocking(move || secrets.list())
-                .await?
-                .map_err(secret_failure)?;
-            for (name, set) in list {
-                println!("{name:<40} {}", if set { "set" } else { "not set" });
+            for s in keychain::list(engine).await? {
+                println!("{:<40} {}", s.name, if s.set { "set" } else { "not set" });
             }
             Ok(())
         }
     }
 }
 
-async fn import(engine: &Engine, file: PathBuf) -> Result<(), Failure> {
-    let text = if file.as_os_str() == "-" {
-        let mut t = String::new();
-        std::io::stdin()
-            .read_to_string(&mut t)
-            .map_err(|e| Failure::Usage(e.to_string()))?;
-        t
-    } else {
-        std::fs::read_to_string(&file)
-            .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?
-    };
-    let settings = Settings::from_toml(&text).map_err(|e| Failure::Usage(e.0))?;
-    engine
-        .store
-        .write_async(move |tx| tx.put_settings(&settings))
-        .await?;
-    eprintln!("settings imported");
-    Ok(())
+/// A file's text, or stdin's for `-`.
+fn read_input(file: &PathBuf) -> Result<String, Failure> {
+    if file.as_os_str() == "-" {
+        return read_stdin("the settings");
+    }
+    std::fs::read_to_string(file)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))
+}
+
+fn read_stdin(what: &str) -> Result<String, Failure> {
+    let mut t = String::new();
+    std::io::stdin()
+        .read_to_string(&mut t)
+        .map_err(|e| Failure::Usage(format!("cannot read {what} from stdin: {e}")))?;
+    Ok(t)
+}
+
+async fn run_check(engine: &Engine) -> Result<(), Failure> {
+    let items = check::run(engine).await;
+    for i in &items {
+        println!(
+            "{} {:<10} {}",
+            if i.ok { "ok  " } else { "MISS" },
+            i.area,
+            i.message
+        );
+    }
+    match items.iter().filter(|i| !i.ok).count() {
+        0 => Ok(()),
+        n => Err(Failure::Other(format!("{n} check(s) failed"))),
+    }
 }
 
 async fn show_history(
@@ -237,13 +187,13 @@ async fn show_history(
 }
 
 /// One history entry as a line of `hirewire history`.
-fn history_line(e: &crate::engine::model::Entry) -> String {
+fn history_line(e: &Entry) -> String {
     format!(
         "{:>6}  {}  {:<8}  {:<10}  {:<22}  {:<24}  {}",
         e.id,
-        &time::rfc3339(e.received_at)[..19],
+        time::rfc3339(e.received_at).get(..19).unwrap_or_default(),
         e.status.as_str(),
-        format!("{:?}", e.flow).to_lowercase(),
+        e.flow.as_str(),
         e.event,
         e.candidate.as_deref().unwrap_or("-"),
         e.reason.as_deref().unwrap_or("")
@@ -262,68 +212,24 @@ async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<
         }
         None => None,
     };
-    history::approve(engine, id, edited).await.map_err(usage)?;
+    actions::approve(engine, id, edited).await?;
     eprintln!("entry {id} approved: the employee will be created");
     Ok(())
 }
 
-#[cfg(feature = "demo")]
-async fn demo(data: Option<PathBuf>) -> Result<(), Failure> {
-    init_logs();
-    let demo = crate::demo::Demo::start_in(data)
-        .await
-        .map_err(|e| Failure::Other(format!("{e:#}")))?;
-    let _lock = demo.engine.lock_run().map_err(Failure::Usage)?;
-    tracing::info!(dir = %demo.engine.dir.display(), "demo starting: sample events follow");
-    println!("Hirewire demo: fake Lever, bob and Byteboard on this machine; Ctrl-C ends it.");
-    println!("Each history entry is printed as it changes (the window shows the same):");
-    tokio::spawn(print_changes(demo.engine.clone()));
-    demo.play();
-    demo.engine.run(shutdown_signal()).await;
-    Ok(())
-}
-
-/// Prints each entry whenever its status changes, like `hirewire history` lines.
-#[cfg(feature = "demo")]
-async fn print_changes(engine: Engine) {
-    let mut events = engine.events.subscribe();
-    let mut shown: std::collections::HashMap<u64, crate::engine::model::Status> =
-        Default::default();
-    loop {
-        let id = match events.recv().await {
-            Ok(crate::engine::EngineEvent::Entry { id }) => id,
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(_) => return,
-        };
-        let Ok(Some(entry)) = engine.store.read_async(move |rx| rx.entry(id)).await else {
-            continue;
-        };
-        if shown.insert(id, entry.status) != Some(entry.status) {
-            println!("{}", history_line(&entry));
-        }
-    }
-}
-
 /// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.
-pub(super) async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
-    use std::io::{IsTerminal, Read};
+async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
     let key = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("Lever setup key: ")
             .map_err(|e| Failure::Other(e.to_string()))?
     } else {
-        let mut k = String::new();
-        std::io::stdin()
-            .read_to_string(&mut k)
-            .map_err(|e| Failure::Usage(format!("cannot read the setup key from stdin: {e}")))?;
-        k
+        read_stdin("the setup key")?
     };
     let key = key.trim().to_string();
     if key.is_empty() {
         return Err(Failure::Usage("give the Lever setup key on stdin".into()));
     }
-    let s = mappings::suggest(engine, Secret::new(key))
-        .await
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let s = mappings::suggest(engine, Secret::new(key)).await?;
     print!("{}", s.proposed.to_toml());
     println!(
         "\n# Lever stages: {}",
@@ -345,19 +251,47 @@ pub(super) async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(),
         println!("# no suggestion for the archive reason {r:?}: map it by hand");
     }
     if apply {
-        s.proposed
-            .validate()
-            .map_err(|e| Failure::Usage(format!("cannot apply: {}", e.0)))?;
-        let proposed = s.proposed.clone();
-        engine
-            .store
-            .write_async(move |tx| tx.put_settings(&proposed))
-            .await
-            .map_err(|e| Failure::Other(e.to_string()))?;
+        config::save(engine, s.proposed.clone()).await?;
         eprintln!("mappings saved");
     }
     eprintln!(
         "The setup key was used in memory only and was not stored: you can now delete it in Lever."
     );
     Ok(())
+}
+
+#[cfg(feature = "demo")]
+async fn demo(data: Option<PathBuf>) -> Result<(), Failure> {
+    init_logs();
+    let demo = crate::demo::Demo::start_in(data)
+        .await
+        .map_err(|e| Failure::Other(format!("{e:#}")))?;
+    let _lock = demo.engine.lock_run()?;
+    tracing::info!(dir = %demo.engine.dir.display(), "demo starting: sample events follow");
+    println!("Hirewire demo: fake Lever, bob and Byteboard on this machine; Ctrl-C ends it.");
+    println!("Each history entry is printed as it changes (the window shows the same):");
+    tokio::spawn(print_changes(demo.engine.clone()));
+    demo.play();
+    demo.engine.run(shutdown_signal()).await;
+    Ok(())
+}
+
+/// Prints each entry whenever its status changes, like `hirewire history` lines.
+#[cfg(feature = "demo")]
+async fn print_changes(engine: Engine) {
+    let mut events = engine.events.subscribe();
+    let mut shown: std::collections::HashMap<u64, Status> = Default::default();
+    loop {
+        let id = match events.recv().await {
+            Ok(crate::engine::EngineEvent::Entry { id }) => id,
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(_) => return,
+        };
+        let Ok(Some(entry)) = engine.store.read_async(move |rx| rx.entry(id)).await else {
+            continue;
+        };
+        if shown.insert(id, entry.status) != Some(entry.status) {
+            println!("{}", history_line(&entry));
+        }
+    }
 }

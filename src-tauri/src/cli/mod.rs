@@ -9,6 +9,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::engine::flows::FlowError;
+use crate::engine::history::actions::ActionError;
+use crate::engine::setup::SetupError;
+use crate::engine::store::StoreError;
+use crate::engine::LockError;
+
 /// Hirewire: Lever → bob and assessments, from your own machine.
 #[derive(Debug, Parser)]
 #[command(name = "hirewire", version, about)]
@@ -133,9 +139,44 @@ pub enum Failure {
     Other(String),
 }
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
+impl Failure {
+    /// A failure that is the user's input when `usage`, else Hirewire's or a vendor's.
+    fn of(usage: bool, e: &dyn std::fmt::Display) -> Failure {
+        if usage {
+            Failure::Usage(e.to_string())
+        } else {
+            Failure::Other(e.to_string())
+        }
+    }
+}
+
+impl From<SetupError> for Failure {
+    fn from(e: SetupError) -> Self {
+        Failure::of(e.is_usage(), &e)
+    }
+}
+
+impl From<ActionError> for Failure {
+    fn from(e: ActionError) -> Self {
+        Failure::of(e.is_usage(), &e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
         Failure::Other(e.to_string())
+    }
+}
+
+impl From<FlowError> for Failure {
+    fn from(e: FlowError) -> Self {
+        Failure::Other(e.to_string())
+    }
+}
+
+impl From<LockError> for Failure {
+    fn from(e: LockError) -> Self {
+        Failure::Usage(e.to_string())
     }
 }
 

@@ -15,9 +15,7 @@ use tokio::sync::Notify;
 
 use crate::engine::Engine;
 
-pub use crate::engine::store::META_SETUP_DONE as SETUP_DONE;
-/// Meta key set when the user left the demo for the real setup.
-pub const DEMO_DISMISSED: &str = "demo_dismissed";
+use crate::engine::keys::{DEMO_DISMISSED, SETUP_DONE};
 
 /// What the commands share.
 pub struct Shell {

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use super::fields;
 use super::lever_hire::LeverHire;
-use super::FlowError;
 use crate::clients::bob::{Bob, BobField};
+use crate::flows::FlowError;
 use crate::settings::Settings;
 
 /// Builds the employee bob would get: standard fields, then same-name and mapped fields.

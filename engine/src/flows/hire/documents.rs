@@ -3,35 +3,13 @@
 //! bob before it is sent again; a file Lever cannot serve (422) or bob cannot take (over
 //! 5 MB, refused) is a failed step with the reason, and the other files go on.
 
-use serde::{Deserialize, Serialize};
-
-use super::hire::HireState;
 use super::lever_hire::{FileRef, LeverHire};
-use super::{done, failed, skipped, Ctx, FlowError};
 use crate::clients::bob::{Bob, MAX_DOCUMENT_BYTES};
 use crate::clients::lever::{DownloadError, Lever};
+use crate::flows::{done, failed, skipped, Ctx, FlowError};
+use crate::keys;
 use crate::time;
-
-/// One Lever file on its way to bob.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct DocState {
-    /// File name in bob.
-    pub name: String,
-    /// When an upload was sent whose answer is not recorded yet.
-    #[serde(default)]
-    pub started_ms: Option<u64>,
-    /// The bob document id.
-    #[serde(default)]
-    pub bob_id: Option<String>,
-    /// Why it cannot be copied (Lever 422, too large).
-    #[serde(default)]
-    pub failed: Option<String>,
-}
-
-/// The link key under which a copied file's bob document id is kept.
-pub fn doc_link(opp: &str, key: &str) -> String {
-    format!("doc:{opp}:{key}")
-}
+use crate::work::{DocState, HireState};
 
 /// Copies each Lever file once; files Lever cannot serve or bob cannot take are recorded
 /// as failed steps and the rest goes on.
@@ -56,7 +34,7 @@ pub(super) async fn copy_documents(
         if ds.bob_id.is_some() || ds.failed.is_some() {
             continue;
         }
-        if let Some(id) = ctx.link(&doc_link(&opp, &f.key)).await? {
+        if let Some(id) = ctx.link(&keys::document(&opp, &f.key)).await? {
             set_doc(st, &f.key, |d| d.bob_id = Some(id.clone()));
             ctx.commit(
                 st,
@@ -76,7 +54,7 @@ pub(super) async fn copy_documents(
                     format!("upload {}", f.name),
                     format!("found in bob as document {id} (uploaded before an interruption)"),
                 );
-                ctx.commit(st, Some(step), vec![(doc_link(&opp, &f.key), id)])
+                ctx.commit(st, Some(step), vec![(keys::document(&opp, &f.key), id)])
                     .await?;
                 continue;
             }
@@ -143,7 +121,7 @@ async fn copy_one(
                 t,
             );
             Ok(ctx
-                .commit(st, Some(step), vec![(doc_link(&opp, &f.key), id)])
+                .commit(st, Some(step), vec![(keys::document(&opp, &f.key), id)])
                 .await?)
         }
         Err(e) if matches!(e.status, Some(400 | 413 | 415)) => {

@@ -2,55 +2,32 @@
 //! employee (by email first, so nothing is created twice; held for review when asked), then
 //! copy the files (`documents`), and conclude with a notification.
 
-use std::collections::BTreeMap;
+pub mod documents;
+pub mod fields;
+pub mod lever_hire;
+pub mod proposal;
+
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use documents::copy_documents;
+use lever_hire::{fetch, LeverHire};
+use proposal::propose;
 
-use super::documents::{copy_documents, DocState};
-use super::lever_hire::{fetch, LeverHire};
-use super::proposal::propose;
 use super::{done, skipped, Ctx, Finish, FlowError};
 use crate::clients::bob::Bob;
 use crate::clients::lever::Lever;
+use crate::keys;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
 use crate::time;
+use crate::work::HireState;
 
 /// bob may take this long before a new employee is readable; a create that may have
 /// happened is only repeated after a search this much later still finds nothing.
 const BOB_VISIBILITY: Duration = Duration::from_secs(25);
 
-/// The hire's resumable state.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct HireState {
-    /// The Lever opportunity.
-    pub opportunity_id: String,
-    /// The employee to create (shown for review, editable before approval).
-    #[serde(default)]
-    pub proposal: Option<Value>,
-    /// Mapping remarks (values that could not be converted).
-    #[serde(default)]
-    pub notes: Vec<String>,
-    /// The bob employee, once found or created.
-    #[serde(default)]
-    pub employee_id: Option<String>,
-    /// When a create was sent whose answer is not recorded yet.
-    #[serde(default)]
-    pub create_started_ms: Option<u64>,
-    /// Each Lever file by key.
-    #[serde(default)]
-    pub docs: BTreeMap<String, DocState>,
-}
-
-fn employee_link(opp: &str) -> String {
-    format!("employee:{opp}")
-}
-
 /// Runs one attempt of a hire.
-pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
-    let mut st: HireState = ctx.state();
+pub async fn run(ctx: &mut Ctx, mut st: HireState) -> Result<Finish, FlowError> {
     let lever = ctx.lever().await?;
     let bob = ctx.bob().await?;
     let data = read_lever(ctx, &lever, &st.opportunity_id).await?;
@@ -82,8 +59,7 @@ pub async fn read_lever(
         .unwrap_or("none");
     let summary = format!("{} file(s), offer {offer}", data.files.len());
     let step = done("read the candidate from Lever", Some(summary), Some(200), t);
-    let st: Value = ctx.job.state.clone();
-    ctx.commit(&st, Some(step), vec![]).await?;
+    ctx.record(step).await?;
     Ok(data)
 }
 
@@ -99,7 +75,7 @@ async fn ensure_employee(
     if let Some(id) = st.employee_id.clone() {
         return Ok(Some(id));
     }
-    if let Some(id) = ctx.link(&employee_link(&opp)).await? {
+    if let Some(id) = ctx.link(&keys::employee(&opp)).await? {
         st.employee_id = Some(id.clone());
         ctx.commit(
             st,
@@ -122,7 +98,7 @@ async fn ensure_employee(
             Some(200),
             t,
         );
-        ctx.commit(st, Some(step), vec![(employee_link(&opp), id.clone())])
+        ctx.commit(st, Some(step), vec![(keys::employee(&opp), id.clone())])
             .await?;
         return Ok(Some(id));
     }
@@ -172,7 +148,7 @@ async fn create(
                 Some(200),
                 t,
             );
-            ctx.commit(st, Some(step), vec![(employee_link(&opp), id.clone())])
+            ctx.commit(st, Some(step), vec![(keys::employee(&opp), id.clone())])
                 .await?;
             Ok(id)
         }

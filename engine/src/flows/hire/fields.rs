@@ -255,11 +255,11 @@ pub fn number(v: &Value) -> Option<f64> {
 /// A `YYYY-MM-DD` date from Lever's milliseconds or a date text.
 pub fn date(v: &Value) -> Option<String> {
     match v {
-        Value::Number(n) => n.as_u64().map(time::date),
+        Value::Number(n) => n.as_u64().and_then(time::lever_date),
         Value::String(s) => {
             let s = s.trim();
             if let Ok(ms) = s.parse::<u64>() {
-                return Some(time::date(ms));
+                return time::lever_date(ms);
             }
             let d = s.get(..10)?;
             let ok = d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-';

@@ -1,0 +1,200 @@
+//! The invite: a move into the assessment stage sends the partner test of the candidate's
+//! one interview-type tag, once per candidate and test, and notes it in Lever. No tag or
+//! several: no invite, a note in Lever that says what to fix, and a notification.
+
+use crate::clients::lever::{Lever, Opportunity};
+use crate::clients::partner::Candidate;
+use crate::flows::{done, once, Ctx, Finish, FlowError};
+use crate::keys;
+use crate::model::Status;
+use crate::notify::{Kind, Notice};
+use crate::store::RelayConn;
+use crate::time;
+use crate::webhooks::ASSESSMENT_DONE;
+use crate::work::{Assessment, AssessmentStatus, InviteState};
+use hirewire_relay::protocol::ConnectCode;
+
+/// Sends the invite for a move into the assessment stage.
+pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError> {
+    let a = ctx.settings.assessment.clone();
+    if a.send_test_url.is_empty() {
+        return Err(FlowError::Stop(
+            "no assessment partner is configured: set its URLs and key in Setup, then Retry".into(),
+        ));
+    }
+    let lever = ctx.lever().await?;
+    ctx.begin("read the opportunity from Lever");
+    let opp = lever.opportunity(&st.opportunity_id).await?;
+    ctx.set_candidate(&opp.name).await?;
+    let types: Vec<(String, String)> = ctx
+        .settings
+        .interview_types
+        .iter()
+        .filter(|(tag, _)| opp.tags.contains(tag))
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    let (tag, test) = match types.as_slice() {
+        [(tag, test)] => (tag.clone(), test.clone()),
+        _ => {
+            let found: Vec<&str> = types.iter().map(|(t, _)| t.as_str()).collect();
+            return no_single_type(ctx, &st, &lever, &opp, &found).await;
+        }
+    };
+    let key = keys::invite(&opp.id, &test);
+    let interview = match once::result(ctx, &key).await? {
+        // This job sent it before an interruption: go on to the note.
+        Some(existing) if st.interview_id.as_deref() == Some(existing.as_str()) => existing,
+        Some(existing) => {
+            let why = format!("{} already has the {tag} assessment (interview {existing}): one invite per candidate and test", opp.name);
+            return Ok(Finish::Final(Status::Skipped, Some(why)));
+        }
+        None => send(ctx, &mut st, &opp, &tag, &test, &key).await?,
+    };
+    let email = opp.email().unwrap_or_default();
+    let text = format!(
+        "{} assessment invite sent ({tag}) to {email}. — Hirewire",
+        a.provider
+    );
+    once::note(
+        ctx,
+        &st,
+        &lever,
+        &opp.id,
+        &format!("invite:{interview}"),
+        &text,
+    )
+    .await?;
+    ctx.engine.notifier.send(Notice {
+        summary: format!("Invite sent: {}", opp.name),
+        body: format!("{tag}, via {}", a.provider),
+        entry_id: Some(ctx.job.id),
+        kind: Kind::Done,
+    });
+    Ok(Finish::Final(Status::Done, None))
+}
+
+/// Sends the invite once (its intent and result recorded around the call).
+async fn send(
+    ctx: &mut Ctx,
+    st: &mut InviteState,
+    opp: &Opportunity,
+    tag: &str,
+    test: &str,
+    key: &str,
+) -> Result<String, FlowError> {
+    let a = ctx.settings.assessment.clone();
+    let key = key.to_string();
+    if once::interrupted(ctx, &key).await? {
+        return Err(FlowError::Stop(format!(
+            "Hirewire was interrupted while sending the {tag} invite, and {} cannot say whether it arrived: check {} for an invite to {}, then Retry only if there is none",
+            a.provider,
+            a.provider,
+            opp.email().unwrap_or_default()
+        )));
+    }
+    let email = opp
+        .email()
+        .ok_or_else(|| FlowError::Stop(format!("{} has no email address in Lever", opp.name)))?;
+    let (first, last) = opp.split_name();
+    let callback = callback_url(ctx).await?;
+    let candidate = Candidate {
+        first_name: first,
+        last_name: last,
+        email: email.clone(),
+        phone_number: opp
+            .phones
+            .first()
+            .map(|p| p.value.clone())
+            .filter(|p| !p.is_empty()),
+        greenhouse_profile_url: opp.urls.show.clone(),
+        url: callback,
+    };
+    let partner = ctx.partner().await?;
+    once::begin(ctx, &*st, &key).await?;
+    let t = ctx.begin(format!("send the {tag} invite via {}", a.provider));
+    let interview = partner
+        .send_test(&a.send_test_url, test, &candidate)
+        .await?;
+    st.interview_id = Some(interview.clone());
+    let record = Assessment {
+        interview_id: interview.clone(),
+        opportunity_id: opp.id.clone(),
+        candidate: opp.name.clone(),
+        tag: tag.to_string(),
+        test_id: test.to_string(),
+        sent_at: time::now_ms(),
+        next_poll_ms: time::now_ms() + a.poll_minutes * 60_000,
+        status: AssessmentStatus::Pending,
+        ..Default::default()
+    };
+    let saved = record.clone();
+    ctx.engine
+        .store
+        .write_async(move |tx| tx.put_assessment(&saved))
+        .await?;
+    once::finish(
+        ctx,
+        &*st,
+        &key,
+        &interview,
+        done(
+            format!("send the {tag} invite to {email}"),
+            Some(interview.clone()),
+            Some(200),
+            t,
+        ),
+    )
+    .await?;
+    Ok(interview)
+}
+
+/// No tag or several: no invite, a note telling the recruiter what to do, a notification.
+async fn no_single_type(
+    ctx: &mut Ctx,
+    st: &InviteState,
+    lever: &Lever,
+    opp: &Opportunity,
+    found: &[&str],
+) -> Result<Finish, FlowError> {
+    let name = opp.name.as_str();
+    let provider = ctx.settings.assessment.provider.clone();
+    let known: Vec<&str> = ctx
+        .settings
+        .interview_types
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let why = if found.is_empty() {
+        format!("no {provider} invite: {name} has no interview-type tag (tags are exact and case-sensitive: {})", known.join(", "))
+    } else {
+        format!(
+            "no {provider} invite: {name} has {} interview-type tags ({}); keep exactly one",
+            found.len(),
+            found.join(", ")
+        )
+    };
+    let text = format!(
+        "{why}. Fix the tag, then move the candidate into the assessment stage again. — Hirewire"
+    );
+    let what = format!("no-invite:{}", ctx.job.id);
+    once::note(ctx, st, lever, &opp.id, &what, &text).await?;
+    ctx.engine.notifier.send(Notice {
+        summary: format!("{name}: no invite sent"),
+        body: why.clone(),
+        entry_id: Some(ctx.job.id),
+        kind: Kind::Attention,
+    });
+    Ok(Finish::Final(Status::Skipped, Some(why)))
+}
+
+/// Where the partner may `PATCH` "status changed": the relay's `assessment-done` endpoint.
+async fn callback_url(ctx: &Ctx) -> Result<String, FlowError> {
+    let conn: Option<RelayConn> = ctx.engine.store.read_async(|rx| rx.relay_conn()).await?;
+    let conn = conn.ok_or_else(|| FlowError::Stop("the relay is not connected, so the partner could not report back: paste the connection code in Setup".into()))?;
+    let code = ConnectCode {
+        url: conn.url,
+        channel: conn.channel,
+        secret: String::new(),
+    };
+    Ok(code.hook_url(ASSESSMENT_DONE))
+}

@@ -1,0 +1,94 @@
+//! Results: each finished assessment is noted in Lever with its score and report link,
+//! once; unfinished ones are recorded as checked.
+
+use crate::flows::{done, once, Ctx, Finish, FlowError};
+use crate::model::Status;
+use crate::notify::{Kind, Notice};
+use crate::work::{Assessment, AssessmentStatus, ResultState};
+
+/// Checks assessments and notes each finished one in Lever, once.
+pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
+    let a = ctx.settings.assessment.clone();
+    let all: Vec<Assessment> = ctx.engine.store.read_async(|rx| rx.assessments()).await?;
+    let wanted: Vec<Assessment> = all
+        .into_iter()
+        .filter(|x| match &st.interview_id {
+            Some(id) => &x.interview_id == id,
+            None => st.all_pending && x.status == AssessmentStatus::Pending,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Finish::Final(
+            Status::Skipped,
+            Some("no assessment is waiting for a result".into()),
+        ));
+    }
+    let partner = ctx.partner().await?;
+    let lever = ctx.lever().await?;
+    let mut noted = Vec::new();
+    for mut x in wanted.clone() {
+        let t = ctx.begin(format!("check {}'s {} result", x.candidate, x.tag));
+        let status = partner.status(&a.test_status_url, &x.interview_id).await?;
+        if status.partner_status != "complete" {
+            let step = done(
+                format!(
+                    "check {}'s {} result: {}",
+                    x.candidate, x.tag, status.partner_status
+                ),
+                Some(x.interview_id.clone()),
+                Some(200),
+                t,
+            );
+            ctx.commit(&st, Some(step), vec![]).await?;
+            continue;
+        }
+        let score = status
+            .partner_score
+            .as_ref()
+            .map(|s| {
+                s.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| s.to_string())
+            })
+            .unwrap_or_else(|| "no score".into());
+        let report = status.partner_profile_url.clone().unwrap_or_default();
+        let text = format!(
+            "{} result for {} ({}): score {score}. Report: {report} — Hirewire",
+            a.provider, x.candidate, x.tag
+        );
+        once::note(
+            ctx,
+            &st,
+            &lever,
+            &x.opportunity_id,
+            &format!("result:{}", x.interview_id),
+            &text,
+        )
+        .await?;
+        x.status = AssessmentStatus::Complete;
+        x.score = status.partner_score;
+        x.report_url = status.partner_profile_url;
+        let saved = x.clone();
+        ctx.engine
+            .store
+            .write_async(move |tx| tx.put_assessment(&saved))
+            .await?;
+        if wanted.len() == 1 {
+            ctx.set_candidate(&x.candidate).await?;
+        }
+        noted.push(x.candidate.clone());
+    }
+    if noted.is_empty() {
+        return Ok(Finish::Final(
+            Status::Skipped,
+            Some(format!("{} assessment(s) not finished yet", wanted.len())),
+        ));
+    }
+    ctx.engine.notifier.send(Notice {
+        summary: format!("{} result: {}", a.provider, noted.join(", ")),
+        body: "the score and report are noted in Lever".into(),
+        entry_id: Some(ctx.job.id),
+        kind: Kind::Done,
+    });
+    Ok(Finish::Final(Status::Done, None))
+}

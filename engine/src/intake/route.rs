@@ -1,0 +1,90 @@
+//! Which flow a verified Lever event starts: a hire, an invite or a next step (by the
+//! stage it moved into), or an outcome (archive change); or none, with the reason.
+
+use serde_json::Value;
+
+use crate::model::Flow;
+use crate::settings::Settings;
+use crate::webhook::Envelope;
+use crate::webhooks::LeverWebhook;
+use crate::work::{HireState, InviteState, OutcomeState, Work};
+
+/// Where a verified event goes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routed {
+    /// The flow it belongs to.
+    pub flow: Flow,
+    /// The work to start, if any.
+    pub work: Option<Work>,
+    /// Why there is none, or what to know.
+    pub reason: Option<String>,
+}
+
+fn nothing(flow: Flow, why: impl Into<String>) -> Routed {
+    Routed {
+        flow,
+        work: None,
+        reason: Some(why.into()),
+    }
+}
+
+fn work(flow: Flow, work: impl Into<Work>) -> Routed {
+    Routed {
+        flow,
+        work: Some(work.into()),
+        reason: None,
+    }
+}
+
+/// Routes an event that came in on `hook`'s endpoint.
+pub fn route(hook: LeverWebhook, env: &Envelope, settings: &Settings) -> Routed {
+    if env.event != hook.event() {
+        return nothing(Flow::None, format!(
+            "Lever sent {} to the {} webhook, which is for {}: give each Lever webhook its own URL from Setup",
+            env.event, hook.endpoint(), hook.event()
+        ));
+    }
+    let Some(opp) = env.opportunity_id() else {
+        return nothing(Flow::None, "the event names no opportunity");
+    };
+    match hook {
+        LeverWebhook::CandidateHired => work(Flow::Hire, HireState::new(&opp)),
+        LeverWebhook::StageChange => stage_change(env, &opp, settings),
+        LeverWebhook::ArchiveChange => archive_change(env, &opp),
+    }
+}
+
+fn archive_change(env: &Envelope, opp: &str) -> Routed {
+    if env.data.get("toArchived").is_some_and(Value::is_null) {
+        return nothing(
+            Flow::Outcome,
+            "the candidate was unarchived: no outcome to record",
+        );
+    }
+    let reason = env
+        .data
+        .get("toArchived")
+        .and_then(|a| a.get("reason"))
+        .and_then(Value::as_str);
+    work(Flow::Outcome, OutcomeState::archive(opp, reason))
+}
+
+fn stage_change(env: &Envelope, opp: &str, settings: &Settings) -> Routed {
+    let to = env.data_str("toStageId").unwrap_or_default();
+    let stages = &settings.stages;
+    if !stages.configured() {
+        return nothing(Flow::None, "the assessment, onsite and offer stages are not mapped yet: map them in Setup → Mappings");
+    }
+    if to == stages.assessment {
+        return work(Flow::Assessment, InviteState::new(opp, &to));
+    }
+    for (stage, step) in [(&stages.onsite, "onsite"), (&stages.offer, "offer")] {
+        if to == *stage {
+            return work(Flow::Outcome, OutcomeState::next_step(opp, step));
+        }
+    }
+    nothing(
+        Flow::None,
+        "moved to a stage that is not mapped to the assessment, onsite or offer step",
+    )
+}

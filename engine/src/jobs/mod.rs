@@ -1,0 +1,119 @@
+//! The job runner: runs due jobs a few at a time (never two for the same candidate at
+//! once), records how each attempt ended ([`attempt`]), and schedules retries with growing
+//! waits. Jobs live in redb, so a job interrupted by a crash simply runs again on start,
+//! and its flow's recorded state makes the second run pick up where the first stopped.
+
+mod attempt;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tracing::Instrument;
+
+use crate::work::JobSlot;
+use crate::{time, Engine};
+
+pub use attempt::MAX_ATTEMPTS;
+
+/// Jobs running at once. Lever's bucket (10/s) is the real limit; eight keeps it full
+/// while bob and partner calls wait on the network.
+const PARALLEL: usize = 8;
+/// Longest sleep when nothing is due. Changes made in this process wake the runner at
+/// once; this bounds how late it sees jobs another process changed (`hirewire approve`).
+const IDLE: Duration = Duration::from_secs(1);
+/// Wait after the job table could not be read.
+const READ_RETRY: Duration = Duration::from_secs(2);
+
+/// Runs jobs until the task is aborted.
+pub async fn run(engine: Engine) {
+    let busy: Arc<Mutex<Busy>> = Arc::default();
+    let slots = Arc::new(Semaphore::new(PARALLEL));
+    loop {
+        let wake = dispatch(&engine, &busy, &slots).await;
+        tokio::select! {
+            _ = engine.jobs_ready.notified() => {}
+            _ = tokio::time::sleep(wake) => {}
+        }
+    }
+}
+
+/// Jobs running now, and their lanes (one job per candidate at a time).
+#[derive(Default)]
+struct Busy {
+    jobs: HashSet<u64>,
+    lanes: HashSet<String>,
+}
+
+/// Releases a running job's place however its task ends (a panic included).
+struct Running {
+    busy: Arc<Mutex<Busy>>,
+    id: u64,
+    lane: String,
+    engine: Engine,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(mut b) = self.busy.lock() {
+            b.jobs.remove(&self.id);
+            b.lanes.remove(&self.lane);
+        }
+        self.engine.jobs_ready.notify_one();
+    }
+}
+
+/// Starts every due job there is room for; returns how long until the next one is due.
+async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphore>) -> Duration {
+    let jobs = match engine.store.read_async(|rx| rx.jobs()).await {
+        Ok(j) => j,
+        Err(e) => {
+            tracing::error!("cannot read jobs: {e}");
+            return READ_RETRY;
+        }
+    };
+    let now = time::now_ms();
+    let mut wake = IDLE;
+    for (id, slot) in jobs {
+        let job = match slot {
+            JobSlot::Job(job) => job,
+            JobSlot::Unreadable { error, .. } => {
+                attempt::unreadable(engine, id, &error).await;
+                continue;
+            }
+        };
+        if job.next_run_ms > now {
+            wake = wake.min(Duration::from_millis(job.next_run_ms.saturating_sub(now)));
+            continue;
+        }
+        let lane = job.work.lane();
+        let Ok(mut b) = busy.lock() else { break };
+        if b.jobs.contains(&job.id) || (!lane.is_empty() && b.lanes.contains(&lane)) {
+            continue;
+        }
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            break;
+        };
+        b.jobs.insert(job.id);
+        b.lanes.insert(lane.clone());
+        drop(b);
+        let running = Running {
+            busy: busy.clone(),
+            id: job.id,
+            lane,
+            engine: engine.clone(),
+        };
+        let span = tracing::info_span!("job", id = job.id, kind = job.work.name());
+        let engine = engine.clone();
+        tokio::spawn(
+            async move {
+                attempt::run(&engine, job).await;
+                drop(permit);
+                drop(running);
+            }
+            .instrument(span),
+        );
+    }
+    wake
+}

@@ -1,0 +1,80 @@
+//! Every key format of the links, meta counters and dedupe records, in one place, so that
+//! one can see which keys hold an opportunity's data (all the link keys below carry the
+//! opportunity id, except notes and outcomes, which carry the job or interview).
+//!
+//! Links (`links-v1`, key → value):
+//! - `employee:{opp}` → the bob employee created or found for the hire of `opp`;
+//! - `doc:{opp}:{file}` → the bob document copied from Lever file `file` of `opp`;
+//! - `done:{action}` / `intent:{action}` → the result / the start of a create that cannot
+//!   be asked "did you?" (see `flows::once`), where `{action}` is `invite:{opp}:{test}`,
+//!   `note:{what}` or `outcome:{job}`.
+
+/// The bob employee of the hire of `opp`.
+pub fn employee(opp: &str) -> String {
+    format!("employee:{opp}")
+}
+
+/// The bob document copied from the Lever file with key `file` of `opp`.
+pub fn document(opp: &str, file: &str) -> String {
+    format!("doc:{opp}:{file}")
+}
+
+/// The action "send the invite for `test` to `opp`".
+pub fn invite(opp: &str, test: &str) -> String {
+    format!("invite:{opp}:{test}")
+}
+
+/// The prefix of every unfinished invite intent of `opp`.
+pub fn invite_intents(opp: &str) -> String {
+    intent(&format!("invite:{opp}:"))
+}
+
+/// The action "add the note `what`" (`what` names the note's purpose, e.g. `invite:{id}`).
+pub fn note(what: &str) -> String {
+    format!("note:{what}")
+}
+
+/// The action "tell the partner the outcome of job `job`".
+pub fn outcome(job: u64) -> String {
+    format!("outcome:{job}")
+}
+
+/// The link that holds an action's result.
+pub fn done(action: &str) -> String {
+    format!("done:{action}")
+}
+
+/// The link that holds an action's start.
+pub fn intent(action: &str) -> String {
+    format!("intent:{action}")
+}
+
+/// Dedupe key of a Lever delivery's `token`.
+pub fn seen_token(token: &str) -> String {
+    format!("token:{token}")
+}
+
+/// Dedupe key of a Lever event `id`.
+pub fn seen_id(id: &str) -> String {
+    format!("id:{id}")
+}
+
+/// Meta key: when the first verified event arrived on `endpoint`.
+pub fn first_signed(endpoint: &str) -> String {
+    format!("first_signed:{endpoint}")
+}
+
+/// Meta key of the next history entry id.
+pub const NEXT_ID: &str = "next_id";
+/// Meta key of the next inbox position.
+pub const NEXT_INBOX: &str = "next_inbox";
+/// Meta key set when the setup wizard was finished.
+pub const SETUP_DONE: &str = "setup_done";
+/// Meta key set when the user left the demo for the real setup.
+pub const DEMO_DISMISSED: &str = "demo_dismissed";
+
+/// Meta key of the last relay seq taken from one relay channel: the cursor belongs to the
+/// relay (its URL) and the channel, so another channel starts from its own beginning.
+pub fn relay_seq(relay_url: &str, channel: &str) -> String {
+    format!("relay_seq:{relay_url}#{channel}")
+}

@@ -1,0 +1,38 @@
+//! Settings and mappings: read, saved after validation, imported and exported as TOML.
+
+use super::SetupError;
+use crate::keys;
+use crate::settings::Settings;
+use crate::{time, Engine};
+
+/// The settings (defaults when none were saved).
+pub async fn get(engine: &Engine) -> Result<Settings, SetupError> {
+    Ok(engine.store.read_async(|rx| rx.settings()).await?)
+}
+
+/// Validates and saves the settings.
+pub async fn save(engine: &Engine, settings: Settings) -> Result<(), SetupError> {
+    settings.validate()?;
+    Ok(engine
+        .store
+        .write_async(move |tx| tx.put_settings(&settings))
+        .await?)
+}
+
+/// Replaces the settings with a TOML text, naming any mistake.
+pub async fn import_toml(engine: &Engine, text: &str) -> Result<(), SetupError> {
+    save(engine, Settings::from_toml(text)?).await
+}
+
+/// The settings as TOML (never a secret).
+pub async fn export_toml(engine: &Engine) -> Result<String, SetupError> {
+    Ok(get(engine).await?.to_toml())
+}
+
+/// Marks the setup as finished: the window opens on the history from now on.
+pub async fn finish(engine: &Engine) -> Result<(), SetupError> {
+    Ok(engine
+        .store
+        .write_async(|tx| tx.put_meta(keys::SETUP_DONE, time::now_ms()))
+        .await?)
+}

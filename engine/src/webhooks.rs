@@ -1,0 +1,93 @@
+//! The one table of Lever webhooks Hirewire listens to: for each, the relay endpoint it
+//! is posted to, the Lever event it carries, the name Lever's settings page gives it, and
+//! the keychain name of its signing token. Intake, secrets, the CLI, the window and the
+//! demo all read this table; an endpoint that is not in it is not a Lever webhook.
+
+use serde::Serialize;
+
+/// The relay endpoint of the assessment partner's bodiless `PATCH` ("status changed").
+pub const ASSESSMENT_DONE: &str = "assessment-done";
+
+/// A Lever webhook Hirewire acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeverWebhook {
+    /// `candidateHired`: a hire becomes a bob employee.
+    CandidateHired,
+    /// `candidateStageChange`: assessment invites and next steps.
+    StageChange,
+    /// `candidateArchiveChange`: outcomes.
+    ArchiveChange,
+}
+
+impl LeverWebhook {
+    /// Every webhook, in the order setup screens show them.
+    pub const ALL: [LeverWebhook; 3] = [
+        LeverWebhook::CandidateHired,
+        LeverWebhook::StageChange,
+        LeverWebhook::ArchiveChange,
+    ];
+
+    /// The relay endpoint (`/hooks/{channel}/{endpoint}`).
+    pub const fn endpoint(self) -> &'static str {
+        match self {
+            LeverWebhook::CandidateHired => "candidate-hired",
+            LeverWebhook::StageChange => "stage-change",
+            LeverWebhook::ArchiveChange => "archive-change",
+        }
+    }
+
+    /// The Lever event name in the webhook's body.
+    pub const fn event(self) -> &'static str {
+        match self {
+            LeverWebhook::CandidateHired => "candidateHired",
+            LeverWebhook::StageChange => "candidateStageChange",
+            LeverWebhook::ArchiveChange => "candidateArchiveChange",
+        }
+    }
+
+    /// What Lever's webhook settings call it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            LeverWebhook::CandidateHired => "Candidate Hired",
+            LeverWebhook::StageChange => "Candidate Stage Change",
+            LeverWebhook::ArchiveChange => "Candidate Archive State Change",
+        }
+    }
+
+    /// The keychain name of its signing token.
+    pub const fn token_name(self) -> &'static str {
+        match self {
+            LeverWebhook::CandidateHired => "lever-signing-token/candidate-hired",
+            LeverWebhook::StageChange => "lever-signing-token/stage-change",
+            LeverWebhook::ArchiveChange => "lever-signing-token/archive-change",
+        }
+    }
+
+    /// The webhook posted to `endpoint`, if it is one of Lever's.
+    pub fn from_endpoint(endpoint: &str) -> Option<LeverWebhook> {
+        Self::ALL.into_iter().find(|w| w.endpoint() == endpoint)
+    }
+
+    /// The webhook that carries the Lever event `event`, if Hirewire acts on it.
+    pub fn from_event(event: &str) -> Option<LeverWebhook> {
+        Self::ALL.into_iter().find(|w| w.event() == event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_webhook_is_found_by_its_endpoint_and_its_event_and_nothing_else_is() {
+        for w in LeverWebhook::ALL {
+            assert_eq!(LeverWebhook::from_endpoint(w.endpoint()), Some(w));
+            assert_eq!(LeverWebhook::from_event(w.event()), Some(w));
+            assert!(w.token_name().ends_with(w.endpoint()));
+        }
+        assert_eq!(LeverWebhook::from_endpoint(ASSESSMENT_DONE), None);
+        assert_eq!(LeverWebhook::from_endpoint("archive"), None);
+        assert_eq!(LeverWebhook::from_event("interviewCreated"), None);
+    }
+}
