@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::clients::bob::Bob;
-use super::clients::lever::{Lever, Perm};
+use super::clients::lever::Perm;
+use super::clients::lever_perm::{missing_checkbox, PROBE};
 use super::clients::partner::Partner;
 use super::secrets;
 use super::webhooks::LeverWebhook;
@@ -29,19 +29,23 @@ fn item(area: &'static str, ok: bool, message: impl Into<String>) -> Item {
     }
 }
 
-/// A path that names nothing: the answer (404 vs 403) shows the permission without data.
-const PROBE: &str = "hirewire-permission-check";
-
-/// Every permission the flows use, with a request that needs exactly it.
+/// Every permission the flows use, with the very call shape the flows make (one item, or
+/// a list) on a candidate that does not exist: `404` or `400` proves the checkbox
+/// without touching data, `403` says it is missing.
 pub fn lever_probes() -> Vec<(Perm, reqwest::Method, String)> {
     use reqwest::Method;
     let o = format!("/opportunities/{PROBE}");
     vec![
-        (Perm::ReadOpportunity, Method::GET, "/opportunities".into()),
-        (Perm::ReadPostings, Method::GET, "/postings".into()),
-        (Perm::ReadOffers, Method::GET, format!("{o}/offers")),
-        (Perm::ReadResumes, Method::GET, format!("{o}/resumes")),
-        (Perm::ReadFiles, Method::GET, format!("{o}/files")),
+        (Perm::FindOpportunity, Method::GET, o.clone()),
+        (
+            Perm::FindOpportunities,
+            Method::GET,
+            "/opportunities".into(),
+        ),
+        (Perm::FindPosting, Method::GET, format!("/postings/{PROBE}")),
+        (Perm::FindOffers, Method::GET, format!("{o}/offers")),
+        (Perm::FindResumes, Method::GET, format!("{o}/resumes")),
+        (Perm::FindFiles, Method::GET, format!("{o}/files")),
         (
             Perm::DownloadResume,
             Method::GET,
@@ -57,14 +61,14 @@ pub fn lever_probes() -> Vec<(Perm, reqwest::Method, String)> {
             Method::GET,
             format!("{o}/files/{PROBE}/download"),
         ),
-        (Perm::ReadStages, Method::GET, "/stages".into()),
+        (Perm::FindStages, Method::GET, "/stages".into()),
         (
-            Perm::ReadArchiveReasons,
+            Perm::FindArchiveReasons,
             Method::GET,
             "/archive_reasons".into(),
         ),
-        (Perm::ReadTags, Method::GET, "/tags".into()),
-        (Perm::ReadNotes, Method::GET, format!("{o}/notes")),
+        (Perm::FindTags, Method::GET, "/tags".into()),
+        (Perm::FindNotes, Method::GET, format!("{o}/notes")),
         (Perm::CreateNote, Method::POST, format!("{o}/notes")),
     ]
 }
@@ -155,60 +159,66 @@ pub async fn run_relay(engine: &Engine) -> Item {
 }
 
 async fn lever(engine: &Engine) -> Vec<Item> {
-    let key = match engine.secret(secrets::LEVER_API_KEY).await {
-        Ok(k) => k,
-        Err(e) => return vec![item("lever", false, e.to_string())],
-    };
     let Ok(settings) = engine.store.read_async(|rx| rx.settings()).await else {
         return vec![item("lever", false, "cannot read the settings")];
     };
-    let lever = Lever::new(
-        &settings.lever.base_url,
-        key,
-        engine.http.clone(),
-        engine.lever_bucket.clone(),
-    );
+    let lever = match engine.lever(&settings).await {
+        Ok(l) => l,
+        Err(e) => return vec![item("lever", false, e.to_string())],
+    };
     let mut missing = Vec::new();
     for (perm, method, path) in lever_probes() {
         match lever.permitted(perm, method, &path).await {
             Ok(true) => {}
-            Ok(false) => missing.push(perm.label()),
+            Ok(false) => missing.push(perm),
+            // Not an answer about permissions: say what it is, and stop asking.
             Err(e) => return vec![item("lever", false, e.to_string())],
         }
     }
-    if missing.is_empty() {
-        vec![item(
+    let mut out: Vec<Item> = missing
+        .iter()
+        .map(|p| item("lever", false, missing_checkbox(*p)))
+        .collect();
+    if !missing.contains(&Perm::FindOpportunities) {
+        match lever.sees_confidential().await {
+            Ok(true) => {}
+            Ok(false) => out.push(item(
+                "lever",
+                false,
+                "the API key cannot read confidential candidates: it was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Hires and invites of confidential candidates will fail; Lever keys cannot be edited, so generate a new key with the toggle on and the same checkboxes",
+            )),
+            Err(e) => out.push(item("lever", false, e.to_string())),
+        }
+    }
+    if out.is_empty() {
+        out.push(item(
             "lever",
             true,
-            "the API key has every permission Hirewire needs",
-        )]
-    } else {
-        missing
-            .into_iter()
-            .map(|m| item("lever", false, format!("the API key lacks «{m}»: tick it in Lever → Settings → Integrations and API → API Credentials")))
-            .collect()
+            "the API key has every permission Hirewire needs, confidential candidates included",
+        ));
     }
+    out
 }
 
 async fn bob(engine: &Engine) -> Item {
-    let (user, token) = match (
-        engine.secret(secrets::BOB_SERVICE_USER).await,
-        engine.secret(secrets::BOB_TOKEN).await,
-    ) {
-        (Ok(u), Ok(t)) => (u, t),
-        (Err(e), _) | (_, Err(e)) => return item("bob", false, e.to_string()),
-    };
     let Ok(settings) = engine.store.read_async(|rx| rx.settings()).await else {
         return item("bob", false, "cannot read the settings");
     };
-    match Bob::new(&settings.bob.base_url, user, token, engine.http.clone())
-        .fields()
-        .await
-    {
+    let bob = match engine.bob(&settings).await {
+        Ok(b) => b,
+        Err(e) => return item("bob", false, e.to_string()),
+    };
+    // The field list needs no permission at all, so it proves only the credentials; the
+    // people search is what every hire calls first.
+    let probe = ["hirewire-permission-check@example.invalid".to_string()];
+    if let Err(e) = bob.search_emails(&probe).await {
+        return item("bob", false, e.to_string());
+    }
+    match bob.fields().await {
         Ok(f) => item(
             "bob",
             true,
-            format!("the service user works and sees {} fields", f.len()),
+            format!("the service user may search people and sees {} fields (creating employees and uploading documents can only be proven by the first hire)", f.len()),
         ),
         Err(e) => item("bob", false, e.to_string()),
     }

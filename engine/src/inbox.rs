@@ -21,7 +21,7 @@ use crate::store::entries::NewEntry;
 use crate::store::{RelayConn, Seen, StoreError, Tx};
 use crate::webhook;
 use crate::webhooks::LeverWebhook;
-use crate::work::Work;
+use crate::work::{ResultState, Work};
 use crate::{time, Engine};
 
 /// Relay seqs whose body hash is kept per channel, to tell a resend from a relay that
@@ -220,8 +220,29 @@ fn apply(
             tracing::info!(seq = raw.seq, "dropped a duplicate: {why}");
             Ok((None, false))
         }
-        Decision::Coalesce(Coalesce::ResultsCheck, entry, work) => {
-            if let Some(queued) = queued_results_check(tx)? {
+        Decision::Coalesce(Coalesce::ResultsCheck(token), entry, _) => {
+            let work = match token {
+                None => ResultState {
+                    all_pending: true,
+                    ..Default::default()
+                },
+                Some(token) => match tx.link(&keys::callback(&token))? {
+                    // A token no invite was given: not the partner's (or a stale invite's).
+                    None => {
+                        let name = format!("{}-(unknown invite)", crate::webhooks::ASSESSMENT_DONE);
+                        return Ok((Some(tally_unknown(tx, &name, entry)?), false));
+                    }
+                    Some(v) if v.starts_with("pending:") => ResultState {
+                        all_pending: true,
+                        ..Default::default()
+                    },
+                    Some(interview) => ResultState {
+                        interview_id: Some(interview),
+                        ..Default::default()
+                    },
+                },
+            };
+            if let Some(queued) = queued_results_check(tx, &work)? {
                 tracing::debug!(
                     seq = raw.seq,
                     entry = queued,
@@ -229,8 +250,10 @@ fn apply(
                 );
                 return Ok((None, false));
             }
-            let started = work.is_some();
-            Ok((Some(tx.open_entry(entry, work, replace)?), started))
+            Ok((
+                Some(tx.open_entry(entry, Some(work.into()), replace)?),
+                true,
+            ))
         }
         Decision::Coalesce(Coalesce::UnknownEndpoint(name), entry, _) => {
             Ok((Some(tally_unknown(tx, &name, entry)?), false))
@@ -263,14 +286,18 @@ fn apply(
     }
 }
 
-/// A results check that is queued and not started yet, which a new request can join.
-fn queued_results_check(tx: &Tx) -> Result<Option<u64>, StoreError> {
+/// A results check that is queued, not started yet, and covers `wanted` (the same
+/// interview, or every pending one), which a new request can join.
+fn queued_results_check(tx: &Tx, wanted: &ResultState) -> Result<Option<u64>, StoreError> {
     Ok(tx.jobs()?.into_iter().find_map(|(id, slot)| {
         let job = slot.job()?;
         let waiting = job.attempts == 0 && job.next_run_ms == 0;
-        matches!(&job.work, Work::AssessmentResult(s) if s.all_pending && s.interview_id.is_none())
-            .then_some(id)
-            .filter(|_| waiting)
+        let Work::AssessmentResult(s) = &job.work else {
+            return None;
+        };
+        let covers = (s.all_pending && s.interview_id.is_none())
+            || (s.interview_id.is_some() && s.interview_id == wanted.interview_id);
+        (waiting && covers).then_some(id)
     }))
 }
 

@@ -7,7 +7,8 @@
 //! - `doc:{opp}:{file}` → the bob document copied from Lever file `file` of `opp`;
 //! - `done:{action}` / `intent:{action}` → the result / the start of a create that cannot
 //!   be asked "did you?" (see `flows::once`), where `{action}` is `invite:{opp}:{test}`,
-//!   `note:{what}` or `outcome:{job}`.
+//!   `note:{what}` or `outcome:{job}`;
+//! - `callback:{token}` → the interview whose own callback URL ends in `token`.
 
 /// The bob employee of the hire of `opp`.
 pub fn employee(opp: &str) -> String {
@@ -47,6 +48,12 @@ pub fn done(action: &str) -> String {
 /// The link that holds an action's start.
 pub fn intent(action: &str) -> String {
     format!("intent:{action}")
+}
+
+/// The link from an invite's own callback token to its interview (or, until the partner
+/// has answered, to `pending:{opp}`).
+pub fn callback(token: &str) -> String {
+    format!("callback:{token}")
 }
 
 /// Dedupe key of a Lever delivery's `token`.

@@ -94,7 +94,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
     let data: LeverHire = lever_hire::fetch(&lever, opp_id).await?;
     let email = data.opp.email();
     let existing = match &email {
-        Some(e) => bob.find_by_email(e).await?,
+        Some(e) => bob.find_by_email(e).await?.map(|f| f.id),
         None => None,
     };
     let (employee, notes) = match (&existing, &email) {

@@ -23,6 +23,28 @@ pub struct Settings {
     pub interview_types: BTreeMap<String, String>,
     /// Explicit field mappings on top of the same-name rule.
     pub fields: Vec<FieldMapping>,
+    /// Lever values mapped to bob list values, per bob field id (`work.title` …): for a
+    /// title or department bob's list does not hold under Lever's name.
+    pub value_map: BTreeMap<String, BTreeMap<String, String>>,
+    /// Privacy: how long personal data stays.
+    pub privacy: PrivacySettings,
+}
+
+/// `[privacy]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// History entries older than this keep their date, flow and outcome, and lose every
+    /// personal field.
+    pub history_retention_days: u64,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings {
+            history_retention_days: 365,
+        }
+    }
 }
 
 /// `[lever]`
@@ -33,8 +55,11 @@ pub struct LeverSettings {
     pub base_url: String,
     /// Lever user id notes are written as (optional).
     pub perform_as: String,
-    /// Largest allowed gap between an event's `triggeredAt` and the relay's receipt.
+    /// Largest allowed gap between an event's `triggeredAt` and the relay's receipt; seen
+    /// delivery tokens are kept as long. Lever lets a user rerun a delivery for two weeks.
     pub max_event_age_minutes: u64,
+    /// How often to catch up with Lever (0: only by hand).
+    pub reconcile_hours: u64,
 }
 
 impl Default for LeverSettings {
@@ -42,7 +67,8 @@ impl Default for LeverSettings {
         LeverSettings {
             base_url: "https://api.lever.co/v1".into(),
             perform_as: String::new(),
-            max_event_age_minutes: 60,
+            max_event_age_minutes: 20_160,
+            reconcile_hours: 6,
         }
     }
 }
@@ -55,8 +81,10 @@ pub struct BobSettings {
     pub base_url: String,
     /// Hires wait in the app for approval before the employee is created.
     pub review_before_create: bool,
-    /// Site used when the Lever location matches no bob site.
+    /// Site used when the posting location matches no bob site.
     pub default_site: String,
+    /// How long after creating an employee its offer is watched for changes.
+    pub watch_days: u64,
 }
 
 impl Default for BobSettings {
@@ -65,6 +93,7 @@ impl Default for BobSettings {
             base_url: "https://api.hibob.com/v1".into(),
             review_before_create: true,
             default_site: String::new(),
+            watch_days: 30,
         }
     }
 }
@@ -83,6 +112,10 @@ pub struct AssessmentSettings {
     pub test_status_url: String,
     /// Optional `POST` of each candidate outcome, as JSON.
     pub outcome_url: String,
+    /// `POST` where a partner answer Hirewire could not use is reported (optional).
+    pub response_error_url: String,
+    /// The sender's email, sent as `sent_by` with each invite (optional).
+    pub sent_by: String,
     /// How often unfinished assessments are polled.
     pub poll_minutes: u64,
 }
@@ -95,6 +128,8 @@ impl Default for AssessmentSettings {
             send_test_url: String::new(),
             test_status_url: String::new(),
             outcome_url: String::new(),
+            response_error_url: String::new(),
+            sent_by: String::new(),
             poll_minutes: 60,
         }
     }
@@ -209,16 +244,21 @@ impl Settings {
                 &self.assessment.test_status_url,
             ),
             ("assessment.outcome_url", &self.assessment.outcome_url),
+            (
+                "assessment.response_error_url",
+                &self.assessment.response_error_url,
+            ),
         ] {
             check_url(name, url, false)?;
         }
-        if self.lever.max_event_age_minutes == 0 {
-            return Err(Invalid(
-                "lever.max_event_age_minutes must be at least 1".into(),
-            ));
-        }
-        if self.assessment.poll_minutes == 0 {
-            return Err(Invalid("assessment.poll_minutes must be at least 1".into()));
+        for (name, value, range) in self.bounded() {
+            if !range.contains(&value) {
+                return Err(Invalid(format!(
+                    "{name} must be between {} and {} (got {value})",
+                    range.start(),
+                    range.end()
+                )));
+            }
         }
         self.validate_stages()?;
         for (tag, test) in &self.interview_types {
@@ -236,6 +276,36 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// Every number setting with its allowed range. The bounds keep every product of them
+    /// (minutes to milliseconds, days to milliseconds) far from overflowing, and each is
+    /// generous for its purpose.
+    fn bounded(&self) -> [(&'static str, u64, std::ops::RangeInclusive<u64>); 5] {
+        [
+            // Up to 30 days: Lever keeps deliveries for reruns for two weeks.
+            (
+                "lever.max_event_age_minutes",
+                self.lever.max_event_age_minutes,
+                1..=43_200,
+            ),
+            // Up to a week between reconciles (0: by hand only).
+            ("lever.reconcile_hours", self.lever.reconcile_hours, 0..=168),
+            // Up to a year of watching an offer after the hire.
+            ("bob.watch_days", self.bob.watch_days, 0..=365),
+            // Up to a week between polls of one assessment.
+            (
+                "assessment.poll_minutes",
+                self.assessment.poll_minutes,
+                1..=10_080,
+            ),
+            // Up to ten years of history.
+            (
+                "privacy.history_retention_days",
+                self.privacy.history_retention_days,
+                1..=3_650,
+            ),
+        ]
     }
 
     fn validate_stages(&self) -> Result<(), Invalid> {
@@ -315,6 +385,47 @@ bob = "payroll.employment.equity"
         assert!(Settings::from_toml(two).is_err_and(|e| e.0.contains("all three")));
         let same = "[stages]\nassessment = \"a\"\nonsite = \"a\"\noffer = \"b\"\n";
         assert!(Settings::from_toml(same).is_err_and(|e| e.0.contains("different")));
+    }
+
+    #[test]
+    fn numbers_are_bounded_so_nothing_overflows_later() {
+        let huge = format!("[lever]\nmax_event_age_minutes = {}\n", u64::MAX / 2);
+        assert!(Settings::from_toml(&huge).is_err_and(|e| e.0.contains("max_event_age_minutes")));
+        assert!(Settings::from_toml("[assessment]\npoll_minutes = 0\n").is_err());
+        assert!(
+            Settings::from_toml("[assessment]\npoll_minutes = 100000000\n")
+                .is_err_and(|e| e.0.contains("between 1 and 10080"))
+        );
+        assert!(Settings::from_toml("[privacy]\nhistory_retention_days = 30\n").is_ok());
+        assert!(Settings::from_toml("[lever]\nmax_event_age_minutes = -1\n").is_err());
+        assert_eq!(
+            Settings::default().lever.max_event_age_minutes,
+            20_160,
+            "two weeks"
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_text_is_settings_or_a_named_mistake(text in "(?s).{0,300}") {
+                if let Ok(s) = Settings::from_toml(&text) {
+                    prop_assert!(s.validate().is_ok());
+                }
+            }
+
+            #[test]
+            fn any_numbers_are_accepted_only_inside_their_bounds(
+                age in any::<i64>(), poll in any::<i64>(), days in any::<i64>()
+            ) {
+                let text = format!("[lever]\nmax_event_age_minutes = {age}\n[assessment]\npoll_minutes = {poll}\n[privacy]\nhistory_retention_days = {days}\n");
+                let ok = (1..=43_200).contains(&age) && (1..=10_080).contains(&poll) && (1..=3_650).contains(&days);
+                prop_assert_eq!(Settings::from_toml(&text).is_ok(), ok);
+            }
+        }
     }
 
     #[test]

@@ -5,8 +5,24 @@
 
 use serde::Serialize;
 
-/// The relay endpoint of the assessment partner's bodiless `PATCH` ("status changed").
+/// The relay endpoint of the assessment partner's bodiless `PATCH` ("status changed"),
+/// as invites sent before each had its own URL used it: it asks for every pending result.
 pub const ASSESSMENT_DONE: &str = "assessment-done";
+
+/// The endpoint of one invite's own callback: `assessment-done-{token}`, so that a
+/// `PATCH` names the test it is about. The token is random, so nobody who does not
+/// know it can make Hirewire ask the partner anything.
+pub fn assessment_callback(token: &str) -> String {
+    format!("{ASSESSMENT_DONE}-{token}")
+}
+
+/// The callback token of an endpoint, if it is an invite's own callback.
+pub fn callback_token(endpoint: &str) -> Option<&str> {
+    endpoint
+        .strip_prefix(ASSESSMENT_DONE)?
+        .strip_prefix('-')
+        .filter(|t| !t.is_empty())
+}
 
 /// A Lever webhook Hirewire acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -89,5 +105,16 @@ mod tests {
         assert_eq!(LeverWebhook::from_endpoint(ASSESSMENT_DONE), None);
         assert_eq!(LeverWebhook::from_endpoint("archive"), None);
         assert_eq!(LeverWebhook::from_event("interviewCreated"), None);
+    }
+
+    #[test]
+    fn an_invites_callback_endpoint_carries_its_token_and_fits_the_relay() {
+        let ep = assessment_callback("k3x9q2");
+        assert_eq!(callback_token(&ep), Some("k3x9q2"));
+        assert_eq!(callback_token(ASSESSMENT_DONE), None);
+        assert_eq!(callback_token("assessment-donex"), None);
+        assert!(hirewire_relay::protocol::valid_endpoint(
+            &assessment_callback(&"a".repeat(24))
+        ));
     }
 }

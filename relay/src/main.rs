@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hirewire_relay::admin::{client, Request};
+use hirewire_relay::admin::{client, ErrorKind, Request};
 use hirewire_relay::cli::{ChannelCmd, Cli, Command, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
@@ -91,14 +91,8 @@ fn channel(cmd: ChannelCmd) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e)
-            if e.starts_with("no channel with id")
-                || e.contains("already exists")
-                || e.starts_with("no public URL") =>
-        {
-            usage(&e)
-        }
-        Err(e) => fail(&e),
+        Err(e) if e.kind == ErrorKind::Usage => usage(&e.message),
+        Err(e) => fail(&e.message),
     }
 }
 

@@ -226,6 +226,7 @@ fn settings(lever: &FakeLever, bob: &FakeBob, partner: &FakePartner, ids: &DemoI
     s.assessment.send_test_url = partner.send_test_url();
     s.assessment.test_status_url = partner.test_status_url();
     s.assessment.outcome_url = partner.outcomes_url();
+    s.assessment.response_error_url = partner.response_error_url();
     s.assessment.poll_minutes = 1;
     s.stages.assessment = ids.stage_byteboard.clone();
     s.stages.onsite = ids.stage_onsite.clone();

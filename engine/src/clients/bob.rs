@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use std::collections::HashMap;
 
-use super::bob_lookup::{self, Lookups};
+use super::bob_lookup::{self, employee_id, Found, Lookups, Search};
 use super::http::{self, ApiError, RetryPolicy, Service};
 use crate::secrets::Secret;
 
@@ -28,17 +28,26 @@ pub struct BobField {
     pub category_display_name: String,
     /// Where the value is written in a create payload (`/work/title` or `work.title`).
     pub json_path: String,
-    /// text, number, date, list, multi-list, currency, employee-reference, …
+    /// text, text-area, number, date, list, multi-list, hierarchy-list, currency,
+    /// employee-reference, document.
     #[serde(rename = "type")]
     pub kind: String,
-    /// `{listId}` for list types.
+    /// `{listId}` for list types (`{}` otherwise).
     pub type_data: Value,
+    /// A table column with dated history (work, salary, employment): written through its
+    /// table's endpoint, not in a create or update of the employee.
+    pub historical: bool,
 }
 
 impl BobField {
     /// The named list of a list-typed field.
     pub fn list_id(&self) -> Option<&str> {
         self.type_data.get("listId").and_then(Value::as_str)
+    }
+
+    /// Whether values must be items of a named list.
+    pub fn is_list(&self) -> bool {
+        self.kind.contains("list") && self.list_id().is_some()
     }
 
     /// The write path as segments (`/payroll/custom/x`, `payroll.custom.x` and `root.x` all work).
@@ -60,11 +69,11 @@ impl BobField {
     }
 }
 
-/// An item of a named list.
+/// An item of a named list (nested lists have `children`).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct ListItem {
-    /// Item id (what list-typed fields take).
+    /// Item id (a number in some lists, text in others).
     #[serde(deserialize_with = "super::lever_types::lenient_string")]
     pub id: String,
     /// Value.
@@ -75,6 +84,8 @@ pub struct ListItem {
     pub name: String,
     /// Archived items are not offered.
     pub archived: bool,
+    /// Items under this one.
+    pub children: Vec<ListItem>,
 }
 
 impl ListItem {
@@ -85,17 +96,56 @@ impl ListItem {
             && (self.name.trim().eq_ignore_ascii_case(l)
                 || self.value.trim().eq_ignore_ascii_case(l))
     }
+
+    /// Whether this item is called exactly `label`.
+    pub fn is_exactly(&self, label: &str) -> bool {
+        let l = label.trim();
+        !l.is_empty() && (self.name.trim() == l || self.value.trim() == l)
+    }
+
+    /// The name bob shows (its name, else its value).
+    pub fn display(&self) -> &str {
+        if self.name.trim().is_empty() {
+            &self.value
+        } else {
+            &self.name
+        }
+    }
 }
 
-/// A document of an employee.
+/// The usable items of a named list, nested ones included, archived ones left out.
+pub fn flatten(items: Vec<ListItem>) -> Vec<ListItem> {
+    let mut out = Vec::new();
+    let mut stack: Vec<ListItem> = items.into_iter().rev().collect();
+    while let Some(mut item) = stack.pop() {
+        let children = std::mem::take(&mut item.children);
+        if item.archived {
+            continue;
+        }
+        stack.extend(children.into_iter().rev());
+        out.push(item);
+    }
+    out
+}
+
+/// The item of `items` a Lever value means: the exact name first, then ignoring case.
+pub fn find_item<'a>(items: &'a [ListItem], label: &str) -> Option<&'a ListItem> {
+    items
+        .iter()
+        .find(|i| i.is_exactly(label))
+        .or_else(|| items.iter().find(|i| i.is_called(label)))
+}
+
+/// A document of an employee, as bob lists them (by name; bob's list gives no id).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct BobDoc {
-    /// Document id.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
-    pub id: String,
-    /// File name.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    /// The document's name.
+    #[serde(
+        rename = "documentName",
+        alias = "name",
+        deserialize_with = "super::lever_types::lenient_string"
+    )]
     pub name: String,
 }
 
@@ -167,7 +217,7 @@ impl Bob {
     }
 
     /// The employee with this email (inactive ones included), if any.
-    pub async fn find_by_email(&self, email: &str) -> Result<Option<String>, ApiError> {
+    pub async fn find_by_email(&self, email: &str) -> Result<Option<Found>, ApiError> {
         if let Some(lookups) = &self.lookups {
             return lookups.find(self, email).await;
         }
@@ -175,13 +225,15 @@ impl Bob {
         Ok(found.get(&email.to_lowercase()).cloned())
     }
 
-    /// One search for employees with any of these emails: ids by lowercased email.
+    /// One search for employees with any of these emails (inactive ones included), by
+    /// lowercased email, with whether each is active and their lifecycle, when the
+    /// service user may read those.
     pub async fn search_emails(
         &self,
         emails: &[String],
-    ) -> Result<HashMap<String, String>, ApiError> {
+    ) -> Result<HashMap<String, Found>, ApiError> {
         let body = json!({
-            "fields": ["root.id", "root.email"],
+            "fields": ["root.id", "root.email", "internal.status", "internal.lifecycleStatus"],
             "filters": [{"fieldPath": "root.email", "operator": "equals", "values": emails}],
             "showInactive": true,
         });
@@ -198,8 +250,8 @@ impl Bob {
         let mut found = bob_lookup::by_email(&employees);
         if let ([email], true) = (emails, found.is_empty()) {
             // A service user that may not read emails still gets the match's id.
-            if let Some(id) = employees.iter().find_map(employee_id) {
-                found.insert(email.to_lowercase(), id);
+            if let Some(f) = employees.iter().find_map(bob_lookup::found) {
+                found.insert(email.to_lowercase(), f);
             }
         }
         Ok(found)
@@ -223,12 +275,16 @@ impl Bob {
         http::json(Service::Bob, resp).await
     }
 
-    /// A named list's items (sites, departments, custom lists).
+    /// A named list's usable items (sites, departments, titles, custom lists), nested
+    /// ones included and archived ones left out. bob's schema answers `items`; some
+    /// accounts were seen answering `values`: either is read.
     pub async fn list(&self, name: &str) -> Result<Vec<ListItem>, ApiError> {
         #[derive(Deserialize)]
         struct NamedList {
             #[serde(default)]
-            values: Vec<ListItem>,
+            items: Option<Vec<ListItem>>,
+            #[serde(default)]
+            values: Option<Vec<ListItem>>,
         }
         let resp = self
             .send(
@@ -238,7 +294,7 @@ impl Bob {
             )
             .await?;
         let list: NamedList = http::json(Service::Bob, resp).await?;
-        Ok(list.values.into_iter().filter(|i| !i.archived).collect())
+        Ok(flatten(list.items.or(list.values).unwrap_or_default()))
     }
 
     /// Uploads a file to an employee's confidential documents; returns the document id.
@@ -267,12 +323,7 @@ impl Bob {
             )
             .await?;
         let v: Value = http::json(Service::Bob, resp).await?;
-        v.get("id")
-            .map(|id| {
-                id.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| id.to_string())
-            })
+        document_id(&v)
             .ok_or_else(|| ApiError::unreadable(Service::Bob, "no id for the uploaded document"))
     }
 
@@ -287,14 +338,22 @@ impl Bob {
     }
 }
 
-/// The id of an employee object, however bob nested it.
-pub(crate) fn employee_id(v: &Value) -> Option<String> {
-    let id = v
-        .get("id")
-        .or_else(|| v.get("root").and_then(|r| r.get("id")))?;
+/// The id in an upload answer, in every shape bob's docs allow ("Uploaded document ID."):
+/// `{"id"}`, `{"docId"}`, a bare number or a bare string.
+pub fn document_id(v: &Value) -> Option<String> {
+    let id = match v {
+        Value::Object(o) => o.get("id").or_else(|| o.get("docId"))?,
+        other => other,
+    };
     match id {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
+    }
+}
+
+impl Search for Bob {
+    async fn search(&self, emails: Vec<String>) -> Result<HashMap<String, Found>, ApiError> {
+        self.search_emails(&emails).await
     }
 }

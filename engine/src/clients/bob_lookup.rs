@@ -7,13 +7,14 @@
 //! never exceeds the limit; a 429 caused by someone else is retried like any other.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::bob::Bob;
 use super::http::{ApiError, Service};
 
 /// One search per this period at most: 48 a minute, under bob's 50 whatever window bob
@@ -22,7 +23,40 @@ const SEARCH_PERIOD: Duration = Duration::from_millis(1250);
 /// Emails per search; a small team's burst of hires fits in one.
 const MAX_BATCH: usize = 50;
 
-type Answer = Result<Option<String>, ApiError>;
+/// An employee a search found by email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The bob employee id.
+    pub id: String,
+    /// Whether bob counts them active (`internal.status`); `None` when the service user
+    /// may not read it.
+    pub active: Option<bool>,
+    /// Their lifecycle (`internal.lifecycleStatus`: employed, hired, terminated, …).
+    pub lifecycle: Option<String>,
+}
+
+impl Found {
+    /// Someone who left: inactive, and not a hire whose start date is still ahead (bob
+    /// counts those inactive until they start).
+    pub fn is_former(&self) -> bool {
+        self.active == Some(false)
+            && !self
+                .lifecycle
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case("hired"))
+    }
+}
+
+/// What can search bob for emails (the bob client).
+pub trait Search: Clone + Send + Sync + 'static {
+    /// One search for employees with any of `emails`: each found one by lowercased email.
+    fn search(
+        &self,
+        emails: Vec<String>,
+    ) -> impl Future<Output = Result<HashMap<String, Found>, ApiError>> + Send;
+}
+
+type Answer = Result<Option<Found>, ApiError>;
 
 /// Shared by every job of an engine.
 #[derive(Clone)]
@@ -58,7 +92,7 @@ impl Default for Lookups {
 impl Lookups {
     /// The employee with this email (inactive ones included), if any, found by a search
     /// that may answer other lookups too.
-    pub async fn find(&self, bob: &Bob, email: &str) -> Answer {
+    pub async fn find<S: Search>(&self, bob: &S, email: &str) -> Answer {
         let (tx, rx) = oneshot::channel();
         let start = {
             let mut w = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
@@ -79,7 +113,7 @@ impl Lookups {
     }
 
     /// Runs searches until nobody waits.
-    async fn serve(&self, bob: Bob) {
+    async fn serve<S: Search>(&self, bob: S) {
         loop {
             // Lookups arriving during this wait join the batch.
             self.pace.until_ready().await;
@@ -95,7 +129,16 @@ impl Lookups {
             let mut emails: Vec<String> = batch.iter().map(|(e, _)| e.clone()).collect();
             emails.sort();
             emails.dedup();
-            let found = bob.search_emails(&emails).await;
+            // Its own task: a search that panics answers its batch with an error, and the
+            // lookups behind it are still served.
+            let search = bob.clone();
+            let found = match tokio::spawn(async move { search.search(emails).await }).await {
+                Ok(found) => found,
+                Err(e) => Err(ApiError::unreadable(
+                    Service::Bob,
+                    format!("the employee search stopped ({e})"),
+                )),
+            };
             for (email, tx) in batch {
                 let answer = match &found {
                     Ok(map) => Ok(map.get(&email.to_lowercase()).cloned()),
@@ -107,19 +150,54 @@ impl Lookups {
     }
 }
 
-/// Employee ids by lowercased email, from a search answer's `employees`.
-pub fn by_email(employees: &[serde_json::Value]) -> HashMap<String, String> {
+/// Employees by lowercased email, from a search answer's `employees`, whether bob
+/// nested the fields (`{"internal": {"status"}}`) or flattened them
+/// (`{"/internal/status": {"value"}}`).
+pub fn by_email(employees: &[Value]) -> HashMap<String, Found> {
     let mut out = HashMap::new();
     for e in employees {
-        let email = e
-            .get("email")
-            .or_else(|| e.get("root").and_then(|r| r.get("email")))
-            .and_then(serde_json::Value::as_str);
-        if let (Some(email), Some(id)) = (email, super::bob::employee_id(e)) {
-            out.entry(email.to_lowercase()).or_insert(id);
+        let email = text_at(e, &["email"]).or_else(|| text_at(e, &["root", "email"]));
+        if let (Some(email), Some(found)) = (email, found(e)) {
+            out.entry(email.to_lowercase()).or_insert(found);
         }
     }
     out
+}
+
+/// The employee an answer describes, if it has an id.
+pub fn found(e: &Value) -> Option<Found> {
+    let active = text_at(e, &["internal", "status"]).map(|s| s.eq_ignore_ascii_case("active"));
+    Some(Found {
+        id: employee_id(e)?,
+        active,
+        lifecycle: text_at(e, &["internal", "lifecycleStatus"]),
+    })
+}
+
+/// A text at `path` in either of bob's answer shapes.
+fn text_at(e: &Value, path: &[&str]) -> Option<String> {
+    let nested = path.iter().try_fold(e, |v, k| v.get(*k));
+    let flat = e
+        .get(format!("/{}", path.join("/")))
+        .map(|v| v.get("value").unwrap_or(v));
+    let v = nested.or(flat)?;
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The id of an employee object, however bob nested it.
+pub fn employee_id(v: &Value) -> Option<String> {
+    let id = v
+        .get("id")
+        .or_else(|| v.get("root").and_then(|r| r.get("id")))
+        .or_else(|| v.get("/root/id").map(|r| r.get("value").unwrap_or(r)))?;
+    match id {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -130,16 +208,43 @@ mod tests {
     #[test]
     fn emails_match_whatever_the_case_and_nesting() {
         let found = by_email(&[
-            json!({"id": "1", "email": "Ada@Example.com"}),
+            json!({"id": "1", "email": "Ada@Example.com", "internal": {"status": "Active"}}),
             json!({"root": {"id": 2, "email": "grace@example.com"}}),
+            json!({"/root/id": {"value": "4"}, "/root/email": {"value": "alan@example.com"},
+                   "/internal/status": {"value": "Inactive"}, "/internal/lifecycleStatus": {"value": "terminated"}}),
             json!({"id": "3"}),
         ]);
-        assert_eq!(found.get("ada@example.com").map(String::as_str), Some("1"));
+        let id = |e: &str| found.get(e).map(|f| f.id.as_str());
+        assert_eq!(id("ada@example.com"), Some("1"));
+        assert_eq!(id("grace@example.com"), Some("2"));
+        assert_eq!(id("alan@example.com"), Some("4"));
+        assert_eq!(found.len(), 3);
+        assert_eq!(found["ada@example.com"].active, Some(true));
         assert_eq!(
-            found.get("grace@example.com").map(String::as_str),
-            Some("2")
+            found["grace@example.com"].active, None,
+            "not readable: unknown"
         );
-        assert_eq!(found.len(), 2);
+        assert!(found["alan@example.com"].is_former());
+    }
+
+    #[test]
+    fn a_hire_who_has_not_started_is_inactive_but_no_former_employee() {
+        let pending = Found {
+            id: "9".into(),
+            active: Some(false),
+            lifecycle: Some("hired".into()),
+        };
+        assert!(!pending.is_former());
+        let left = Found {
+            lifecycle: Some("terminated".into()),
+            ..pending.clone()
+        };
+        assert!(left.is_former());
+        let unknown = Found {
+            lifecycle: None,
+            ..pending
+        };
+        assert!(unknown.is_former(), "inactive and not a pending hire");
     }
 
     #[tokio::test(flavor = "current_thread")]
@@ -151,7 +256,7 @@ mod tests {
         let ada = fake.add_employee(json!({"email": "ada@example.com"}), true);
         let gone = fake.add_employee(json!({"email": "gone@example.com"}), false);
         let before = fake.hits("/people/search");
-        let bob = Bob::new(
+        let bob = crate::clients::bob::Bob::new(
             &fake.url(),
             crate::secrets::Secret::new(user),
             crate::secrets::Secret::new(token),
@@ -161,11 +266,12 @@ mod tests {
         let emails = ["ADA@example.com", "gone@example.com", "new@example.com"];
         let answers =
             futures_util::future::join_all(emails.iter().map(|e| bob.find_by_email(e))).await;
-        let answers: Vec<Option<String>> = answers
+        let answers: Vec<Option<Found>> = answers
             .into_iter()
             .map(|a| a.unwrap_or_else(|e| panic!("lookup: {e}")))
             .collect();
-        assert_eq!(answers, vec![Some(ada), Some(gone), None]);
+        let ids: Vec<Option<String>> = answers.into_iter().map(|a| a.map(|f| f.id)).collect();
+        assert_eq!(ids, vec![Some(ada), Some(gone), None]);
         assert_eq!(
             fake.hits("/people/search") - before,
             1,

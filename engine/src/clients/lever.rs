@@ -9,6 +9,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::http::{self, ApiError, Bucket, RetryPolicy, Service};
+pub use super::lever_perm::Perm;
+use super::lever_perm::{missing_checkbox, missing_confidential, probe_path, PROBE};
 pub use super::lever_types::*;
 use crate::secrets::Secret;
 
@@ -18,61 +20,9 @@ pub const RATE_PER_SECOND: u32 = 10;
 pub const RATE_BURST: u32 = 20;
 /// Page size for lists (Lever's maximum).
 const PAGE: u32 = 100;
-
-/// A permission checkbox of a Lever API key, named as Lever's key screen names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Perm {
-    /// Read opportunities.
-    ReadOpportunity,
-    /// List offers.
-    ReadOffers,
-    /// List resumes.
-    ReadResumes,
-    /// List files.
-    ReadFiles,
-    /// Download resumes.
-    DownloadResume,
-    /// Download offer files.
-    DownloadOffer,
-    /// Download files.
-    DownloadFile,
-    /// Read postings.
-    ReadPostings,
-    /// List stages.
-    ReadStages,
-    /// List archive reasons.
-    ReadArchiveReasons,
-    /// List tags.
-    ReadTags,
-    /// Read users.
-    ReadUsers,
-    /// List notes.
-    ReadNotes,
-    /// Create notes.
-    CreateNote,
-}
-
-impl Perm {
-    /// The checkbox's name.
-    pub fn label(self) -> &'static str {
-        match self {
-            Perm::ReadOpportunity => "read opportunity",
-            Perm::ReadOffers => "list candidate offers",
-            Perm::ReadResumes => "list candidate resumes",
-            Perm::ReadFiles => "list candidate files",
-            Perm::DownloadResume => "download candidate resume",
-            Perm::DownloadOffer => "download opportunity offer file",
-            Perm::DownloadFile => "download candidate file",
-            Perm::ReadPostings => "read posting",
-            Perm::ReadStages => "list stages",
-            Perm::ReadArchiveReasons => "list archive reasons",
-            Perm::ReadTags => "list tags",
-            Perm::ReadUsers => "read user",
-            Perm::ReadNotes => "list candidate notes",
-            Perm::CreateNote => "create opportunity note",
-        }
-    }
-}
+/// Most pages one list may take (100,000 items): far more than any list Hirewire reads,
+/// and a stop for a list that never ends.
+const MAX_PAGES: usize = 1_000;
 
 /// A downloaded file.
 #[derive(Debug, Clone)]
@@ -184,9 +134,36 @@ impl Lever {
             }
             req
         };
-        http::send(Service::Lever, policy, Some(&self.bucket), make, message)
-            .await
-            .map_err(|e| hint(e, perm))
+        match http::send(Service::Lever, policy, Some(&self.bucket), make, message).await {
+            Ok(resp) => Ok(resp),
+            Err(e) if e.status == Some(403) => Err(self.why_forbidden(e, perm, path).await),
+            Err(e) => Err(hint(e, perm)),
+        }
+    }
+
+    /// A `403` on one candidate's data is either a missing checkbox or a confidential
+    /// candidate the key may not see: the same call for a candidate that does not exist
+    /// tells them apart (403 again: the checkbox; 404: the candidate is confidential).
+    async fn why_forbidden(&self, e: ApiError, perm: Perm, path: &str) -> ApiError {
+        let probe =
+            probe_path(path).filter(|_| perm.concerns_an_opportunity() && !path.contains(PROBE));
+        let Some(probe) = probe else {
+            return e.with_hint(missing_checkbox(perm));
+        };
+        let url = format!("{}{probe}", self.base);
+        let quick = RetryPolicy {
+            retries: 0,
+            ..self.policy
+        };
+        let make = || self.http.get(&url).basic_auth(self.key.expose(), Some(""));
+        match http::send(Service::Lever, quick, Some(&self.bucket), make, message).await {
+            Err(p) if p.status == Some(403) => e.with_hint(missing_checkbox(perm)),
+            Err(p) if p.status == Some(404) => e.with_hint(missing_confidential()),
+            _ => e.with_hint(format!(
+                "{}; or, if this candidate is confidential, the key may lack confidential access",
+                missing_checkbox(perm)
+            )),
+        }
     }
 
     async fn get<T: DeserializeOwned>(
@@ -216,7 +193,8 @@ impl Lever {
     ) -> Result<(Vec<T>, bool), ApiError> {
         let mut out = Vec::new();
         let mut offset: Option<String> = None;
-        loop {
+        let mut cursors = std::collections::HashSet::new();
+        for _ in 0..MAX_PAGES {
             let mut query = filters.to_vec();
             query.push(("limit", PAGE.to_string()));
             if let Some(o) = &offset {
@@ -234,16 +212,27 @@ impl Lever {
                 return Ok((out, more));
             }
             match next {
+                // Lever's cursors only move forward: one seen before would loop forever.
+                Some(next) if !cursors.insert(next.clone()) => {
+                    return Err(ApiError::unreadable(
+                        Service::Lever,
+                        format!("its list {path} answered the same next page twice (after {} items); stopped so as not to read it forever", out.len()),
+                    ))
+                }
                 Some(next) => offset = Some(next),
                 None => return Ok((out, false)),
             }
         }
+        Err(ApiError::unreadable(
+            Service::Lever,
+            format!("its list {path} went on for more than {MAX_PAGES} pages; stopped there"),
+        ))
     }
 
     /// One opportunity, with its applications expanded (for the posting id).
     pub async fn opportunity(&self, id: &str) -> Result<Opportunity, ApiError> {
         self.get(
-            Perm::ReadOpportunity,
+            Perm::FindOpportunity,
             &format!("/opportunities/{id}"),
             &[("expand", "applications".into())],
         )
@@ -252,48 +241,48 @@ impl Lever {
 
     /// One posting.
     pub async fn posting(&self, id: &str) -> Result<Posting, ApiError> {
-        self.get(Perm::ReadPostings, &format!("/postings/{id}"), &[])
+        self.get(Perm::FindPosting, &format!("/postings/{id}"), &[])
             .await
     }
 
     /// An opportunity's offers.
     pub async fn offers(&self, opp: &str) -> Result<Vec<Offer>, ApiError> {
-        self.list(Perm::ReadOffers, &format!("/opportunities/{opp}/offers"))
+        self.list(Perm::FindOffers, &format!("/opportunities/{opp}/offers"))
             .await
     }
 
     /// An opportunity's resumes.
     pub async fn resumes(&self, opp: &str) -> Result<Vec<Resume>, ApiError> {
-        self.list(Perm::ReadResumes, &format!("/opportunities/{opp}/resumes"))
+        self.list(Perm::FindResumes, &format!("/opportunities/{opp}/resumes"))
             .await
     }
 
     /// An opportunity's other files.
     pub async fn files(&self, opp: &str) -> Result<Vec<LeverFile>, ApiError> {
-        self.list(Perm::ReadFiles, &format!("/opportunities/{opp}/files"))
+        self.list(Perm::FindFiles, &format!("/opportunities/{opp}/files"))
             .await
     }
 
     /// An opportunity's notes.
     pub async fn notes(&self, opp: &str) -> Result<Vec<Note>, ApiError> {
-        self.list(Perm::ReadNotes, &format!("/opportunities/{opp}/notes"))
+        self.list(Perm::FindNotes, &format!("/opportunities/{opp}/notes"))
             .await
     }
 
     /// Every stage.
     pub async fn stages(&self) -> Result<Vec<Named>, ApiError> {
-        self.list(Perm::ReadStages, "/stages").await
+        self.list(Perm::FindStages, "/stages").await
     }
 
     /// Every archive reason.
     pub async fn archive_reasons(&self) -> Result<Vec<Named>, ApiError> {
-        self.list(Perm::ReadArchiveReasons, "/archive_reasons")
+        self.list(Perm::FindArchiveReasons, "/archive_reasons")
             .await
     }
 
     /// Every tag.
     pub async fn tags(&self) -> Result<Vec<Tag>, ApiError> {
-        self.list(Perm::ReadTags, "/tags").await
+        self.list(Perm::FindTags, "/tags").await
     }
 
     /// Opportunities with this email (dry-run search).
@@ -301,7 +290,7 @@ impl Lever {
         let filter = [("email", email.to_string())];
         Ok(self
             .list_where(
-                Perm::ReadOpportunity,
+                Perm::FindOpportunities,
                 "/opportunities",
                 &filter,
                 PAGE as usize,
@@ -318,7 +307,7 @@ impl Lever {
         max: usize,
     ) -> Result<(Vec<Opportunity>, bool), ApiError> {
         let filter = [("updated_at_start", since_ms.to_string())];
-        self.list_where(Perm::ReadOpportunity, "/opportunities", &filter, max)
+        self.list_where(Perm::FindOpportunities, "/opportunities", &filter, max)
             .await
     }
 
@@ -390,6 +379,39 @@ impl Lever {
         })
     }
 
+    /// Whether the key may read confidential candidates (Lever refuses a list that asks
+    /// for them with an access error otherwise).
+    pub async fn sees_confidential(&self) -> Result<bool, ApiError> {
+        let query = [
+            ("confidentiality", "all".to_string()),
+            ("limit", "1".to_string()),
+        ];
+        let quick = Lever {
+            policy: quick_policy(),
+            ..self.clone()
+        };
+        let make = || {
+            quick
+                .http
+                .get(format!("{}/opportunities", quick.base))
+                .basic_auth(quick.key.expose(), Some(""))
+                .query(&query)
+        };
+        match http::send(
+            Service::Lever,
+            quick.policy,
+            Some(&quick.bucket),
+            make,
+            message,
+        )
+        .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if e.status == Some(403) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Tries one call without retries and reports only whether the key may make it:
     /// `Ok(true)` allowed, `Ok(false)` refused with 403.
     pub async fn permitted(
@@ -398,14 +420,8 @@ impl Lever {
         method: reqwest::Method,
         path: &str,
     ) -> Result<bool, ApiError> {
-        let policy = RetryPolicy {
-            retries: 2,
-            min_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(2),
-            idempotent: true,
-        };
         let quick = Lever {
-            policy,
+            policy: quick_policy(),
             ..self.clone()
         };
         let body = (method == reqwest::Method::POST).then(|| json!({"value": "", "secret": false}));
@@ -423,13 +439,20 @@ impl Lever {
     }
 }
 
+/// A permission check retries a little (Lever's bucket may be busy) and never long.
+fn quick_policy() -> RetryPolicy {
+    RetryPolicy {
+        retries: 2,
+        min_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(2),
+        idempotent: true,
+    }
+}
+
 fn hint(e: ApiError, perm: Perm) -> ApiError {
     match e.status {
         Some(401) => e.with_hint("Lever does not accept the API key: paste a valid permanent key in Setup (`hirewire secret set lever-api-key`)"),
-        Some(403) => e.with_hint(format!(
-            "the key lacks the «{}» permission: in Lever, Settings → Integrations and API → API Credentials, edit the key and tick it",
-            perm.label()
-        )),
+        Some(403) => e.with_hint(missing_checkbox(perm)),
         Some(422) => e.with_hint("Lever could not process this file"),
         _ => e,
     }

@@ -42,7 +42,7 @@ pub fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 
 /// `GET /opportunities/{id}`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase", from = "RawOpportunity")]
 pub struct Opportunity {
     /// Opportunity id.
     pub id: String,
@@ -56,9 +56,12 @@ pub struct Opportunity {
     pub emails: Vec<String>,
     /// Phones.
     pub phones: Vec<Phone>,
-    /// Location text.
+    /// Where the candidate lives (Lever: the contact's current location). Never a bob site.
     #[serde(deserialize_with = "lenient_string")]
     pub location: String,
+    /// The posting location of this opportunity, if Lever has one ("unspecified" counts
+    /// as none).
+    pub opportunity_location: Option<String>,
     /// Tags.
     pub tags: Vec<String>,
     /// Current stage id.
@@ -70,6 +73,95 @@ pub struct Opportunity {
     pub applications: Vec<Value>,
     /// Links.
     pub urls: Urls,
+    /// Lever removed the candidate's personal data.
+    pub is_anonymized: bool,
+    /// `confidential` or `non-confidential`.
+    #[serde(deserialize_with = "lenient_string")]
+    pub confidentiality: String,
+}
+
+/// The opportunity as Lever may send it: the archive state either as an `archived`
+/// object (Lever's field list) or as top-level `archivedAt`/`archiveReason` (Lever's own
+/// examples); the posting location as `opportunityLocation` (or `oppoLocation`, as one
+/// client library names it).
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RawOpportunity {
+    id: String,
+    #[serde(deserialize_with = "lenient_string")]
+    name: String,
+    #[serde(deserialize_with = "lenient_string")]
+    contact: String,
+    #[serde(deserialize_with = "lenient_strings")]
+    emails: Vec<String>,
+    phones: Vec<Phone>,
+    #[serde(deserialize_with = "lenient_string")]
+    location: String,
+    #[serde(deserialize_with = "lenient_opt_string")]
+    opportunity_location: Option<String>,
+    #[serde(deserialize_with = "lenient_opt_string")]
+    oppo_location: Option<String>,
+    #[serde(deserialize_with = "lenient_strings")]
+    tags: Vec<String>,
+    #[serde(deserialize_with = "id_or_object")]
+    stage: Option<String>,
+    archived: Option<Archived>,
+    #[serde(deserialize_with = "lenient_u64")]
+    archived_at: Option<u64>,
+    #[serde(deserialize_with = "id_or_object")]
+    archive_reason: Option<String>,
+    applications: Vec<Value>,
+    urls: Urls,
+    is_anonymized: bool,
+    #[serde(deserialize_with = "lenient_string")]
+    confidentiality: String,
+}
+
+impl From<RawOpportunity> for Opportunity {
+    fn from(r: RawOpportunity) -> Self {
+        let archived = r.archived.or_else(|| {
+            (r.archived_at.is_some() || r.archive_reason.is_some()).then(|| Archived {
+                archived_at: r.archived_at,
+                reason: r.archive_reason.clone(),
+            })
+        });
+        let opportunity_location = r
+            .opportunity_location
+            .or(r.oppo_location)
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("unspecified"));
+        Opportunity {
+            id: r.id,
+            name: r.name,
+            contact: r.contact,
+            emails: r.emails,
+            phones: r.phones,
+            location: r.location,
+            opportunity_location,
+            tags: r.tags,
+            stage: r.stage,
+            archived,
+            applications: r.applications,
+            urls: r.urls,
+            is_anonymized: r.is_anonymized,
+            confidentiality: r.confidentiality,
+        }
+    }
+}
+
+/// Reads a list of texts leniently: numbers become text, anything else is skipped.
+pub fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    })
 }
 
 impl Opportunity {
@@ -302,23 +394,119 @@ pub struct Tag {
     pub count: Option<u64>,
 }
 
-/// `GET /opportunities/{id}/notes` item.
+/// `GET /opportunities/{id}/notes` item. The note's words are in `fields[].value`; the
+/// top-level `text` is the note form's title ("Note"), not the note.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Note {
     /// Note id.
-    pub id: String,
-    /// Text (`value`, or `text` in some answers).
     #[serde(deserialize_with = "lenient_string")]
-    pub value: String,
-    /// Alternative text field.
+    pub id: String,
+    /// The note form's title.
     #[serde(deserialize_with = "lenient_string")]
     pub text: String,
+    /// Its fields (one per comment of a thread).
+    pub fields: Vec<NoteField>,
+}
+
+/// One field of a note.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct NoteField {
+    /// `note`.
+    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    pub kind: String,
+    /// The field's label ("Comment").
+    #[serde(deserialize_with = "lenient_string")]
+    pub text: String,
+    /// The note's words.
+    #[serde(deserialize_with = "lenient_string")]
+    pub value: String,
+}
+
+impl Note {
+    /// Whether this note says exactly `words` (in any of its fields).
+    pub fn says(&self, words: &str) -> bool {
+        self.fields.iter().any(|f| f.value == words)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_are_matched_on_their_fields_value_not_the_form_title() {
+        let n: Note = serde_json::from_str(
+            r#"{"id":"n1","text":"Note","fields":[{"type":"note","text":"Comment","value":"invite sent"}]}"#,
+        )
+        .unwrap_or_default();
+        assert!(n.says("invite sent"));
+        assert!(!n.says("Note"));
+    }
+
+    #[test]
+    fn both_archive_shapes_and_the_posting_location_parse() {
+        let nested: Opportunity = serde_json::from_str(
+            r#"{"id":"o","archived":{"archivedAt":1700000000000,"reason":"r1"},"location":"Brighton","opportunityLocation":"London"}"#,
+        )
+        .unwrap_or_default();
+        let top: Opportunity = serde_json::from_str(
+            r#"{"id":"o","archivedAt":1700000000000,"archiveReason":"r1","oppoLocation":"unspecified"}"#,
+        )
+        .unwrap_or_default();
+        for o in [&nested, &top] {
+            let a = o.archived.clone().unwrap_or_default();
+            assert_eq!(
+                (a.archived_at, a.reason.as_deref()),
+                (Some(1_700_000_000_000), Some("r1"))
+            );
+        }
+        assert_eq!(nested.opportunity_location.as_deref(), Some("London"));
+        assert_eq!(nested.location, "Brighton");
+        assert_eq!(top.opportunity_location, None, "unspecified is no location");
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<f64>().prop_map(|f| serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)),
+                any::<i64>().prop_map(|n| Value::Number(n.into())),
+                ".{0,12}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(3, 24, 6, |inner| {
+                prop_oneof![
+                    proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    proptest::collection::btree_map("(id|name|emails|archived|archivedAt|archiveReason|reason|fields|value|size|offers|status|createdAt|phones|tags|applications|posting|text)", inner, 0..6)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_json_is_read_leniently_or_refused_never_a_panic(v in json()) {
+                let text = v.to_string();
+                let _ = serde_json::from_str::<Opportunity>(&text);
+                let _ = serde_json::from_str::<Offer>(&text);
+                let _ = serde_json::from_str::<Note>(&text);
+                let _ = serde_json::from_str::<LeverFile>(&text);
+                let _ = serde_json::from_str::<Resume>(&text);
+                let _ = serde_json::from_str::<Posting>(&text);
+                let _ = serde_json::from_str::<Named>(&text);
+                if let Ok(o) = serde_json::from_str::<Opportunity>(&text) {
+                    let _ = (o.email(), o.split_name(), o.posting_id());
+                }
+            }
+        }
+    }
 
     #[test]
     fn quirky_shapes_parse() {

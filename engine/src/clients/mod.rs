@@ -4,5 +4,6 @@ pub mod bob;
 pub mod bob_lookup;
 pub mod http;
 pub mod lever;
+pub mod lever_perm;
 mod lever_types;
 pub mod partner;

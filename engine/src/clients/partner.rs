@@ -2,7 +2,7 @@
 //! send a test, read a test's status; Basic auth with the vendor's key as user name.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::http::{self, ApiError, RetryPolicy, Service};
 use crate::secrets::Secret;
@@ -19,22 +19,56 @@ pub struct PartnerTest {
     pub partner_test_name: String,
 }
 
-/// What `send_test` needs to know about the candidate.
+/// The candidate part of `send_test`, every documented property present (`null` when
+/// there is no value), as the Greenhouse contract asks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     /// First name.
     pub first_name: String,
     /// Last name.
     pub last_name: String,
-    /// Email.
+    /// The name the candidate goes by (required by the contract since January 2025).
+    pub preferred_name: String,
+    /// Email: where the partner sends the test.
     pub email: String,
     /// Phone, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
+    /// A resume link valid for 7 days, if one can be given.
+    pub resume_url: Option<String>,
     /// Where the candidate lives in the ATS (Lever's `urls.show`).
     pub greenhouse_profile_url: String,
-    /// Where the partner may `PATCH` to say "status changed" (the relay).
+}
+
+/// The whole `send_test` body: the test, the candidate, who sends it, and this invite's
+/// own URL for the partner's "status changed" `PATCH` (top level, beside `candidate`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SendTest {
+    /// The partner's test.
+    pub partner_test_id: String,
+    /// Who takes it.
+    pub candidate: Candidate,
+    /// The sender's email, if set.
+    pub sent_by: Option<String>,
+    /// Where the partner `PATCH`es when this test's status changes.
     pub url: String,
+}
+
+/// A partner answer Hirewire could not use, as `response_error` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UnusableAnswer {
+    /// The call whose answer it was (`send_test`, `test_status`, `list_tests`).
+    pub api_call: &'static str,
+    /// What was wrong with it.
+    pub errors: Vec<String>,
+    /// The test, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_test_id: Option<String>,
+    /// The interview, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partner_interview_id: Option<String>,
+    /// The candidate's email, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_email: Option<String>,
 }
 
 /// `test_status` answer.
@@ -44,12 +78,22 @@ pub struct TestStatus {
     /// `complete` when graded.
     #[serde(deserialize_with = "super::lever_types::lenient_string")]
     pub partner_status: String,
-    /// The report.
+    /// The report (only once complete).
+    #[serde(deserialize_with = "super::lever_types::lenient_opt_string")]
     pub partner_profile_url: Option<String>,
     /// The score.
     pub partner_score: Option<Value>,
     /// Flat extra facts.
     pub metadata: Option<Value>,
+}
+
+/// The interview id of a `send_test` answer: a non-empty string, or a number.
+pub fn interview_id(answer: &Value) -> Option<String> {
+    match answer.get("partner_interview_id") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A client for one partner configuration.
@@ -114,23 +158,26 @@ impl Partner {
         http::json(Service::Partner, resp).await
     }
 
-    /// Sends a test; returns the partner's interview id.
-    pub async fn send_test(
-        &self,
-        url: &str,
-        test_id: &str,
-        candidate: &Candidate,
-    ) -> Result<String, ApiError> {
-        let body = json!({"partner_test_id": test_id, "candidate": candidate});
-        let resp = self.send(true, |c| c.post(url).json(&body)).await?;
+    /// Sends a test; returns the partner's interview id (a string, or a number as text).
+    pub async fn send_test(&self, url: &str, body: &SendTest) -> Result<String, ApiError> {
+        let resp = self.send(true, |c| c.post(url).json(body)).await?;
         let v: Value = http::json(Service::Partner, resp).await?;
-        match v.get("partner_interview_id") {
-            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-            Some(Value::Number(n)) => Ok(n.to_string()),
-            _ => Err(ApiError::unreadable(
+        interview_id(&v).ok_or_else(|| {
+            ApiError::unreadable(
                 Service::Partner,
-                "no partner_interview_id",
-            )),
+                "its answer names no partner_interview_id, so the invite cannot be followed",
+            )
+        })
+    }
+
+    /// Reports an answer Hirewire could not use to the partner's `response_error` URL.
+    /// Best effort: the job says what went wrong whether or not this arrives.
+    pub async fn report(&self, url: &str, what: &UnusableAnswer) {
+        if url.is_empty() {
+            return;
+        }
+        if let Err(e) = self.send(false, |c| c.post(url).json(what)).await {
+            tracing::warn!("could not report an unusable answer to the partner: {e}");
         }
     }
 

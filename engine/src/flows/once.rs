@@ -25,10 +25,19 @@ pub async fn begin<S: Clone + Into<Work>>(
     state: &S,
     key: &str,
 ) -> Result<(), FlowError> {
+    begin_with(ctx, state, key, vec![]).await
+}
+
+/// [`begin`], committing other links in the same transaction.
+pub async fn begin_with<S: Clone + Into<Work>>(
+    ctx: &mut Ctx,
+    state: &S,
+    key: &str,
+    mut links: Vec<(String, String)>,
+) -> Result<(), FlowError> {
     let stamp = crate::time::now_ms().to_string();
-    Ok(ctx
-        .commit(state, None, vec![(intent_key(key), stamp)])
-        .await?)
+    links.push((intent_key(key), stamp));
+    Ok(ctx.commit(state, None, links).await?)
 }
 
 /// Records the action's result under `key`, with its step.
@@ -39,9 +48,20 @@ pub async fn finish<S: Clone + Into<Work>>(
     value: &str,
     step: crate::model::Step,
 ) -> Result<(), FlowError> {
-    Ok(ctx
-        .commit(state, Some(step), vec![(done_key(key), value.to_string())])
-        .await?)
+    finish_with(ctx, state, key, value, step, vec![]).await
+}
+
+/// [`finish`], committing other links in the same transaction.
+pub async fn finish_with<S: Clone + Into<Work>>(
+    ctx: &mut Ctx,
+    state: &S,
+    key: &str,
+    value: &str,
+    step: crate::model::Step,
+    mut links: Vec<(String, String)>,
+) -> Result<(), FlowError> {
+    links.push((done_key(key), value.to_string()));
+    Ok(ctx.commit(state, Some(step), links).await?)
 }
 
 /// Adds a note to an opportunity once per `key`, however often this runs. After an
@@ -67,11 +87,7 @@ pub async fn note<S: Clone + Into<Work>>(
     }
     if interrupted(ctx, &key).await? {
         ctx.begin("check Lever's notes after an interruption");
-        let found = lever
-            .notes(opp)
-            .await?
-            .into_iter()
-            .find(|n| n.value == text || n.text == text);
+        let found = lever.notes(opp).await?.into_iter().find(|n| n.says(text));
         if let Some(n) = found {
             let step = skipped(
                 action,

@@ -101,6 +101,14 @@ pub async fn run(ctx: &mut Ctx, st: OutcomeState) -> Result<Finish, FlowError> {
     )
     .await?;
     post_to_partner(ctx, &st, &opp.id, &record).await?;
+    if record.kind == RecordedKind::OfferStatus {
+        let closed = super::assessment::close_for(&ctx.engine, &opp.id).await?;
+        if closed > 0 {
+            let why = format!("{closed} pending assessment(s) are no longer checked: results are only for active candidates");
+            ctx.record(skipped("keep checking assessment results", why))
+                .await?;
+        }
+    }
     Ok(Finish::Final(Status::Done, None))
 }
 

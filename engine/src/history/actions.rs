@@ -84,6 +84,12 @@ pub struct EntryView {
     pub can_retry: bool,
     /// Whether Approve is offered.
     pub can_approve: bool,
+    /// What Approve does here, in words.
+    pub approve_label: Option<String>,
+    /// Whether Dismiss is offered.
+    pub can_dismiss: bool,
+    /// What Dismiss does here, in words.
+    pub dismiss_label: Option<String>,
     /// Why the job's saved progress cannot be read, if it cannot.
     pub job_error: Option<String>,
 }
@@ -115,9 +121,13 @@ pub async fn view(engine: &Engine, id: u64) -> Result<EntryView, ActionError> {
         Some(JobSlot::Unreadable { error, .. }) => (Default::default(), Some(error.clone())),
         None => (Default::default(), None),
     };
+    let waiting = can_approve(&entry);
     Ok(EntryView {
         can_retry: can_retry(&entry, &detail),
-        can_approve: can_approve(&entry),
+        can_approve: waiting,
+        approve_label: review.approve.filter(|_| waiting),
+        can_dismiss: waiting && review.dismiss.is_some(),
+        dismiss_label: review.dismiss.filter(|_| waiting),
         proposal: review.proposal,
         notes: review.notes,
         event_body: detail.event.map(|e| e.body),
@@ -196,6 +206,36 @@ pub async fn approve(engine: &Engine, id: u64, edited: Option<Value>) -> Result<
             let mut e = entry;
             e.status = Status::Running;
             e.reason = Some("approved".into());
+            e.updated_at = time::now_ms();
+            tx.put_entry(&e)?;
+            Ok::<(), ActionError>(())
+        })
+        .await?;
+    engine.entry_changed(id);
+    engine.jobs_ready.notify_one();
+    Ok(())
+}
+
+/// Answers what a waiting job asks with "no" (for example: the files are in bob already):
+/// the flow records the answer and goes on.
+pub async fn dismiss(engine: &Engine, id: u64) -> Result<(), ActionError> {
+    engine
+        .store
+        .write_async_with(move |tx| {
+            let entry = tx.entry(id)?.ok_or(ActionError::NotFound(id))?;
+            if !can_approve(&entry) {
+                return Err(ActionError::NotWaiting {
+                    id,
+                    status: entry.status.as_str(),
+                });
+            }
+            let mut job = tx.job(id)?.ok_or(ActionError::NoJob(id))?;
+            job.work.dismiss()?;
+            job.next_run_ms = 0;
+            tx.put_job(&job)?;
+            let mut e = entry;
+            e.status = Status::Running;
+            e.reason = Some("dismissed".into());
             e.updated_at = time::now_ms();
             tx.put_entry(&e)?;
             Ok::<(), ActionError>(())

@@ -13,7 +13,7 @@ use crate::settings::Settings;
 use crate::store::entries::NewEntry;
 use crate::store::Seen;
 use crate::webhook;
-use crate::webhooks::{LeverWebhook, ASSESSMENT_DONE};
+use crate::webhooks::{callback_token, LeverWebhook, ASSESSMENT_DONE};
 use crate::work::{ResultState, Work};
 use verify::Verified;
 
@@ -42,8 +42,9 @@ pub enum Decision {
 /// Events that need no entry of their own when one that means the same is waiting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Coalesce {
-    /// "Check results now" (the partner's bodiless `PATCH`): one queued check is enough.
-    ResultsCheck,
+    /// "Check results now" (the partner's bodiless `PATCH`), for the invite whose own
+    /// callback token is given, or for every pending one: one queued check is enough.
+    ResultsCheck(Option<String>),
     /// A post to an endpoint nothing listens on: one entry a day counts them all.
     UnknownEndpoint(String),
 }
@@ -67,14 +68,16 @@ pub fn decide(
         reason: None,
         event_body: Some(raw.clone()),
     };
-    if raw.endpoint == ASSESSMENT_DONE {
+    let callback = callback_token(&raw.endpoint);
+    if raw.endpoint == ASSESSMENT_DONE || callback.is_some() {
         entry.event = "assessmentStatusChanged".into();
         entry.flow = Flow::Assessment;
         let work = ResultState {
             all_pending: true,
             ..Default::default()
         };
-        return Decision::Coalesce(Coalesce::ResultsCheck, entry, Some(work.into()));
+        let callback = callback.map(str::to_string);
+        return Decision::Coalesce(Coalesce::ResultsCheck(callback), entry, Some(work.into()));
     }
     let Some(hook) = LeverWebhook::from_endpoint(&raw.endpoint) else {
         entry.event = format!("unknown ({})", raw.endpoint);
@@ -93,8 +96,13 @@ pub fn decide(
     };
     match verify::verify(raw, hook, settings, token, &body_hash, &seen) {
         Err(verify::Refusal::Duplicate(why)) => Decision::Duplicate(why),
-        Err(verify::Refusal::Rejected { event, why }) => {
+        Err(verify::Refusal::Rejected {
+            event,
+            opportunity,
+            why,
+        }) => {
             entry.event = event;
+            entry.opportunity_id = opportunity;
             entry.status = Status::Rejected;
             entry.reason = Some(why);
             record(entry, None, vec![])

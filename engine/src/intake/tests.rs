@@ -218,7 +218,19 @@ fn the_partners_patch_asks_for_one_results_check() {
     };
     assert!(matches!(
         decide(&raw, &settings(), None, none),
-        Decision::Coalesce(Coalesce::ResultsCheck, _, Some(Work::AssessmentResult(_)))
+        Decision::Coalesce(
+            Coalesce::ResultsCheck(None),
+            _,
+            Some(Work::AssessmentResult(_))
+        )
+    ));
+    let own = RawEvent {
+        endpoint: "assessment-done-abc123".into(),
+        ..raw
+    };
+    assert!(matches!(
+        decide(&own, &settings(), None, none),
+        Decision::Coalesce(Coalesce::ResultsCheck(Some(t)), _, _) if t == "abc123"
     ));
 }
 

@@ -37,14 +37,19 @@ pub enum Refusal {
     Rejected {
         /// The event name, when the body had one.
         event: String,
+        /// The opportunity it names, when the body named one.
+        opportunity: Option<String>,
         /// Why, in words a recruiter can act on.
         why: String,
     },
 }
 
-fn rejected(event: &str, why: String) -> Refusal {
+fn rejected(env: Option<&Envelope>, why: String) -> Refusal {
     Refusal::Rejected {
-        event: event.to_string(),
+        event: env
+            .map(|e| e.event.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        opportunity: env.and_then(Envelope::opportunity_id),
         why,
     }
 }
@@ -58,19 +63,19 @@ pub fn verify(
     body_hash: &str,
     seen: &impl Fn(&str) -> Option<Seen>,
 ) -> Result<Verified, Refusal> {
-    let env = Envelope::parse(&raw.body).map_err(|why| rejected("unknown", why))?;
+    let env = Envelope::parse(&raw.body).map_err(|why| rejected(None, why))?;
     let signed = token.is_some_and(|t| webhook::verify(t.expose(), &env));
     if env.is_test_ping() {
         return Ok(Verified::Ping { env, signed });
     }
     let Some(_) = token else {
-        return Err(rejected(&env.event, format!(
+        return Err(rejected(Some(&env), format!(
             "no signing token is set for the {} webhook, so its signature cannot be checked: paste the token from Lever in Setup, then Retry",
             hook.label()
         )));
     };
     if !signed {
-        return Err(rejected(&env.event, format!(
+        return Err(rejected(Some(&env), format!(
             "the signature does not match the {} webhook's signing token: either Lever did not send this, or the token in Setup is not the one Lever shows for this webhook",
             hook.label()
         )));
@@ -78,7 +83,7 @@ pub fn verify(
     let sent = env.triggered_at.unwrap_or(0);
     let limit_ms = settings.lever.max_event_age_minutes.saturating_mul(60_000);
     if sent.abs_diff(raw.received_at) > limit_ms {
-        return Err(rejected(&env.event, format!(
+        return Err(rejected(Some(&env), format!(
             "Lever sent this at {} but the relay received it at {}, more than {} minutes apart (longer than Hirewire remembers deliveries): refused as a possible replay",
             time::rfc3339(sent),
             time::rfc3339(raw.received_at),
@@ -101,7 +106,7 @@ pub fn verify(
             )));
         }
         return Err(rejected(
-            &env.event,
+            Some(&env),
             format!(
             "this webhook reuses the token of entry {} with a different body: refused as a replay",
             prev.entry_id

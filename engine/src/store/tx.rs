@@ -150,6 +150,24 @@ macro_rules! read_methods {
             Ok(v.map(|v| v.value().to_string()))
         }
 
+        /// The keys under `prefix` whose link value is `value` (e.g. every opportunity
+        /// linked to one bob employee).
+        pub fn links_to(&self, prefix: &str, value: &str) -> Result<Vec<String>, StoreError> {
+            let t = self.txn.open_table(LINKS)?;
+            let mut out = Vec::new();
+            for item in t.range(prefix..)? {
+                let (k, v) = item?;
+                let k = k.value();
+                if !k.starts_with(prefix) {
+                    break;
+                }
+                if v.value() == value {
+                    out.push(k.to_string());
+                }
+            }
+            Ok(out)
+        }
+
         /// A sent assessment.
         pub fn assessment(&self, interview_id: &str) -> Result<Option<Assessment>, StoreError> {
             let t = self.txn.open_table(ASSESSMENTS)?;

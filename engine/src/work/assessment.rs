@@ -17,6 +17,9 @@ pub struct InviteState {
     /// The partner's interview id, once sent by this job.
     #[serde(default)]
     pub interview_id: Option<String>,
+    /// The token of this invite's own callback URL, chosen before the send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_token: Option<String>,
 }
 
 impl InviteState {
@@ -26,6 +29,7 @@ impl InviteState {
             opportunity_id: opportunity_id.to_string(),
             stage: Some(stage.to_string()),
             interview_id: None,
+            callback_token: None,
         }
     }
 
@@ -64,6 +68,9 @@ pub enum AssessmentStatus {
     Complete,
     /// No result within eight weeks: no longer polled.
     Expired,
+    /// The candidate was hired or archived first: results are only for active, unhired
+    /// candidates, so it is no longer polled.
+    Closed,
 }
 
 /// A sent assessment, kept until its result is noted (or it expires).
@@ -90,4 +97,7 @@ pub struct Assessment {
     pub score: Option<Value>,
     /// The report, once complete.
     pub report_url: Option<String>,
+    /// The token of its own callback URL (invites sent before these had none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_token: Option<String>,
 }

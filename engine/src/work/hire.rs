@@ -28,6 +28,31 @@ pub struct HireState {
     /// Each Lever file by key.
     #[serde(default)]
     pub docs: BTreeMap<String, DocState>,
+    /// What the hire waits for a person to decide, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<HireQuestion>,
+    /// The former employee a person confirmed as this hire's (a rehire).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rehire_of: Option<String>,
+}
+
+/// What a hire asks a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ask", rename_all = "kebab-case")]
+pub enum HireQuestion {
+    /// Review the employee before it is created (`review_before_create`).
+    Review,
+    /// bob has a former employee with this email: use that record?
+    Rehire {
+        /// The former employee.
+        employee_id: String,
+    },
+    /// Uploads that may or may not have landed before an interruption, and bob's
+    /// document list cannot be read to tell: upload them again, or are they there?
+    Uploads {
+        /// Why bob's list cannot be read.
+        why: String,
+    },
 }
 
 /// One Lever file on its way to bob.
@@ -44,6 +69,13 @@ pub struct DocState {
     /// Why it cannot be copied (Lever 422, too large).
     #[serde(default)]
     pub failed: Option<String>,
+    /// An upload may have landed before an interruption, and bob cannot be asked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
+    /// Why it was not uploaded because bob already holds a document of this name (the
+    /// employee came from another opportunity of the same person), or a person said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<String>,
 }
 
 impl HireState {
@@ -63,7 +95,8 @@ impl HireState {
         RetryPlan::default()
     }
 
-    /// Approve lets the create go on, with the person's edits of the employee.
+    /// Approve answers the hire's question yes: create the reviewed employee (with the
+    /// person's edits), use the former employee, or upload the uncertain files again.
     pub(super) fn approve(&mut self, edited: Option<Value>) -> Result<(), Refused> {
         if let Some(p) = edited {
             if !p.is_object() {
@@ -71,13 +104,51 @@ impl HireState {
             }
             self.proposal = Some(p);
         }
+        match self.question.take() {
+            Some(HireQuestion::Rehire { employee_id }) => self.rehire_of = Some(employee_id),
+            Some(HireQuestion::Uploads { .. }) => {
+                for d in self.docs.values_mut().filter(|d| d.uncertain) {
+                    d.uncertain = false;
+                    d.started_ms = None;
+                }
+            }
+            Some(HireQuestion::Review) | None => {}
+        }
         Ok(())
     }
 
+    /// Dismiss answers an uploads question "they are there": the files count as copied.
+    pub(super) fn dismiss(&mut self) -> Result<(), Refused> {
+        match self.question.take() {
+            Some(HireQuestion::Uploads { .. }) => {
+                for d in self.docs.values_mut().filter(|d| d.uncertain) {
+                    d.uncertain = false;
+                    d.started_ms = None;
+                    d.present = Some("a person checked bob: it is there".into());
+                }
+                Ok(())
+            }
+            other => {
+                self.question = other;
+                Err(Refused::NothingToDismiss)
+            }
+        }
+    }
+
     pub(super) fn review(&self) -> Review {
+        let (approve, dismiss) = match &self.question {
+            Some(HireQuestion::Review) => (Some("Create the employee"), None),
+            Some(HireQuestion::Rehire { .. }) => (Some("Use the former employee"), None),
+            Some(HireQuestion::Uploads { .. }) => {
+                (Some("Upload them again"), Some("They are in bob"))
+            }
+            None => (None, None),
+        };
         Review {
             proposal: self.proposal.clone().filter(Value::is_object),
             notes: self.notes.clone(),
+            approve: approve.map(str::to_string),
+            dismiss: dismiss.map(str::to_string),
         }
     }
 }

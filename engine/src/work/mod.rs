@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use assessment::{Assessment, AssessmentStatus, InviteState, ResultState};
-pub use hire::{DocState, HireState};
+pub use hire::{DocState, HireQuestion, HireState};
 pub use outcome::{OutcomeKind, OutcomeState, Recorded, RecordedKind};
 
 /// The work of one job: which flow, and where it stands.
@@ -67,6 +67,9 @@ pub enum Refused {
     /// The edited employee is not an object.
     #[error("the edited employee must be a JSON object")]
     NotAnObject,
+    /// Dismiss on a job that asks nothing it could answer.
+    #[error("this entry asks nothing that can be dismissed")]
+    NothingToDismiss,
 }
 
 /// What the detail panel shows for review: the employee a hire would create and the
@@ -77,6 +80,10 @@ pub struct Review {
     pub proposal: Option<Value>,
     /// Remarks (values that could not be mapped).
     pub notes: Vec<String>,
+    /// What Approve does here, in words (`None`: nothing to approve).
+    pub approve: Option<String>,
+    /// What Dismiss does here (`None`: nothing to dismiss).
+    pub dismiss: Option<String>,
 }
 
 /// What a Retry must clear besides the job's own state: link keys starting with these
@@ -132,6 +139,14 @@ impl Work {
         match self {
             Work::Hire(s) => s.approve(edited),
             _ => Err(Refused::NothingToApprove),
+        }
+    }
+
+    /// Applies a person's Dismiss.
+    pub fn dismiss(&mut self) -> Result<(), Refused> {
+        match self {
+            Work::Hire(s) => s.dismiss(),
+            _ => Err(Refused::NothingToDismiss),
         }
     }
 

@@ -131,7 +131,7 @@ pub async fn run(
         limiter,
         shutdown: stop_rx,
     };
-    let admin = crate::admin::server::start(&cfg.data, state.clone()).await?;
+    let admin = crate::admin::server::start(&cfg.data, store.clone()).await?;
     let sweeper = tokio::spawn(sweeper::run(state.clone()));
     let flusher = tokio::spawn(sweeper::flush_acks(state.clone()));
     let app = router(state);

@@ -135,6 +135,8 @@ list_tests_url = "{list}"
 send_test_url = "{send}"
 test_status_url = "{status}"
 outcome_url = "{outcome}"
+response_error_url = "{response_error}"
+sent_by = "recruiter@example.com"
 poll_minutes = {poll}
 [stages]
 assessment = "{st_bb}"
@@ -156,6 +158,7 @@ offer = "{st_of}"
             send = self.partner.send_test_url(),
             status = self.partner.test_status_url(),
             outcome = self.partner.outcomes_url(),
+            response_error = self.partner.response_error_url(),
             poll = opts.poll_minutes,
             st_bb = ids.stage_byteboard,
             st_on = ids.stage_onsite,

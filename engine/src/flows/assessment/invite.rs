@@ -3,16 +3,16 @@
 //! several: no invite, a note in Lever that says what to fix, and a notification.
 
 use crate::clients::lever::{Lever, Opportunity};
-use crate::clients::partner::Candidate;
+use crate::clients::partner::{Candidate, SendTest, UnusableAnswer};
 use crate::flows::{done, once, Ctx, Finish, FlowError};
 use crate::keys;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
+use crate::setup::relay::hook_url;
 use crate::store::RelayConn;
 use crate::time;
-use crate::webhooks::ASSESSMENT_DONE;
+use crate::webhooks::assessment_callback;
 use crate::work::{Assessment, AssessmentStatus, InviteState};
-use hirewire_relay::protocol::ConnectCode;
 
 /// Sends the invite for a move into the assessment stage.
 pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError> {
@@ -92,60 +92,119 @@ async fn send(
             opp.email().unwrap_or_default()
         )));
     }
-    let email = opp
-        .email()
-        .ok_or_else(|| FlowError::Stop(format!("{} has no email address in Lever", opp.name)))?;
-    let (first, last) = opp.split_name();
-    let callback = callback_url(ctx).await?;
-    let candidate = Candidate {
-        first_name: first,
-        last_name: last,
-        email: email.clone(),
-        phone_number: opp
-            .phones
-            .first()
-            .map(|p| p.value.clone())
-            .filter(|p| !p.is_empty()),
-        greenhouse_profile_url: opp.urls.show.clone(),
-        url: callback,
-    };
+    let body = send_test_body(ctx, st, opp, test).await?;
     let partner = ctx.partner().await?;
-    once::begin(ctx, &*st, &key).await?;
+    // The callback token is linked before the call: a PATCH that beats the answer home
+    // still finds the candidate.
+    let token = st.callback_token.clone().unwrap_or_default();
+    let pending = (keys::callback(&token), format!("pending:{}", opp.id));
+    once::begin_with(ctx, &*st, &key, vec![pending]).await?;
     let t = ctx.begin(format!("send the {tag} invite via {}", a.provider));
-    let interview = partner
-        .send_test(&a.send_test_url, test, &candidate)
-        .await?;
+    let interview = match partner.send_test(&a.send_test_url, &body).await {
+        Ok(id) => id,
+        Err(e) => {
+            if e.status.is_none() && !e.retryable {
+                // The partner answered, but not with an interview id: say so to it.
+                let report = UnusableAnswer {
+                    api_call: "send_test",
+                    errors: vec![e.what.clone()],
+                    partner_test_id: Some(test.to_string()),
+                    candidate_email: Some(body.candidate.email.clone()),
+                    ..Default::default()
+                };
+                partner.report(&a.response_error_url, &report).await;
+            }
+            return Err(e.into());
+        }
+    };
     st.interview_id = Some(interview.clone());
+    let now = time::now_ms();
     let record = Assessment {
         interview_id: interview.clone(),
         opportunity_id: opp.id.clone(),
         candidate: opp.name.clone(),
         tag: tag.to_string(),
         test_id: test.to_string(),
-        sent_at: time::now_ms(),
-        next_poll_ms: time::now_ms() + a.poll_minutes * 60_000,
+        sent_at: now,
+        next_poll_ms: now.saturating_add(a.poll_minutes.saturating_mul(60_000)),
         status: AssessmentStatus::Pending,
+        callback_token: Some(token.clone()),
         ..Default::default()
     };
-    let saved = record.clone();
     ctx.engine
         .store
-        .write_async(move |tx| tx.put_assessment(&saved))
+        .write_async(move |tx| tx.put_assessment(&record))
         .await?;
-    once::finish(
-        ctx,
-        &*st,
-        &key,
-        &interview,
-        done(
-            format!("send the {tag} invite to {email}"),
-            Some(interview.clone()),
-            Some(200),
-            t,
-        ),
-    )
-    .await?;
+    let step = done(
+        format!("send the {tag} invite to {}", body.candidate.email),
+        Some(interview.clone()),
+        Some(200),
+        t,
+    );
+    let linked = (keys::callback(&token), interview.clone());
+    once::finish_with(ctx, &*st, &key, &interview, step, vec![linked]).await?;
     Ok(interview)
+}
+
+/// The `send_test` body for this candidate: every property the contract documents, `null`
+/// where Lever has no value, and this invite's own callback URL.
+async fn send_test_body(
+    ctx: &mut Ctx,
+    st: &mut InviteState,
+    opp: &Opportunity,
+    test: &str,
+) -> Result<SendTest, FlowError> {
+    let email = opp
+        .email()
+        .ok_or_else(|| FlowError::Stop(format!("{} has no email address in Lever", opp.name)))?;
+    let (first, last) = opp.split_name();
+    let token = match &st.callback_token {
+        Some(t) => t.clone(),
+        None => {
+            let t = new_callback_token();
+            st.callback_token = Some(t.clone());
+            t
+        }
+    };
+    let profile = if opp.urls.show.is_empty() {
+        format!("https://hire.lever.co/candidates/{}", opp.id)
+    } else {
+        opp.urls.show.clone()
+    };
+    let sent_by =
+        Some(ctx.settings.assessment.sent_by.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(SendTest {
+        partner_test_id: test.to_string(),
+        candidate: Candidate {
+            // Lever keeps no separate preferred name: the first name is what people use.
+            preferred_name: first.clone(),
+            first_name: first,
+            last_name: last,
+            email,
+            phone_number: opp
+                .phones
+                .first()
+                .map(|p| p.value.clone())
+                .filter(|p| !p.is_empty()),
+            resume_url: None,
+            greenhouse_profile_url: profile,
+        },
+        sent_by,
+        url: callback_url(ctx, &token).await?,
+    })
+}
+
+/// Characters in an invite's callback token: 24 of `a-z0-9` carry 124 bits, and the
+/// endpoint (`assessment-done-` + token) stays inside the relay's 64.
+const CALLBACK_TOKEN_CHARS: usize = 24;
+
+fn new_callback_token() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..CALLBACK_TOKEN_CHARS)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// No tag or several: no invite, a note telling the recruiter what to do, a notification.
@@ -187,14 +246,10 @@ async fn no_single_type(
     Ok(Finish::Final(Status::Skipped, Some(why)))
 }
 
-/// Where the partner may `PATCH` "status changed": the relay's `assessment-done` endpoint.
-async fn callback_url(ctx: &Ctx) -> Result<String, FlowError> {
+/// Where the partner may `PATCH` "status changed" for this invite: its own endpoint on
+/// the relay.
+async fn callback_url(ctx: &Ctx, token: &str) -> Result<String, FlowError> {
     let conn: Option<RelayConn> = ctx.engine.store.read_async(|rx| rx.relay_conn()).await?;
     let conn = conn.ok_or_else(|| FlowError::Stop("the relay is not connected, so the partner could not report back: paste the connection code in Setup".into()))?;
-    let code = ConnectCode {
-        url: conn.url,
-        channel: conn.channel,
-        secret: String::new(),
-    };
-    Ok(code.hook_url(ASSESSMENT_DONE))
+    Ok(hook_url(&conn, &assessment_callback(token)))
 }

@@ -7,3 +7,27 @@
 pub mod invite;
 pub mod results;
 pub mod scheduler;
+
+use crate::store::StoreError;
+use crate::work::AssessmentStatus;
+use crate::Engine;
+
+/// Stops polling the pending assessments of `opp`: results are only for active, unhired
+/// candidates, so a hire or an archive ends them. Returns how many were closed.
+pub async fn close_for(engine: &Engine, opp: &str) -> Result<usize, StoreError> {
+    let opp = opp.to_string();
+    engine
+        .store
+        .write_async(move |tx| {
+            let mut closed = 0;
+            for mut a in tx.assessments()? {
+                if a.opportunity_id == opp && a.status == AssessmentStatus::Pending {
+                    a.status = AssessmentStatus::Closed;
+                    tx.put_assessment(&a)?;
+                    closed += 1;
+                }
+            }
+            Ok(closed)
+        })
+        .await
+}

@@ -1,6 +1,7 @@
 //! Results: each finished assessment is noted in Lever with its score and report link,
 //! once; unfinished ones are recorded as checked.
 
+use crate::clients::partner::UnusableAnswer;
 use crate::flows::{done, once, Ctx, Finish, FlowError};
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
@@ -28,7 +29,22 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
     let mut noted = Vec::new();
     for mut x in wanted.clone() {
         let t = ctx.begin(format!("check {}'s {} result", x.candidate, x.tag));
-        let status = partner.status(&a.test_status_url, &x.interview_id).await?;
+        let status = match partner.status(&a.test_status_url, &x.interview_id).await {
+            Ok(s) => s,
+            Err(e) => {
+                if e.status.is_none() && !e.retryable {
+                    let report = UnusableAnswer {
+                        api_call: "test_status",
+                        errors: vec![e.what.clone()],
+                        partner_test_id: Some(x.test_id.clone()),
+                        partner_interview_id: Some(x.interview_id.clone()),
+                        ..Default::default()
+                    };
+                    partner.report(&a.response_error_url, &report).await;
+                }
+                return Err(e.into());
+            }
+        };
         if status.partner_status != "complete" {
             let step = done(
                 format!(

@@ -9,10 +9,22 @@ use crate::clients::lever::{DownloadError, Lever};
 use crate::flows::{done, failed, skipped, Ctx, FlowError};
 use crate::keys;
 use crate::time;
-use crate::work::{DocState, HireState};
+use crate::work::{DocState, HireQuestion, HireState};
+
+/// What bob's document list says about a file Hirewire may have uploaded.
+enum Listed {
+    /// bob holds a document of this name not claimed by another file.
+    There,
+    /// bob holds none.
+    Absent,
+    /// bob's list cannot be read (the service user may not list documents).
+    Unknown(String),
+}
 
 /// Copies each Lever file once; files Lever cannot serve or bob cannot take are recorded
-/// as failed steps and the rest goes on.
+/// as failed steps and the rest goes on. When an upload may have landed before an
+/// interruption and bob cannot be asked, it is never sent again blindly: the answer is
+/// the question to put to a person (`Some(reason)`).
 pub(super) async fn copy_documents(
     ctx: &mut Ctx,
     lever: &Lever,
@@ -20,8 +32,10 @@ pub(super) async fn copy_documents(
     data: &LeverHire,
     employee: &str,
     st: &mut HireState,
-) -> Result<(), FlowError> {
+) -> Result<Option<String>, FlowError> {
     let opp = st.opportunity_id.clone();
+    let shared_with = other_hires_of(ctx, employee, &opp).await?;
+    let mut unknown: Option<String> = None;
     for f in &data.files {
         let ds = st
             .docs
@@ -31,37 +45,83 @@ pub(super) async fn copy_documents(
                 ..Default::default()
             })
             .clone();
-        if ds.bob_id.is_some() || ds.failed.is_some() {
+        if ds.bob_id.is_some() || ds.failed.is_some() || ds.present.is_some() || ds.uncertain {
             continue;
         }
         if let Some(id) = ctx.link(&keys::document(&opp, &f.key)).await? {
             set_doc(st, &f.key, |d| d.bob_id = Some(id.clone()));
-            ctx.commit(
-                st,
-                Some(skipped(
-                    format!("upload {}", f.name),
-                    format!("already in bob as document {id}"),
-                )),
-                vec![],
-            )
-            .await?;
+            let step = skipped(
+                format!("upload {}", f.name),
+                format!("already in bob as document {id}"),
+            );
+            ctx.commit(st, Some(step), vec![]).await?;
             continue;
         }
-        if ds.started_ms.is_some() {
-            if let Some(id) = find_uploaded(ctx, bob, employee, &f.name, st).await? {
-                set_doc(st, &f.key, |d| d.bob_id = Some(id.clone()));
-                let step = skipped(
-                    format!("upload {}", f.name),
-                    format!("found in bob as document {id} (uploaded before an interruption)"),
-                );
-                ctx.commit(st, Some(step), vec![(keys::document(&opp, &f.key), id)])
-                    .await?;
-                continue;
+        let interrupted = ds.started_ms.is_some();
+        if interrupted || !shared_with.is_empty() {
+            match listed(ctx, bob, employee, &f.name, st).await? {
+                Listed::There => {
+                    let why = if interrupted {
+                        "found in bob under its name (uploaded before an interruption)".to_string()
+                    } else {
+                        format!("bob already has a document of this name: this employee was created for another hire of the same person ({})", shared_with.join(", "))
+                    };
+                    set_doc(st, &f.key, |d| {
+                        d.present = Some(why.clone());
+                        d.started_ms = None;
+                    });
+                    ctx.commit(st, Some(skipped(format!("upload {}", f.name), why)), vec![])
+                        .await?;
+                    continue;
+                }
+                Listed::Absent => {}
+                Listed::Unknown(why) if interrupted => {
+                    set_doc(st, &f.key, |d| d.uncertain = true);
+                    let step = skipped(
+                        format!("upload {}", f.name),
+                        format!("not sent again: it may have been uploaded before an interruption, and bob's documents cannot be listed to check ({why})"),
+                    );
+                    ctx.commit(st, Some(step), vec![]).await?;
+                    unknown = Some(why);
+                    continue;
+                }
+                // Nothing was sent before: copying is safe; the list was only a courtesy.
+                Listed::Unknown(_) => {}
             }
         }
         copy_one(ctx, lever, bob, f, employee, st).await?;
     }
-    Ok(())
+    let Some(why) = unknown else {
+        return Ok(None);
+    };
+    let names: Vec<&str> = st
+        .docs
+        .values()
+        .filter(|d| d.uncertain)
+        .map(|d| d.name.as_str())
+        .collect();
+    let question = format!(
+        "Hirewire was interrupted while uploading {} to bob employee {employee}, and cannot check whether it arrived: bob's document list cannot be read ({why}). Look at the employee's confidential documents in bob: Approve uploads the file(s) again, Dismiss records that they are there",
+        names.join(", ")
+    );
+    st.question = Some(HireQuestion::Uploads { why });
+    ctx.commit(st, None, vec![]).await?;
+    Ok(Some(question))
+}
+
+/// Other opportunities whose hire Hirewire linked to this same employee (the same person
+/// hired twice, or hired from two applications).
+async fn other_hires_of(ctx: &Ctx, employee: &str, opp: &str) -> Result<Vec<String>, FlowError> {
+    let (employee, opp) = (employee.to_string(), opp.to_string());
+    Ok(ctx
+        .engine
+        .store
+        .read_async(move |rx| rx.links_to("employee:", &employee))
+        .await?
+        .into_iter()
+        .filter_map(|k| k.strip_prefix("employee:").map(str::to_string))
+        .filter(|o| *o != opp)
+        .collect())
 }
 
 async fn copy_one(
@@ -141,27 +201,31 @@ fn too_large(name: &str) -> String {
     format!("{name} is larger than 5 MB, the most bob accepts per document")
 }
 
-/// After an interruption: the document bob already holds under this name, not yet claimed.
-async fn find_uploaded(
+/// Whether bob holds a document named `name` that no other file of this hire accounts
+/// for (bob's list names documents, it gives no ids).
+async fn listed(
     ctx: &mut Ctx,
     bob: &Bob,
     employee: &str,
     name: &str,
     st: &HireState,
-) -> Result<Option<String>, FlowError> {
-    ctx.begin("check bob's documents after an interruption");
-    let claimed: Vec<&String> = st.docs.values().filter_map(|d| d.bob_id.as_ref()).collect();
+) -> Result<Listed, FlowError> {
+    ctx.begin("check bob's documents");
+    let claimed = st
+        .docs
+        .values()
+        .filter(|d| d.name == name && (d.bob_id.is_some() || d.present.is_some()))
+        .count();
     match bob.documents(employee).await {
-        Ok(docs) => Ok(docs
-            .into_iter()
-            .find(|d| d.name == name && !claimed.contains(&&d.id))
-            .map(|d| d.id)),
-        Err(e) if matches!(e.status, Some(403 | 404)) => {
-            tracing::warn!(
-                "cannot list bob documents to check for an earlier upload ({e}); uploading again"
-            );
-            Ok(None)
+        Ok(docs) => {
+            let held = docs.iter().filter(|d| d.name == name).count();
+            Ok(if held > claimed {
+                Listed::There
+            } else {
+                Listed::Absent
+            })
         }
+        Err(e) if matches!(e.status, Some(403 | 404)) => Ok(Listed::Unknown(e.to_string())),
         Err(e) => Err(e.into()),
     }
 }

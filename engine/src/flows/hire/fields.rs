@@ -70,17 +70,32 @@ pub fn plan(
             if f.value.is_null() {
                 continue;
             }
-            let matched = bob_fields.iter().find(|b| {
-                !STANDARD_BOB_FIELDS.contains(&b.id.as_str())
-                    && same_name(&b.name, &f.text, &f.identifier)
-            });
-            if let Some(b) = matched {
-                out.push(Assignment {
-                    bob: b.clone(),
+            let matched: Vec<&BobField> = bob_fields
+                .iter()
+                .filter(|b| {
+                    !STANDARD_BOB_FIELDS.contains(&b.id.as_str())
+                        && same_name(&b.name, &f.text, &f.identifier)
+                })
+                .collect();
+            match matched.as_slice() {
+                [] => {}
+                [b] if b.historical => notes.push(historical(b, &f.text)),
+                [b] => out.push(Assignment {
+                    bob: (*b).clone(),
                     source: format!("offer field “{}”", f.text),
                     value: f.value.clone(),
                     automatic: true,
-                });
+                }),
+                several => {
+                    let ids: Vec<&str> = several.iter().map(|b| b.id.as_str()).collect();
+                    notes.push(format!(
+                        "offer field “{}”: bob has {} fields called “{}” ({}): Hirewire does not guess; choose one in Setup → Mappings → Fields",
+                        f.text,
+                        several.len(),
+                        several[0].name,
+                        ids.join(", ")
+                    ));
+                }
             }
         }
     }
@@ -95,6 +110,10 @@ pub fn plan(
         let Some(value) = lever_value(src, &m.lever) else {
             continue;
         };
+        if b.historical {
+            notes.push(historical(b, &m.lever));
+            continue;
+        }
         out.retain(|a| a.bob.id != b.id);
         out.push(Assignment {
             bob: b.clone(),
@@ -104,6 +123,14 @@ pub fn plan(
         });
     }
     (out, notes)
+}
+
+/// Why a dated bob field is not set when the employee is created.
+fn historical(b: &BobField, source: &str) -> String {
+    format!(
+        "{source} → “{}”: a dated table in bob (historical), written only after the employee exists; Hirewire leaves it for you to enter in bob",
+        b.name
+    )
 }
 
 /// Names match when equal ignoring case, spaces and `_`, or via the `custom_<name>` identifier.
@@ -224,9 +251,7 @@ fn list_item(
     let items = lists
         .get(id)
         .ok_or_else(|| format!("bob's list {id} could not be read"))?;
-    items
-        .iter()
-        .find(|i| i.is_called(label))
+    crate::clients::bob::find_item(items, label)
         .map(|i| i.id.clone())
         .ok_or_else(|| {
             format!(

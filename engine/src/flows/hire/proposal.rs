@@ -1,7 +1,8 @@
 //! The employee bob would get for a hire: the standard fields (name, email, start date,
 //! site, title, department), then the offer fields matched to bob fields by name and the
 //! explicit `[[fields]]` mappings, each converted to the bob field's type. Values that
-//! cannot be converted become notes, not failures.
+//! cannot be converted become notes, not failures; a title, department or site that bob's
+//! list does not hold stops the hire with what to do (bob would refuse the create).
 
 use std::collections::HashMap;
 
@@ -9,9 +10,14 @@ use serde_json::{json, Value};
 
 use super::fields;
 use super::lever_hire::LeverHire;
-use crate::clients::bob::{Bob, BobField};
+use crate::clients::bob::{find_item, Bob, BobField, ListItem};
 use crate::flows::FlowError;
 use crate::settings::Settings;
+
+/// The three work fields bob keeps in named lists; written as the item's display value.
+const SITE: &str = "work.site";
+const TITLE: &str = "work.title";
+const DEPARTMENT: &str = "work.department";
 
 /// Builds the employee bob would get: standard fields, then same-name and mapped fields.
 pub async fn propose(
@@ -21,11 +27,6 @@ pub async fn propose(
     email: &str,
 ) -> Result<(Value, Vec<String>), FlowError> {
     let bob_fields = bob.fields().await?;
-    let site_list = field(&bob_fields, "work.site")
-        .and_then(BobField::list_id)
-        .unwrap_or("site")
-        .to_string();
-    let sites = bob.list(&site_list).await?;
     let mut notes = Vec::new();
     let (first, last) = data.opp.split_name();
     let start = data
@@ -34,72 +35,21 @@ pub async fn propose(
         .and_then(|o| o.field("anticipated_start_date"))
         .and_then(fields::date)
         .ok_or_else(|| FlowError::Stop("the offer has no anticipated start date, which bob requires: add it to the offer in Lever, then Retry".into()))?;
-    let location = data
-        .posting
-        .as_ref()
-        .map(|p| p.categories.location.clone())
-        .filter(|l| !l.is_empty())
-        .unwrap_or_else(|| data.opp.location.clone());
-    let site = match sites.iter().find(|s| s.is_called(&location)) {
-        Some(s) => if s.name.is_empty() { s.value.clone() } else { s.name.clone() },
-        None if !settings.bob.default_site.is_empty() => {
-            notes.push(format!("no bob site is called “{location}”: used the default site {}", settings.bob.default_site));
-            settings.bob.default_site.clone()
-        }
-        None => {
-            return Err(FlowError::Stop(format!(
-                "no bob site matches the Lever location “{location}” and no default site is set: set bob.default_site in Setup, then Retry"
-            )))
-        }
-    };
+    let site = site(settings, bob, &bob_fields, data, &mut notes).await?;
     let mut payload = json!({"firstName": first, "surname": last, "email": email, "work": {"site": site, "startDate": start}});
-    let title = data
-        .offer
-        .as_ref()
-        .and_then(|o| o.field("job_title"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .or_else(|| {
-            data.posting
-                .as_ref()
-                .map(|p| p.text.clone())
-                .filter(|t| !t.is_empty())
-        });
-    if let Some(title) = title {
-        payload["work"]["title"] = json!(title);
+    if let Some(title) = title(data) {
+        let value = work_list_value(settings, bob, &bob_fields, TITLE, &title).await?;
+        payload["work"]["title"] = json!(value);
+    }
+    if let Some(dept) = department(data) {
+        let value = work_list_value(settings, bob, &bob_fields, DEPARTMENT, &dept).await?;
+        payload["work"]["department"] = json!(value);
     }
     let (plan, plan_notes) = fields::plan(&data.sources(), &bob_fields, &settings.fields);
     notes.extend(plan_notes);
-    let department = data
-        .posting
-        .as_ref()
-        .map(|p| {
-            if p.categories.department.is_empty() {
-                p.categories.team.clone()
-            } else {
-                p.categories.department.clone()
-            }
-        })
-        .unwrap_or_default();
-    let mut wanted = fields::lists_needed(&plan);
-    let dept_field = field(&bob_fields, "work.department").cloned();
-    if let Some(list) = dept_field.as_ref().and_then(|f| f.list_id()) {
-        wanted.push(list.to_string());
-    }
     let mut lists = HashMap::new();
-    for id in wanted {
+    for id in fields::lists_needed(&plan) {
         lists.insert(id.clone(), bob.list(&id).await?);
-    }
-    if !department.is_empty() {
-        let dept = dept_field.unwrap_or(BobField {
-            id: "work.department".into(),
-            kind: "text".into(),
-            ..Default::default()
-        });
-        match fields::convert(&dept, &json!(department), &lists, None) {
-            Ok(v) => payload["work"]["department"] = v,
-            Err(e) => notes.push(format!("department: {e}")),
-        }
     }
     for a in &plan {
         match fields::convert(&a.bob, &a.value, &lists, data.currency()) {
@@ -110,6 +60,179 @@ pub async fn propose(
     Ok((payload, notes))
 }
 
-fn field<'a>(fields: &'a [BobField], id: &str) -> Option<&'a BobField> {
-    fields.iter().find(|f| f.id == id)
+/// The payload with its work list values (site, title, department) as item ids instead
+/// of display values; `None` when there is none to change.
+pub async fn with_item_ids(bob: &Bob, payload: &Value) -> Result<Option<Value>, FlowError> {
+    let bob_fields = bob.fields().await?;
+    let mut out = payload.clone();
+    let mut changed = false;
+    for field in [SITE, TITLE, DEPARTMENT] {
+        let key = field.trim_start_matches("work.");
+        let Some(value) = payload["work"].get(key).and_then(Value::as_str) else {
+            continue;
+        };
+        let list = list_of(&bob_fields, field).unwrap_or(key);
+        let items = bob.list(list).await?;
+        if let Some(item) = find_item(&items, value).filter(|i| !i.id.is_empty()) {
+            out["work"][key] = json!(item.id);
+            changed = true;
+        }
+    }
+    Ok(changed.then_some(out))
+}
+
+/// The job title: the offer's, else the posting's.
+fn title(data: &LeverHire) -> Option<String> {
+    data.offer
+        .as_ref()
+        .and_then(|o| o.field("job_title"))
+        .and_then(Value::as_str)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .or_else(|| {
+            data.posting
+                .as_ref()
+                .map(|p| p.text.trim().to_string())
+                .filter(|t| !t.is_empty())
+        })
+}
+
+/// The department: the posting's department, else its team.
+fn department(data: &LeverHire) -> Option<String> {
+    let p = data.posting.as_ref()?;
+    [&p.categories.department, &p.categories.team]
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
+}
+
+/// Where the job is: the opportunity's posting location, else the posting's own. Never
+/// the candidate's `location`, which is where they live.
+fn job_location(data: &LeverHire) -> Option<String> {
+    data.opp.opportunity_location.clone().or_else(|| {
+        data.posting
+            .as_ref()
+            .map(|p| p.categories.location.trim().to_string())
+            .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("unspecified"))
+    })
+}
+
+/// The bob site of the job's location, else the default site (with a note).
+async fn site(
+    settings: &Settings,
+    bob: &Bob,
+    bob_fields: &[BobField],
+    data: &LeverHire,
+    notes: &mut Vec<String>,
+) -> Result<String, FlowError> {
+    let list = list_of(bob_fields, SITE).unwrap_or("site").to_string();
+    let sites = bob.list(&list).await?;
+    let location = job_location(data);
+    let wanted = location
+        .as_deref()
+        .map(|l| mapped(settings, SITE, l).to_string());
+    if let Some(item) = wanted.as_deref().and_then(|l| find_item(&sites, l)) {
+        return Ok(item.display().to_string());
+    }
+    let default = settings.bob.default_site.trim();
+    if default.is_empty() {
+        return Err(FlowError::Stop(match location {
+            Some(l) => format!("no bob site matches the posting location “{l}” and no default site is set: add the site to bob, map it in Setup → Mappings, or set bob.default_site, then Retry"),
+            None => "the posting has no location and no default bob site is set: set bob.default_site in Setup, then Retry".into(),
+        }));
+    }
+    let Some(item) = find_item(&sites, default) else {
+        return Err(FlowError::Stop(format!(
+            "the default site “{default}” is not a site in bob: correct bob.default_site in Setup, then Retry"
+        )));
+    };
+    notes.push(match location {
+        Some(l) => format!(
+            "no bob site is called “{l}”: used the default site {}",
+            item.display()
+        ),
+        None => format!(
+            "the posting has no location: used the default site {}",
+            item.display()
+        ),
+    });
+    Ok(item.display().to_string())
+}
+
+/// A value for a standard work field: its item's display value when bob keeps the field
+/// in a list (a value bob does not know stops the hire, with what to do), else the text.
+async fn work_list_value(
+    settings: &Settings,
+    bob: &Bob,
+    bob_fields: &[BobField],
+    field: &str,
+    lever_value: &str,
+) -> Result<String, FlowError> {
+    let value = mapped(settings, field, lever_value);
+    let Some(list) = list_of(bob_fields, field) else {
+        return Ok(value.to_string());
+    };
+    let items: Vec<ListItem> = bob.list(list).await?;
+    match find_item(&items, value) {
+        Some(item) => Ok(item.display().to_string()),
+        None => Err(FlowError::Stop(not_in_list(field, lever_value, value))),
+    }
+}
+
+/// A Lever value as `[value_map."field"]` maps it (unchanged when unmapped).
+fn mapped<'a>(settings: &'a Settings, field: &str, value: &'a str) -> &'a str {
+    settings
+        .value_map
+        .get(field)
+        .and_then(|m| m.get(value.trim()))
+        .map(String::as_str)
+        .unwrap_or(value)
+}
+
+/// The named list of a bob field, when bob keeps it in one.
+fn list_of<'a>(bob_fields: &'a [BobField], id: &str) -> Option<&'a str> {
+    bob_fields
+        .iter()
+        .find(|f| f.id == id)
+        .filter(|f| f.is_list())
+        .and_then(BobField::list_id)
+}
+
+/// What a hire says when bob's list lacks the value.
+fn not_in_list(field: &str, lever_value: &str, looked_for: &str) -> String {
+    let what = match field {
+        TITLE => "job title",
+        DEPARTMENT => "department",
+        _ => "site",
+    };
+    let mapped = if looked_for == lever_value {
+        String::new()
+    } else {
+        format!(" (mapped to “{looked_for}”)")
+    };
+    format!(
+        "bob has no {what} “{lever_value}”{mapped} in its list, and refuses values its list does not hold: add it to bob's {what} list, or map it to one bob has in Setup → Mappings (value_map.\"{field}\"), then Retry"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_bob_lacks_is_said_with_both_fixes() {
+        let m = not_in_list(TITLE, "Staff Engineer", "Staff Engineer");
+        assert!(m.contains("no job title “Staff Engineer”"), "{m}");
+        assert!(
+            m.contains("add it to bob's job title list") && m.contains("value_map"),
+            "{m}"
+        );
+        let mut s = Settings::default();
+        s.value_map.insert(
+            TITLE.into(),
+            [("Staff Engineer".to_string(), "Senior Engineer".to_string())].into(),
+        );
+        assert_eq!(mapped(&s, TITLE, "Staff Engineer"), "Senior Engineer");
+        assert_eq!(mapped(&s, TITLE, "Intern"), "Intern");
+    }
 }

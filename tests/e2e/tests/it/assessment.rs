@@ -46,10 +46,16 @@ async fn a_tagged_candidate_moved_to_the_assessment_stage_gets_one_invite_and_on
             .ends_with(&ids.ada),
         "the Lever profile URL: {c}"
     );
+    assert!(
+        invites[0]
+            .url
+            .starts_with(&w.relay.hook_url(&w.channel.channel, "assessment-done-")),
+        "the partner reports back through the relay, on this invite's own URL: {}",
+        invites[0].url
+    );
     assert_eq!(
-        c["url"].as_str().unwrap_or_default(),
-        w.relay.hook_url(&w.channel.channel, "assessment-done"),
-        "the partner reports back through the relay"
+        c["preferred_name"], "Ada",
+        "Greenhouse requires a preferred name"
     );
     assert_eq!(
         notes_containing(&w, &ids.ada, "invite sent (Byteboard SWE)"),
@@ -324,7 +330,11 @@ async fn mappings_suggest_uses_the_setup_key_in_memory_only() {
     let setup_key = format!("setup-key-{}", std::process::id());
     w.lever.add_key(
         &setup_key,
-        &[Perm::ReadStages, Perm::ReadArchiveReasons, Perm::ReadTags],
+        &[
+            Perm::FindAllStages,
+            Perm::FindAllArchiveReasons,
+            Perm::FindAllTags,
+        ],
     );
     let out = w.app.cli(&["mappings", "suggest", "--apply"], &setup_key);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -39,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
             "list_tests_url": partner.list_tests_url(),
             "send_test_url": partner.send_test_url(),
             "test_status_url": partner.test_status_url(),
+            "response_error_url": partner.response_error_url(),
             "outcomes_url": partner.outcomes_url(),
             "api_key": partner_key,
             "auto_grade_seconds": AUTO_GRADE_AFTER.as_secs(),

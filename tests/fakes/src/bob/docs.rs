@@ -1,50 +1,53 @@
-//! Fake bob's documents: multipart upload of part `file` into an employee's confidential
-//! folder (5 MB per file), and the list of an employee's documents, which clients read
-//! after a crash to avoid uploading twice.
+//! Fake bob's documents: multipart upload of the required part `file` into an employee's
+//! confidential folder (YAML 690–739; 5 MB per file), answered in the selected
+//! `UploadAnswer` shape since bob documents only "Uploaded document ID."; the list of an
+//! employee's documents, `{documents: [{documentName, downloadLink}]}` and nothing else
+//! (`EmployeeDocumentWithDownloadLink`, YAML 640–672); and the download links themselves.
 
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::routes::{error, gate, DOCUMENTS, UPLOAD};
-use super::{BobDocument, Shared, StoredDoc};
-use crate::clock;
+use super::model::{Shared, StoredDoc, UploadAnswer};
+use super::routes::{error, gate, refuse, refuse_with, DOCUMENTS, UPLOAD};
+use super::BobDocument;
+use crate::server::host;
 
 /// bob's limit per uploaded file.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
-/// `POST /docs/people/{id}/confidential/upload` → `{"id": <number>}`.
+/// `POST /docs/people/{id}/confidential/upload` → the document id, in the selected shape.
 pub(crate) async fn upload(
     State(s): State<Shared>,
     h: HeaderMap,
+    uri: Uri,
     Path(id): Path<String>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    // Authenticate (and count the call) before looking at the body.
+    // Authenticate (and count the call) before reading the body.
     if let Err(r) = gate(&s, &h, UPLOAD) {
         return r;
     }
-    let form = match form {
-        Ok(f) => f,
-        Err(e) => return error(400, &format!("The body must be multipart/form-data: {e}")),
+    let read = match form {
+        Ok(f) => read_file_part(f).await,
+        Err(e) => Err((400, format!("body: must be multipart/form-data ({e})"))),
     };
-    let (name, content) = match read_file_part(form).await {
+    let mut d = s.lock().unwrap_or_else(|p| p.into_inner());
+    let (name, content) = match read {
         Ok(f) => f,
-        Err(r) => return r,
+        Err((400, v)) => return refuse(&mut d, "POST", &uri, vec![v]),
+        Err((status, v)) => return error(status, &v),
     };
     if content.len() > MAX_DOCUMENT_BYTES {
-        return error(
-            413,
-            &format!(
-                "File {name} is {} bytes: the limit is 5 MB per file",
-                content.len()
-            ),
+        let v = format!(
+            "file: {name} is {} bytes: the limit is 5 MB per file",
+            content.len()
         );
+        return refuse_with(&mut d, 413, "POST", &uri, vec![v]);
     }
-    let mut d = s.lock().unwrap_or_else(|p| p.into_inner());
     if d.employee(&id).is_none() {
         return error(404, &format!("Employee {id} not found"));
     }
@@ -55,24 +58,32 @@ pub(crate) async fn upload(
         size: content.len(),
         content,
     };
-    d.docs.entry(id).or_default().push(StoredDoc {
-        doc,
-        uploaded_at: clock::now_ms(),
-    });
-    Json(json!({"id": doc_id})).into_response()
+    d.docs.entry(id).or_default().push(StoredDoc { doc });
+    match d.switches.upload_answer {
+        UploadAnswer::Id => Json(json!({"id": doc_id})).into_response(),
+        UploadAnswer::DocId => Json(json!({"docId": doc_id.to_string()})).into_response(),
+        UploadAnswer::Bare => Json(json!(doc_id)).into_response(),
+        UploadAnswer::Text => Json(json!(doc_id.to_string())).into_response(),
+        UploadAnswer::Plain => (
+            StatusCode::OK,
+            [("content-type", "text/plain; charset=utf-8")],
+            doc_id.to_string(),
+        )
+            .into_response(),
+    }
 }
 
-/// The name and bytes of the multipart part `file`; bob's `400` when it is missing,
-/// nameless, or the body is not multipart.
-async fn read_file_part(mut form: Multipart) -> Result<(String, Vec<u8>), Response> {
+/// The name and bytes of the multipart part `file`; (status, violation) when it is
+/// missing, nameless, or unreadable.
+async fn read_file_part(mut form: Multipart) -> Result<(String, Vec<u8>), (u16, String)> {
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => return Err(error(400, "The multipart part 'file' is required")),
+            Ok(None) => return Err((400, "file: the multipart part 'file' is required".into())),
             Err(e) => {
-                return Err(error(
+                return Err((
                     e.status().as_u16(),
-                    &format!("Unreadable multipart body: {e}"),
+                    format!("body: unreadable multipart body ({e})"),
                 ))
             }
         };
@@ -84,19 +95,16 @@ async fn read_file_part(mut form: Multipart) -> Result<(String, Vec<u8>), Respon
             .map(str::to_string)
             .filter(|n| !n.trim().is_empty())
         else {
-            return Err(error(400, "The part 'file' needs a filename"));
+            return Err((400, "file: the part 'file' needs a filename".into()));
         };
         return match field.bytes().await {
             Ok(b) => Ok((name, b.to_vec())),
-            Err(e) => Err(error(
-                e.status().as_u16(),
-                &format!("Unreadable part 'file': {e}"),
-            )),
+            Err(e) => Err((e.status().as_u16(), format!("file: unreadable part ({e})"))),
         };
     }
 }
 
-/// `GET /docs/people/{id}` → `{"documents": [{id, name, folderId, uploadedAt}]}`.
+/// `GET /docs/people/{id}` → `{"documents": [{"documentName", "downloadLink"}]}`.
 pub(crate) async fn list(
     State(s): State<Shared>,
     h: HeaderMap,
@@ -109,6 +117,10 @@ pub(crate) async fn list(
     if d.employee(&id).is_none() {
         return error(404, &format!("Employee {id} not found"));
     }
+    let base = match d.addr {
+        Some(addr) => format!("http://{}", host(&h, addr)),
+        None => String::new(),
+    };
     let docs: Vec<Value> = d
         .docs
         .get(&id)
@@ -116,9 +128,33 @@ pub(crate) async fn list(
         .unwrap_or_default()
         .iter()
         .map(|s| {
-            let id: Value = s.doc.id.parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(s.doc.id));
-            json!({"id": id, "name": s.doc.name, "folderId": "confidential", "uploadedAt": clock::iso_utc(s.uploaded_at)})
+            json!({
+                "documentName": s.doc.name,
+                "downloadLink": format!("{base}/downloads/{id}/{}", s.doc.id),
+            })
         })
         .collect();
     Json(json!({"documents": docs})).into_response()
+}
+
+/// `GET /downloads/{id}/{doc}`: a document's bytes, as a signed link would give them (no
+/// auth).
+pub(crate) async fn download(
+    State(s): State<Shared>,
+    Path((id, doc)): Path<(String, String)>,
+) -> Response {
+    let d = s.lock().unwrap_or_else(|p| p.into_inner());
+    match d
+        .docs
+        .get(&id)
+        .and_then(|v| v.iter().find(|s| s.doc.id == doc))
+    {
+        Some(s) => (
+            StatusCode::OK,
+            [("content-type", "application/octet-stream")],
+            s.doc.content.clone(),
+        )
+            .into_response(),
+        None => error(404, "Document not found"),
+    }
 }

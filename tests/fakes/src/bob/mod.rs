@@ -1,26 +1,45 @@
 //! Fake bob (HiBob): `/v1` with Basic `SERVICE_USER_ID:TOKEN`, `{key, error}` errors,
-//! one-filter people search, employee creation validated against the field schema and the
-//! named lists, confidential documents with bob's 5 MB limit, per-endpoint rate limits per
-//! minute, and the quirk that a new employee is not readable at once.
+//! every request checked against bob's published request schema (refusals recorded),
+//! one-filter people search with bob's active/inactive rules, employee creation validated
+//! against the field metadata and the named lists, updates after the hire (`PUT
+//! /people/{id}`, Work and Salary table entries), confidential documents with bob's 5 MB
+//! limit, per-endpoint rate limits per minute, the quirk that a new employee is not
+//! readable at once, and switches for what bob's documents leave open.
 
+mod api;
+mod create;
 mod docs;
+mod jsonschema;
+mod lists;
+mod model;
+mod openapi;
 mod paths;
 mod people;
+mod render;
 mod routes;
+mod salaries;
 mod schema;
+mod update;
 mod validate;
+mod work;
+mod worktable;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::faults::Faults;
 use crate::server::{RequestLog, Served};
+use model::{Data, Shared, StoredDoc};
 
 pub use docs::MAX_DOCUMENT_BYTES;
-pub use schema::{FIELD_EQUITY, FIELD_SALARY, FIELD_TSHIRT};
+pub use lists::{BobListItem, ItemId, ListKey, ListValues};
+pub use model::{Historical, Lifecycle, UploadAnswer};
+pub use openapi::MAX_SEARCH_FIELDS;
+pub use schema::{
+    FIELD_CUSTOM_SITE, FIELD_CUSTOM_START_DATE, FIELD_EQUITY, FIELD_SALARY, FIELD_TSHIRT,
+};
 
 /// bob's documented search limit per minute.
 const SEARCH_PER_MINUTE: u32 = 50;
@@ -30,28 +49,31 @@ const SEARCH_PER_MINUTE: u32 = 50;
 pub struct BobField {
     /// `category.field`; opaque for custom fields (`payroll.field_1690000000001`).
     pub id: String,
-    /// Display name ("Equity"): what clients match Lever offer fields against.
+    /// Display name ("Equity"): what clients match Lever offer fields against. Not unique.
     pub name: String,
-    /// Category id ("work").
+    /// Category id ("work"), answered as both `categoryId` and the deprecated `category`.
     pub category: String,
     /// Category display name ("Work").
     pub category_display_name: String,
     /// Where the value lives in an employee's JSON (`work.site`, `payroll.custom.field_…`).
     pub json_path: String,
-    /// `text, number, date, list, multi-list, currency, employee-reference`.
+    /// `text, text-area, number, date, list, multi-list, hierarchy-list, currency,
+    /// employee-reference, document`.
     pub kind: String,
-    /// The named list of a `list`/`multi-list` field (`typeData.listId`).
+    /// The named list of a list-typed field (`typeData.listId`).
     pub list_id: Option<String>,
-    /// Whether bob keeps its history (work fields).
+    /// Whether bob keeps its history (a table column: work fields, salary).
     pub historical: bool,
+    /// Description (`null` when `None`).
+    pub description: Option<String>,
 }
 
 /// A document uploaded to an employee's confidential folder.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BobDocument {
-    /// Document id (bob answers it as a number; given here as its decimal string).
+    /// Document id (bob answers it as a number by default; given here as its decimal string).
     pub id: String,
-    /// File name of the multipart part.
+    /// File name of the multipart part (the list's `documentName`).
     pub name: String,
     /// Size in bytes.
     pub size: usize,
@@ -59,81 +81,9 @@ pub struct BobDocument {
     pub content: Vec<u8>,
 }
 
-/// A service user's credentials and whether it is in a permission group.
-#[derive(Debug, Clone)]
-pub(crate) struct ServiceUser {
-    pub token: String,
-    pub in_group: bool,
-}
-
-/// A stored employee.
-#[derive(Debug, Clone)]
-pub(crate) struct Employee {
-    /// The whole JSON as created, with `id`.
-    pub json: Value,
-    pub active: bool,
-    /// Created through the API: invisible to reads and search until then.
-    pub readable_at: Option<Instant>,
-}
-
-impl Employee {
-    pub(crate) fn id(&self) -> &str {
-        self.json
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn readable(&self) -> bool {
-        self.readable_at.is_none_or(|t| Instant::now() >= t)
-    }
-}
-
-/// A document with its upload time.
-#[derive(Debug, Clone)]
-pub(crate) struct StoredDoc {
-    pub doc: BobDocument,
-    pub uploaded_at: u64,
-}
-
-/// Everything the fake knows, behind one lock.
-#[derive(Debug, Default)]
-pub(crate) struct Data {
-    pub users: HashMap<String, ServiceUser>,
-    pub employees: Vec<Employee>,
-    pub fields: Vec<BobField>,
-    /// Hidden field ids: left out of every answer, as for a field the user may not read.
-    pub hidden: HashSet<String>,
-    /// Named lists: list id → (item id, name), in order.
-    pub lists: BTreeMap<String, Vec<(String, String)>>,
-    pub docs: HashMap<String, Vec<StoredDoc>>,
-    pub read_delay: Duration,
-    /// Requests allowed per minute, per endpoint name (see `routes::Endpoint`).
-    pub limits: HashMap<&'static str, u32>,
-    pub windows: HashMap<&'static str, VecDeque<Instant>>,
-    pub rate_limited: usize,
-    pub create_calls: usize,
-    next_id: u64,
-}
-
-impl Data {
-    /// A fresh numeric id (bob's ids are long digit strings).
-    pub(crate) fn next_id(&mut self) -> u64 {
-        self.next_id += 1;
-        3_332_883_000_000 + self.next_id
-    }
-
-    /// The stored employee with this id, readable or not.
-    pub(crate) fn employee(&self, id: &str) -> Option<&Employee> {
-        self.employees.iter().find(|e| e.id() == id)
-    }
-}
-
-/// Shared state of one fake bob.
-pub(crate) type Shared = Arc<Mutex<Data>>;
-
 /// A running fake bob on a loopback port; stops when dropped. It starts with the standard
-/// fields, three custom fields and the named lists `site`, `department` and `tshirt`.
+/// fields, custom fields (two called "Site", two "Start date") and the named lists `site`,
+/// `title`, `department` (nested) and `tshirt`.
 pub struct FakeBob {
     data: Shared,
     served: Served,
@@ -142,15 +92,16 @@ pub struct FakeBob {
 impl FakeBob {
     /// Starts on a free loopback port (no service users: every call is `401`).
     pub async fn start() -> anyhow::Result<FakeBob> {
-        let mut data = Data {
-            fields: schema::standard_fields(),
-            lists: schema::named_lists(),
-            ..Default::default()
-        };
+        let mut data = Data::default();
+        data.fields = schema::standard_fields();
+        data.lists = lists::demo_lists();
         data.limits.insert(routes::SEARCH, SEARCH_PER_MINUTE);
         let data: Shared = Arc::new(Mutex::new(data));
         let served = crate::server::serve(routes::router(data.clone()), routes::error).await?;
-        Ok(FakeBob { data, served })
+        let bob = FakeBob { data, served };
+        let addr = bob.served.addr;
+        bob.with(|d| d.addr = Some(addr));
+        Ok(bob)
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Data) -> T) -> T {
@@ -178,16 +129,28 @@ impl FakeBob {
         &self.served.faults
     }
 
+    /// Every violation of a refused request so far, oldest first: (`"METHOD /v1/path"`,
+    /// violation), one entry per violation (a request with three gets three).
+    pub fn schema_violations(&self) -> Vec<(String, String)> {
+        self.with(|d| d.violations.clone())
+    }
+
+    /// Forgets the recorded violations.
+    pub fn clear_schema_violations(&self) {
+        self.with(|d| d.violations.clear());
+    }
+
     /// Registers a service user, already in a permission group.
     pub fn add_service_user(&self, id: &str, token: &str) {
-        let user = ServiceUser {
+        let user = model::ServiceUser {
             token: token.to_string(),
             in_group: true,
         };
         self.with(|d| d.users.insert(id.to_string(), user));
     }
 
-    /// Puts a service user in a permission group or takes it out (then every call is `403`).
+    /// Puts a service user in a permission group or takes it out (then every call but the
+    /// fields metadata is `403`).
     pub fn set_permission_group(&self, id: &str, in_group: bool) {
         self.with(|d| {
             d.users
@@ -207,8 +170,9 @@ impl FakeBob {
         self.set_limit_per_minute(routes::SEARCH, n);
     }
 
-    /// Sets a per-minute limit for one endpoint: `search`, `create`, `read`, `fields`,
-    /// `lists`, `upload`, `documents` (only `search` is limited by default).
+    /// Sets a per-minute limit for one endpoint: `search`, `create`, `read`, `update`,
+    /// `work`, `salaries`, `fields`, `lists`, `upload`, `documents` (only `search` is
+    /// limited by default). An unknown name is ignored.
     pub fn set_limit_per_minute(&self, endpoint: &str, n: u32) {
         if let Some(e) = routes::ENDPOINTS.iter().find(|e| **e == endpoint) {
             self.with(|d| {
@@ -236,49 +200,10 @@ impl FakeBob {
         self.with(|d| d.fields.clone())
     }
 
-    /// Leaves a field out of every answer, as bob does for a field the user may not read.
+    /// Leaves a field out of every employee answer, as bob does for a field the user may
+    /// not read (the fields metadata still lists it).
     pub fn hide_field(&self, field_id: &str) {
         self.with(|d| d.hidden.insert(field_id.to_string()));
-    }
-
-    /// Replaces a named list's items, as (item id, name).
-    pub fn set_named_list(&self, list: &str, items: Vec<(String, String)>) {
-        self.with(|d| d.lists.insert(list.to_string(), items));
-    }
-
-    /// Seeds an existing employee (readable at once); `json` needs at least `email`.
-    /// Returns its id (the one in `json`, or a new one).
-    pub fn add_employee(&self, mut json: Value, active: bool) -> String {
-        self.with(|d| {
-            let id = match json.get("id").and_then(Value::as_str) {
-                Some(id) => id.to_string(),
-                None => d.next_id().to_string(),
-            };
-            if let Value::Object(m) = &mut json {
-                m.insert("id".into(), Value::String(id.clone()));
-            }
-            d.employees.push(Employee {
-                json,
-                active,
-                readable_at: None,
-            });
-            id
-        })
-    }
-
-    /// Marks an employee active or inactive (search shows inactive ones only on request).
-    pub fn set_active(&self, employee_id: &str, active: bool) {
-        self.with(|d| {
-            d.employees
-                .iter_mut()
-                .filter(|e| e.id() == employee_id)
-                .for_each(|e| e.active = active)
-        });
-    }
-
-    /// Every stored employee's full JSON (with `id`), readable yet or not.
-    pub fn employees(&self) -> Vec<Value> {
-        self.with(|d| d.employees.iter().map(|e| e.json.clone()).collect())
     }
 
     /// An employee's uploaded documents, oldest first.
@@ -286,7 +211,7 @@ impl FakeBob {
         self.with(|d| {
             d.docs
                 .get(employee_id)
-                .map(|v| v.iter().map(|s| s.doc.clone()).collect())
+                .map(|v| v.iter().map(|s: &StoredDoc| s.doc.clone()).collect())
                 .unwrap_or_default()
         })
     }
@@ -296,7 +221,8 @@ impl FakeBob {
         self.with(|d| d.create_calls)
     }
 
-    /// Registers the demo service user and returns (service user id, token).
+    /// Registers the demo service user and returns (service user id, token). The fresh
+    /// lists already hold the demo company's titles, departments and sites.
     pub fn seed_demo(&self) -> (String, String) {
         let (user, token) = (
             "demo-bob-service-user".to_string(),
@@ -304,5 +230,22 @@ impl FakeBob {
         );
         self.add_service_user(&user, &token);
         (user, token)
+    }
+
+    /// Every stored employee as bob shows it (with `id` and `internal`), readable yet or not.
+    pub fn employees(&self) -> Vec<Value> {
+        self.with(|d| {
+            let today = d.today();
+            d.employees.iter().map(|e| e.view(&today)).collect()
+        })
+    }
+
+    /// One employee as bob shows it, readable yet or not.
+    pub fn employee(&self, id: &str) -> Option<Value> {
+        self.with(|d| d.employee(id).map(|e| e.view(&d.today())))
+    }
+
+    fn push_employee(&self, json: Value, lifecycle: Lifecycle) -> String {
+        self.with(|d| api::seed_employee(d, json, lifecycle))
     }
 }

@@ -35,7 +35,7 @@ pub(crate) fn get<'v>(v: &'v Value, segs: &[String]) -> Option<&'v Value> {
 }
 
 /// Writes `value` at `segs`, creating objects on the way (a non-object in the way is
-/// replaced: only used on answers the fake builds itself).
+/// replaced, as a nested write over a plain value replaces it).
 pub(crate) fn set(v: &mut Value, segs: &[String], value: Value) {
     let Some((last, parents)) = segs.split_last() else {
         return;

@@ -1,18 +1,20 @@
 //! Fake bob's routing and its gate: Basic `SERVICE_USER_ID:TOKEN` (`401`), a permission
-//! group (`403`), then the endpoint's per-minute limit (`429`). Tokens are compared, never
-//! logged or echoed.
+//! group (`403`; the fields metadata needs none), then the endpoint's per-minute limit
+//! (`429`). Tokens are compared, never logged or echoed. A refused request's violations
+//! are answered as bob's `400` and recorded.
 
 use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::{docs, people, schema, Data, Shared};
+use super::model::{Data, Shared};
+use super::{create, docs, lists, people, salaries, schema, update, work};
 use crate::server::basic_auth;
 
 /// Endpoint name of `POST /people/search`.
@@ -21,6 +23,12 @@ pub(crate) const SEARCH: &str = "search";
 pub(crate) const CREATE: &str = "create";
 /// Endpoint name of `GET /people/{id}`.
 pub(crate) const READ: &str = "read";
+/// Endpoint name of `PUT /people/{id}`.
+pub(crate) const UPDATE: &str = "update";
+/// Endpoint name of `GET`/`POST /people/{id}/work` and `PUT /people/{id}/work/{entry}`.
+pub(crate) const WORK: &str = "work";
+/// Endpoint name of `GET`/`POST /people/{id}/salaries`.
+pub(crate) const SALARIES: &str = "salaries";
 /// Endpoint name of `GET /company/people/fields`.
 pub(crate) const FIELDS: &str = "fields";
 /// Endpoint name of `GET /company/named-lists/{list}`.
@@ -30,7 +38,9 @@ pub(crate) const UPLOAD: &str = "upload";
 /// Endpoint name of `GET /docs/people/{id}`.
 pub(crate) const DOCUMENTS: &str = "documents";
 /// Every endpoint name, for `set_limit_per_minute`.
-pub(crate) const ENDPOINTS: [&str; 7] = [SEARCH, CREATE, READ, FIELDS, LISTS, UPLOAD, DOCUMENTS];
+pub(crate) const ENDPOINTS: [&str; 10] = [
+    SEARCH, CREATE, READ, UPDATE, WORK, SALARIES, FIELDS, LISTS, UPLOAD, DOCUMENTS,
+];
 
 /// The window of bob's per-endpoint limits.
 const WINDOW: Duration = Duration::from_secs(60);
@@ -57,26 +67,53 @@ pub(crate) fn error(status: u16, message: &str) -> Response {
     (status, Json(json!({"key": key, "error": message}))).into_response()
 }
 
-/// Every `/v1` route.
+/// Records each violation against `METHOD /path` and answers bob's `400` listing them all.
+pub(crate) fn refuse(d: &mut Data, method: &str, uri: &Uri, violations: Vec<String>) -> Response {
+    refuse_with(d, 400, method, uri, violations)
+}
+
+/// As `refuse`, with another status (`413` for an oversized upload).
+pub(crate) fn refuse_with(
+    d: &mut Data,
+    status: u16,
+    method: &str,
+    uri: &Uri,
+    violations: Vec<String>,
+) -> Response {
+    let route = format!("{method} {}", uri.path());
+    let message = violations.join("; ");
+    d.violations
+        .extend(violations.into_iter().map(|v| (route.clone(), v)));
+    error(status, &message)
+}
+
+/// Every `/v1` route, and the download links of documents.
 pub(crate) fn router(data: Shared) -> Router {
     Router::new()
         .route("/v1/people/search", post(people::search))
-        .route("/v1/people", post(people::create))
-        .route("/v1/people/{id}", get(people::read))
+        .route("/v1/people", post(create::create))
+        .route("/v1/people/{id}", get(people::read).put(update::update))
+        .route("/v1/people/{id}/work", get(work::list).post(work::add))
+        .route("/v1/people/{id}/work/{entry_id}", put(work::replace))
+        .route(
+            "/v1/people/{id}/salaries",
+            get(salaries::list).post(salaries::add),
+        )
         .route("/v1/company/people/fields", get(schema::fields))
-        .route("/v1/company/named-lists/{list}", get(schema::named_list))
+        .route("/v1/company/named-lists/{list}", get(lists::named_list))
         .route(
             "/v1/docs/people/{id}/confidential/upload",
             post(docs::upload),
         )
         .route("/v1/docs/people/{id}", get(docs::list))
+        .route("/downloads/{id}/{doc}", get(docs::download))
         .fallback(|| async { error(404, "Resource not found") })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(data)
 }
 
-/// Authenticates, checks the permission group and takes one call from `endpoint`'s
-/// per-minute allowance; gives the locked data.
+/// Authenticates, checks the permission group (but for the fields metadata, which needs
+/// none) and takes one call from `endpoint`'s per-minute allowance; gives the locked data.
 // The error is the handler's finished answer, returned once per request: boxing it buys
 // nothing.
 #[allow(clippy::result_large_err)]
@@ -96,7 +133,7 @@ pub(crate) fn gate<'a>(
         Some(u) if u.token == token => u.in_group,
         _ => return Err(error(401, "Invalid service user id or token")),
     };
-    if !in_group {
+    if !in_group && endpoint != FIELDS {
         return Err(error(
             403,
             "The service user has no permissions: add it to a permission group",

@@ -1,84 +1,110 @@
-//! What fake bob checks before it creates an employee: the required fields, the site by
-//! name from the named list `site`, dates as `YYYY-MM-DD`, list fields by item id, and each
-//! schema field's type. Every message names the field, as bob's do.
+//! What fake bob checks, beyond the request schema, in the fields a create or update
+//! writes: each value against its field's type from the fields metadata, list fields
+//! against their named list (an existing, non-archived item, in the form the switches
+//! select), and historical fields as the switches say. Every message names the field.
 
 use serde_json::Value;
 
+use super::lists::{self, ListValues};
+use super::model::{Data, Historical};
 use super::paths;
-use super::{BobField, Data};
+use super::schema::{is_list_type, WORK_LIST_FIELDS};
+use super::BobField;
 use crate::clock::is_ymd;
 
-/// The id of the standard site field, checked by name rather than item id.
-const SITE: &str = "work.site";
+/// Which write is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Write {
+    /// `POST /people`: the work fields form the first Work row.
+    Create,
+    /// `PUT /people/{id}`: only plain fields; table columns go to their endpoints.
+    Update,
+}
 
-/// Why the create payload is refused, or `Ok`.
-pub(crate) fn create(d: &Data, body: &Value) -> Result<(), String> {
-    if !body.is_object() {
-        return Err("The request body must be a JSON object".into());
-    }
-    for key in ["firstName", "surname", "email"] {
-        if body
-            .get(key)
-            .and_then(Value::as_str)
-            .is_none_or(|s| s.trim().is_empty())
-        {
-            return Err(format!("{key} is required"));
+/// The verdict on a write's fields.
+#[derive(Debug, Default)]
+pub(crate) struct Verdict {
+    /// Why it is refused (empty: accepted).
+    pub violations: Vec<String>,
+    /// Paths of fields to leave out silently (historical fields, when so switched).
+    pub ignored: Vec<Vec<String>>,
+}
+
+/// Checks every metadata field present in `body`.
+pub(crate) fn fields(d: &Data, body: &Value, write: Write) -> Verdict {
+    let mut verdict = Verdict::default();
+    for f in &d.fields {
+        let segs = paths::segments(&f.json_path);
+        let Some(v) = paths::get(body, &segs).filter(|v| !v.is_null() && !segs.is_empty()) else {
+            continue;
+        };
+        let work_row = write == Write::Create && f.category == "work";
+        if f.historical && !work_row {
+            let rule = match write {
+                Write::Create => d.switches.historical_on_create,
+                Write::Update => d.switches.historical_on_update,
+            };
+            match rule {
+                Historical::Accepted => {}
+                Historical::Ignored => {
+                    verdict.ignored.push(segs);
+                    continue;
+                }
+                Historical::Refused => {
+                    verdict.violations.push(format!(
+                        "{} ({}) is a historical field: write it as a table entry ({})",
+                        f.id,
+                        f.name,
+                        table_of(f)
+                    ));
+                    continue;
+                }
+            }
+        }
+        if let Err(e) = typed(d, f, v) {
+            verdict.violations.push(e);
         }
     }
-    let email = body
-        .get("email")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if !looks_like_email(email) {
-        return Err(format!("email: '{email}' is not a valid email address"));
+    verdict
+}
+
+/// The table endpoint a historical field belongs to.
+fn table_of(f: &BobField) -> &'static str {
+    match f.category.as_str() {
+        "work" => "POST /people/{id}/work",
+        "payroll" => "POST /people/{id}/salaries",
+        _ => "the field's employee table",
     }
-    let Some(site) = body
-        .pointer("/work/site")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-    else {
-        return Err("work.site is required".into());
-    };
-    let sites = d.lists.get("site").map(Vec::as_slice).unwrap_or_default();
-    if !sites.iter().any(|(_, name)| name == site) {
-        return Err(format!(
-            "work.site: '{site}' is not a site in the named list 'site'"
-        ));
+}
+
+/// The form a write takes for this list field.
+pub(crate) fn list_form(d: &Data, f: &BobField) -> ListValues {
+    if WORK_LIST_FIELDS.contains(&f.id.as_str()) {
+        d.switches.list_values
+    } else {
+        d.switches.custom_list_values
     }
-    if body.pointer("/work/startDate").is_none_or(Value::is_null) {
-        return Err("work.startDate is required".into());
-    }
-    for f in d.fields.iter().filter(|f| f.id != SITE) {
-        match paths::get(body, &paths::segments(&f.json_path)) {
-            None | Some(Value::Null) => {}
-            Some(v) => typed(d, f, v)?,
-        }
-    }
-    Ok(())
 }
 
 /// Checks one present value against its field's type.
 fn typed(d: &Data, f: &BobField, v: &Value) -> Result<(), String> {
-    let at = if f.json_path.is_empty() {
-        &f.id
-    } else {
-        &f.json_path
-    };
+    let at = format!("{} ({})", f.json_path, f.name);
     let ok = match f.kind.as_str() {
         "date" => v.as_str().is_some_and(is_ymd),
-        "text" => v.is_string(),
+        "text" | "text-area" => v.is_string(),
         "number" => v.is_number(),
+        "employee-reference" => v.is_string(),
         "currency" => {
             v.get("value").is_some_and(Value::is_number)
                 && v.get("currency")
                     .and_then(Value::as_str)
                     .is_some_and(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()))
         }
-        "list" => return list_item(d, f, at, v),
         "multi-list" => match v.as_array() {
-            Some(items) => return items.iter().try_for_each(|i| list_item(d, f, at, i)),
+            Some(items) => return items.iter().try_for_each(|i| list_item(d, f, &at, i)),
             None => false,
         },
+        k if is_list_type(k) => return list_item(d, f, &at, v),
         _ => true,
     };
     if ok {
@@ -86,51 +112,24 @@ fn typed(d: &Data, f: &BobField, v: &Value) -> Result<(), String> {
     }
     let want = match f.kind.as_str() {
         "date" => "a date written YYYY-MM-DD",
-        "text" => "a string",
         "number" => "a number",
         "currency" => "{\"value\": number, \"currency\": \"GBP\"} (ISO 4217 code)",
-        _ => "a list of item ids",
+        "multi-list" => "an array of list items",
+        "employee-reference" => "an employee id",
+        _ => "a string",
     };
-    Err(format!("{at} ({}): {v} is not {want}", f.name))
+    Err(format!("{at}: {v} is not {want}"))
 }
 
-/// A list field's value must be an item id of its named list (a name is refused).
+/// A list field's value must name an active item of its list in the selected form.
 fn list_item(d: &Data, f: &BobField, at: &str, v: &Value) -> Result<(), String> {
     let Some(list) = &f.list_id else {
         return Ok(());
     };
-    let given = match v {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => {
-            return Err(format!(
-                "{at} ({}): {other} is not an item id of the named list '{list}'",
-                f.name
-            ))
-        }
+    let Some(given) = lists::as_text(v) else {
+        return Err(format!("{at}: {v} is not an item of the list '{list}'"));
     };
-    let items = d.lists.get(list).map(Vec::as_slice).unwrap_or_default();
-    if items.iter().any(|(id, _)| *id == given) {
-        return Ok(());
-    }
-    let hint = match items
-        .iter()
-        .find(|(_, name)| name.eq_ignore_ascii_case(&given))
-    {
-        Some((id, name)) => format!(" ('{name}' has id {id})"),
-        None => String::new(),
-    };
-    Err(format!(
-        "{at} ({}): '{given}' is not an item id of the named list '{list}'{hint}",
-        f.name
-    ))
-}
-
-fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
-        }
-        None => false,
-    }
+    lists::lookup(&d.lists, list, &given, list_form(d, f))
+        .map(|_| ())
+        .map_err(|e| format!("{at}: {e}"))
 }

@@ -1,5 +1,6 @@
 //! A small, realistic Lever account for demos and tests: stages, the seed's common archive
-//! reasons, interview-type tags, two postings and three candidates.
+//! reasons, interview-type tags, two postings and three candidates, in an account whose
+//! time zone is London's (UTC+0 in winter, when the demo offer starts).
 
 use serde_json::json;
 
@@ -11,13 +12,15 @@ use super::{
 /// The ids `seed_demo` created, for tests and the demo to refer to.
 #[derive(Debug, Clone, Default)]
 pub struct DemoIds {
-    /// An API key with every permission.
+    /// An API key with every permission and "Allow access to confidential data".
     pub api_key: String,
-    /// Ada Lovelace: hired, one interview-type tag, an offer with a signed document, files.
+    /// Ada Lovelace: lives in Brighton (`location`), applied to the London posting
+    /// (`opportunityLocation`); one interview-type tag, a signed offer, files.
     pub ada: String,
     /// Grace Hopper: two interview-type tags.
     pub grace: String,
-    /// Alan Turing: no tags.
+    /// Alan Turing: no tags; lives in Manchester, applied to the Berlin posting; his phone
+    /// has no `type`.
     pub alan: String,
     /// Stage "Phone screen".
     pub stage_phone: String,
@@ -71,11 +74,13 @@ pub const START_DATE_MS: u64 = 1_799_020_800_000;
 const APPLIED_MS: u64 = 1_767_225_600_000;
 
 impl FakeLever {
-    /// Fills a small company (stages, the seed's archive reasons, interview-type tags, two
-    /// users, two postings, three candidates) and registers an all-permission key.
+    /// Fills a small company (stages, the seed's archive reasons, interview-type tags, three
+    /// users, two postings, three candidates), sets the account's zone to London's (UTC+0)
+    /// and registers a key with every permission and confidential access.
     pub fn seed_demo(&self) -> DemoIds {
         let ids = DemoIds::demo();
-        self.add_key(&ids.api_key, &Perm::all());
+        self.add_key_with(&ids.api_key, &Perm::all(), true);
+        self.set_account_utc_offset_hours(0);
         self.seed_pipeline(&ids);
         self.seed_company(&ids);
         self.seed_candidates(&ids);
@@ -156,21 +161,23 @@ impl FakeLever {
 
     /// Users and postings.
     fn seed_company(&self, ids: &DemoIds) {
-        self.add_user(User {
-            id: ids.user_recruiter.clone(),
-            name: "Rita Recruiter".into(),
-            email: "rita@example.com".into(),
-        });
-        self.add_user(User {
-            id: ids.user_manager.clone(),
-            name: "Harry Manager".into(),
-            email: "harry@example.com".into(),
-        });
-        self.add_user(User {
-            id: "user-sourcer".into(),
-            name: "Sam Sourcer".into(),
-            email: "sam@example.com".into(),
-        });
+        let user = |id: &str, name: &str, email: &str| User {
+            id: id.into(),
+            name: name.into(),
+            email: email.into(),
+            ..Default::default()
+        };
+        self.add_user(user(
+            &ids.user_recruiter,
+            "Rita Recruiter",
+            "rita@example.com",
+        ));
+        self.add_user(user(
+            &ids.user_manager,
+            "Harry Manager",
+            "harry@example.com",
+        ));
+        self.add_user(user("user-sourcer", "Sam Sourcer", "sam@example.com"));
         self.add_posting(Posting {
             id: ids.posting_swe.clone(),
             text: "Software Engineer".into(),
@@ -178,6 +185,7 @@ impl FakeLever {
             department: "Engineering".into(),
             location: "London".into(),
             commitment: "Full-time".into(),
+            confidential: false,
         });
         self.add_posting(Posting {
             id: ids.posting_design.clone(),
@@ -186,47 +194,59 @@ impl FakeLever {
             department: "Design".into(),
             location: "Berlin".into(),
             commitment: "Full-time".into(),
+            confidential: false,
         });
     }
 
     /// Ada (one interview-type tag), Grace (two) and Alan (none), all in "Phone screen".
+    /// Ada and Alan live elsewhere than their posting is; Grace lives where hers is.
     fn seed_candidates(&self, ids: &DemoIds) {
-        let person =
-            |id: &str, name: &str, email: &str, tags: &[&str], posting: &str| Opportunity {
-                id: id.into(),
-                name: name.into(),
-                emails: vec![email.into()],
-                phones: vec![("mobile".into(), "+44 20 7946 0000".into())],
-                location: "London".into(),
-                tags: tags.iter().map(|t| t.to_string()).collect(),
-                stage: ids.stage_phone.clone(),
-                archived: None,
-                owner: Some(ids.user_recruiter.clone()),
-                posting: Some(posting.into()),
-                created_at: APPLIED_MS,
-                updated_at: 0,
-            };
-        self.add_opportunity(person(
-            &ids.ada,
-            "Ada Lovelace",
-            "ada@example.com",
+        let person = |id: &str, name: &str, email: &str, lives: &str, posting: &str| Opportunity {
+            id: id.into(),
+            name: name.into(),
+            emails: vec![email.into()],
+            phones: vec![("mobile".into(), "+44 20 7946 0000".into())],
+            location: lives.into(),
+            stage: ids.stage_phone.clone(),
+            owner: Some(ids.user_recruiter.clone()),
+            posting: Some(posting.into()),
+            origin: "applied".into(),
+            created_at: APPLIED_MS,
+            ..Default::default()
+        };
+        let tagged = |mut o: Opportunity, tags: &[&str]| {
+            o.tags = tags.iter().map(|t| t.to_string()).collect();
+            o
+        };
+        self.add_opportunity(tagged(
+            person(
+                &ids.ada,
+                "Ada Lovelace",
+                "ada@example.com",
+                "Brighton",
+                &ids.posting_swe,
+            ),
             &["Byteboard SWE", "Referral"],
-            &ids.posting_swe,
         ));
-        self.add_opportunity(person(
-            &ids.grace,
-            "Grace Hopper",
-            "grace@example.com",
+        self.add_opportunity(tagged(
+            person(
+                &ids.grace,
+                "Grace Hopper",
+                "grace@example.com",
+                "London",
+                &ids.posting_swe,
+            ),
             &["Byteboard SWE", "Byteboard Web"],
-            &ids.posting_swe,
         ));
-        self.add_opportunity(person(
+        let mut alan = person(
             &ids.alan,
             "Alan Turing",
             "alan@example.com",
-            &[],
+            "Manchester",
             &ids.posting_design,
-        ));
+        );
+        alan.phones = vec![(String::new(), "+44 161 496 0000".into())];
+        self.add_opportunity(alan);
     }
 
     /// Ada's signed offer (standard and custom fields, both documents), a resume with a PDF,

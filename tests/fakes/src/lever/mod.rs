@@ -1,14 +1,26 @@
 //! Fake Lever: `/v1` with Basic auth (key as user name), `{"data": …}` answers, paginated
-//! lists with opaque `next` tokens, per-key permission checkboxes, a token bucket per key
-//! (10/s, bursts to 20), and Lever's quirks: files with numbers as strings, resumes without
-//! `file`, `422` on files Lever could not process.
+//! lists with opaque `next` tokens, per-key permission checkboxes split as Lever splits them
+//! ("Find a posting" vs "Find all postings") plus the separate confidential-data toggle, a
+//! token bucket per key (10/s, bursts to 20), webhooks managed through `/webhooks`, and
+//! Lever's quirks: files with numbers as strings, resumes without `file`, `422` on files
+//! Lever could not process, notes whose text is in `fields[].value`, and switches for the
+//! places where Lever's own examples disagree with its attribute tables.
 
 mod account;
+mod dates;
 mod demo;
+mod filters;
+mod lifecycle;
 mod model;
+mod notes;
 mod opportunity;
+mod paging;
+mod papers;
+mod perms;
 mod render;
 mod routes;
+mod setup;
+mod webhooks;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -17,8 +29,11 @@ use std::time::Instant;
 
 pub use demo::{pdf, DemoIds, START_DATE_MS};
 pub use model::{
-    ArchiveReason, LeverFile, Note, Offer, OfferField, Opportunity, Perm, Posting, Resume, User,
+    ArchiveReason, ArchiveShape, DeletedOpportunity, LeverFile, Note, Offer, OfferField,
+    Opportunity, Posting, Resume, User,
 };
+pub use perms::{Perm, CONFIDENTIAL_TOGGLE};
+pub use webhooks::{Delivery, Webhook, WEBHOOK_EVENTS};
 
 use crate::faults::Faults;
 use crate::server::{RequestLog, Served};
@@ -27,6 +42,9 @@ use crate::server::{RequestLog, Served};
 const RATE_PER_SECOND: f64 = 10.0;
 /// Lever's documented burst per key.
 const BURST: u32 = 20;
+/// The account's UTC offset by default: US Pacific, the zone of Lever's own date example
+/// (`1418716800000` = 2014-12-16T08:00Z, midnight in Pacific standard time).
+const DEFAULT_UTC_OFFSET_HOURS: i32 = -8;
 
 /// One key's token bucket.
 #[derive(Debug)]
@@ -35,12 +53,32 @@ struct Bucket {
     at: Instant,
 }
 
+/// An API key: its checkboxes and the confidential-data toggle, fixed when it is made.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Key {
+    pub perms: HashSet<Perm>,
+    pub confidential: bool,
+}
+
+/// The switches for shapes where Lever's examples and its tables disagree.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Switches {
+    pub archive_shape: ArchiveShape,
+    /// `GET /archive_reasons?type=…` answers `data` as one object.
+    pub typed_reasons_as_object: bool,
+    /// `POST /webhooks` answers `{"data": {"data": …}}`.
+    pub webhook_nested_data: bool,
+    /// `expand=a,b` is split at commas (unverified for Lever; off by default).
+    pub expand_commas: bool,
+}
+
 /// Everything the fake knows, behind one lock (requests are tiny; contention is not a
 /// concern in a fake).
 #[derive(Debug, Default)]
 pub(crate) struct Data {
     pub addr: Option<SocketAddr>,
     pub opportunities: Vec<Opportunity>,
+    pub deleted: Vec<DeletedOpportunity>,
     pub postings: Vec<Posting>,
     pub offers: HashMap<String, Vec<Offer>>,
     pub resumes: HashMap<String, Vec<Resume>>,
@@ -51,7 +89,14 @@ pub(crate) struct Data {
     pub reasons: Vec<ArchiveReason>,
     pub tags: Vec<String>,
     pub users: Vec<User>,
-    pub keys: HashMap<String, HashSet<Perm>>,
+    pub keys: HashMap<String, Key>,
+    pub webhooks: Vec<Webhook>,
+    /// Event names whose webhook group a Super Admin switched on.
+    pub enabled_events: HashSet<String>,
+    pub switches: Switches,
+    pub utc_offset_hours: i32,
+    /// Page positions handed out as `next` tokens; any other `offset` is refused.
+    pub issued_pages: HashSet<usize>,
     buckets: HashMap<String, Bucket>,
     rate: (f64, u32),
     pub retry_after: bool,
@@ -92,8 +137,29 @@ impl Data {
         self.opportunities.iter().find(|o| o.id == id)
     }
 
-    fn opp_mut(&mut self, id: &str) -> Option<&mut Opportunity> {
+    pub(crate) fn opp_mut(&mut self, id: &str) -> Option<&mut Opportunity> {
         self.opportunities.iter_mut().find(|o| o.id == id)
+    }
+
+    /// The posting with this id.
+    pub(crate) fn posting(&self, id: &str) -> Option<&Posting> {
+        self.postings.iter().find(|p| p.id == id)
+    }
+
+    /// Whether an opportunity is confidential: its own flag, or its posting's.
+    pub(crate) fn is_confidential(&self, o: &Opportunity) -> bool {
+        o.confidential
+            || o.posting
+                .as_deref()
+                .and_then(|p| self.posting(p))
+                .is_some_and(|p| p.confidential)
+    }
+
+    /// Whether this archive reason id is of type `hired`.
+    pub(crate) fn is_hired_reason(&self, reason_id: &str) -> bool {
+        self.reasons
+            .iter()
+            .any(|r| r.id == reason_id && r.kind == "hired")
     }
 }
 
@@ -104,6 +170,7 @@ pub(crate) type Shared = Arc<Mutex<Data>>;
 pub struct FakeLever {
     data: Shared,
     served: Served,
+    http: reqwest::Client,
 }
 
 impl FakeLever {
@@ -113,16 +180,21 @@ impl FakeLever {
         let data = Data {
             addr: Some(listener.local_addr()?),
             rate: (RATE_PER_SECOND, BURST),
-            page_cap: render::MAX_LIMIT,
+            page_cap: paging::MAX_LIMIT,
+            utc_offset_hours: DEFAULT_UTC_OFFSET_HOURS,
             ..Default::default()
         };
         let data: Shared = Arc::new(Mutex::new(data));
         let served =
             crate::server::serve_on(listener, routes::router(data.clone()), render::error)?;
-        Ok(FakeLever { data, served })
+        Ok(FakeLever {
+            data,
+            served,
+            http: reqwest::Client::new(),
+        })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Data) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Data) -> T) -> T {
         let mut guard = self.data.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
     }
@@ -147,12 +219,21 @@ impl FakeLever {
         &self.served.faults
     }
 
-    /// Registers an API key with exactly these permission checkboxes.
+    /// Registers an API key with exactly these permission checkboxes and without
+    /// "Allow access to confidential data".
     pub fn add_key(&self, key: &str, perms: &[Perm]) {
-        self.with(|d| {
-            d.keys
-                .insert(key.to_string(), perms.iter().copied().collect())
-        });
+        self.add_key_with(key, perms, false);
+    }
+
+    /// Registers an API key with these checkboxes and, when `confidential`, the "Allow
+    /// access to confidential data" toggle. As in Lever, a key cannot be edited afterwards
+    /// (registering the same key again replaces it, as a test's shortcut for a new key).
+    pub fn add_key_with(&self, key: &str, perms: &[Perm], confidential: bool) {
+        let k = Key {
+            perms: perms.iter().copied().collect(),
+            confidential,
+        };
+        self.with(|d| d.keys.insert(key.to_string(), k));
     }
 
     /// Changes every key's token bucket (and refills them).
@@ -177,105 +258,5 @@ impl FakeLever {
     /// How many 429s the token bucket answered (injected faults not counted).
     pub fn rate_limited(&self) -> usize {
         self.with(|d| d.rate_limited)
-    }
-
-    /// Adds a posting.
-    pub fn add_posting(&self, p: Posting) {
-        self.with(|d| d.postings.push(p));
-    }
-
-    /// Adds an opportunity.
-    pub fn add_opportunity(&self, mut o: Opportunity) {
-        if o.updated_at == 0 {
-            o.updated_at = crate::clock::now_ms().max(o.created_at);
-        }
-        self.with(|d| d.opportunities.push(o));
-    }
-
-    /// Adds an offer to an opportunity.
-    pub fn add_offer(&self, opp_id: &str, o: Offer) {
-        self.with(|d| d.offers.entry(opp_id.to_string()).or_default().push(o));
-    }
-
-    /// Adds a resume to an opportunity.
-    pub fn add_resume(&self, opp_id: &str, r: Resume) {
-        self.with(|d| d.resumes.entry(opp_id.to_string()).or_default().push(r));
-    }
-
-    /// Adds an "other file" to an opportunity.
-    pub fn add_file(&self, opp_id: &str, f: LeverFile) {
-        self.with(|d| d.files.entry(opp_id.to_string()).or_default().push(f));
-    }
-
-    /// Replaces the pipeline stages, as (id, text) in pipeline order.
-    pub fn set_stages(&self, stages: Vec<(String, String)>) {
-        self.with(|d| d.stages = stages);
-    }
-
-    /// Replaces the archive reasons.
-    pub fn set_archive_reasons(&self, reasons: Vec<ArchiveReason>) {
-        self.with(|d| d.reasons = reasons);
-    }
-
-    /// Replaces the account's tag list; `/tags` also lists tags that only opportunities
-    /// carry, and counts come from the opportunities.
-    pub fn set_tags(&self, tags: Vec<String>) {
-        self.with(|d| d.tags = tags);
-    }
-
-    /// Adds a user.
-    pub fn add_user(&self, u: User) {
-        self.with(|d| d.users.push(u));
-    }
-
-    /// Replaces an opportunity's tags.
-    pub fn set_opportunity_tags(&self, opp_id: &str, tags: Vec<String>) {
-        self.with(|d| {
-            d.opp_mut(opp_id).into_iter().for_each(|o| {
-                o.tags = tags.clone();
-                o.updated_at = crate::clock::now_ms();
-            })
-        });
-    }
-
-    /// Moves an opportunity to a stage (what a recruiter does before the webhook fires).
-    pub fn set_stage(&self, opp_id: &str, stage_id: &str) {
-        self.with(|d| {
-            d.opp_mut(opp_id).into_iter().for_each(|o| {
-                o.stage = stage_id.to_string();
-                o.updated_at = crate::clock::now_ms();
-            })
-        });
-    }
-
-    /// Archives an opportunity now with a reason id.
-    pub fn archive(&self, opp_id: &str, reason_id: &str) {
-        let now = crate::clock::now_ms();
-        self.with(|d| {
-            d.opp_mut(opp_id).into_iter().for_each(|o| {
-                o.archived = Some((now, reason_id.to_string()));
-                o.updated_at = now;
-            })
-        });
-    }
-
-    /// Seeds a note as if someone had written it in Lever.
-    pub fn add_note(&self, opp_id: &str, note: Note) {
-        self.with(|d| d.notes.entry(opp_id.to_string()).or_default().push(note));
-    }
-
-    /// The notes of an opportunity, oldest first (what clients posted, plus seeded ones).
-    pub fn notes(&self, opp_id: &str) -> Vec<Note> {
-        self.with(|d| d.notes.get(opp_id).cloned().unwrap_or_default())
-    }
-
-    /// Every note, with its opportunity id.
-    pub fn all_notes(&self) -> Vec<(String, Note)> {
-        self.with(|d| {
-            d.notes
-                .iter()
-                .flat_map(|(o, ns)| ns.iter().map(move |n| (o.clone(), n.clone())))
-                .collect()
-        })
     }
 }

@@ -3,95 +3,28 @@
 
 use serde_json::Value;
 
-/// A permission checkbox of a Lever API key (one per endpoint the app calls).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Perm {
-    /// "read opportunity": `GET /opportunities`, `GET /opportunities/{id}`.
-    ReadOpportunity,
-    /// "list candidate offers".
-    ReadOffers,
-    /// "list candidate resumes".
-    ReadResumes,
-    /// "list candidate files".
-    ReadFiles,
-    /// "download candidate resume".
-    DownloadResume,
-    /// "download opportunity offer file".
-    DownloadOffer,
-    /// "download candidate file".
-    DownloadFile,
-    /// "list stages".
-    ReadStages,
-    /// "list archive reasons".
-    ReadArchiveReasons,
-    /// "list tags".
-    ReadTags,
-    /// "read user" (the user list).
-    ReadUsers,
-    /// "read posting".
-    ReadPostings,
-    /// "list candidate notes".
-    ReadNotes,
-    /// "create opportunity note".
-    CreateNote,
-}
-
-impl Perm {
-    /// Every permission, for a key that may do everything.
-    pub fn all() -> Vec<Perm> {
-        use Perm::*;
-        vec![
-            ReadOpportunity,
-            ReadOffers,
-            ReadResumes,
-            ReadFiles,
-            DownloadResume,
-            DownloadOffer,
-            DownloadFile,
-            ReadStages,
-            ReadArchiveReasons,
-            ReadTags,
-            ReadUsers,
-            ReadPostings,
-            ReadNotes,
-            CreateNote,
-        ]
-    }
-
-    /// The checkbox's human name, as the 403 message gives it.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Perm::ReadOpportunity => "read opportunity",
-            Perm::ReadOffers => "list candidate offers",
-            Perm::ReadResumes => "list candidate resumes",
-            Perm::ReadFiles => "list candidate files",
-            Perm::DownloadResume => "download candidate resume",
-            Perm::DownloadOffer => "download opportunity offer file",
-            Perm::DownloadFile => "download candidate file",
-            Perm::ReadStages => "list stages",
-            Perm::ReadArchiveReasons => "list archive reasons",
-            Perm::ReadTags => "list tags",
-            Perm::ReadUsers => "read user",
-            Perm::ReadPostings => "read posting",
-            Perm::ReadNotes => "list candidate notes",
-            Perm::CreateNote => "create opportunity note",
-        }
-    }
-}
-
 /// A candidate's opportunity.
 #[derive(Debug, Clone, Default)]
 pub struct Opportunity {
     /// Opportunity id (also used as the webhook's `candidateId`).
     pub id: String,
+    /// Contact id (the person across opportunities); empty renders `contact-{id}`.
+    pub contact: String,
     /// Full name ("Ada Lovelace").
     pub name: String,
     /// Email addresses, first is primary.
     pub emails: Vec<String>,
-    /// Phones as (type, value), e.g. ("mobile", "+44 …").
+    /// Phones as (type, value), e.g. ("mobile", "+44 …"); an empty type renders `{value}`
+    /// alone, as in Lever's opportunity examples.
     pub phones: Vec<(String, String)>,
-    /// Free-text location.
+    /// The *candidate's* current location (where the person lives), Lever's `location`.
     pub location: String,
+    /// `opportunityLocation`, the posting location of this candidacy: `None` takes the
+    /// posting's `categories.location` (absent without a posting or when it is empty);
+    /// `Some("unspecified")` as for a multi-location posting; `Some("")` renders it absent.
+    pub opportunity_location: Option<String>,
+    /// Contact links (web sites, profiles).
+    pub links: Vec<String>,
     /// Tags (exact, case-sensitive).
     pub tags: Vec<String>,
     /// Current stage id.
@@ -102,6 +35,16 @@ pub struct Opportunity {
     pub owner: Option<String>,
     /// Posting applied to (the one application's `posting`); `None`: no application.
     pub posting: Option<String>,
+    /// `origin` (`agency|applied|internal|referred|sourced|university`); empty renders
+    /// `applied`.
+    pub origin: String,
+    /// Confidential (only meaningful with a confidential posting, as in Lever; an
+    /// opportunity on a confidential posting is confidential whatever this says).
+    pub confidential: bool,
+    /// Anonymized (see [`super::FakeLever::anonymize`]).
+    pub anonymized: bool,
+    /// `dataProtection`; `None` renders `null` (no policy applies).
+    pub data_protection: Option<Value>,
     /// Created (ms since the epoch).
     pub created_at: u64,
     /// Last changed (ms since the epoch); 0 when added means "now". Moves, archiving and
@@ -120,10 +63,12 @@ pub struct Posting {
     pub team: String,
     /// `categories.department`.
     pub department: String,
-    /// `categories.location`.
+    /// `categories.location` (where the job is).
     pub location: String,
     /// `categories.commitment` ("Full-time").
     pub commitment: String,
+    /// `confidentiality: "confidential"`; its opportunities are confidential too.
+    pub confidential: bool,
 }
 
 /// A file Lever stores: a resume's file, an offer document, or an "other file".
@@ -159,7 +104,8 @@ pub struct OfferField {
     pub text: String,
     /// Identifier (`salary_amount`, `custom_equity`, …).
     pub identifier: String,
-    /// Value as Lever gives it (ms number for dates, user id for managers).
+    /// Value as Lever gives it (ms number for dates, user id for managers). For a date
+    /// at midnight in the account's zone see [`super::FakeLever::offer_date_field`].
     pub value: Value,
 }
 
@@ -189,7 +135,7 @@ pub struct ArchiveReason {
     pub text: String,
     /// `type`: `hired` or `non-hired`.
     pub kind: String,
-    /// `status`; empty renders `active`.
+    /// `status` (`active` or `inactive`); empty renders `active`.
     pub status: String,
 }
 
@@ -202,21 +148,53 @@ pub struct User {
     pub name: String,
     /// Email.
     pub email: String,
+    /// `accessRole`; empty renders `team member`.
+    pub access_role: String,
+    /// Deactivated (ms); `GET /users` leaves the user out unless `includeDeactivated=true`.
+    pub deactivated_at: Option<u64>,
 }
 
-/// A note on an opportunity (one a client posted, or one a test seeded).
+/// A note on an opportunity (one a client posted, or one a test seeded). Lever renders it
+/// as the form "Note" with one `note` field whose `value` is this text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Note {
     /// Note id.
     pub id: String,
-    /// Its text (`value` in the request).
+    /// Its text (`value` in the request; `fields[0].value` in answers).
     pub value: String,
-    /// `perform_as` of the request, if given and not empty.
+    /// `perform_as` of the request, if given and not empty (the note's `user`).
     pub perform_as: Option<String>,
-    /// Created (ms).
+    /// Created (ms): the request's `createdAt`, else when it was posted.
     pub created_at: u64,
     /// `secret` of the request.
     pub secret: bool,
     /// `notifyFollowers` of the request.
     pub notify_followers: bool,
+    /// `score` of the request (1–4), if given.
+    pub score: Option<u8>,
+    /// The opportunity's stage when the note was written (the field's `stage`).
+    pub stage: Option<String>,
+}
+
+/// How an opportunity's archive state is rendered: Lever's attribute table and its JSON
+/// examples disagree, so clients must read both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArchiveShape {
+    /// `"archived": null | {"archivedAt", "reason"}` (the attribute table; the default).
+    #[default]
+    Nested,
+    /// `"archivedAt": null | ms, "archiveReason": null | id` and no `archived` key (the
+    /// docs' JSON examples).
+    TopLevel,
+}
+
+/// An opportunity deleted with [`super::FakeLever::delete_opportunity`].
+#[derive(Debug, Clone, Default)]
+pub struct DeletedOpportunity {
+    /// The opportunity as it was.
+    pub opportunity: Opportunity,
+    /// `deletedAt` (ms).
+    pub deleted_at: u64,
+    /// `deletedBy` (user id), if known.
+    pub deleted_by: Option<String>,
 }

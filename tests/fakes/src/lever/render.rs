@@ -1,20 +1,15 @@
-//! Lever's JSON shapes: the `{"data": …}` wrapper, paginated lists with an opaque `next`
-//! token, the error shape, and each object as the API renders it (quirks included).
+//! Lever's JSON shapes: the `{"data": …}` wrapper, the error shape, and each object as the
+//! API renders it (quirks included). Paging lives in `paging`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine as _;
 use serde_json::{json, Value};
 
-use super::{Data, LeverFile, Opportunity, Posting};
+use super::{ArchiveShape, Data, LeverFile, Note, Opportunity, Posting, User};
 
-/// Upper bound of `limit`, and the default.
-pub(crate) const MAX_LIMIT: usize = 100;
 /// What `uploadedAt` shows for files a test gave no time (2023-11-14).
 const DEFAULT_UPLOADED_AT: u64 = 1_700_000_000_000;
-/// Prefix inside the opaque page token, so a foreign token is recognised as bad.
-const TOKEN_PREFIX: &str = "fake-lever-page:";
 
 /// Lever's error shape: `{"code", "message"}`.
 pub(crate) fn error(status: u16, message: &str) -> Response {
@@ -41,61 +36,8 @@ pub(crate) fn data(v: Value) -> Response {
     Json(json!({ "data": v })).into_response()
 }
 
-/// The value of query parameter `k`.
-pub(crate) fn param<'a>(q: &'a [(String, String)], k: &str) -> Option<&'a str> {
-    q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
-}
-
-/// One page of `items` per `limit` (1–100, default 100) and `offset` (the `next` token of
-/// the previous page): `{"data": […], "hasNext", "next"?}`. `cap` is the fake's own page
-/// size limit: a server may give fewer than `limit`, and clients must follow `next`.
-pub(crate) fn page(items: Vec<Value>, q: &[(String, String)], cap: usize) -> Response {
-    let limit = match param(q, "limit").map(str::parse::<usize>) {
-        None => MAX_LIMIT,
-        Some(Ok(l)) if (1..=MAX_LIMIT).contains(&l) => l,
-        _ => return error(400, "limit must be an integer from 1 to 100"),
-    };
-    let start = match param(q, "offset") {
-        None | Some("") => 0,
-        Some(token) => match decode_token(token) {
-            Some(n) => n,
-            None => return error(400, "offset must be the `next` value of the previous page"),
-        },
-    };
-    let start = start.min(items.len());
-    let end = (start + limit.min(cap.max(1))).min(items.len());
-    let has_next = end < items.len();
-    let mut body = json!({"data": items[start..end], "hasNext": has_next});
-    if has_next {
-        body["next"] = json!(encode_token(end));
-    }
-    Json(body).into_response()
-}
-
-fn encode_token(n: usize) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{TOKEN_PREFIX}{n}"))
-}
-
-fn decode_token(token: &str) -> Option<usize> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token.trim())
-        .ok()?;
-    String::from_utf8(raw)
-        .ok()?
-        .strip_prefix(TOKEN_PREFIX)?
-        .parse()
-        .ok()
-}
-
-/// The `expand` values of the query (`expand=a,b` or repeated).
-pub(crate) fn expands(q: &[(String, String)]) -> Vec<String> {
-    q.iter()
-        .filter(|(k, _)| k == "expand")
-        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
-        .collect()
-}
-
 /// An opportunity; `stage`, `owner` and `applications` inline objects when expanded.
+/// `location` is the contact's own; `opportunityLocation` is the posting's (or absent).
 pub(crate) fn opportunity(d: &Data, o: &Opportunity, expanded: &[String]) -> Value {
     let has = |what: &str| expanded.iter().any(|e| e == what);
     let stage = if has("stage") {
@@ -113,7 +55,7 @@ pub(crate) fn opportunity(d: &Data, o: &Opportunity, expanded: &[String]) -> Val
         (None, _) => Value::Null,
         (Some(id), false) => json!(id),
         (Some(id), true) => match d.users.iter().find(|u| u.id == *id) {
-            Some(u) => json!({"id": u.id, "name": u.name, "email": u.email}),
+            Some(u) => user(u),
             None => json!({"id": id}),
         },
     };
@@ -126,20 +68,42 @@ pub(crate) fn opportunity(d: &Data, o: &Opportunity, expanded: &[String]) -> Val
             "candidateId": o.id, "createdAt": o.created_at, "user": o.owner,
         }]),
     };
-    json!({
+    let phones: Vec<Value> = o
+        .phones
+        .iter()
+        .map(|(t, v)| {
+            if t.is_empty() {
+                json!({"value": v})
+            } else {
+                json!({"type": t, "value": v})
+            }
+        })
+        .collect();
+    let confidentiality = if d.is_confidential(o) {
+        "confidential"
+    } else {
+        "non-confidential"
+    };
+    let mut v = json!({
         "id": o.id,
         "name": o.name,
-        "contact": format!("contact-{}", o.id),
+        "contact": contact(o),
         "headline": "",
         "emails": o.emails,
-        "phones": o.phones.iter().map(|(t, v)| json!({"type": t, "value": v})).collect::<Vec<_>>(),
+        "phones": phones,
+        "confidentiality": confidentiality,
         "location": o.location,
+        "links": o.links,
         "tags": o.tags,
+        "sources": [],
+        "origin": origin(o),
+        "sourcedBy": null,
         "stage": stage,
-        "archived": o.archived.as_ref().map(|(at, r)| json!({"archivedAt": at, "reason": r})),
+        "stageChanges": [],
         "owner": owner,
         "followers": o.owner.iter().collect::<Vec<_>>(),
         "applications": applications,
+        "resume": null,
         "urls": {
             "list": "https://hire.lever.co/candidates",
             "show": format!("https://hire.lever.co/candidates/{}", o.id),
@@ -147,14 +111,97 @@ pub(crate) fn opportunity(d: &Data, o: &Opportunity, expanded: &[String]) -> Val
         "createdAt": o.created_at,
         "updatedAt": o.updated_at,
         "lastInteractionAt": o.updated_at,
-        "isAnonymized": false,
+        "lastAdvancedAt": o.updated_at,
+        "snoozedUntil": null,
+        "dataProtection": o.data_protection.clone().unwrap_or(Value::Null),
+        "isAnonymized": o.anonymized,
+    });
+    let archived = o.archived.as_ref();
+    match d.switches.archive_shape {
+        ArchiveShape::Nested => {
+            v["archived"] = json!(archived.map(|(at, r)| json!({"archivedAt": at, "reason": r})));
+        }
+        ArchiveShape::TopLevel => {
+            v["archivedAt"] = json!(archived.map(|(at, _)| at));
+            v["archiveReason"] = json!(archived.map(|(_, r)| r));
+        }
+    }
+    if let Some(l) = opportunity_location(d, o) {
+        v["opportunityLocation"] = json!(l);
+    }
+    v
+}
+
+/// The contact id: the one given, else one derived from the opportunity.
+pub(crate) fn contact(o: &Opportunity) -> String {
+    if o.contact.is_empty() {
+        format!("contact-{}", o.id)
+    } else {
+        o.contact.clone()
+    }
+}
+
+/// The origin, `applied` when none was given.
+pub(crate) fn origin(o: &Opportunity) -> &str {
+    if o.origin.is_empty() {
+        "applied"
+    } else {
+        &o.origin
+    }
+}
+
+/// `opportunityLocation`: the one given, else the posting's location; `None` (absent)
+/// without a posting, for a posting without a location, or when given as `""`.
+pub(crate) fn opportunity_location(d: &Data, o: &Opportunity) -> Option<String> {
+    let l = match &o.opportunity_location {
+        Some(l) => l.clone(),
+        None => d.posting(o.posting.as_deref()?)?.location.clone(),
+    };
+    (!l.is_empty()).then_some(l)
+}
+
+/// A user, as `GET /users` gives it.
+pub(crate) fn user(u: &User) -> Value {
+    let role = if u.access_role.is_empty() {
+        "team member"
+    } else {
+        u.access_role.as_str()
+    };
+    let username = u.email.split('@').next().unwrap_or_default();
+    json!({
+        "id": u.id, "name": u.name, "username": username, "email": u.email,
+        "createdAt": DEFAULT_UPLOADED_AT, "deactivatedAt": u.deactivated_at,
+        "accessRole": role, "photo": null, "externalDirectoryId": null,
+        "linkedContactIds": null, "jobTitle": null, "managerId": null,
+    })
+}
+
+/// A note as Lever's notes list gives it: the form titled "Note" with one `note` field
+/// whose `value` is the text.
+pub(crate) fn note(n: &Note) -> Value {
+    json!({
+        "id": n.id,
+        "text": "Note",
+        "fields": [{
+            "type": "note", "text": "Comment", "value": n.value, "createdAt": n.created_at,
+            "user": n.perform_as, "score": n.score, "stage": n.stage,
+        }],
+        "user": n.perform_as,
+        "secret": n.secret,
+        "createdAt": n.created_at,
+        "completedAt": n.created_at,
     })
 }
 
 /// A posting.
 pub(crate) fn posting(p: &Posting) -> Value {
+    let confidentiality = if p.confidential {
+        "confidential"
+    } else {
+        "non-confidential"
+    };
     json!({
-        "id": p.id, "text": p.text, "state": "published",
+        "id": p.id, "text": p.text, "state": "published", "confidentiality": confidentiality,
         "categories": {"team": p.team, "department": p.department, "location": p.location, "commitment": p.commitment},
     })
 }

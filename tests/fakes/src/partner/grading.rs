@@ -1,6 +1,7 @@
 //! Grading an interview: mark it complete with a score, then tell the ATS with a bodiless
-//! `PATCH` to the candidate's `url`. A failed `PATCH` is recorded, never retried: the ATS
-//! still learns the result by polling `test_status`.
+//! `PATCH` to the invite's own top-level `url` (Greenhouse's
+//! `source/includes/assessment/_patch_completed_test.md` @ `1cc89e3a`). A failed `PATCH` is
+//! recorded, never retried: the ATS still learns the result by polling `test_status`.
 
 use std::time::Duration;
 
@@ -30,12 +31,7 @@ pub(crate) async fn grade(
         };
         invite.status = "complete".into();
         invite.score = Some(score);
-        let url = invite
-            .candidate
-            .get("url")
-            .and_then(|u| u.as_str())
-            .unwrap_or_default()
-            .to_string();
+        let url = invite.url.clone();
         (!off && !url.is_empty()).then_some(url)
     };
     if let Some(url) = target {

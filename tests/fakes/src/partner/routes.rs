@@ -1,5 +1,7 @@
-//! The partner's routes: `list_tests`, `send_test`, `test_status`, an `outcomes` sink, and
-//! the report pages that `partner_profile_url` points at. Errors are `{"error": "..."}`.
+//! The partner's routes: `list_tests`, `send_test`, `test_status` and `response_error` (each
+//! following the Greenhouse doc file named in the module docs of `partner`), an `outcomes`
+//! sink, and the report pages that `partner_profile_url` points at. Errors are
+//! `{"error": "..."}`.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -7,21 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::{grading, Data, Invite, Shared};
+use super::{checks, grading, interview_id, Data, Invite, SendTestAnswer, Shared};
 use crate::server::basic_auth;
-
-/// Candidate fields `send_test` requires.
-const REQUIRED: [&str; 5] = [
-    "first_name",
-    "last_name",
-    "email",
-    "greenhouse_profile_url",
-    "url",
-];
-/// Candidate fields `send_test` accepts when present.
-const OPTIONAL: [&str; 2] = ["phone_number", "resume_url"];
 
 /// The partner's error shape.
 pub(crate) fn error(status: u16, message: &str) -> Response {
@@ -35,6 +26,7 @@ pub(crate) fn router(data: Shared) -> Router {
         .route("/list_tests", get(list_tests))
         .route("/send_test", post(send_test))
         .route("/test_status", get(test_status))
+        .route("/response_error", post(response_error))
         .route("/outcomes", post(outcome))
         .route("/reports/{id}", get(report))
         .fallback(|| async { error(404, "Not found") })
@@ -71,74 +63,42 @@ async fn list_tests(State(s): State<Shared>, h: HeaderMap) -> Response {
     Json(tests).into_response()
 }
 
-/// `POST send_test` → `{"partner_interview_id"}`.
+/// `POST send_test` → `{"partner_interview_id"}` (or the unusable answer set by
+/// [`super::FakePartner::set_send_test_answer`]).
 async fn send_test(State(s): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
     let mut d = match gate(&s, &h) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let Ok(Value::Object(req)) = serde_json::from_slice::<Value>(&body) else {
-        return error(400, "The body must be a JSON object");
+    let tests: Vec<&str> = d.tests.iter().map(|(id, _)| id.as_str()).collect();
+    let req = match checks::send_test(&body, &tests) {
+        Ok(req) => req,
+        Err(e) => return error(400, &e),
     };
-    let Some(test_id) = req
-        .get("partner_test_id")
-        .and_then(Value::as_str)
-        .filter(|t| !t.is_empty())
-    else {
-        return error(400, "partner_test_id is required");
+    let number = d.next_interview_number();
+    let answer = d.send_test_answer;
+    let id = match answer {
+        SendTestAnswer::NumericInterviewId => number.to_string(),
+        SendTestAnswer::Normal | SendTestAnswer::NoInterviewId => interview_id(number),
     };
-    if !d.tests.iter().any(|(id, _)| id == test_id) {
-        return error(400, &format!("Unknown partner_test_id: {test_id}"));
-    }
-    let Some(Value::Object(candidate)) = req.get("candidate") else {
-        return error(400, "candidate is required");
-    };
-    if let Err(e) = check_candidate(candidate) {
-        return error(400, &e);
-    }
-    let interview_id = d.next_interview_id();
-    let invite = Invite {
-        interview_id: interview_id.clone(),
-        test_id: test_id.to_string(),
-        candidate: Value::Object(candidate.clone()),
+    d.invites.push(Invite {
+        interview_id: id.clone(),
+        test_id: req.test_id,
+        candidate: req.candidate,
+        url: req.url,
+        sent_by: req.sent_by,
         status: "pending".into(),
         score: None,
-    };
-    d.invites.push(invite);
+    });
     if let Some(after) = d.auto_grade {
-        grading::grade_later(s.clone(), interview_id.clone(), after);
+        grading::grade_later(s.clone(), id.clone(), after);
     }
-    Json(json!({"partner_interview_id": interview_id})).into_response()
-}
-
-fn check_candidate(c: &Map<String, Value>) -> Result<(), String> {
-    for key in REQUIRED {
-        if c.get(key)
-            .and_then(Value::as_str)
-            .is_none_or(|v| v.trim().is_empty())
-        {
-            return Err(format!("candidate.{key} is required"));
-        }
+    match answer {
+        SendTestAnswer::Normal => Json(json!({"partner_interview_id": id})),
+        SendTestAnswer::NoInterviewId => Json(json!({})),
+        SendTestAnswer::NumericInterviewId => Json(json!({"partner_interview_id": number})),
     }
-    for key in OPTIONAL {
-        if c.get(key).is_some_and(|v| !v.is_null() && !v.is_string()) {
-            return Err(format!("candidate.{key} must be a string"));
-        }
-    }
-    if !c
-        .get("email")
-        .and_then(Value::as_str)
-        .is_some_and(|e| e.contains('@'))
-    {
-        return Err("candidate.email is not an email address".into());
-    }
-    for key in ["url", "greenhouse_profile_url"] {
-        let v = c.get(key).and_then(Value::as_str).unwrap_or_default();
-        if !(v.starts_with("http://") || v.starts_with("https://")) {
-            return Err(format!("candidate.{key} must be an http(s) URL"));
-        }
-    }
-    Ok(())
+    .into_response()
 }
 
 /// `GET test_status?partner_interview_id=` → `{"partner_status", …}`.
@@ -162,23 +122,41 @@ async fn test_status(
     let Some(invite) = d.invites.iter().find(|i| i.interview_id == id) else {
         return error(404, &format!("Unknown partner_interview_id: {id}"));
     };
+    let test_name = d
+        .tests
+        .iter()
+        .find(|(t, _)| *t == invite.test_id)
+        .map(|(_, n)| n.as_str())
+        .unwrap_or_default();
     match invite.score {
-        Some(score) if invite.status == "complete" => {
-            let test_name = d
-                .tests
-                .iter()
-                .find(|(t, _)| *t == invite.test_id)
-                .map(|(_, n)| n.as_str())
-                .unwrap_or_default();
-            Json(json!({
-                "partner_status": "complete",
-                "partner_profile_url": format!("{}/reports/{id}", d.base),
-                "partner_score": score,
-                "metadata": {"test_name": test_name, "language": "Python", "duration_minutes": 90, "passed": score >= 70.0},
-            }))
-            .into_response()
+        Some(score) if invite.status == "complete" => Json(json!({
+            "partner_status": "complete",
+            "partner_profile_url": format!("{}/reports/{id}", d.base),
+            "partner_score": score,
+            "metadata": {"test_name": test_name, "language": "Python", "duration_minutes": 90, "passed": score >= 70.0},
+        })),
+        _ => Json(json!({
+            "partner_status": "pending",
+            "partner_profile_url": null,
+            "partner_score": null,
+            "metadata": {"test_name": test_name},
+        })),
+    }
+    .into_response()
+}
+
+/// `POST response_error`: the caller's report of a partner answer it could not use.
+async fn response_error(State(s): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
+    let mut d = match gate(&s, &h) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match checks::response_error(&body) {
+        Ok(report) => {
+            d.response_errors.push(report);
+            Json(json!({"status": 200})).into_response()
         }
-        _ => Json(json!({"partner_status": "pending"})).into_response(),
+        Err(e) => error(400, &e),
     }
 }
 

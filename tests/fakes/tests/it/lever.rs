@@ -1,4 +1,11 @@
-//! Fake Lever: pagination, permissions, the token bucket and the documented quirks.
+//! Fake Lever: pagination, permissions, the token bucket and the documented quirks. The
+//! submodules cover, by idea: key permissions and confidential data, list filters and the
+//! account lists, object shapes and lifecycle, and webhooks managed through the API.
+
+mod access;
+mod listing;
+mod shapes;
+mod webhooks;
 
 use hirewire_fakes::lever::{FakeLever, LeverFile, Opportunity, Perm, Resume};
 use reqwest::{Client, StatusCode};
@@ -10,6 +17,45 @@ async fn demo() -> (FakeLever, String) {
     let lever = FakeLever::start().await.expect("fake Lever starts");
     let key = lever.seed_demo().api_key;
     (lever, key)
+}
+
+/// `POST {fake Lever}{path}` with a JSON body, as Lever's clients call it.
+async fn post(lever: &FakeLever, key: &str, path: &str, body: &Value) -> reqwest::Response {
+    Client::new()
+        .post(format!("{}{path}", lever.url()))
+        .basic_auth(key, Some(""))
+        .json(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// The `id`s of a list answer's items, in order.
+fn ids(v: &Value) -> Vec<String> {
+    v["data"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|o| o["id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `GET` a list and give its item ids (asserting a 200).
+async fn list_ids(lever: &FakeLever, key: &str, path: &str) -> Vec<String> {
+    let r = get(lever, key, path).await;
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    ids(&json(r).await)
+}
+
+/// The 403 message of a request (asserting the 403).
+async fn forbidden(lever: &FakeLever, key: &str, path: &str) -> String {
+    let r = get(lever, key, path).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    let body = json(r).await;
+    assert_eq!(body["code"], "Forbidden");
+    body["message"].as_str().unwrap_or_default().to_string()
 }
 
 /// Follows `next` to the end; returns every item and the number of pages.
@@ -66,7 +112,7 @@ async fn account_lists_paginate_until_has_next_is_false() {
 #[tokio::test]
 async fn a_missing_permission_is_a_403_naming_the_checkbox() {
     let (lever, _) = demo().await;
-    lever.add_key("narrow", &[Perm::ReadOpportunity, Perm::ReadResumes]);
+    lever.add_key("narrow", &[Perm::FindOpportunity, Perm::FindAllResumes]);
     assert_eq!(
         get(&lever, "narrow", "/opportunities/opp-ada")
             .await
@@ -84,7 +130,7 @@ async fn a_missing_permission_is_a_403_naming_the_checkbox() {
     assert_eq!(body["code"], "Forbidden");
     assert_eq!(
         body["message"],
-        "This API key does not have the download candidate resume permission"
+        "This API key does not have the \"Download an opportunity resume file\" permission"
     );
     // Permission before lookup: an unknown record does not change the answer.
     assert_eq!(
@@ -96,7 +142,9 @@ async fn a_missing_permission_is_a_403_naming_the_checkbox() {
     let unknown = get(&lever, "no-such-key", "/stages").await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json(unknown).await["code"], "Unauthorized");
-    assert_eq!(Perm::all().len(), 14);
+    assert_eq!(Perm::all().len(), 23);
+    let labels: std::collections::HashSet<&str> = Perm::all().iter().map(Perm::label).collect();
+    assert_eq!(labels.len(), 23, "every checkbox has its own label");
 }
 
 #[tokio::test]
@@ -149,16 +197,6 @@ async fn the_opportunity_list_filters_by_last_update_and_a_move_counts_as_one() 
         updated_at: 1_600_000_000_000,
         ..Default::default()
     });
-    let ids = |v: &Value| -> Vec<String> {
-        v["data"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|o| o["id"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let recent = format!("/opportunities?updated_at_start={day_ago}");
     let found = ids(&json(get(&lever, &key, &recent).await).await);
     assert!(found.contains(&"opp-ada".to_string()), "{found:?}");
@@ -185,11 +223,16 @@ async fn opportunities_offers_and_files_have_lever_shapes_and_quirks() {
     assert_eq!(plain["data"]["applications"][0], "app-opp-ada");
     assert_eq!(plain["data"]["stage"], "stage-phone");
     assert!(plain["data"]["archived"].is_null());
+    assert_eq!(plain["data"]["location"], "Brighton", "where Ada lives");
+    assert_eq!(
+        plain["data"]["opportunityLocation"], "London",
+        "where the job is"
+    );
     let expanded = json(
         get(
             &lever,
             &key,
-            "/opportunities/opp-ada?expand=applications,stage,owner",
+            "/opportunities/opp-ada?expand=applications&expand=stage&expand=owner",
         )
         .await,
     )
@@ -319,8 +362,14 @@ async fn notes_are_created_with_201_and_listed_newest_first() {
     assert_eq!(json(bad).await["code"], "BadRequest");
 
     let listed = json(get(&lever, &key, "/opportunities/opp-ada/notes").await).await;
-    assert_eq!(listed["data"][0]["value"], "Report ready");
-    assert_eq!(listed["data"][1]["text"], "Invite sent");
+    assert_eq!(listed["data"][0]["fields"][0]["value"], "Report ready");
+    assert_eq!(listed["data"][1]["fields"][0]["value"], "Invite sent");
+    assert_eq!(
+        listed["data"][1]["text"], "Note",
+        "the form's title, not the note"
+    );
+    assert_eq!(listed["data"][1]["user"], "user-recruiter");
+    assert!(listed["data"][0]["user"].is_null());
     let notes = lever.notes("opp-ada");
     assert_eq!(notes.len(), 2);
     assert_eq!(notes[0].perform_as.as_deref(), Some("user-recruiter"));

@@ -1,0 +1,185 @@
+//! Fake bob's Work table endpoints: `GET /people/{id}/work` → `{values: [WorkEntry]}`,
+//! `POST /people/{id}/work` (a new row; `200`, no body) and
+//! `PUT /people/{id}/work/{entry_id}`, which overwrites the whole row (columns left out
+//! are cleared) unless the query flag `patchUpdate=true` is given (YAML 2218–2227).
+//! `title` and `department` take list item ids (YAML 5478–5487) unless switched; `site`
+//! takes the site's name and `siteId` its id.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::lists::ListValues;
+use super::model::Shared;
+use super::openapi;
+use super::people::no_employee;
+use super::routes::{error, gate, refuse, WORK};
+use super::worktable::{self, Forms};
+use super::Data;
+
+fn forms(d: &Data) -> Forms {
+    Forms {
+        title_department: d.switches.work_entry_values,
+        site: ListValues::Name,
+    }
+}
+
+/// `GET /people/{id}/work` → `{"values": [...]}`, oldest first, `isCurrent` on one.
+pub(crate) async fn list(
+    State(s): State<Shared>,
+    h: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let d = match gate(&s, &h, WORK) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    match d.employee(&id) {
+        Some(e) => Json(json!({"values": worktable::render(&e.work, &d.today())})).into_response(),
+        None => no_employee(&id),
+    }
+}
+
+/// `POST /people/{id}/work`: validates, refuses a row on the same date and site as
+/// another, stores it with a new integer id; `200` with no body.
+pub(crate) async fn add(
+    State(s): State<Shared>,
+    h: HeaderMap,
+    uri: Uri,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let mut guard = match gate(&s, &h, WORK) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let d = &mut *guard;
+    let body = match openapi::json_body(&body) {
+        Ok(v) => v,
+        Err(e) => return refuse(d, "POST", &uri, vec![e]),
+    };
+    let violations = openapi::work_entry().check(&body);
+    if !violations.is_empty() {
+        return refuse(d, "POST", &uri, violations);
+    }
+    if d.employee(&id).is_none() {
+        return no_employee(&id);
+    }
+    let mut row = match worktable::columns(d, &body, forms(d)) {
+        Ok(c) => c,
+        Err(v) => return refuse(d, "POST", &uri, v),
+    };
+    let today = d.today();
+    let entry_id = d.next_id();
+    row.insert("id".into(), json!(entry_id));
+    row.insert("creationDate".into(), json!(today));
+    row.insert("modificationDate".into(), json!(today));
+    let row = Value::Object(row);
+    store(d, &uri, "POST", &id, row, None)
+}
+
+/// `PUT /people/{id}/work/{entry_id}[?patchUpdate=true]`: overwrites the row (or, with the
+/// flag, changes only the given columns); `404` when there is no such row.
+pub(crate) async fn replace(
+    State(s): State<Shared>,
+    h: HeaderMap,
+    uri: Uri,
+    Path((id, entry)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let mut guard = match gate(&s, &h, WORK) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let d = &mut *guard;
+    let patch =
+        match openapi::boolean_param("patchUpdate", q.get("patchUpdate").map(String::as_str)) {
+            Ok(p) => p,
+            Err(v) => return refuse(d, "PUT", &uri, vec![v]),
+        };
+    let entry_id = match openapi::integer_param("entry_id", &entry) {
+        Ok(n) => n,
+        Err(v) => return refuse(d, "PUT", &uri, vec![v]),
+    };
+    let body = match openapi::json_body(&body) {
+        Ok(v) => v,
+        Err(e) => return refuse(d, "PUT", &uri, vec![e]),
+    };
+    let violations = openapi::work_update(patch).check(&body);
+    if !violations.is_empty() {
+        return refuse(d, "PUT", &uri, violations);
+    }
+    let Some(old) = d.employee(&id).map(|e| {
+        e.work
+            .iter()
+            .find(|r| r.get("id").and_then(Value::as_u64) == Some(entry_id))
+            .cloned()
+    }) else {
+        return no_employee(&id);
+    };
+    let Some(Value::Object(old)) = old else {
+        return error(
+            404,
+            &format!("Work entry {entry_id} not found. Nothing was changed"),
+        );
+    };
+    let given = match worktable::columns(d, &body, forms(d)) {
+        Ok(c) => c,
+        Err(v) => return refuse(d, "PUT", &uri, v),
+    };
+    let mut row = if patch {
+        old.clone()
+    } else {
+        serde_json::Map::new()
+    };
+    row.extend(given);
+    row.insert("id".into(), json!(entry_id));
+    for kept in ["creationDate"] {
+        if let Some(v) = old.get(kept) {
+            row.insert(kept.into(), v.clone());
+        }
+    }
+    row.insert("modificationDate".into(), json!(d.today()));
+    store(d, &uri, "PUT", &id, Value::Object(row), Some(entry_id))
+}
+
+/// Puts `row` in the employee's table (replacing `replaces`), unless it conflicts, and
+/// mirrors the current row into the employee.
+fn store(
+    d: &mut Data,
+    uri: &Uri,
+    method: &str,
+    id: &str,
+    row: Value,
+    replaces: Option<u64>,
+) -> Response {
+    let today = d.today();
+    let form = d.switches.list_values;
+    let Data {
+        employees, lists, ..
+    } = d;
+    let Some(e) = employees.iter_mut().find(|e| e.id() == id) else {
+        return no_employee(id);
+    };
+    if worktable::conflicts(&e.work, &row, replaces) {
+        let date = row.get("effectiveDate").cloned().unwrap_or(Value::Null);
+        let v = format!("another work entry has the effective date {date} and the same site");
+        return refuse(d, method, uri, vec![v]);
+    }
+    match replaces.and_then(|x| {
+        e.work
+            .iter()
+            .position(|r| r.get("id").and_then(Value::as_u64) == Some(x))
+    }) {
+        Some(i) => e.work[i] = row,
+        None => e.work.push(row),
+    }
+    worktable::mirror(lists, form, e, &today);
+    StatusCode::OK.into_response()
+}
