@@ -240,12 +240,26 @@ pub async fn send(
 }
 
 fn retry_after(resp: &Response) -> Option<Duration> {
-    let v = resp.headers().get("retry-after")?.to_str().ok()?;
-    v.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| *s >= 0.0)
-        .map(Duration::from_secs_f64)
+    parse_retry_after(resp.headers().get("retry-after")?.to_str().ok()?)
+}
+
+/// Longest wait a `Retry-After` is taken for: beyond it, the job's own retry schedule
+/// (minutes to an hour) takes over.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// A `Retry-After` in seconds (`"5"`, `"0.5"`), checked: negative, not a number, `inf` or
+/// NaN are ignored, and anything over an hour counts as an hour. (An HTTP date is not
+/// honoured; the backoff applies instead.)
+pub fn parse_retry_after(text: &str) -> Option<Duration> {
+    let secs: f64 = text.trim().parse().ok()?;
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Some(
+        Duration::try_from_secs_f64(secs)
+            .unwrap_or(MAX_RETRY_AFTER)
+            .min(MAX_RETRY_AFTER),
+    )
 }
 
 fn reason(status: StatusCode) -> String {
@@ -275,4 +289,44 @@ pub fn client() -> reqwest::Client {
         .user_agent(concat!("Hirewire/", env!("CARGO_PKG_VERSION")))
         .build()
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_retry_after_values_are_checked_not_panicked_on() {
+        assert_eq!(parse_retry_after("5"), Some(Duration::from_secs(5)));
+        assert_eq!(
+            parse_retry_after(" 0.25 "),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(parse_retry_after("1e30"), Some(MAX_RETRY_AFTER));
+        assert_eq!(parse_retry_after("inf"), None);
+        assert_eq!(parse_retry_after("NaN"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_retry_after_is_a_bounded_wait_or_none(text in ".{0,40}") {
+                if let Some(d) = parse_retry_after(&text) {
+                    prop_assert!(d <= MAX_RETRY_AFTER);
+                }
+            }
+
+            #[test]
+            fn any_float_is_a_bounded_wait_or_none(f in any::<f64>()) {
+                if let Some(d) = parse_retry_after(&f.to_string()) {
+                    prop_assert!(d <= MAX_RETRY_AFTER);
+                }
+            }
+        }
+    }
 }

@@ -246,3 +246,83 @@ offer = "{st_of}"
         v
     }
 }
+
+impl Drop for World {
+    /// Every request the engine sent bob must pass the request schema written from bob's
+    /// published OpenAPI: one that did not fails the test that sent it.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let refused = self.bob.schema_violations();
+        assert!(
+            refused.is_empty(),
+            "the engine sent bob requests its published schema refuses: {refused:#?}"
+        );
+    }
+}
+
+/// A candidate a test adds to the fake Lever, ready to be hired.
+#[derive(Debug, Clone, Default)]
+pub struct Hireable<'a> {
+    /// Opportunity id.
+    pub id: &'a str,
+    /// Full name.
+    pub name: &'a str,
+    /// Email.
+    pub email: &'a str,
+    /// The offer's job title.
+    pub title: &'a str,
+    /// The start date, `YYYY-MM-DD` (stored as Lever does: midnight in the account's zone).
+    pub start: &'a str,
+    /// A confidential candidate.
+    pub confidential: bool,
+}
+
+impl World {
+    /// Adds a candidate on the Software Engineer posting (London) with a signed offer and
+    /// no files; returns the opportunity id.
+    pub fn add_hireable(&self, h: &Hireable<'_>) -> String {
+        use hirewire_fakes::lever::{Offer, OfferField, Opportunity};
+        self.lever.add_opportunity(Opportunity {
+            id: h.id.into(),
+            name: h.name.into(),
+            emails: vec![h.email.into()],
+            location: "Leeds".into(),
+            stage: self.ids.stage_offer.clone(),
+            posting: Some(self.ids.posting_swe.clone()),
+            confidential: h.confidential,
+            ..Default::default()
+        });
+        let start = self
+            .lever
+            .offer_date_field("Anticipated start date", "anticipated_start_date", h.start)
+            .unwrap_or_else(|e| panic!("start date {}: {e}", h.start));
+        self.lever.add_offer(
+            h.id,
+            Offer {
+                id: format!("offer-{}", h.id),
+                status: "signed".into(),
+                fields: vec![
+                    start,
+                    OfferField {
+                        text: "Job title".into(),
+                        identifier: "job_title".into(),
+                        value: serde_json::json!(h.title),
+                    },
+                ],
+                ..Default::default()
+            },
+        );
+        h.id.to_string()
+    }
+
+    /// The fake bob's employees with this email.
+    pub fn employees_with(&self, email: &str) -> Vec<serde_json::Value> {
+        self.bob
+            .employees()
+            .into_iter()
+            .filter(|e| e["email"] == email)
+            .collect()
+    }
+}

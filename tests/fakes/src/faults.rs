@@ -16,6 +16,14 @@ pub enum FaultKind {
         /// A `Retry-After` header, in seconds.
         retry_after: Option<u64>,
     },
+    /// Answer this status with a `Retry-After` header exactly as given, however odd
+    /// (`1e30`, `inf`, `-1`): what a misbehaving vendor or proxy may send.
+    StatusWithRawRetryAfter {
+        /// The status.
+        status: u16,
+        /// The header's text.
+        retry_after: String,
+    },
     /// Wait, then process normally.
     DelayBefore(Duration),
     /// Process fully (side effects happen), then wait before answering.

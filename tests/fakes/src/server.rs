@@ -185,6 +185,17 @@ async fn faulted(mw: Mw, req: Request<Body>, next: Next) -> Response {
             entry.entry.status = r.status().as_u16();
             r
         }
+        Some(FaultKind::StatusWithRawRetryAfter {
+            status,
+            retry_after,
+        }) => {
+            let mut r = (mw.error)(status, "injected fault");
+            if let Ok(v) = HeaderValue::from_str(&retry_after) {
+                r.headers_mut().insert("retry-after", v);
+            }
+            entry.entry.status = r.status().as_u16();
+            r
+        }
         Some(FaultKind::DelayBefore(d)) => {
             tokio::time::sleep(d).await;
             let r = next.run(req).await;

@@ -57,7 +57,9 @@ async fn poll_once(engine: &Engine) -> Result<(), FlowError> {
         };
         // Spread the next checks so that a burst of invites does not poll in a burst.
         let spread = (x.interview_id.bytes().map(u64::from).sum::<u64>() % 60) * 1000;
-        x.next_poll_ms = now + a.poll_minutes * 60_000 + spread;
+        x.next_poll_ms = now
+            .saturating_add(a.poll_minutes.saturating_mul(60_000))
+            .saturating_add(spread);
         if complete {
             start_result_job(engine, &x).await?;
             x.next_poll_ms = u64::MAX;

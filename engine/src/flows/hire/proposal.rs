@@ -29,12 +29,7 @@ pub async fn propose(
     let bob_fields = bob.fields().await?;
     let mut notes = Vec::new();
     let (first, last) = data.opp.split_name();
-    let start = data
-        .offer
-        .as_ref()
-        .and_then(|o| o.field("anticipated_start_date"))
-        .and_then(fields::date)
-        .ok_or_else(|| FlowError::Stop("the offer has no anticipated start date, which bob requires: add it to the offer in Lever, then Retry".into()))?;
+    let start = start_date(data)?;
     let site = site(settings, bob, &bob_fields, data, &mut notes).await?;
     let mut payload = json!({"firstName": first, "surname": last, "email": email, "work": {"site": site, "startDate": start}});
     if let Some(title) = title(data) {
@@ -79,6 +74,22 @@ pub async fn with_item_ids(bob: &Bob, payload: &Value) -> Result<Option<Value>, 
         }
     }
     Ok(changed.then_some(out))
+}
+
+/// The offer's anticipated start date as `YYYY-MM-DD` (bob requires one).
+fn start_date(data: &LeverHire) -> Result<String, FlowError> {
+    let Some(raw) = data
+        .offer
+        .as_ref()
+        .and_then(|o| o.field("anticipated_start_date"))
+    else {
+        return Err(FlowError::Stop("the offer has no anticipated start date, which bob requires: add it to the offer in Lever, then Retry".into()));
+    };
+    fields::date(raw).ok_or_else(|| {
+        FlowError::Stop(format!(
+            "the offer's anticipated start date ({raw}) is not a usable date: correct it on the offer in Lever, then Retry"
+        ))
+    })
 }
 
 /// The job title: the offer's, else the posting's.
