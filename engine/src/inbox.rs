@@ -34,6 +34,10 @@ const MAX_INTAKE_TRIES: u32 = 5;
 const INTAKE_RETRY: Duration = Duration::from_secs(2);
 /// Wait while the keychain cannot be read (locked), before looking again.
 const KEYCHAIN_RETRY: Duration = Duration::from_secs(5);
+/// How long a "check results now" waits for more of its kind before it runs: a partner
+/// that PATCHes many times (or an attacker who found the URL) costs one check every two
+/// seconds at most, and a real result still arrives within seconds.
+const RESULTS_DEBOUNCE_MS: u64 = 2_000;
 /// Distinct unknown endpoint names listed in their day's entry.
 const TALLY_NAMES: usize = 10;
 
@@ -250,10 +254,13 @@ fn apply(
                 );
                 return Ok((None, false));
             }
-            Ok((
-                Some(tx.open_entry(entry, Some(work.into()), replace)?),
-                true,
-            ))
+            let id = tx.open_entry(entry, Some(work.into()), replace)?;
+            // Wait a moment before checking, so that a burst of PATCHes is one check.
+            if let Some(mut job) = tx.job(id)? {
+                job.next_run_ms = time::now_ms().saturating_add(RESULTS_DEBOUNCE_MS);
+                tx.put_job(&job)?;
+            }
+            Ok((Some(id), true))
         }
         Decision::Coalesce(Coalesce::UnknownEndpoint(name), entry, _) => {
             Ok((Some(tally_unknown(tx, &name, entry)?), false))
@@ -291,7 +298,7 @@ fn apply(
 fn queued_results_check(tx: &Tx, wanted: &ResultState) -> Result<Option<u64>, StoreError> {
     Ok(tx.jobs()?.into_iter().find_map(|(id, slot)| {
         let job = slot.job()?;
-        let waiting = job.attempts == 0 && job.next_run_ms == 0;
+        let waiting = job.attempts == 0;
         let Work::AssessmentResult(s) = &job.work else {
             return None;
         };

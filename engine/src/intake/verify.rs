@@ -63,7 +63,8 @@ pub fn verify(
     body_hash: &str,
     seen: &impl Fn(&str) -> Option<Seen>,
 ) -> Result<Verified, Refusal> {
-    let env = Envelope::parse(&raw.body).map_err(|why| rejected(None, why))?;
+    let env = Envelope::parse(&raw.body)
+        .map_err(|why| rejected(Envelope::lenient(&raw.body).as_ref(), why))?;
     let signed = token.is_some_and(|t| webhook::verify(t.expose(), &env));
     if env.is_test_ping() {
         return Ok(Verified::Ping { env, signed });

@@ -43,6 +43,11 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             Ok(())
         }
         Command::Approve { id, employee } => approve(&engine, id, employee).await,
+        Command::Dismiss { id } => {
+            actions::dismiss(&engine, id).await?;
+            eprintln!("entry {id} dismissed: the job goes on with that answer");
+            Ok(())
+        }
         Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
         #[cfg(feature = "demo")]
         Command::Demo => Ok(()),

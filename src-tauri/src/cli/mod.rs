@@ -79,6 +79,11 @@ pub enum Command {
         #[arg(long)]
         employee: Option<PathBuf>,
     },
+    /// Answer "no" to what a waiting entry asks (e.g. "the files are in bob already").
+    Dismiss {
+        /// The entry id.
+        id: u64,
+    },
     /// Mapping suggestions from a Lever setup key read from stdin (held in memory only).
     #[command(subcommand)]
     Mappings(MappingsCmd),

@@ -205,6 +205,17 @@ offer = "{st_of}"
         assert_eq!(self.send(&move_).await, 200, "the relay took the move");
     }
 
+    /// Sends a bodiless `PATCH` to an endpoint of the relay, as an assessment partner does.
+    pub async fn send_patch(&self, endpoint: &str) -> u16 {
+        let url = self.relay.hook_url(&self.channel.channel, endpoint);
+        self.http
+            .patch(url)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or_else(|e| panic!("patch to the relay: {e}"))
+    }
+
     /// Posts any body to an endpoint of the relay.
     pub async fn send_raw(&self, endpoint: &str, body: String) -> u16 {
         let url = self.relay.hook_url(&self.channel.channel, endpoint);
