@@ -57,14 +57,27 @@ impl Relay {
         listen: &str,
         extra: &[&str],
     ) -> Relay {
+        let bin = crate::bins::path("hirewire-relay");
+        Relay::start_binary(&bin, wrapper, dir, listen, extra).await
+    }
+
+    /// Starts the relay binary at `bin` (e.g. an older build, to compare), under an
+    /// optional wrapper command.
+    pub async fn start_binary(
+        bin: &Path,
+        wrapper: &[&str],
+        dir: &Path,
+        listen: &str,
+        extra: &[&str],
+    ) -> Relay {
         let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         let mut cmd = match wrapper.split_first() {
             Some((first, rest)) => {
                 let mut c = Command::new(first);
-                c.args(rest).arg(crate::bins::path("hirewire-relay"));
+                c.args(rest).arg(bin);
                 c
             }
-            None => Command::new(crate::bins::path("hirewire-relay")),
+            None => Command::new(bin),
         };
         cmd.args([
             "serve",

@@ -303,7 +303,7 @@ export class FakeEngine {
     if (!user) items.push({ area: "bob", ok: false, message: notSet("bob-service-user") });
     else if (!token) items.push({ area: "bob", ok: false, message: notSet("bob-token") });
     else if (token.includes("wrong")) items.push({ area: "bob", ok: false, message: "bob answered 401: the service user id or token is wrong" });
-    else items.push({ area: "bob", ok: true, message: `the service user works and sees ${BOB_FIELDS.length} fields` });
+    else items.push({ area: "bob", ok: true, message: `the service user may search people and sees ${BOB_FIELDS.length} fields` });
     items.push(
       this.settings.assessment.provider
         ? { area: "assessment", ok: true, message: `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)` }

@@ -137,7 +137,8 @@ async fn run_wizard(w: &World, win: &Window) {
     win.fill("bob-user", &w.creds.0).await;
     win.fill("bob-token", &w.creds.1).await;
     win.click("bob-test").await;
-    win.see("bob-status", "the service user works").await;
+    win.see("bob-status", "the service user may search people")
+        .await;
     win.see("bob-status", "sites: ").await;
     win.see_exact("bob-user-state", "set").await;
     win.see_exact("bob-token-state", "set").await;
