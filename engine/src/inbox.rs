@@ -43,7 +43,7 @@ const TALLY_NAMES: usize = 10;
 
 /// What became of a relay event offered to the inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Accepted {
+pub(crate) enum Accepted {
     /// New: committed to the inbox.
     Fresh,
     /// A resend of an event already taken (same seq, same body): acknowledge it again.
@@ -70,7 +70,7 @@ pub enum IntakeError {
 }
 
 /// Commits a relay event of channel `conn` to the inbox.
-pub async fn accept(
+pub(crate) async fn accept(
     engine: &Engine,
     conn: &RelayConn,
     frame: EventFrame,
@@ -114,7 +114,7 @@ pub async fn accept(
 }
 
 /// Takes inbox events in, one at a time, until the task is aborted.
-pub async fn run(engine: Engine) {
+pub(crate) async fn run(engine: Engine) {
     let mut tries: Option<(u64, u32)> = None;
     loop {
         let next = match engine.store.read_async(|rx| rx.inbox_first()).await {
@@ -172,12 +172,20 @@ pub async fn run(engine: Engine) {
 }
 
 /// Decides and records the event at inbox position `at`.
-pub async fn take_in(engine: &Engine, at: u64, raw: RawEvent) -> Result<Option<u64>, IntakeError> {
+pub(crate) async fn take_in(
+    engine: &Engine,
+    at: u64,
+    raw: RawEvent,
+) -> Result<Option<u64>, IntakeError> {
     record(engine, Some(at), raw, None).await
 }
 
 /// Runs intake again for a stored entry's event (after a signing token was fixed).
-pub async fn redo(engine: &Engine, id: u64, raw: RawEvent) -> Result<Option<u64>, IntakeError> {
+pub(crate) async fn redo(
+    engine: &Engine,
+    id: u64,
+    raw: RawEvent,
+) -> Result<Option<u64>, IntakeError> {
     record(engine, None, raw, Some(id)).await
 }
 

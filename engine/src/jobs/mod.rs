@@ -15,8 +15,6 @@ use tracing::Instrument;
 use crate::work::JobSlot;
 use crate::{time, Engine};
 
-pub use attempt::MAX_ATTEMPTS;
-
 /// Jobs running at once. Lever's bucket (10/s) is the real limit; eight keeps it full
 /// while bob and partner calls wait on the network.
 const PARALLEL: usize = 8;

@@ -227,7 +227,20 @@ fn router(state: AppState) -> Router {
         .route("/v1/channels/{channel}/status", get(stream::status))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .layer(axum::middleware::from_fn(conn_span))
         .with_state(state)
+}
+
+/// Every request runs in a span naming its connection (the peer's address and port), so
+/// that the lines of one client, and of the stream it opens, can be told from another's.
+async fn conn_span(
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use tracing::Instrument;
+    let span = tracing::info_span!("conn", %peer, method = %req.method(), path = %req.uri().path());
+    next.run(req).instrument(span).await
 }
 
 fn default_public_url(local: SocketAddr, tls: bool) -> String {

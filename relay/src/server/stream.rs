@@ -89,7 +89,9 @@ pub(super) async fn open(
     };
     // Largest frame the relay writes: a body whose every byte is escaped (`\u0000`).
     let max_frame = st.cfg.max_body.saturating_mul(6).saturating_add(4096);
-    let span = tracing::info_span!("stream", channel = %live.name);
+    // A child of the connection's span: the stream outlives the upgrade request.
+    let span =
+        tracing::info_span!(parent: &tracing::Span::current(), "stream", channel = %live.name);
     ws.max_message_size(MAX_CLIENT_FRAME)
         .max_frame_size(MAX_CLIENT_FRAME)
         .write_buffer_size(WRITE_BUFFER)

@@ -69,6 +69,7 @@ impl App {
             .arg("--profile")
             .arg(&self.profile);
         cmd.env("HIREWIRE_LOG", "info,hirewire=debug");
+        crate::proc::hermetic(&mut cmd);
         cmd
     }
 

@@ -19,6 +19,7 @@ pub struct Proc {
 impl Proc {
     /// Spawns `cmd` with stderr captured (and echoed with a prefix when `HIREWIRE_TEST_ECHO` is set).
     pub fn spawn(name: &str, mut cmd: Command) -> Proc {
+        hermetic(&mut cmd);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -134,6 +135,18 @@ impl Proc {
     /// Whether the process is still running.
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+/// Keeps the caller's `HIREWIRE*` variables (a developer's own profile, data directory,
+/// relay settings) out of a process under test: only what the test sets reaches it.
+pub fn hermetic(cmd: &mut Command) {
+    let set: Vec<std::ffi::OsString> = cmd.get_envs().map(|(k, _)| k.to_os_string()).collect();
+    for (key, _) in std::env::vars_os() {
+        let ours = key.to_string_lossy().starts_with("HIREWIRE");
+        if ours && !set.contains(&key) {
+            cmd.env_remove(&key);
+        }
     }
 }
 

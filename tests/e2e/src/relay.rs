@@ -174,7 +174,9 @@ impl Relay {
 
 /// Runs a `channel` command against a data directory, server running or not.
 pub fn channel_cmd(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(crate::bins::path("hirewire-relay"))
+    let mut cmd = Command::new(crate::bins::path("hirewire-relay"));
+    crate::proc::hermetic(&mut cmd);
+    let out = cmd
         .arg("channel")
         .args(args)
         .arg("--data")

@@ -253,7 +253,9 @@ async fn a_damaged_database_file_is_refused_or_opened_whole_never_a_panic() {
 /// Starts `serve` on `dir` and stops it at once if it got as far as listening; returns the
 /// exit code (0 when it started) and stderr.
 fn serve_once(dir: &std::path::Path) -> (i32, String) {
-    let mut child = std::process::Command::new(hirewire_e2e::bins::path("hirewire-relay"))
+    let mut cmd = std::process::Command::new(hirewire_e2e::bins::path("hirewire-relay"));
+    hirewire_e2e::proc::hermetic(&mut cmd);
+    let mut child = cmd
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir)
         .stdout(std::process::Stdio::null())
