@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "history_chart",
     "history_retry",
     "history_approve",
+    "history_dismiss",
     "history_export",
     "secrets_status",
     "secret_set",

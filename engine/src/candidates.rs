@@ -20,7 +20,7 @@ pub const NAME_SEARCH_MAX: usize = 1_000;
 const SHOWN: usize = 50;
 
 /// A candidate to pick for a dry run.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Candidate {
     /// Lever opportunity id.
     pub opportunity_id: String,

@@ -11,7 +11,7 @@ use super::webhooks::LeverWebhook;
 use super::Engine;
 
 /// One checked thing.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Item {
     /// relay, lever, webhooks, bob, assessment.
     pub area: &'static str,

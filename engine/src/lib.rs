@@ -6,6 +6,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(test)]
+mod bindings;
 pub mod candidates;
 pub mod check;
 pub mod clients;
@@ -43,7 +45,7 @@ use secrets::Secrets;
 use store::Store;
 
 /// Something the UI (or a test) may want to know as it happens.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum EngineEvent {
     /// An entry was created or changed.

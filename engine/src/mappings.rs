@@ -59,7 +59,7 @@ pub fn default_outcome(text: &str, kind: &str) -> Option<Outcome> {
 }
 
 /// What a setup key showed, and the settings proposed from it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct Suggestion {
     /// Lever's stages.
     pub stages: Vec<Named>,

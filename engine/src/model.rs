@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an entry stands. `running` is ours (queued or in progress); the rest are the
 /// contract's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Queued or in progress.
@@ -64,7 +64,7 @@ impl Status {
 }
 
 /// Which flow an entry belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Flow {
     /// Hire → bob.
@@ -90,7 +90,7 @@ impl Flow {
 }
 
 /// One history entry's summary: what lists and filters need.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Entry {
     /// Increasing id.
     pub id: u64,
@@ -120,7 +120,7 @@ pub struct Entry {
 }
 
 /// The result of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum StepStatus {
     /// It worked.
@@ -132,7 +132,7 @@ pub enum StepStatus {
 }
 
 /// One action taken for an entry.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Step {
     /// What was done ("create bob employee", "upload resume.pdf").
     pub action: String,

@@ -9,7 +9,7 @@ use tokio::sync::broadcast;
 use super::EngineEvent;
 
 /// How a notice should be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Something worked (hire done, invite sent).
@@ -19,7 +19,7 @@ pub enum Kind {
 }
 
 /// One notification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Notice {
     /// Title ("Ada Lovelace → bob").
     pub summary: String,

@@ -19,7 +19,7 @@ use super::settings::Settings;
 use super::Engine;
 
 /// What a hire of this candidate would do.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DryRun {
     /// The candidate's name.
     pub candidate: String,
@@ -36,7 +36,7 @@ pub struct DryRun {
 }
 
 /// One file of a dry run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DocPreview {
     /// File name.
     pub name: String,
@@ -47,7 +47,7 @@ pub struct DocPreview {
 }
 
 /// One row of the field preview.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FieldRow {
     /// bob field id.
     pub bob_id: String,

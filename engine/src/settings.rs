@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// Everything the engine is configured with.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Lever.
@@ -31,7 +31,7 @@ pub struct Settings {
 }
 
 /// `[privacy]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct PrivacySettings {
     /// History entries older than this keep their date, flow and outcome, and lose every
@@ -48,7 +48,7 @@ impl Default for PrivacySettings {
 }
 
 /// `[lever]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct LeverSettings {
     /// API base URL (EU: `https://api.eu.lever.co/v1`).
@@ -74,7 +74,7 @@ impl Default for LeverSettings {
 }
 
 /// `[bob]`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct BobSettings {
     /// API base URL.
@@ -99,7 +99,7 @@ impl Default for BobSettings {
 }
 
 /// `[assessment]`: a Greenhouse-style assessment partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct AssessmentSettings {
     /// The vendor's name, shown to recruiters.
@@ -136,7 +136,7 @@ impl Default for AssessmentSettings {
 }
 
 /// `[stages]`: all three or none, each a different Lever stage.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct Stages {
     /// Moving here sends the assessment invite.
@@ -155,7 +155,9 @@ impl Stages {
 }
 
 /// What an archive reason means for the assessment partner (the seed's offer status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// Rejected by the team.
@@ -204,7 +206,7 @@ impl Outcome {
 }
 
 /// One explicit `[[fields]]` mapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMapping {
     /// Offer field identifier (`custom_equity`), or `opportunity.X` / `posting.X`.

@@ -9,7 +9,7 @@ use crate::store::StoreError;
 use crate::{Engine, RelayState};
 
 /// The engine's state for the status bar and the start screen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EngineStatus {
     /// The profile.
     pub profile: String,
@@ -24,7 +24,7 @@ pub struct EngineStatus {
 }
 
 /// The relay connection as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RelayView {
     /// connected, connecting, offline, not-configured.
     pub state: String,

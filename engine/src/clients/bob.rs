@@ -15,7 +15,7 @@ use crate::secrets::Secret;
 pub const MAX_DOCUMENT_BYTES: u64 = 5 * 1024 * 1024;
 
 /// A field of bob's people schema.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(default, rename_all = "camelCase")]
 pub struct BobField {
     /// `category.field` (opaque for custom fields).

@@ -369,7 +369,7 @@ pub struct LeverFile {
 }
 
 /// `{id, text}` of stages; `{id, text, type}` of archive reasons.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Named {
     /// Id.
@@ -383,7 +383,7 @@ pub struct Named {
 }
 
 /// `GET /tags` item.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Tag {
     /// The tag.

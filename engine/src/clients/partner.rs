@@ -8,7 +8,7 @@ use super::http::{self, ApiError, RetryPolicy, Service};
 use crate::secrets::Secret;
 
 /// A test the partner offers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct PartnerTest {
     /// Its id.

@@ -68,7 +68,7 @@ impl ActionError {
 }
 
 /// An entry with what the detail panel shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EntryView {
     /// The summary.
     pub entry: Entry,
@@ -77,6 +77,7 @@ pub struct EntryView {
     /// The event's body as received.
     pub event_body: Option<String>,
     /// The employee a hire would create (review).
+    #[ts(type = "Record<string, unknown> | null")]
     pub proposal: Option<Value>,
     /// Remarks made while preparing it.
     pub notes: Vec<String>,

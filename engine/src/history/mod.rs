@@ -14,7 +14,7 @@ use crate::store::{Rx, StoreError};
 use crate::time;
 
 /// What to list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Filter {
     /// Only these statuses (empty: all).
@@ -34,7 +34,7 @@ pub struct Filter {
 }
 
 /// One page of history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Page {
     /// The entries, newest first.
     pub entries: Vec<Entry>,
@@ -137,8 +137,19 @@ pub fn list(rx: &Rx, filter: &Filter) -> Result<Page, StoreError> {
     Ok(Page { entries, total })
 }
 
+/// How many events of one status one day (UTC) had: a bar of the chart.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    /// The status.
+    pub status: Status,
+    /// How many.
+    pub count: u64,
+}
+
 /// Events per day (UTC) by status, for the chart.
-pub fn per_day(rx: &Rx, days: u64) -> Result<Vec<(String, Status, u64)>, StoreError> {
+pub fn per_day(rx: &Rx, days: u64) -> Result<Vec<DayCount>, StoreError> {
     use redb::ReadableTable;
     let since = time::now_ms().saturating_sub(days * 86_400_000);
     let table = rx.txn.open_table(crate::store::ENTRIES)?;
@@ -158,8 +169,9 @@ pub fn per_day(rx: &Rx, days: u64) -> Result<Vec<(String, Status, u64)>, StoreEr
     }
     Ok(counts
         .into_iter()
-        .filter_map(|((day, _), (status, n))| {
-            Some((time::date(day.checked_mul(86_400_000)?)?, status, n))
+        .filter_map(|((day, _), (status, count))| {
+            let day = time::date(day.checked_mul(86_400_000)?)?;
+            Some(DayCount { day, status, count })
         })
         .collect())
 }

@@ -8,7 +8,7 @@ use crate::clients::partner::PartnerTest;
 use crate::Engine;
 
 /// bob's fields and sites for the setup screens.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BobInfo {
     /// Every field the service user may see.
     pub fields: Vec<BobField>,

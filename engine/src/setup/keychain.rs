@@ -6,7 +6,7 @@ use super::{blocking, SetupError};
 use crate::Engine;
 
 /// A secret's name and whether it is set; never its value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SecretState {
     /// The name (`lever-api-key`, …).
     pub name: &'static str,

@@ -30,7 +30,7 @@ pub async fn connect(engine: &Engine, code: &str) -> Result<Item, SetupError> {
 }
 
 /// One Lever webhook to set up.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct WebhookInfo {
     /// Lever's name for it.
     pub event: &'static str,

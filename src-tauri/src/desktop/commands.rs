@@ -10,9 +10,8 @@ use crate::engine::candidates::{self, Candidate};
 use crate::engine::check::{self, Item};
 use crate::engine::clients::partner::PartnerTest;
 use crate::engine::history::actions::{self, EntryView};
-use crate::engine::history::{self, export, Filter, Page};
+use crate::engine::history::{self, export, DayCount, Filter, Page};
 use crate::engine::mappings::{self, Suggestion};
-use crate::engine::model::Status;
 use crate::engine::preview::{self, DryRun, FieldRow};
 use crate::engine::secrets::Secret;
 use crate::engine::settings::Settings;
@@ -61,26 +60,14 @@ pub async fn history_detail(shell: State<'_, Shell>, id: u64) -> Res<EntryView> 
     actions::view(&shell.engine, id).await.map_err(text)
 }
 
-/// Events per day by status.
-#[derive(Debug, Serialize)]
-pub struct DayCount {
-    day: String,
-    status: Status,
-    count: u64,
-}
-
 #[tauri::command]
 pub async fn history_chart(shell: State<'_, Shell>, days: u64) -> Res<Vec<DayCount>> {
-    let rows = shell
+    shell
         .engine
         .store
         .read_async(move |rx| history::per_day(rx, days.clamp(1, 366)))
         .await
-        .map_err(text)?;
-    Ok(rows
-        .into_iter()
-        .map(|(day, status, count)| DayCount { day, status, count })
-        .collect())
+        .map_err(text)
 }
 
 #[tauri::command]
@@ -93,6 +80,11 @@ pub async fn history_approve(shell: State<'_, Shell>, id: u64, employee: Option<
     actions::approve(&shell.engine, id, employee)
         .await
         .map_err(text)
+}
+
+#[tauri::command]
+pub async fn history_dismiss(shell: State<'_, Shell>, id: u64) -> Res<()> {
+    actions::dismiss(&shell.engine, id).await.map_err(text)
 }
 
 #[tauri::command]

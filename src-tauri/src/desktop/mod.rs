@@ -76,6 +76,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             commands::history_chart,
             commands::history_retry,
             commands::history_approve,
+            commands::history_dismiss,
             commands::history_export,
             commands::secrets_status,
             commands::secret_set,

@@ -37,20 +37,24 @@ export interface Call {
 
 function defaultSettings(configured: boolean): Settings {
   return {
-    lever: { base_url: "https://api.lever.co/v1", perform_as: "", max_event_age_minutes: 60 },
-    bob: { base_url: "https://api.hibob.com/v1", review_before_create: true, default_site: "London" },
+    lever: { base_url: "https://api.lever.co/v1", perform_as: "", max_event_age_minutes: 20160, reconcile_hours: 6 },
+    bob: { base_url: "https://api.hibob.com/v1", review_before_create: true, default_site: "London", watch_days: 30 },
     assessment: {
       provider: configured ? "Byteboard" : "",
       list_tests_url: configured ? "https://partner.example/tests" : "",
       send_test_url: configured ? "https://partner.example/send" : "",
       test_status_url: configured ? "https://partner.example/status" : "",
       outcome_url: "",
+      response_error_url: "",
+      sent_by: "",
       poll_minutes: 60,
     },
     stages: configured ? { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" } : { assessment: "", onsite: "", offer: "" },
     archive_reasons: configured ? { "reason-rejected": "rejected", "reason-withdrew": "withdrew" } : {},
     interview_types: configured ? { "Byteboard SWE": "12345" } : {},
     fields: configured ? [{ lever: "custom_equity", bob: "payroll.employment.equity" }] : [],
+    value_map: {},
+    privacy: { history_retention_days: 365 },
   };
 }
 
@@ -168,6 +172,8 @@ export class FakeEngine {
         return this.retry(a.id as number);
       case "history_approve":
         return this.approve(a.id as number);
+      case "history_dismiss":
+        throw new Error(`Entry ${a.id as number} has nothing to dismiss.`);
       case "history_export":
         return `/home/recruiter/Downloads/hirewire-history-${new Date().toISOString().slice(0, 10)}.csv`;
       case "secrets_status":

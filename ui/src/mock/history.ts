@@ -181,6 +181,10 @@ export class FakeHistory {
       notes: e.flow === "hire" ? ["Offer field “Equity” maps automatically to bob field “Equity”"] : [],
       can_retry: e.status === "failed" || e.status === "rejected" || e.status === "retrying" || (e.status === "done" && steps.some((s) => s.status === "failed")),
       can_approve: e.status === "waiting",
+      approve_label: e.status === "waiting" ? "Create the employee in bob" : null,
+      can_dismiss: false,
+      dismiss_label: null,
+      job_error: null,
     };
   }
 

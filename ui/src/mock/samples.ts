@@ -33,9 +33,9 @@ export const LEVER_LISTS: LeverLists = {
   ],
   tests: PARTNER_TESTS,
   proposed: {
-    lever: { base_url: "", perform_as: "", max_event_age_minutes: 60 },
-    bob: { base_url: "", review_before_create: true, default_site: "" },
-    assessment: { provider: "", list_tests_url: "", send_test_url: "", test_status_url: "", outcome_url: "", poll_minutes: 60 },
+    lever: { base_url: "", perform_as: "", max_event_age_minutes: 20160, reconcile_hours: 6 },
+    bob: { base_url: "", review_before_create: true, default_site: "", watch_days: 30 },
+    assessment: { provider: "", list_tests_url: "", send_test_url: "", test_status_url: "", outcome_url: "", response_error_url: "", sent_by: "", poll_minutes: 60 },
     stages: { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" },
     archive_reasons: {
       "reason-rejected": "rejected",
@@ -46,6 +46,8 @@ export const LEVER_LISTS: LeverLists = {
     },
     interview_types: { "Byteboard SWE": "12345" },
     fields: [],
+    value_map: {},
+    privacy: { history_retention_days: 365 },
   },
   unmapped_reasons: ["Moved to talent pool"], // the engine lists reasons by their text
 };
@@ -58,6 +60,7 @@ const field = (id: string, name: string, category: string, type: string): BobFie
   jsonPath: id,
   type,
   typeData: null,
+  historical: false,
 });
 
 export const BOB_FIELDS: BobField[] = [
