@@ -1,4 +1,4 @@
-//! Command line: `serve` and `channel add|list|remove|rotate`. Every flag can also come
+//! Command line: `serve`, `channel add|list|remove|rotate` and `migrate`. Every flag can also come
 //! from a `HIREWIRE_RELAY_*` environment variable, so the relay runs unchanged under
 //! systemd or in a container.
 
@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::server::{Limits, ServeConfig};
+use crate::store::nats::options::{parse_servers, NatsOptions};
 
 /// Hirewire relay: takes Lever's webhooks in publicly, stores them durably, and streams
 /// them to the Hirewire app.
@@ -24,10 +25,36 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage channels (one per app installation).
     #[command(subcommand)]
     Channel(ChannelCmd),
+    /// Move a stopped redb relay's channels and queued events to NATS (same ids, secrets
+    /// and seqs: connection codes keep working).
+    Migrate(MigrateArgs),
+}
+
+/// `migrate` flags.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The redb relay's data directory (no `serve` may run on it).
+    #[arg(long, env = "HIREWIRE_RELAY_DATA")]
+    pub data: PathBuf,
+    /// The NATS servers to move to: nats://HOST:PORT[,HOST:PORT…].
+    #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+    pub store: String,
+    /// Copies of each NATS stream (default: 3 on a cluster of three or more nodes, else 1).
+    #[arg(long, env = "HIREWIRE_RELAY_REPLICAS", value_parser = clap::value_parser!(u64).range(1..=5))]
+    pub replicas: Option<u64>,
+}
+
+impl MigrateArgs {
+    /// The NATS store to move to.
+    pub fn nats(&self) -> Result<NatsOptions, String> {
+        let mut opts = NatsOptions::new(parse_servers(&self.store)?);
+        opts.replicas = self.replicas.map(|n| n as usize);
+        Ok(opts)
+    }
 }
 
 /// `serve` flags.
@@ -95,6 +122,14 @@ pub struct ServeArgs {
     /// relay pings it three times in that span.
     #[arg(long, env = "HIREWIRE_RELAY_PEER_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     pub peer_timeout: Duration,
+    /// Where events and channels live: absent for the redb file in --data, or
+    /// nats://HOST:PORT[,HOST:PORT…] for NATS JetStream (replicated; any number of relays
+    /// may serve the same channels from it).
+    #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+    pub store: Option<String>,
+    /// Copies of each NATS stream (default: 3 on a cluster of three or more nodes, else 1).
+    #[arg(long, env = "HIREWIRE_RELAY_REPLICAS", value_parser = clap::value_parser!(u64).range(1..=5))]
+    pub replicas: Option<u64>,
     /// Log format: text or json.
     #[arg(long, env = "HIREWIRE_RELAY_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -110,6 +145,9 @@ pub enum ChannelCmd {
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]
         data: PathBuf,
+        /// The relay's NATS store, used when no relay answers on --data's admin socket.
+        #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+        store: Option<String>,
         /// Public URL for the connection code (default: the one `serve` announced).
         #[arg(long, env = "HIREWIRE_RELAY_PUBLIC_URL")]
         public_url: Option<String>,
@@ -119,6 +157,9 @@ pub enum ChannelCmd {
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]
         data: PathBuf,
+        /// The relay's NATS store, used when no relay answers on --data's admin socket.
+        #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+        store: Option<String>,
     },
     /// Delete a channel and everything queued for it.
     Remove {
@@ -128,6 +169,9 @@ pub enum ChannelCmd {
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]
         data: PathBuf,
+        /// The relay's NATS store, used when no relay answers on --data's admin socket.
+        #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+        store: Option<String>,
     },
     /// Give a channel a new secret; the old one stops working at once.
     Rotate {
@@ -137,6 +181,9 @@ pub enum ChannelCmd {
         /// The relay's data directory.
         #[arg(long, env = "HIREWIRE_RELAY_DATA")]
         data: PathBuf,
+        /// The relay's NATS store, used when no relay answers on --data's admin socket.
+        #[arg(long, env = "HIREWIRE_RELAY_STORE")]
+        store: Option<String>,
         /// Public URL for the connection code (default: the one `serve` announced).
         #[arg(long, env = "HIREWIRE_RELAY_PUBLIC_URL")]
         public_url: Option<String>,
@@ -183,7 +230,19 @@ impl ServeArgs {
                 .ok()
                 .filter(|n| *n > 0),
         };
+        let nats = match &self.store {
+            None => None,
+            Some(url) => {
+                let mut opts = NatsOptions::new(parse_servers(url)?);
+                opts.replicas = self.replicas.map(|n| n as usize);
+                opts.max_pending = self.max_pending;
+                opts.max_age = self.max_age;
+                opts.max_body = self.max_body;
+                Some(opts)
+            }
+        };
         Ok(ServeConfig {
+            nats,
             data: self.data.clone(),
             public_url: self
                 .public_url

@@ -4,14 +4,49 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hirewire_relay::admin::{client, ErrorKind, Request};
-use hirewire_relay::cli::{ChannelCmd, Cli, Command, ServeArgs};
+use hirewire_relay::cli::{ChannelCmd, Cli, Command, MigrateArgs, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Channel(cmd) => channel(cmd),
+        Command::Migrate(args) => migrate(args),
+    }
+}
+
+fn migrate(args: MigrateArgs) -> ExitCode {
+    use hirewire_relay::store::nats::{migrate, NatsStore};
+    let opts = match args.nats() {
+        Ok(o) => o,
+        Err(e) => return usage(&e),
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    let result = runtime.block_on(async {
+        let metrics = std::sync::Arc::new(hirewire_relay::metrics::Metrics::new());
+        let store = NatsStore::open(opts, metrics).await?;
+        let moved = migrate::run(&args.data, &store).await;
+        hirewire_relay::store::Store::close(&store).await;
+        moved
+    });
+    match result {
+        Ok(moved) => {
+            for m in &moved {
+                println!("{}", serde_json::to_string(m).unwrap_or_default());
+            }
+            let events: u64 = moved.iter().map(|m| m.events).sum();
+            eprintln!(
+                "Moved {} channel(s) and {events} queued event(s) to NATS. Start `serve` with the same --store; the connection codes stay valid.",
+                moved.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.is_usage() => usage(&e.to_string()),
+        Err(e) => fail(&e.to_string()),
     }
 }
 
@@ -62,26 +97,28 @@ async fn shutdown_signal() {
 }
 
 fn channel(cmd: ChannelCmd) -> ExitCode {
-    let (dir, req) = match cmd {
+    let (dir, store, req) = match cmd {
         ChannelCmd::Add {
             name,
             data,
+            store,
             public_url,
         } => {
             if name.trim().is_empty() {
                 return usage("the channel name must not be empty");
             }
-            (data, Request::Add { name, public_url })
+            (data, store, Request::Add { name, public_url })
         }
-        ChannelCmd::List { data } => (data, Request::List),
-        ChannelCmd::Remove { id, data } => (data, Request::Remove { id }),
+        ChannelCmd::List { data, store } => (data, store, Request::List),
+        ChannelCmd::Remove { id, data, store } => (data, store, Request::Remove { id }),
         ChannelCmd::Rotate {
             id,
             data,
+            store,
             public_url,
-        } => (data, Request::Rotate { id, public_url }),
+        } => (data, store, Request::Rotate { id, public_url }),
     };
-    match client::run(&dir, &req) {
+    match client::run(&dir, store.as_deref(), &req) {
         Ok(lines) => {
             for line in lines {
                 println!("{line}");

@@ -1,5 +1,6 @@
 //! The `channel …` commands' side: ask the running server over its socket, or, when no
-//! server runs on the directory, do the same change in the database directly.
+//! server runs on the directory, do the same change in the store directly (the redb file,
+//! or NATS with `--store nats://…`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
@@ -8,13 +9,35 @@ use std::path::Path;
 use super::{issued_json, list_json, AdminError, ErrorKind, Request, Response};
 use crate::store::{self, ops, tables::META_PUBLIC_URL, StoreError, ADMIN_SOCKET};
 
-/// Runs `req` against the relay data in `dir`.
-pub fn run(dir: &Path, req: &Request) -> Result<Vec<serde_json::Value>, AdminError> {
+/// Runs `req` against the relay data in `dir`, or its NATS `store`.
+pub fn run(
+    dir: &Path,
+    store: Option<&str>,
+    req: &Request,
+) -> Result<Vec<serde_json::Value>, AdminError> {
     let socket = dir.join(ADMIN_SOCKET);
     if let Ok(conn) = UnixStream::connect(&socket) {
         return over_socket(conn, req);
     }
-    offline(dir, req)
+    match store {
+        Some(url) => offline_nats(url, req),
+        None => offline(dir, req),
+    }
+}
+
+/// Runs `req` on NATS directly: every relay serving from it sees the change at once.
+fn offline_nats(url: &str, req: &Request) -> Result<Vec<serde_json::Value>, AdminError> {
+    use crate::store::nats::{options::parse_servers, NatsOptions, NatsStore};
+    let servers = parse_servers(url).map_err(AdminError::usage)?;
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| AdminError::failure(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let metrics = std::sync::Arc::new(crate::metrics::Metrics::new());
+        let store = NatsStore::open(NatsOptions::new(servers), metrics).await?;
+        let result = super::server::execute(&store, req.clone()).await;
+        crate::store::Store::close(&store).await;
+        result
+    })
 }
 
 fn over_socket(mut conn: UnixStream, req: &Request) -> Result<Vec<serde_json::Value>, AdminError> {

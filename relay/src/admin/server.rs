@@ -56,7 +56,12 @@ async fn serve_one(conn: UnixStream, store: &dyn Store) -> std::io::Result<()> {
     write.write_all(&out).await
 }
 
-async fn execute(store: &dyn Store, req: Request) -> Result<Vec<serde_json::Value>, AdminError> {
+/// Runs one request against `store` (the socket's, or the `channel` command's own NATS
+/// connection when no relay runs).
+pub(crate) async fn execute(
+    store: &dyn Store,
+    req: Request,
+) -> Result<Vec<serde_json::Value>, AdminError> {
     match req {
         Request::Add { name, public_url } => issue(store, AdminCmd::Add(name), public_url).await,
         Request::Rotate { id, public_url } => issue(store, AdminCmd::Rotate(id), public_url).await,

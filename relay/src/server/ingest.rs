@@ -137,6 +137,8 @@ async fn accept(
             StoreError::UnknownChannel(_) => {
                 Refusal::new(StatusCode::NOT_FOUND, "unknown_channel", "no such channel")
             }
+            StoreError::Full(why) => Refusal::new(StatusCode::TOO_MANY_REQUESTS, "backlog", why)
+                .retry_after(BACKLOG_RETRY_AFTER_S),
             other => Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "store",

@@ -25,6 +25,7 @@ use tokio::sync::watch;
 
 use crate::live::Registry;
 use crate::metrics::Metrics;
+use crate::store::nats::{NatsOptions, NatsStore};
 use crate::store::{self, redb::RedbStore, AdminCmd, Store};
 
 /// How long in-flight requests may take to finish after SIGTERM.
@@ -68,6 +69,8 @@ impl Default for Limits {
 pub struct ServeConfig {
     /// Directory of the redb file and the admin socket.
     pub data: PathBuf,
+    /// The NATS store, when `--store nats://…` was given (else redb in `data`).
+    pub nats: Option<NatsOptions>,
     /// Public base URL put into connection codes.
     pub public_url: Option<String>,
     /// PEM certificate chain and key, for TLS.
@@ -107,7 +110,13 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(Metrics::new());
-    let store: Arc<dyn Store> = Arc::new(RedbStore::open(&cfg.data, metrics.clone())?);
+    let store: Arc<dyn Store> = match &cfg.nats {
+        None => Arc::new(RedbStore::open(&cfg.data, metrics.clone())?),
+        Some(opts) => {
+            store::open::create_private_dir(&cfg.data)?;
+            Arc::new(NatsStore::open(opts.clone(), metrics.clone()).await?)
+        }
+    };
     let local = listener.local_addr()?;
     let public_url = cfg
         .public_url

@@ -40,6 +40,9 @@ pub(super) async fn status(
     Path(channel): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    if let Err(e) = st.store.refresh(&channel).await {
+        tracing::warn!(%channel, "channel not refreshed before the check: {e}");
+    }
     match authorize(&st, &channel, &headers) {
         Ok((live, _)) => {
             axum::Json(serde_json::json!({"channel": live.id, "pending": live.pending()}))
@@ -83,6 +86,10 @@ pub(super) async fn open(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    // Another relay on the same store may have rotated the secret a moment ago.
+    if let Err(e) = st.store.refresh(&channel).await {
+        tracing::warn!(%channel, "channel not refreshed before the check: {e}");
+    }
     let (live, epoch) = match authorize(&st, &channel, &headers) {
         Ok(found) => found,
         Err(refusal) => return refusal.into_response(),

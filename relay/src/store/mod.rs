@@ -2,9 +2,12 @@
 //! which store runs. The default is one redb file ([`redb::RedbStore`]): opened once,
 //! written by one thread ([`writer`]) that commits many requests per fsync, read by any
 //! task, and reopened by itself after an I/O error (disk full) once the disk lets it.
+//! With `--store nats://…` it is NATS JetStream ([`nats::NatsStore`]), shared by any
+//! number of relay processes.
 
 mod commit;
 pub mod handle;
+pub mod nats;
 pub mod open;
 pub mod ops;
 mod publish;
@@ -50,6 +53,9 @@ pub enum StoreError {
     /// The store cannot take writes now (a failed commit, until it is reopened).
     #[error("the store cannot take writes now: {0}")]
     Unavailable(String),
+    /// The channel's backlog is full (the store itself enforces `--max-pending`).
+    #[error("{0}")]
+    Full(String),
     /// The writer thread has stopped (shutdown or a fatal error).
     #[error("the store is shutting down")]
     Closed,
@@ -146,6 +152,12 @@ pub trait Store: Send + Sync + 'static {
     /// the channel (on this relay or another serving the same store) sees the change in
     /// the registry and closes with 4001.
     async fn claim_stream(&self, channel: &str) -> Result<u64, StoreError>;
+
+    /// Makes this relay's view of a channel current before an authorisation decision (a
+    /// secret rotated or a channel removed through another relay on the same store).
+    async fn refresh(&self, _channel: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
 
     /// Finishes what is queued and releases the store.
     async fn close(&self);

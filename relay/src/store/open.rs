@@ -87,7 +87,7 @@ fn guarded_open(path: &Path, exists: bool) -> Result<Database, OpenFailure> {
 }
 
 /// Creates the data directory readable by its owner only: it holds queued webhooks.
-fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
     #[cfg(unix)]
     {

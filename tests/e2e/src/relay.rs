@@ -1,13 +1,70 @@
 //! A real `hirewire-relay serve` process on `127.0.0.1`, with its own data directory.
+//!
+//! With `HIREWIRE_E2E_RELAY_STORE=nats` every relay started here runs on the NATS store:
+//! each data directory gets a private `nats-server` (see [`crate::nats`]), shared by every
+//! relay started on that directory while one of them is alive, and the `channel` commands
+//! reach it too when no relay runs.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::nats::Nats;
 use crate::proc::Proc;
+
+/// The environment variable that runs the relay suites on the NATS store.
+pub const STORE_ENV: &str = "HIREWIRE_E2E_RELAY_STORE";
+
+/// Whether the relays of this test run use the NATS store.
+pub fn store_is_nats() -> bool {
+    std::env::var(STORE_ENV).is_ok_and(|v| v == "nats")
+}
+
+/// Says why a test does not run on this store, for the test log.
+pub fn skip_on_nats(test: &str, why: &str) -> bool {
+    if store_is_nats() {
+        eprintln!("SKIPPED {test} on the NATS store: {why}");
+    }
+    store_is_nats()
+}
+
+/// Each data directory's NATS server (while a relay on it is alive) and `--store` value.
+#[derive(Default)]
+struct Stores {
+    servers: HashMap<PathBuf, Weak<Nats>>,
+    urls: HashMap<PathBuf, String>,
+}
+
+fn stores() -> &'static Mutex<Stores> {
+    static STORES: OnceLock<Mutex<Stores>> = OnceLock::new();
+    STORES.get_or_init(Mutex::default)
+}
+
+/// The private NATS server of `dir`, started when it has none alive.
+async fn server_for(dir: &Path) -> Arc<Nats> {
+    let alive = stores()
+        .lock()
+        .ok()
+        .and_then(|s| s.servers.get(dir).and_then(Weak::upgrade));
+    if let Some(server) = alive {
+        return server;
+    }
+    let server = Arc::new(Nats::single().await);
+    if let Ok(mut s) = stores().lock() {
+        s.servers.insert(dir.to_path_buf(), Arc::downgrade(&server));
+    }
+    server
+}
+
+/// The `--store` a relay on `dir` was last started with, if any.
+fn store_of(dir: &Path) -> Option<String> {
+    stores().lock().ok()?.urls.get(dir).cloned()
+}
 
 /// How long a relay may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -32,6 +89,8 @@ pub struct Relay {
     /// Where it listens.
     pub addr: SocketAddr,
     args: Vec<String>,
+    /// The private NATS server it runs on (NATS store only).
+    nats: Option<Arc<Nats>>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -70,7 +129,18 @@ impl Relay {
         listen: &str,
         extra: &[&str],
     ) -> Relay {
-        let args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let mut args: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let mut nats = None;
+        if store_is_nats() && !args.iter().any(|a| a == "--store") {
+            let server = server_for(dir).await;
+            args.extend(["--store".to_string(), server.store_url()]);
+            nats = Some(server);
+        }
+        if let Some(i) = args.iter().position(|a| a == "--store") {
+            if let (Some(url), Ok(mut s)) = (args.get(i + 1), stores().lock()) {
+                s.urls.insert(dir.to_path_buf(), url.clone());
+            }
+        }
         let mut cmd = match wrapper.split_first() {
             Some((first, rest)) => {
                 let mut c = Command::new(first);
@@ -98,6 +168,7 @@ impl Relay {
             dir: dir.to_path_buf(),
             addr,
             args,
+            nats,
             _tmp: None,
         }
     }
@@ -108,6 +179,7 @@ impl Relay {
         let extra: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let next = Relay::start_in(&self.dir, &self.addr.to_string(), &extra).await;
         self.proc = next.proc;
+        self.nats = next.nats.or(self.nats.take());
     }
 
     /// Stops the relay with SIGTERM (it finishes its commits) and starts it again on the
@@ -117,6 +189,7 @@ impl Relay {
         self.args = extra.iter().map(|s| s.to_string()).collect();
         let next = Relay::start_in(&self.dir, &self.addr.to_string(), extra).await;
         self.proc = next.proc;
+        self.nats = next.nats.or(self.nats.take());
     }
 
     /// Stops the relay with SIGTERM and waits for it to exit.
@@ -172,10 +245,14 @@ impl Relay {
     }
 }
 
-/// Runs a `channel` command against a data directory, server running or not.
+/// Runs a `channel` command against a data directory, server running or not (on the NATS
+/// store, the command reaches NATS itself when no relay answers).
 pub fn channel_cmd(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let mut cmd = Command::new(crate::bins::path("hirewire-relay"));
     crate::proc::hermetic(&mut cmd);
+    if let Some(url) = store_of(dir) {
+        cmd.env("HIREWIRE_RELAY_STORE", url);
+    }
     let out = cmd
         .arg("channel")
         .args(args)
