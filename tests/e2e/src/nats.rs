@@ -175,3 +175,31 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("no free port: {e}"))
 }
+
+/// Publishes one message on `subject` through a bare NATS connection to `port` (as another
+/// program, or a bug, could), and returns once the server has processed it.
+pub async fn publish_raw(port: u16, subject: &str, payload: &[u8]) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap_or_else(|e| panic!("connect to nats: {e}"));
+    let mut msg = format!(
+        "CONNECT {{\"verbose\":false,\"pedantic\":false}}\r\nPUB {subject} {}\r\n",
+        payload.len()
+    )
+    .into_bytes();
+    msg.extend_from_slice(payload);
+    msg.extend_from_slice(b"\r\nPING\r\n");
+    conn.write_all(&msg)
+        .await
+        .unwrap_or_else(|e| panic!("write to nats: {e}"));
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + START_TIMEOUT;
+    while !String::from_utf8_lossy(&seen).contains("PONG") {
+        match tokio::time::timeout_at(deadline, conn.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            other => panic!("nats did not answer the publish: {other:?}"),
+        }
+    }
+}

@@ -59,6 +59,35 @@ pub async fn connect(
     Ok(client)
 }
 
+/// Like [`connect`], for a client that expects failures (a relay that cannot reach its
+/// store closes a new stream before the welcome): every failure is an `Err` saying what.
+pub async fn try_connect(
+    relay_url: &str,
+    channel: &str,
+    secret: Option<&str>,
+) -> Result<StreamClient, String> {
+    let url = format!(
+        "{}/v1/channels/{channel}/stream",
+        relay_url.replacen("http", "ws", 1)
+    );
+    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
+    if let Some(s) = secret {
+        let value = format!("Bearer {s}").parse().map_err(|_| "bad secret")?;
+        req.headers_mut().insert("authorization", value);
+    }
+    let (ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut client = StreamClient { ws, pending: 0 };
+    match client.next(Duration::from_secs(10)).await {
+        Next::Frame(ServerFrame::Welcome { pending, .. }) => {
+            client.pending = pending;
+            Ok(client)
+        }
+        other => Err(format!("no welcome frame: {other:?}")),
+    }
+}
+
 impl StreamClient {
     /// The next frame, skipping pings.
     pub async fn next(&mut self, timeout: Duration) -> Next {

@@ -18,6 +18,11 @@ use crate::store::StoreError;
 const HEADER_ROOM: usize = 64 * 1024;
 /// Longest pause between two reconnection attempts: a restarted node is found quickly.
 const MAX_RECONNECT_DELAY: Duration = Duration::from_secs(2);
+/// How long `serve` keeps trying to open the store before it gives up (and its service
+/// manager restarts it).
+const OPEN_DEADLINE: Duration = Duration::from_secs(60);
+/// Pause between two attempts to open the store.
+const OPEN_RETRY_PAUSE: Duration = Duration::from_secs(1);
 /// How long the first connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -73,7 +78,7 @@ pub(super) async fn open(opts: &NatsOptions) -> Result<Connection, StoreError> {
     let js = jetstream::ContextBuilder::new()
         .timeout(REQUEST_TIMEOUT)
         .build(client.clone());
-    let kv = bucket(&js, replicas).await?;
+    let kv = retrying("open the relay's bucket", || bucket(&js, replicas)).await?;
     tracing::info!(servers = %list, nodes, replicas, "NATS store ready");
     Ok(Connection {
         client,
@@ -82,6 +87,27 @@ pub(super) async fn open(opts: &NatsOptions) -> Result<Connection, StoreError> {
         replicas,
         connected,
     })
+}
+
+/// Runs `attempt` until it works or [`OPEN_DEADLINE`] passes: a node that has just
+/// restarted, or a cluster electing its leaders, answers JetStream requests a few seconds
+/// later.
+pub(super) async fn retrying<T, F, Fut>(what: &str, mut attempt: F) -> Result<T, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let deadline = tokio::time::Instant::now() + OPEN_DEADLINE;
+    loop {
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(e @ StoreError::Unavailable(_)) if tokio::time::Instant::now() < deadline => {
+                tracing::warn!("cannot {what} yet, trying again: {e}");
+                tokio::time::sleep(OPEN_RETRY_PAUSE).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Refuses a server whose `max_payload` cannot carry the largest body the relay accepts.

@@ -67,7 +67,8 @@ impl NatsStore {
         });
         // Notes first, so that none is missed between the load and the watch.
         let notes = notes::start(shared.clone()).await?;
-        let watch = watch::start(shared.clone()).await?;
+        let watch =
+            connect::retrying("load the channels", || watch::start(shared.clone())).await?;
         let reconnects = notes::on_reconnect(shared.clone(), conn.connected);
         let store = NatsStore {
             shared,
