@@ -67,8 +67,7 @@ impl NatsStore {
         });
         // Notes first, so that none is missed between the load and the watch.
         let notes = notes::start(shared.clone()).await?;
-        let watch =
-            connect::retrying("load the channels", || watch::start(shared.clone())).await?;
+        let watch = connect::retrying("load the channels", || watch::start(shared.clone())).await?;
         let reconnects = notes::on_reconnect(shared.clone(), conn.connected);
         let store = NatsStore {
             shared,
@@ -76,6 +75,7 @@ impl NatsStore {
             last_reconcile: Mutex::new(Instant::now()),
         };
         store.apply_limits().await;
+        store.shared.metrics.store_healthy.set(1);
         Ok(store)
     }
 
@@ -134,8 +134,11 @@ impl Store for NatsStore {
         arrived: Instant,
     ) -> Result<u64, StoreError> {
         let side = self.side(channel)?;
-        let (seq, duplicate) = events::publish(&self.shared, &side, &event).await?;
         let metrics = &self.shared.metrics;
+        let published = events::publish(&self.shared, &side, &event).await;
+        let healthy = !matches!(published, Err(StoreError::Unavailable(_)));
+        metrics.store_healthy.set(i64::from(healthy));
+        let (seq, duplicate) = published?;
         if let (false, Some(live)) = (duplicate, self.shared.registry.get(channel)) {
             metrics
                 .received
@@ -228,18 +231,21 @@ impl Store for NatsStore {
     async fn probe(&self) -> Result<(), StoreError> {
         let state = self.shared.client.connection_state();
         if state != async_nats::connection::State::Connected {
+            self.shared.metrics.store_healthy.set(0);
             return Err(StoreError::Unavailable(format!(
                 "not connected to NATS ({state}); the relay reconnects by itself"
             )));
         }
         let value = bytes::Bytes::from(crate::store::ops::now_ms().to_string());
-        match tokio::time::timeout(PROBE_TIMEOUT, self.shared.kv.put(layout::PROBE_KEY, value))
-            .await
-        {
+        let write = self.shared.kv.put(layout::PROBE_KEY, value);
+        let result = match tokio::time::timeout(PROBE_TIMEOUT, write).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(errors::unavailable("take a write", e)),
             Err(_) => Err(errors::timed_out("take a write", PROBE_TIMEOUT.as_secs())),
-        }
+        };
+        let healthy = i64::from(result.is_ok());
+        self.shared.metrics.store_healthy.set(healthy);
+        result
     }
 
     async fn flush(&self) {

@@ -4,6 +4,10 @@
 //! post latency, post→delivery latency and the relay's peak RSS.
 //!
 //! `cargo build --release --workspace --bins && target/release/relay-load --requests 100000 --concurrency 64`
+//!
+//! `--store nats1` or `--store nats3` runs the relay on the NATS JetStream store instead of
+//! redb: a private `nats-server`, or a cluster of three on 127.0.0.1 (streams with three
+//! replicas), started and stopped by the tool.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,12 +35,25 @@ struct Args {
     /// Approximate body size in bytes.
     #[arg(long, default_value_t = 1500)]
     body_bytes: usize,
+    /// The relay's store: redb, nats1 (one NATS node) or nats3 (three nodes, R3).
+    #[arg(long, default_value = "redb", value_parser = ["redb", "nats1", "nats3"])]
+    store: String,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let relay = Relay::start(&["--rate-limit", "0", "--max-pending", "10000000"]).await;
+    let nats = match args.store.as_str() {
+        "nats1" => Some(hirewire_e2e::nats::Nats::single().await),
+        "nats3" => Some(hirewire_e2e::nats::Nats::cluster().await),
+        _ => None,
+    };
+    let store = nats.as_ref().map(|n| n.store_url());
+    let mut flags = vec!["--rate-limit", "0", "--max-pending", "10000000"];
+    if let Some(url) = &store {
+        flags.extend(["--store", url.as_str()]);
+    }
+    let relay = Relay::start(&flags).await;
     let ch = relay.add_channel("load");
     let url = relay.hook_url(&ch.channel, "candidate-hired");
     let base = Instant::now();
@@ -117,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
     post.sort();
     deliver.sort();
     let report = serde_json::json!({
+        "store": args.store,
         "requests": args.requests,
         "concurrency": args.concurrency,
         "rate": args.rate,

@@ -138,133 +138,85 @@ fn count(log: &Shared, f: impl Fn(&Log) -> usize) -> usize {
     log.lock().map(|l| f(&l)).unwrap_or(0)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn posts_alternating_between_replicas_survive_node_and_replica_failures() {
-    let mut nats = Nats::cluster().await;
-    let (a, mut b, _tmp) = two_replicas(&nats, &["--rate-limit", "0"]).await;
-    let channels = [a.add_channel("zero"), b.add_channel("one")];
-    for ch in &channels {
-        knows(&a, ch).await;
-        knows(&b, ch).await;
-    }
-    let urls = Arc::new([a.url(), b.url()]);
-    let log: Shared = Arc::default();
-    let (stop_posts, stop_app) = (
-        Arc::new(AtomicBool::new(false)),
-        Arc::new(AtomicBool::new(false)),
-    );
-    let (mut apps, mut posters) = (Vec::new(), Vec::new());
-    for (c, ch) in channels.iter().enumerate() {
-        apps.push(tokio::spawn(app(
-            urls.clone(),
-            ch.clone(),
-            log.clone(),
-            stop_app.clone(),
-        )));
-        for w in 0..POSTERS {
-            let args = (
-                urls.clone(),
-                c,
-                w,
-                ch.channel.clone(),
-                log.clone(),
-                stop_posts.clone(),
-            );
-            posters.push(tokio::spawn(poster(
-                args.0, args.1, args.2, args.3, args.4, args.5,
-            )));
-        }
-    }
-    let n = |log: &Shared| {
-        let n = count(log, |l| l.accepted.len());
-        eprintln!("chaos: {n} accepted so far");
-        n
-    };
-    accepted_past(&log, STEP, "posts to flow").await;
+/// Accepted so far (printed, to follow the phases in the log).
+fn accepted(log: &Shared) -> usize {
+    let n = count(log, |l| l.accepted.len());
+    eprintln!("chaos: {n} accepted so far");
+    n
+}
 
+fn refused(log: &Shared) -> usize {
+    count(log, |l| l.statuses.get(&503).copied().unwrap_or(0) as usize)
+}
+
+/// The failures, one after the other, each with posts accepted during and after it.
+async fn failures(nats: &mut Nats, b: &mut hirewire_e2e::relay::Relay, log: &Shared) {
+    accepted_past(log, STEP, "posts to flow").await;
     nats.nodes[2].kill9();
-    accepted_past(&log, n(&log) + STEP, "posts with a NATS node killed").await;
+    accepted_past(log, accepted(log) + STEP, "posts with a NATS node killed").await;
     nats.nodes[2].restart().await;
-    accepted_past(&log, n(&log) + STEP, "posts with the node back").await;
+    accepted_past(log, accepted(log) + STEP, "posts with the node back").await;
 
     b.proc.kill9();
-    accepted_past(&log, n(&log) + STEP, "posts with a relay replica killed").await;
+    accepted_past(
+        log,
+        accepted(log) + STEP,
+        "posts with a relay replica killed",
+    )
+    .await;
     b.kill9_and_restart().await;
-    accepted_past(&log, n(&log) + STEP, "posts with the replica back").await;
+    accepted_past(log, accepted(log) + STEP, "posts with the replica back").await;
 
     nats.nodes[1].stop().await;
     nats.nodes[2].stop().await;
-    let refused = count(&log, |l| {
-        l.statuses.get(&503).copied().unwrap_or(0) as usize
-    });
-    hirewire_e2e::wait::until_every(
-        "a 503 during the lost majority",
-        PHASE,
-        Duration::from_millis(100),
-        || {
-            let more = count(&log, |l| {
-                l.statuses.get(&503).copied().unwrap_or(0) as usize
-            }) > refused;
-            async move { more.then_some(()) }
-        },
-    )
+    let before = refused(log);
+    let what = "a 503 during the lost majority";
+    hirewire_e2e::wait::until_every(what, PHASE, Duration::from_millis(100), || {
+        let more = refused(log) > before;
+        async move { more.then_some(()) }
+    })
     .await;
-    let during_loss = n(&log);
+    let during_loss = accepted(log);
     nats.nodes[1].restart().await;
     nats.nodes[2].restart().await;
-    accepted_past(&log, during_loss + STEP, "posts with the majority back").await;
+    accepted_past(log, during_loss + STEP, "posts with the majority back").await;
+}
 
-    stop_posts.store(true, Ordering::SeqCst);
-    // Posts still in flight finish first: each of them counts as well.
-    for t in posters {
-        let _ = t.await;
-    }
+/// Waits until the app has every post that was answered 200.
+async fn all_delivered(log: &Shared) {
     let expected: HashSet<String> = log
         .lock()
         .map(|l| l.accepted.iter().map(|(_, _, t)| t.clone()).collect())
         .unwrap_or_default();
-    hirewire_e2e::wait::until_seen(
-        "every accepted post to reach the app",
-        PHASE,
-        Duration::from_millis(200),
-        || {
-            let missing: Vec<String> = log
-                .lock()
-                .map(|l| {
-                    expected
-                        .iter()
-                        .filter(|t| !l.delivered.contains_key(*t))
-                        .take(5)
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            async move {
-                if missing.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!("missing {missing:?}"))
-                }
+    let what = "every accepted post to reach the app";
+    hirewire_e2e::wait::until_seen(what, PHASE, Duration::from_millis(200), || {
+        let missing: Vec<String> = log
+            .lock()
+            .map(|l| {
+                let absent = expected.iter().filter(|t| !l.delivered.contains_key(*t));
+                absent.take(5).cloned().collect()
+            })
+            .unwrap_or_default();
+        async move {
+            match missing.is_empty() {
+                true => Ok(()),
+                false => Err(format!("missing {missing:?}")),
             }
-        },
-    )
+        }
+    })
     .await;
-    stop_app.store(true, Ordering::SeqCst);
-    for t in apps {
-        let _ = t.await;
-    }
-    let l = log.lock().unwrap_or_else(|p| p.into_inner());
+}
+
+/// Nothing stored twice, nothing out of order, each poster's posts in its order.
+fn check(l: &Log) {
     eprintln!(
         "answers: {:?}; {} accepted, {} delivered",
         l.statuses,
         l.accepted.len(),
         l.delivered.len()
     );
-    assert!(
-        l.twice.is_empty(),
-        "stored twice: {:?}",
-        &l.twice[..l.twice.len().min(5)]
-    );
+    let first = |v: &[String]| v[..v.len().min(5)].to_vec();
+    assert!(l.twice.is_empty(), "stored twice: {:?}", first(&l.twice));
     assert!(
         l.disorder.is_empty(),
         "out of order on a stream: {:?}",
@@ -282,4 +234,40 @@ async fn posts_alternating_between_replicas_survive_node_and_replica_failures() 
             "poster {c}/{w}: seqs out of posting order"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_alternating_between_replicas_survive_node_and_replica_failures() {
+    let mut nats = Nats::cluster().await;
+    let (a, mut b, _tmp) = two_replicas(&nats, &["--rate-limit", "0"]).await;
+    let channels = [a.add_channel("zero"), b.add_channel("one")];
+    for ch in &channels {
+        knows(&a, ch).await;
+        knows(&b, ch).await;
+    }
+    let urls = Arc::new([a.url(), b.url()]);
+    let log: Shared = Arc::default();
+    let stop_posts = Arc::new(AtomicBool::new(false));
+    let stop_app = Arc::new(AtomicBool::new(false));
+    let (mut apps, mut posters) = (Vec::new(), Vec::new());
+    for (c, ch) in channels.iter().enumerate() {
+        let (u, l) = (urls.clone(), log.clone());
+        apps.push(tokio::spawn(app(u, ch.clone(), l, stop_app.clone())));
+        for w in 0..POSTERS {
+            let (u, l, id) = (urls.clone(), log.clone(), ch.channel.clone());
+            posters.push(tokio::spawn(poster(u, c, w, id, l, stop_posts.clone())));
+        }
+    }
+    failures(&mut nats, &mut b, &log).await;
+    stop_posts.store(true, Ordering::SeqCst);
+    // Posts still in flight finish first: each of them counts as well.
+    for t in posters {
+        let _ = t.await;
+    }
+    all_delivered(&log).await;
+    stop_app.store(true, Ordering::SeqCst);
+    for t in apps {
+        let _ = t.await;
+    }
+    check(&log.lock().unwrap_or_else(|p| p.into_inner()));
 }

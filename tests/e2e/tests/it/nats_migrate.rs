@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use hirewire_e2e::nats::Nats;
-use hirewire_e2e::relay::{skip_on_nats, Relay};
+use hirewire_e2e::relay::{skip_on_nats, Channel, Relay};
 use hirewire_e2e::stream;
 use hirewire_relay::protocol::ConnectCode;
 
@@ -36,39 +36,19 @@ fn migrate(dir: &std::path::Path, store: &str) -> (i32, String, String) {
     )
 }
 
-#[tokio::test]
-async fn a_redb_relay_moves_to_nats_and_the_app_gets_everything_with_its_codes() {
-    if skip_on_nats(
-        "a_redb_relay_moves_to_nats…",
-        "it starts its own redb and NATS relays",
-    ) {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let dir = tmp.path().join("relay");
-    let mut redb = Relay::start_in(&dir, "127.0.0.1:0", &[]).await;
+/// A redb relay with events waiting on two channels, the first two of channel one
+/// already taken by the app; returns the channels and the address, the relay stopped.
+async fn redb_with_a_backlog(dir: &std::path::Path) -> (Channel, Channel, String) {
+    let mut redb = Relay::start_in(dir, "127.0.0.1:0", &[]).await;
     let (one, two) = (redb.add_channel("one"), redb.add_channel("two"));
     for i in 1..=5 {
-        assert_eq!(
-            post(
-                &redb.hook_url(&one.channel, "stage-change"),
-                format!("{{\"one\":{i}}}")
-            )
-            .await,
-            200
-        );
+        let hook = redb.hook_url(&one.channel, "stage-change");
+        assert_eq!(post(&hook, format!("{{\"one\":{i}}}")).await, 200);
     }
     for i in 1..=3 {
-        assert_eq!(
-            post(
-                &redb.hook_url(&two.channel, "candidate-hired"),
-                format!("{{\"two\":{i}}}")
-            )
-            .await,
-            200
-        );
+        let hook = redb.hook_url(&two.channel, "candidate-hired");
+        assert_eq!(post(&hook, format!("{{\"two\":{i}}}")).await, 200);
     }
-    // The app already took the first two of channel one.
     let mut s = stream::connect(&redb.url(), &one.channel, Some(&one.secret))
         .await
         .unwrap_or_else(|c| panic!("{c}"));
@@ -84,6 +64,33 @@ async fn a_redb_relay_moves_to_nats_and_the_app_gets_everything_with_its_codes()
     drop(s);
     let addr = redb.addr.to_string();
     redb.stop().await;
+    (one, two, addr)
+}
+
+/// Opens the stream with the channel's connection code and reads `want` (seq, body).
+async fn receive_with_code(ch: &Channel, want: &[(u64, &str)]) {
+    let code = ConnectCode::decode(&ch.connect).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = stream::connect(&code.url, &code.channel, Some(&code.secret))
+        .await
+        .unwrap_or_else(|c| panic!("the old code is refused: {c}"));
+    assert_eq!(s.pending, want.len() as u64);
+    for (seq, body) in want {
+        let e = s.event(T).await;
+        assert_eq!((e.seq, e.body.as_str()), (*seq, *body));
+    }
+}
+
+#[tokio::test]
+async fn a_redb_relay_moves_to_nats_and_the_app_gets_everything_with_its_codes() {
+    if skip_on_nats(
+        "a_redb_relay_moves_to_nats…",
+        "it starts its own redb and NATS relays",
+    ) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tmp.path().join("relay");
+    let (one, two, addr) = redb_with_a_backlog(&dir).await;
 
     let nats = Nats::single().await;
     let store = nats.store_url();
@@ -93,44 +100,19 @@ async fn a_redb_relay_moves_to_nats_and_the_app_gets_everything_with_its_codes()
     assert!(out.contains("\"events\":3"), "{out}");
 
     let relay = Relay::start_in(&dir, &addr, &["--store", &store]).await;
-    for (ch, want) in [
-        (
-            &one,
-            vec![(3, "{\"one\":3}"), (4, "{\"one\":4}"), (5, "{\"one\":5}")],
-        ),
-        (
-            &two,
-            vec![(1, "{\"two\":1}"), (2, "{\"two\":2}"), (3, "{\"two\":3}")],
-        ),
-    ] {
-        let code = ConnectCode::decode(&ch.connect).unwrap_or_else(|e| panic!("{e}"));
-        let mut s = stream::connect(&code.url, &code.channel, Some(&code.secret))
-            .await
-            .unwrap_or_else(|c| panic!("the old code is refused: {c}"));
-        assert_eq!(s.pending, 3);
-        for (seq, body) in want {
-            let e = s.event(T).await;
-            assert_eq!((e.seq, e.body.as_str()), (seq, body));
-        }
-    }
-    assert_eq!(
-        post(
-            &relay.hook_url(&one.channel, "stage-change"),
-            "{\"one\":6}".into()
-        )
-        .await,
-        200
-    );
+    let one_left = [(3, "{\"one\":3}"), (4, "{\"one\":4}"), (5, "{\"one\":5}")];
+    receive_with_code(&one, &one_left).await;
+    let two_all = [(1, "{\"two\":1}"), (2, "{\"two\":2}"), (3, "{\"two\":3}")];
+    receive_with_code(&two, &two_all).await;
+    let hook = relay.hook_url(&one.channel, "stage-change");
+    assert_eq!(post(&hook, "{\"one\":6}".into()).await, 200);
     let mut s = stream::connect(&relay.url(), &one.channel, Some(&one.secret))
         .await
         .unwrap_or_else(|c| panic!("{c}"));
-    let seqs: Vec<u64> = [
-        s.event(T).await.seq,
-        s.event(T).await.seq,
-        s.event(T).await.seq,
-        s.event(T).await.seq,
-    ]
-    .to_vec();
+    let mut seqs = Vec::new();
+    for _ in 0..4 {
+        seqs.push(s.event(T).await.seq);
+    }
     assert_eq!(
         seqs,
         vec![3, 4, 5, 6],
