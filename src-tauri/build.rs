@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "history_retry",
     "history_approve",
     "history_dismiss",
+    "reconcile",
     "history_export",
     "secrets_status",
     "secret_set",

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use hirewire_engine::history::{self, Filter};
-use hirewire_engine::model::{Entry, Flow, Status};
+use hirewire_engine::model::{Entry, Flow, Source, Status};
 use hirewire_engine::store::Store;
 use hirewire_engine::time;
 
@@ -145,6 +145,11 @@ fn fill(store: &Store, n: u64) -> Result<(), Box<dyn std::error::Error>> {
                     reason: (status == Status::Failed)
                         .then(|| "bob answered 503: try again later".to_string()),
                     updated_at: received_at,
+                    source: if id.is_multiple_of(7) {
+                        Source::Reconcile
+                    } else {
+                        Source::Webhook
+                    },
                 })?;
             }
             Ok(())

@@ -29,6 +29,7 @@ fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::check::Item::export_all(&cfg)?;
     crate::status::EngineStatus::export_all(&cfg)?;
     crate::EngineEvent::export_all(&cfg)?;
+    crate::reconcile::Report::export_all(&cfg)?;
     Ok(())
 }
 

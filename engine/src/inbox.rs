@@ -274,11 +274,14 @@ fn apply(
             Ok((Some(tally_unknown(tx, &name, entry)?), false))
         }
         Decision::Record {
-            entry,
+            mut entry,
             work,
             seen,
             body_hash,
         } => {
+            if replace.is_some() {
+                entry.source = crate::model::Source::Retry;
+            }
             let started = work.is_some();
             let id = tx.open_entry(entry, work, replace)?;
             if !seen.is_empty() {

@@ -77,6 +77,12 @@ pub const NEXT_ID: &str = "next_id";
 pub const NEXT_INBOX: &str = "next_inbox";
 /// Meta key set when the setup wizard was finished.
 pub const SETUP_DONE: &str = "setup_done";
+/// Meta key: when settings were first saved (ms).
+pub const CONFIGURED_AT: &str = "configured_at";
+/// Meta key: where the last catch-up with Lever ended (ms); the next starts there.
+pub const RECONCILED_UNTIL: &str = "reconciled_until";
+/// Meta key: when the last catch-up ran (ms), for the schedule.
+pub const RECONCILED_AT: &str = "reconciled_at";
 /// Meta key set when the user left the demo for the real setup.
 pub const DEMO_DISMISSED: &str = "demo_dismissed";
 

@@ -21,6 +21,7 @@ pub mod mappings;
 pub mod model;
 pub mod notify;
 pub mod preview;
+pub mod reconcile;
 pub(crate) mod relay_client;
 pub mod secrets;
 pub mod settings;
@@ -179,6 +180,9 @@ impl Engine {
             supervise::start(self.clone(), "job runner", |e| Box::pin(jobs::run(e))),
             supervise::start(self.clone(), "assessment scheduler", |e| {
                 Box::pin(flows::assessment::scheduler::poll_loop(e))
+            }),
+            supervise::start(self.clone(), "catch-up schedule", |e| {
+                Box::pin(reconcile::schedule::run(e))
             }),
         ];
         shutdown.await;

@@ -89,6 +89,38 @@ impl Flow {
     }
 }
 
+/// How an entry came to be: which road brought the work to Hirewire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// An event the relay delivered (a Lever webhook or the partner's callback), or
+    /// Hirewire's own notices and checks.
+    #[default]
+    Webhook,
+    /// Found by catching up with Lever: the webhook never came.
+    Reconcile,
+    /// Run again at a person's request (Retry).
+    Retry,
+}
+
+impl Source {
+    /// The lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Webhook => "webhook",
+            Source::Reconcile => "reconcile",
+            Source::Retry => "retry",
+        }
+    }
+
+    /// Parses a source name.
+    pub fn parse(text: &str) -> Option<Source> {
+        [Source::Webhook, Source::Reconcile, Source::Retry]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
 /// One history entry's summary: what lists and filters need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Entry {
@@ -117,6 +149,9 @@ pub struct Entry {
     /// Last change (ms).
     #[serde(default)]
     pub updated_at: u64,
+    /// How it was found.
+    #[serde(default)]
+    pub source: Source,
 }
 
 /// The result of one step.
@@ -223,6 +258,7 @@ pub fn history_json(entry: &Entry, detail: &Detail) -> serde_json::Value {
         "flow": entry.flow,
         "status": entry.status,
         "reason": entry.reason,
+        "source": entry.source,
         "steps": steps,
     })
 }

@@ -118,6 +118,20 @@ pub struct AssessmentSettings {
     pub sent_by: String,
     /// How often unfinished assessments are polled.
     pub poll_minutes: u64,
+    /// What catching up does with candidates in the assessment stage who never got their
+    /// invite: send it, or ask a person first.
+    pub missed_invites: MissedInvites,
+}
+
+/// What catching up does with a missed invite.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissedInvites {
+    /// Send it, as the webhook would have.
+    #[default]
+    Send,
+    /// List it in the history, waiting for Approve.
+    Ask,
 }
 
 impl Default for AssessmentSettings {
@@ -131,6 +145,7 @@ impl Default for AssessmentSettings {
             response_error_url: String::new(),
             sent_by: String::new(),
             poll_minutes: 60,
+            missed_invites: MissedInvites::Send,
         }
     }
 }

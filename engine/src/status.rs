@@ -21,6 +21,8 @@ pub struct EngineStatus {
     pub last_event_at: Option<u64>,
     /// Jobs and inbox events waiting.
     pub queue: u64,
+    /// What catching up found the webhooks missed: the banner lines.
+    pub health: Vec<String>,
 }
 
 /// The relay connection as shown.
@@ -43,12 +45,13 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
         .lock()
         .map(|r| r.clone())
         .unwrap_or_default();
-    let (conn, configured, queue, last) = engine
+    let (conn, configured, queue, last, health) = engine
         .store
         .read_async(|rx| {
             let conn = rx.relay_conn()?;
             let configured = rx.meta(keys::SETUP_DONE)? > 0;
             let queue = rx.jobs_len()? + rx.inbox_len()?;
+            let health = rx.health()?.messages();
             let newest = Filter {
                 limit: 1,
                 ..Default::default()
@@ -57,7 +60,7 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
                 .entries
                 .first()
                 .map(|e| e.received_at);
-            Ok((conn, configured, queue, last))
+            Ok((conn, configured, queue, last, health))
         })
         .await?;
     let state = if rs.state.is_empty() {
@@ -76,5 +79,6 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
         },
         last_event_at: last,
         queue,
+        health,
     })
 }

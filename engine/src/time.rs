@@ -39,10 +39,40 @@ pub fn parse_rfc3339(text: &str) -> Option<u64> {
         .map(|d| d.as_millis() as u64)
 }
 
+/// A day `YYYY-MM-DD` (midnight UTC), or a full RFC 3339 time, as milliseconds; `None`
+/// for anything else or a time Hirewire cannot use.
+pub fn parse_day(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let ms = if t.len() == 10 {
+        parse_rfc3339(&format!("{t}T00:00:00"))?
+    } else {
+        parse_rfc3339(t)?
+    };
+    is_valid_ms(ms).then_some(ms)
+}
+
 /// Milliseconds since the epoch as a calendar date `YYYY-MM-DD` (UTC); `None` outside the
 /// years 0000–9999.
 pub fn date(ms: u64) -> Option<String> {
     (ms <= LATEST_MS).then(|| rfc3339(ms)[..10].to_string())
+}
+
+/// A date for people: `12 Nov 2026` (UTC); the number itself when it is no usable time.
+pub fn day(ms: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Some(d) = date(ms) else {
+        return rfc3339(ms);
+    };
+    let (y, m, dd) = (&d[0..4], &d[5..7], &d[8..10]);
+    let month = m
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+        .copied()
+        .unwrap_or(m);
+    format!("{} {month} {y}", dd.trim_start_matches('0'))
 }
 
 /// How far past midnight a Lever date is read: Lever writes a date as midnight in the

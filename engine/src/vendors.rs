@@ -2,6 +2,7 @@
 //! every caller shares Lever's token bucket and bob's batched email lookups.
 
 use crate::clients::bob::Bob;
+use crate::clients::bucket::Lane;
 use crate::clients::http::Bucket;
 use crate::clients::lever::{Lever, RATE_BURST, RATE_PER_SECOND};
 use crate::clients::partner::Partner;
@@ -10,14 +11,21 @@ use crate::settings::Settings;
 use crate::Engine;
 
 impl Engine {
-    /// A Lever client with the permanent key, sharing the engine's rate budget.
+    /// A Lever client with the permanent key, sharing the engine's rate budget in the
+    /// live lane.
     pub async fn lever(&self, settings: &Settings) -> Result<Lever, MissingSecret> {
+        self.lever_in(settings, Lane::Live).await
+    }
+
+    /// A Lever client whose calls wait in `lane` of the engine's rate budget: catching up
+    /// runs in the background lane, so that live work always goes first.
+    pub async fn lever_in(&self, settings: &Settings, lane: Lane) -> Result<Lever, MissingSecret> {
         let key = self.secret(secrets::LEVER_API_KEY).await?;
         Ok(Lever::new(
             &settings.lever.base_url,
             key,
             self.http.clone(),
-            self.lever_bucket.clone(),
+            self.lever_bucket.in_lane(lane),
         ))
     }
 

@@ -3,7 +3,7 @@
 //! the keychain name of its signing token. Intake, secrets, the CLI, the window and the
 //! demo all read this table; an endpoint that is not in it is not a Lever webhook.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The relay endpoint of the assessment partner's bodiless `PATCH` ("status changed"),
 /// as invites sent before each had its own URL used it: it asks for every pending result.
@@ -25,7 +25,7 @@ pub fn callback_token(endpoint: &str) -> Option<&str> {
 }
 
 /// A Lever webhook Hirewire acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum LeverWebhook {
     /// `candidateHired`: a hire becomes a bob employee.

@@ -30,7 +30,7 @@ const PACE: Duration = Duration::from_millis(1500);
 pub struct Demo {
     /// The demo profile's engine (not yet running).
     pub engine: Engine,
-    lever: FakeLever,
+    lever: std::sync::Arc<FakeLever>,
     _bob: FakeBob,
     _partner: FakePartner,
     ids: DemoIds,
@@ -101,7 +101,7 @@ impl Demo {
             .await?;
         Ok(Demo {
             engine,
-            lever,
+            lever: std::sync::Arc::new(lever),
             _bob: bob,
             _partner: partner,
             ids,
@@ -131,6 +131,7 @@ impl Demo {
         ];
         let hooks = self.hooks.clone();
         let tokens = self.tokens.clone();
+        let (engine, lever, ids) = (self.engine.clone(), self.lever.clone(), self.ids.clone());
         tokio::spawn(async move {
             let client = reqwest::Client::new();
             for event in script {
@@ -154,6 +155,8 @@ impl Demo {
                     tracing::warn!("demo event not sent: {e}");
                 }
             }
+            tokio::time::sleep(PACE).await;
+            catch_up(&engine, &lever, &ids).await;
         });
     }
 
@@ -175,6 +178,49 @@ impl Drop for Demo {
     }
 }
 
+/// The demo's last scene: Katherine was hired in Lever, but her webhook never came (as if
+/// it were switched off); a catch-up finds her, her hire goes to bob, and the health banner
+/// names the webhook to check.
+async fn catch_up(engine: &Engine, lever: &FakeLever, ids: &DemoIds) {
+    use hirewire_fakes::lever::{Offer, OfferField, Opportunity};
+    let opp = "opp-katherine";
+    lever.add_opportunity(Opportunity {
+        id: opp.into(),
+        name: "Katherine Johnson".into(),
+        emails: vec!["katherine@example.com".into()],
+        location: "Hampton".into(),
+        stage: ids.stage_offer.clone(),
+        posting: Some(ids.posting_swe.clone()),
+        ..Default::default()
+    });
+    let start = lever
+        .offer_date_field(
+            "Anticipated start date",
+            "anticipated_start_date",
+            "2027-02-01",
+        )
+        .ok();
+    lever.add_offer(
+        opp,
+        Offer {
+            id: "offer-katherine".into(),
+            status: "signed".into(),
+            fields: start.into_iter().collect::<Vec<OfferField>>(),
+            ..Default::default()
+        },
+    );
+    lever.archive(opp, &ids.reason_hired);
+    let since = time::now_ms().saturating_sub(24 * 3600 * 1000);
+    let opts = crate::engine::reconcile::Options {
+        since_ms: Some(since),
+        dry_run: false,
+    };
+    match crate::engine::reconcile::run(engine, opts).await {
+        Ok(r) => tracing::info!("demo catch-up: {}", r.summary()),
+        Err(e) => tracing::warn!("demo catch-up failed: {e}"),
+    }
+}
+
 /// Starts a relay on a free loopback port with one channel; returns its connection code.
 async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, oneshot::Sender<()>)> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
@@ -184,7 +230,7 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
         name: "demo".into(),
         public_url: Some(url.clone()),
     };
-    let printed = relay_admin::run(dir, &add).map_err(anyhow::Error::msg)?;
+    let printed = relay_admin::run(dir, None, &add).map_err(anyhow::Error::msg)?;
     let code = printed
         .first()
         .and_then(|v| v["connect"].as_str())
@@ -192,6 +238,7 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
     let code = ConnectCode::decode(code).map_err(anyhow::Error::msg)?;
     let config = hirewire_relay::server::ServeConfig {
         data: dir.to_path_buf(),
+        nats: None,
         public_url: Some(url),
         tls: None,
         max_body: 1024 * 1024,

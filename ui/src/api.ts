@@ -25,6 +25,10 @@ import type { Notice } from "./generated/Notice";
 import type { Outcome } from "./generated/Outcome";
 import type { Page } from "./generated/Page";
 import type { PartnerTest } from "./generated/PartnerTest";
+import type { Report } from "./generated/Report";
+import type { Found } from "./generated/Found";
+import type { FieldChange } from "./generated/FieldChange";
+import type { Source } from "./generated/Source";
 import type { SecretState } from "./generated/SecretState";
 import type { Settings } from "./generated/Settings";
 import type { Status } from "./generated/Status";
@@ -49,6 +53,10 @@ export type {
   Notice,
   Outcome,
   PartnerTest,
+  Report,
+  Found,
+  FieldChange,
+  Source,
   SecretState,
   Settings,
   Status,
@@ -97,6 +105,8 @@ export const api = {
   searchCandidates: (query: string) => invoke<Candidate[]>("search_candidates", { query }),
   dryRun: (opportunityId: string) => invoke<DryRun>("dry_run", { opportunityId }),
   finishSetup: () => invoke<void>("finish_setup"),
+  /** Catch up with Lever from `since` (YYYY-MM-DD; null: from the last catch-up); `dryRun` writes nothing. */
+  reconcile: (since: string | null, dryRun: boolean) => invoke<Report>("reconcile", { since, dryRun }),
   leaveDemo: () => invoke<void>("leave_demo"),
   /** The first screen is painted: the engine logs how long the start took. */
   uiReady: (screen: string, ms: number) => invoke<void>("ui_ready", { screen, ms }),

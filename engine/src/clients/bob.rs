@@ -196,7 +196,7 @@ impl Bob {
         self
     }
 
-    async fn send(
+    pub(super) async fn send(
         &self,
         once: bool,
         make: impl Fn(&reqwest::Client, String) -> reqwest::RequestBuilder,

@@ -174,14 +174,19 @@ pub fn found(e: &Value) -> Option<Found> {
     })
 }
 
-/// A text at `path` in either of bob's answer shapes.
-fn text_at(e: &Value, path: &[&str]) -> Option<String> {
+/// The value at `path` in either of bob's answer shapes: nested (`{"work": {"title"}}`)
+/// or flat (`{"/work/title": {"value"}}`).
+pub fn value_at<'a>(e: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let nested = path.iter().try_fold(e, |v, k| v.get(*k));
     let flat = e
         .get(format!("/{}", path.join("/")))
         .map(|v| v.get("value").unwrap_or(v));
-    let v = nested.or(flat)?;
-    match v {
+    nested.or(flat)
+}
+
+/// A text at `path` in either of bob's answer shapes.
+fn text_at(e: &Value, path: &[&str]) -> Option<String> {
+    match value_at(e, path)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         _ => None,
     }

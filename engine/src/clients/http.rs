@@ -2,11 +2,9 @@
 //! with jitter (backon) on 429/5xx/timeouts that honours `Retry-After`, and an optional
 //! token bucket (governor) in front of the vendor's own.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::{RequestBuilder, Response, StatusCode};
 
 /// Which vendor a call went to.
@@ -158,32 +156,7 @@ impl Default for RetryPolicy {
     }
 }
 
-/// A shared token bucket (Lever: 10 requests/s, bursts to 20, per key).
-#[derive(Clone)]
-pub struct Bucket(Arc<DefaultDirectRateLimiter>);
-
-impl std::fmt::Debug for Bucket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Bucket")
-    }
-}
-
-impl Bucket {
-    /// `per_second` steady, `burst` at most.
-    pub fn new(per_second: u32, burst: u32) -> Self {
-        let per_second =
-            std::num::NonZeroU32::new(per_second.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
-        let burst = std::num::NonZeroU32::new(burst.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
-        Bucket(Arc::new(RateLimiter::direct(
-            Quota::per_second(per_second).allow_burst(burst),
-        )))
-    }
-
-    /// Waits for a token.
-    pub async fn take(&self) {
-        self.0.until_ready().await;
-    }
-}
+pub use super::bucket::Bucket;
 
 /// Sends a request built by `make`, retrying what may pass; returns a success response.
 /// `message` extracts the vendor's error text from an error body.

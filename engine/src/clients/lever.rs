@@ -1,6 +1,8 @@
 //! Lever's API: Basic auth with the key as user name, `{"data": …}` answers, paginated lists,
 //! one token bucket for every job (10 requests/s, bursts to 20), and downloads read with a cap.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -19,7 +21,7 @@ pub const RATE_PER_SECOND: u32 = 10;
 /// Lever's documented burst.
 pub const RATE_BURST: u32 = 20;
 /// Page size for lists (Lever's maximum).
-const PAGE: u32 = 100;
+pub(super) const PAGE: u32 = 100;
 /// Most pages one list may take (100,000 items): far more than any list Hirewire reads,
 /// and a stop for a list that never ends.
 const MAX_PAGES: usize = 1_000;
@@ -54,6 +56,8 @@ pub struct Lever {
     http: reqwest::Client,
     bucket: Bucket,
     policy: RetryPolicy,
+    /// Requests sent by this client and its clones (retries included).
+    sent: Arc<AtomicU64>,
 }
 
 #[derive(Deserialize)]
@@ -100,7 +104,17 @@ impl Lever {
             http,
             bucket,
             policy: RetryPolicy::default(),
+            sent: Arc::default(),
         }
+    }
+
+    /// Requests this client (and its clones) sent so far, retries included.
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    fn count(&self) {
+        self.sent.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Changes how hard calls retry (the permission check does not retry).
@@ -124,6 +138,7 @@ impl Lever {
             self.policy
         };
         let make = || {
+            self.count();
             let mut req = self
                 .http
                 .request(method.clone(), &url)
@@ -155,7 +170,10 @@ impl Lever {
             retries: 0,
             ..self.policy
         };
-        let make = || self.http.get(&url).basic_auth(self.key.expose(), Some(""));
+        let make = || {
+            self.count();
+            self.http.get(&url).basic_auth(self.key.expose(), Some(""))
+        };
         match http::send(Service::Lever, quick, Some(&self.bucket), make, message).await {
             Err(p) if p.status == Some(403) => e.with_hint(missing_checkbox(perm)),
             Err(p) if p.status == Some(404) => e.with_hint(missing_confidential()),
@@ -184,7 +202,7 @@ impl Lever {
 
     /// Pages through a list with these filters, stopping after `max` items; the flag says
     /// whether Lever had more.
-    async fn list_where<T: DeserializeOwned>(
+    pub(super) async fn list_where<T: DeserializeOwned>(
         &self,
         perm: Perm,
         path: &str,
@@ -285,32 +303,6 @@ impl Lever {
         self.list(Perm::FindTags, "/tags").await
     }
 
-    /// Opportunities with this email (dry-run search).
-    pub async fn opportunities_by_email(&self, email: &str) -> Result<Vec<Opportunity>, ApiError> {
-        let filter = [("email", email.to_string())];
-        Ok(self
-            .list_where(
-                Perm::FindOpportunities,
-                "/opportunities",
-                &filter,
-                PAGE as usize,
-            )
-            .await?
-            .0)
-    }
-
-    /// Opportunities updated since `since_ms`, at most `max` of them (Lever has no name
-    /// filter, so a name search reads these); the flag says whether more were left unread.
-    pub async fn opportunities_updated_since(
-        &self,
-        since_ms: u64,
-        max: usize,
-    ) -> Result<(Vec<Opportunity>, bool), ApiError> {
-        let filter = [("updated_at_start", since_ms.to_string())];
-        self.list_where(Perm::FindOpportunities, "/opportunities", &filter, max)
-            .await
-    }
-
     /// Adds a note to an opportunity; returns the note id.
     pub async fn add_note(
         &self,
@@ -391,6 +383,7 @@ impl Lever {
             ..self.clone()
         };
         let make = || {
+            quick.count();
             quick
                 .http
                 .get(format!("{}/opportunities", quick.base))

@@ -2,8 +2,11 @@
 
 pub mod bob;
 pub mod bob_lookup;
+pub mod bob_updates;
+pub mod bucket;
 pub mod http;
 pub mod lever;
+pub mod lever_lists;
 pub mod lever_perm;
 mod lever_types;
 pub mod partner;

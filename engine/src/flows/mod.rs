@@ -11,6 +11,7 @@ mod steps;
 use std::time::{Duration, Instant};
 
 use super::clients::bob::Bob;
+use super::clients::bucket::Lane;
 use super::clients::http::ApiError;
 use super::clients::lever::Lever;
 use super::clients::partner::Partner;
@@ -18,7 +19,7 @@ use super::model::{Status, Step};
 use super::secrets::MissingSecret;
 use super::settings::Settings;
 use super::store::StoreError;
-use super::work::{Job, JobSlot, Work};
+use super::work::{Job, JobSlot, Watch, Work};
 use super::Engine;
 pub use steps::{done, failed, skipped};
 
@@ -104,6 +105,19 @@ impl Ctx {
         self.save(step, links).await
     }
 
+    /// Like [`Ctx::commit`] with one link, and the created employee's watch, in the same
+    /// commit: an employee is watched for changes exactly when its creation is recorded.
+    pub async fn commit_watched<S: Clone + Into<Work>>(
+        &mut self,
+        state: &S,
+        step: Step,
+        link: (String, String),
+        watch: Watch,
+    ) -> Result<(), StoreError> {
+        self.job.work = state.clone().into();
+        self.save_with(Some(step), vec![link], Some(watch)).await
+    }
+
     /// Records a step with the job's work as it is.
     pub async fn record(&mut self, step: Step) -> Result<(), StoreError> {
         self.save(Some(step), vec![]).await
@@ -113,6 +127,15 @@ impl Ctx {
         &mut self,
         step: Option<Step>,
         links: Vec<(String, String)>,
+    ) -> Result<(), StoreError> {
+        self.save_with(step, links, None).await
+    }
+
+    async fn save_with(
+        &mut self,
+        step: Option<Step>,
+        links: Vec<(String, String)>,
+        watch: Option<Watch>,
     ) -> Result<(), StoreError> {
         let job = self.job.clone();
         let id = job.id;
@@ -130,6 +153,9 @@ impl Ctx {
                 tx.put_detail(id, &detail)?;
                 for (k, v) in links {
                     tx.put_link(&k, &v)?;
+                }
+                if let Some(w) = &watch {
+                    tx.put_watch(w)?;
                 }
                 Ok(())
             })
@@ -159,9 +185,14 @@ impl Ctx {
         self.engine.store.read_async(move |rx| rx.link(&key)).await
     }
 
-    /// A Lever client with the permanent key.
+    /// A Lever client with the permanent key, in the job's lane of the rate budget.
     pub async fn lever(&self) -> Result<Lever, FlowError> {
-        Ok(self.engine.lever(&self.settings).await?)
+        let lane = if self.job.background {
+            Lane::Background
+        } else {
+            Lane::Live
+        };
+        Ok(self.engine.lever_in(&self.settings, lane).await?)
     }
 
     /// A bob client with the service user.
@@ -182,5 +213,6 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
         Work::Invite(st) => assessment::invite::run(ctx, st).await,
         Work::AssessmentResult(st) => assessment::results::run(ctx, st).await,
         Work::Outcome(st) => outcome::run(ctx, st).await,
+        Work::Change(st) => hire::change::run(ctx, st).await,
     }
 }

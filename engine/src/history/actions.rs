@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::inbox::{self, IntakeError};
-use crate::model::{Detail, Entry, Status, Step, StepStatus};
+use crate::model::{Detail, Entry, Source, Status, Step, StepStatus};
 use crate::store::StoreError;
 use crate::work::{JobSlot, Refused};
 use crate::{time, Engine};
@@ -93,6 +93,8 @@ pub struct EntryView {
     pub dismiss_label: Option<String>,
     /// Why the job's saved progress cannot be read, if it cannot.
     pub job_error: Option<String>,
+    /// For an offer changed after the hire: each difference.
+    pub changes: Vec<crate::work::FieldChange>,
 }
 
 /// Whether an entry may be retried: it failed, was rejected or waits to retry by itself,
@@ -131,6 +133,7 @@ pub async fn view(engine: &Engine, id: u64) -> Result<EntryView, ActionError> {
         dismiss_label: review.dismiss.filter(|_| waiting),
         proposal: review.proposal,
         notes: review.notes,
+        changes: review.changes,
         event_body: detail.event.map(|e| e.body),
         steps: detail.steps,
         job_error,
@@ -176,6 +179,7 @@ pub async fn retry(engine: &Engine, id: u64) -> Result<(), ActionError> {
             if let Some(mut e) = tx.entry(id)? {
                 e.status = Status::Running;
                 e.reason = Some("retry requested".into());
+                e.source = Source::Retry;
                 e.updated_at = time::now_ms();
                 tx.put_entry(&e)?;
             }

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Detail, Entry, Flow, Status};
+use crate::model::{Detail, Entry, Flow, Source, Status};
 use crate::store::{Rx, StoreError};
 use crate::time;
 
@@ -21,6 +21,8 @@ pub struct Filter {
     pub statuses: Vec<Status>,
     /// Only these flows (empty: all).
     pub flows: Vec<Flow>,
+    /// Only entries found this way (empty: all).
+    pub sources: Vec<Source>,
     /// Received at or after (ms).
     pub since: Option<u64>,
     /// Received before (ms).
@@ -47,6 +49,7 @@ impl Filter {
     fn is_empty(&self) -> bool {
         self.statuses.is_empty()
             && self.flows.is_empty()
+            && self.sources.is_empty()
             && self.since.is_none()
             && self.until.is_none()
             && self.search.trim().is_empty()
@@ -55,6 +58,7 @@ impl Filter {
     fn matches(&self, e: &Light<'_>, needle: &Needle) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&e.status))
             && (self.flows.is_empty() || self.flows.contains(&e.flow))
+            && (self.sources.is_empty() || self.sources.contains(&e.source))
             && self.since.is_none_or(|s| e.received_at >= s)
             && self.until.is_none_or(|u| e.received_at < u)
             && (needle.is_empty()
@@ -79,6 +83,8 @@ struct Light<'a> {
     candidate: Option<Cow<'a, str>>,
     flow: Flow,
     status: Status,
+    #[serde(default)]
+    source: Source,
 }
 
 /// A lowercased search text, compared without allocating for ASCII text.
@@ -137,41 +143,51 @@ pub fn list(rx: &Rx, filter: &Filter) -> Result<Page, StoreError> {
     Ok(Page { entries, total })
 }
 
-/// How many events of one status one day (UTC) had: a bar of the chart.
+/// How many events of one status and source one day (UTC) had: part of a bar of the chart.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DayCount {
     /// `YYYY-MM-DD`, UTC.
     pub day: String,
     /// The status.
     pub status: Status,
+    /// How those entries were found.
+    pub source: Source,
     /// How many.
     pub count: u64,
 }
 
-/// Events per day (UTC) by status, for the chart.
+/// Events per day (UTC) by status and source, for the chart.
 pub fn per_day(rx: &Rx, days: u64) -> Result<Vec<DayCount>, StoreError> {
     use redb::ReadableTable;
     let since = time::now_ms().saturating_sub(days * 86_400_000);
     let table = rx.txn.open_table(crate::store::ENTRIES)?;
     // Counted per day number first; the date text is made once per bar.
-    let mut counts: std::collections::BTreeMap<(u64, &'static str), (Status, u64)> =
-        Default::default();
+    type Bar = (u64, &'static str, &'static str);
+    let mut counts: std::collections::BTreeMap<Bar, (Status, Source, u64)> = Default::default();
     for item in table.iter()?.rev() {
         let (_, v) = item?;
         let e: Light = serde_json::from_slice(v.value())?;
         if e.received_at < since {
             break;
         }
-        let slot = counts
-            .entry((e.received_at / 86_400_000, e.status.as_str()))
-            .or_insert((e.status, 0));
-        slot.1 += 1;
+        let bar = (
+            e.received_at / 86_400_000,
+            e.status.as_str(),
+            e.source.as_str(),
+        );
+        let slot = counts.entry(bar).or_insert((e.status, e.source, 0));
+        slot.2 += 1;
     }
     Ok(counts
         .into_iter()
-        .filter_map(|((day, _), (status, count))| {
+        .filter_map(|((day, _, _), (status, source, count))| {
             let day = time::date(day.checked_mul(86_400_000)?)?;
-            Some(DayCount { day, status, count })
+            Some(DayCount {
+                day,
+                status,
+                source,
+                count,
+            })
         })
         .collect())
 }
@@ -206,6 +222,7 @@ mod tests {
                         status: *status,
                         reason: None,
                         updated_at: 0,
+                        source: Default::default(),
                     })?;
                 }
                 Ok(())

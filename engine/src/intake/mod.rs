@@ -67,6 +67,7 @@ pub fn decide(
         status: Status::Skipped,
         reason: None,
         event_body: Some(raw.clone()),
+        source: Default::default(),
     };
     let callback = callback_token(&raw.endpoint);
     if raw.endpoint == ASSESSMENT_DONE || callback.is_some() {

@@ -18,6 +18,9 @@ use crate::{time, Engine};
 /// Jobs running at once. Lever's bucket (10/s) is the real limit; eight keeps it full
 /// while bob and partner calls wait on the network.
 const PARALLEL: usize = 8;
+/// Slots only live work may use: a catch-up of hundreds of jobs never fills the runner,
+/// so a webhook's job starts at once.
+const LIVE_ONLY: usize = 2;
 /// Longest sleep when nothing is due. Changes made in this process wake the runner at
 /// once; this bounds how late it sees jobs another process changed (`hirewire approve`).
 const IDLE: Duration = Duration::from_secs(1);
@@ -42,6 +45,8 @@ pub async fn run(engine: Engine) {
 struct Busy {
     jobs: HashSet<u64>,
     lanes: HashSet<String>,
+    /// Of those, background ones (found by catching up).
+    background: HashSet<u64>,
 }
 
 /// Releases a running job's place however its task ends (a panic included).
@@ -57,6 +62,7 @@ impl Drop for Running {
         if let Ok(mut b) = self.busy.lock() {
             b.jobs.remove(&self.id);
             b.lanes.remove(&self.lane);
+            b.background.remove(&self.id);
         }
         self.engine.jobs_ready.notify_one();
     }
@@ -73,6 +79,9 @@ async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphor
     };
     let now = time::now_ms();
     let mut wake = IDLE;
+    // Live work first, then background work, each oldest first.
+    let mut jobs = jobs;
+    jobs.sort_by_key(|(id, slot)| (slot.job().is_some_and(|j| j.background), *id));
     for (id, slot) in jobs {
         let job = match slot {
             JobSlot::Job(job) => job,
@@ -90,11 +99,17 @@ async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphor
         if b.jobs.contains(&job.id) || (!lane.is_empty() && b.lanes.contains(&lane)) {
             continue;
         }
+        if job.background && b.background.len() >= PARALLEL - LIVE_ONLY {
+            continue;
+        }
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             break;
         };
         b.jobs.insert(job.id);
         b.lanes.insert(lane.clone());
+        if job.background {
+            b.background.insert(job.id);
+        }
         drop(b);
         let running = Running {
             busy: busy.clone(),

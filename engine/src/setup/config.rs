@@ -15,7 +15,15 @@ pub async fn save(engine: &Engine, settings: Settings) -> Result<(), SetupError>
     settings.validate()?;
     Ok(engine
         .store
-        .write_async(move |tx| tx.put_settings(&settings))
+        .write_async(move |tx| {
+            tx.put_settings(&settings)?;
+            // Since when Hirewire is configured (by the window or `config import`): the
+            // scheduled catch-up compares from there.
+            if tx.meta(keys::CONFIGURED_AT)? == 0 {
+                tx.put_meta(keys::CONFIGURED_AT, time::now_ms())?;
+            }
+            Ok(())
+        })
         .await?)
 }
 

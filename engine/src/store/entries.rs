@@ -3,7 +3,7 @@
 
 use super::tx::Tx;
 use super::StoreError;
-use crate::model::{Detail, Entry, Flow, RawEvent, Status};
+use crate::model::{Detail, Entry, Flow, RawEvent, Source, Status};
 use crate::time;
 use crate::work::{Job, JobSlot, Work};
 
@@ -28,6 +28,8 @@ pub struct NewEntry {
     pub reason: Option<String>,
     /// The event as received.
     pub event_body: Option<RawEvent>,
+    /// How it was found.
+    pub source: Source,
 }
 
 impl NewEntry {
@@ -43,6 +45,7 @@ impl NewEntry {
             status,
             reason,
             event_body: None,
+            source: Source::Webhook,
         }
     }
 }
@@ -85,6 +88,7 @@ impl Tx<'_> {
             status,
             reason: new.reason,
             updated_at: time::now_ms(),
+            source: new.source,
         })?;
         self.put_detail(id, &Detail { ..detail })?;
         Ok(id)

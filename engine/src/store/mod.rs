@@ -4,6 +4,7 @@
 pub mod entries;
 mod tables;
 pub mod tx;
+mod watch;
 
 use std::path::Path;
 use std::sync::Arc;

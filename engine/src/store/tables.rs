@@ -26,6 +26,9 @@ pub const ASSESSMENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("asse
 /// each channel, so that a seq seen again is told apart as a resend (same body) or a
 /// relay that went back (restored from a backup: another body).
 pub const RECENT: TableDefinition<(&str, u64), &str> = TableDefinition::new("relay-recent-v1");
+/// Opportunity id → JSON Watch: an employee Hirewire created, watched for changes in Lever
+/// for `bob.watch_days`.
+pub const WATCH: TableDefinition<&str, &[u8]> = TableDefinition::new("watch-v1");
 /// Opportunity id → JSON list of recorded outcomes.
 pub const OUTCOMES: TableDefinition<&str, &[u8]> = TableDefinition::new("outcomes-v1");
 
@@ -33,6 +36,8 @@ pub const OUTCOMES: TableDefinition<&str, &[u8]> = TableDefinition::new("outcome
 pub const KEY_SETTINGS: &str = "settings";
 /// Settings key of the relay connection JSON.
 pub const KEY_RELAY: &str = "relay";
+/// Settings key of the webhook health JSON (what catching up found the webhooks missed).
+pub const KEY_HEALTH: &str = "health";
 /// The one global relay cursor of the engine before cursors were kept per channel; moved
 /// to the connected channel's key at open.
 pub(crate) const LEGACY_RELAY_SEQ: &str = "relay_seq";

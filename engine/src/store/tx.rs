@@ -211,7 +211,7 @@ macro_rules! read_methods {
 
 /// A write transaction.
 pub struct Tx<'a> {
-    txn: &'a WriteTransaction,
+    pub(super) txn: &'a WriteTransaction,
 }
 
 /// A read transaction.
@@ -246,6 +246,7 @@ impl<'a> Tx<'a> {
         self.txn.open_table(ASSESSMENTS)?;
         self.txn.open_table(OUTCOMES)?;
         self.txn.open_table(RECENT)?;
+        self.txn.open_table(WATCH)?;
         Ok(())
     }
 

@@ -20,6 +20,12 @@ pub struct InviteState {
     /// The token of this invite's own callback URL, chosen before the send.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_token: Option<String>,
+    /// Found by catching up, to be sent only once a person approves.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirm: bool,
+    /// A person chose not to send it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub declined: bool,
 }
 
 impl InviteState {
@@ -30,6 +36,31 @@ impl InviteState {
             stage: Some(stage.to_string()),
             interview_id: None,
             callback_token: None,
+            confirm: false,
+            declined: false,
+        }
+    }
+
+    pub(super) fn approve(&mut self) {
+        self.confirm = false;
+    }
+
+    pub(super) fn dismiss(&mut self) -> Result<(), super::Refused> {
+        if !self.confirm {
+            return Err(super::Refused::NothingToDismiss);
+        }
+        self.declined = true;
+        Ok(())
+    }
+
+    pub(super) fn review(&self) -> super::Review {
+        if !self.confirm {
+            return super::Review::default();
+        }
+        super::Review {
+            approve: Some("Send the invite".into()),
+            dismiss: Some("Do not send it".into()),
+            ..Default::default()
         }
     }
 

@@ -34,6 +34,9 @@ pub struct HireState {
     /// The former employee a person confirmed as this hire's (a rehire).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rehire_of: Option<String>,
+    /// What the proposal was made from in Lever (watched for changes once created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Box<super::LeverInputs>>,
 }
 
 /// What a hire asks a person.
@@ -149,6 +152,7 @@ impl HireState {
             notes: self.notes.clone(),
             approve: approve.map(str::to_string),
             dismiss: dismiss.map(str::to_string),
+            changes: vec![],
         }
     }
 }

@@ -4,6 +4,7 @@
 //! `{"id", "kind", "attempts", "next_run_ms", "approved", "state": {…}}`.
 
 pub mod assessment;
+pub mod change;
 pub mod hire;
 pub mod outcome;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use assessment::{Assessment, AssessmentStatus, InviteState, ResultState};
+pub use change::{ChangeState, FieldChange, LeverInputs, Watch};
 pub use hire::{DocState, HireQuestion, HireState};
 pub use outcome::{OutcomeKind, OutcomeState, Recorded, RecordedKind};
 
@@ -26,6 +28,8 @@ pub enum Work {
     AssessmentResult(ResultState),
     /// Flow F3 (and next steps): record an outcome.
     Outcome(OutcomeState),
+    /// After F1: the offer changed after the employee was created.
+    Change(ChangeState),
 }
 
 /// A job: the resumable state of one entry's work.
@@ -43,6 +47,10 @@ pub struct Job {
     /// A person approved it (review before create).
     #[serde(default)]
     pub approved: bool,
+    /// Found by catching up: runs behind live work, in the background lane of Lever's
+    /// rate budget and on the runner's shared slots only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub background: bool,
 }
 
 impl Job {
@@ -54,6 +62,7 @@ impl Job {
             attempts: 0,
             next_run_ms: 0,
             approved: false,
+            background: false,
         }
     }
 }
@@ -70,6 +79,9 @@ pub enum Refused {
     /// Dismiss on a job that asks nothing it could answer.
     #[error("this entry asks nothing that can be dismissed")]
     NothingToDismiss,
+    /// An edited employee given where there is none to edit.
+    #[error("this entry's changes cannot be edited: Approve them as shown, or Dismiss and change bob by hand")]
+    NotEditable,
 }
 
 /// What the detail panel shows for review: the employee a hire would create and the
@@ -84,6 +96,8 @@ pub struct Review {
     pub approve: Option<String>,
     /// What Dismiss does here (`None`: nothing to dismiss).
     pub dismiss: Option<String>,
+    /// The differences a change after the hire would write.
+    pub changes: Vec<FieldChange>,
 }
 
 /// What a Retry must clear besides the job's own state: link keys starting with these
@@ -102,6 +116,7 @@ impl Work {
             Work::Invite(_) => "invite",
             Work::AssessmentResult(_) => "assessment-result",
             Work::Outcome(_) => "outcome",
+            Work::Change(_) => "change",
         }
     }
 
@@ -112,6 +127,7 @@ impl Work {
             Work::Invite(s) => &s.opportunity_id,
             Work::AssessmentResult(s) => return s.opportunity_id.as_deref(),
             Work::Outcome(s) => &s.opportunity_id,
+            Work::Change(s) => &s.opportunity_id,
         };
         (!id.is_empty()).then_some(id.as_str())
     }
@@ -130,7 +146,7 @@ impl Work {
         match self {
             Work::Hire(s) => s.prepare_retry(),
             Work::Invite(s) => s.prepare_retry(),
-            Work::AssessmentResult(_) | Work::Outcome(_) => RetryPlan::default(),
+            Work::AssessmentResult(_) | Work::Outcome(_) | Work::Change(_) => RetryPlan::default(),
         }
     }
 
@@ -138,6 +154,11 @@ impl Work {
     pub fn approve(&mut self, edited: Option<Value>) -> Result<(), Refused> {
         match self {
             Work::Hire(s) => s.approve(edited),
+            Work::Change(s) => s.approve(edited),
+            Work::Invite(s) if s.confirm => {
+                s.approve();
+                Ok(())
+            }
             _ => Err(Refused::NothingToApprove),
         }
     }
@@ -146,6 +167,8 @@ impl Work {
     pub fn dismiss(&mut self) -> Result<(), Refused> {
         match self {
             Work::Hire(s) => s.dismiss(),
+            Work::Change(s) => s.dismiss(),
+            Work::Invite(s) => s.dismiss(),
             _ => Err(Refused::NothingToDismiss),
         }
     }
@@ -154,6 +177,8 @@ impl Work {
     pub fn review(&self) -> Review {
         match self {
             Work::Hire(s) => s.review(),
+            Work::Change(s) => s.review(),
+            Work::Invite(s) => s.review(),
             _ => Review::default(),
         }
     }
@@ -226,6 +251,12 @@ impl From<InviteState> for Work {
 impl From<ResultState> for Work {
     fn from(s: ResultState) -> Work {
         Work::AssessmentResult(s)
+    }
+}
+
+impl From<ChangeState> for Work {
+    fn from(s: ChangeState) -> Work {
+        Work::Change(s)
     }
 }
 

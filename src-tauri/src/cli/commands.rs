@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
 use crate::engine::history::{self, actions, Filter};
-use crate::engine::model::{history_json, Entry, Status};
+use crate::engine::model::{history_json, Entry, Source, Status};
 use crate::engine::secrets::Secret;
 use crate::engine::setup::{config, keychain, relay};
 use crate::engine::store::StoreError;
@@ -36,7 +36,13 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             status,
             limit,
             search,
-        } => show_history(&engine, json, status, limit, search).await,
+            source,
+        } => show_history(&engine, json, (status, source), limit, search).await,
+        Command::Reconcile {
+            since,
+            dry_run,
+            json,
+        } => super::reconcile::run(&engine, since, dry_run, json).await,
         Command::Retry { id } => {
             actions::retry(&engine, id).await?;
             eprintln!("entry {id} will run again (the running engine picks it up)");
@@ -158,7 +164,7 @@ async fn run_check(engine: &Engine) -> Result<(), Failure> {
 async fn show_history(
     engine: &Engine,
     json: bool,
-    status: Option<String>,
+    (status, source): (Option<String>, Option<String>),
     limit: usize,
     search: Option<String>,
 ) -> Result<(), Failure> {
@@ -170,6 +176,14 @@ async fn show_history(
     if let Some(s) = status {
         let st = Status::parse(&s).ok_or_else(|| Failure::Usage(format!("unknown status {s:?}: use done, skipped, failed, waiting, retrying, rejected or running")))?;
         filter.statuses = vec![st];
+    }
+    if let Some(s) = source {
+        let src = Source::parse(&s).ok_or_else(|| {
+            Failure::Usage(format!(
+                "unknown source {s:?}: use webhook, reconcile or retry"
+            ))
+        })?;
+        filter.sources = vec![src];
     }
     let rows = engine
         .store
@@ -194,11 +208,12 @@ async fn show_history(
 /// One history entry as a line of `hirewire history`.
 fn history_line(e: &Entry) -> String {
     format!(
-        "{:>6}  {}  {:<8}  {:<10}  {:<22}  {:<24}  {}",
+        "{:>6}  {}  {:<8}  {:<10}  {:<9}  {:<22}  {:<24}  {}",
         e.id,
         time::rfc3339(e.received_at).get(..19).unwrap_or_default(),
         e.status.as_str(),
         e.flow.as_str(),
+        e.source.as_str(),
         e.event,
         e.candidate.as_deref().unwrap_or("-"),
         e.reason.as_deref().unwrap_or("")

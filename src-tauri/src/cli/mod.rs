@@ -3,6 +3,7 @@
 //! Exit status: 0 success, 2 bad usage or bad input (one-line reason), 1 other failure.
 
 mod commands;
+mod reconcile;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 use crate::engine::flows::FlowError;
 use crate::engine::history::actions::ActionError;
+use crate::engine::reconcile::ReconcileError;
 use crate::engine::setup::SetupError;
 use crate::engine::store::StoreError;
 use crate::engine::LockError;
@@ -65,6 +67,22 @@ pub enum Command {
         /// Only entries whose candidate, opportunity or event contains this.
         #[arg(long)]
         search: Option<String>,
+        /// Only entries found this way (webhook, reconcile, retry).
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Catch up with Lever: find hires, invites and outcomes the webhooks never brought,
+    /// and offers changed after the hire; queue what is missing (the running engine does it).
+    Reconcile {
+        /// Compare from this date (YYYY-MM-DD, UTC) instead of where the last catch-up ended.
+        #[arg(long)]
+        since: Option<String>,
+        /// Only say what would be done; write nothing anywhere.
+        #[arg(long)]
+        dry_run: bool,
+        /// The report as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Run a failed history entry's job again.
     Retry {
@@ -176,6 +194,20 @@ impl From<StoreError> for Failure {
 impl From<FlowError> for Failure {
     fn from(e: FlowError) -> Self {
         Failure::Other(e.to_string())
+    }
+}
+
+impl From<ReconcileError> for Failure {
+    fn from(e: ReconcileError) -> Self {
+        let usage = matches!(
+            e,
+            ReconcileError::NotSetUp
+                | ReconcileError::FirstRun(_)
+                | ReconcileError::BadSince(_)
+                | ReconcileError::Busy
+                | ReconcileError::Secret(_)
+        );
+        Failure::of(usage, &e)
     }
 }
 

@@ -13,6 +13,7 @@ use crate::engine::history::actions::{self, EntryView};
 use crate::engine::history::{self, export, DayCount, Filter, Page};
 use crate::engine::mappings::{self, Suggestion};
 use crate::engine::preview::{self, DryRun, FieldRow};
+use crate::engine::reconcile::{self, Report};
 use crate::engine::secrets::Secret;
 use crate::engine::settings::Settings;
 use crate::engine::setup::accounts::{self, BobInfo};
@@ -182,6 +183,28 @@ pub async fn search_candidates(shell: State<'_, Shell>, query: String) -> Res<Ve
 #[tauri::command]
 pub async fn dry_run(shell: State<'_, Shell>, opportunity_id: String) -> Res<DryRun> {
     preview::dry_run(&shell.engine, &opportunity_id)
+        .await
+        .map_err(text)
+}
+
+/// Catch up with Lever: a preview (`dry_run`) first, then the real thing. `since` is a
+/// day (`YYYY-MM-DD`); none continues from the last catch-up.
+#[tauri::command]
+pub async fn reconcile(
+    shell: State<'_, Shell>,
+    since: Option<String>,
+    dry_run: bool,
+) -> Res<Report> {
+    let since_ms = match since.filter(|s| !s.trim().is_empty()) {
+        Some(s) => Some(time::parse_day(&s).ok_or_else(|| {
+            format!(
+                "{s:?} is not a date: pick a day, for example {}",
+                reconcile::suggested_since()
+            )
+        })?),
+        None => None,
+    };
+    reconcile::run(&shell.engine, reconcile::Options { since_ms, dry_run })
         .await
         .map_err(text)
 }

@@ -77,6 +77,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             commands::history_retry,
             commands::history_approve,
             commands::history_dismiss,
+            commands::reconcile,
             commands::history_export,
             commands::secrets_status,
             commands::secret_set,

@@ -5,7 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod bob;
-mod clock;
+pub mod clock;
 pub mod faults;
 pub mod lever;
 pub mod partner;

@@ -24,4 +24,8 @@ last_event_at: number | null,
 /**
  * Jobs and inbox events waiting.
  */
-queue: number, };
+queue: number, 
+/**
+ * What catching up found the webhooks missed: the banner lines.
+ */
+health: Array<string>, };

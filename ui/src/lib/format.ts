@@ -97,7 +97,16 @@ const EVENT_LABEL: Record<string, string> = {
   candidateStageChange: "Stage change",
   candidateArchiveChange: "Archive change",
   "assessment-done": "Assessment done",
+  offerChanged: "Offer changed",
+  reconcile: "Catch-up",
 };
+
+const dayFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+
+/** A day in the user's local calendar ("12 Nov 2026"). */
+export function localDay(ms: number): string {
+  return dayFmt.format(new Date(ms));
+}
 
 /** Lever's event names in words; unknown ones as they are. */
 export function eventLabel(event: string): string {

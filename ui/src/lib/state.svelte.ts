@@ -12,6 +12,10 @@ export const app = $state({
   /** Bumped on every engine `entry` event; screens that show entries refresh on it. */
   entryTick: 0,
   lastEntryId: null as number | null,
+  /** The setup step to open on (the health banner asks for the webhooks). */
+  setupStep: null as number | null,
+  /** The catch-up dialog is open. */
+  catchUp: false,
 });
 
 /** Lever stages, archive reasons, tags and tests read with the setup key; never stored. */

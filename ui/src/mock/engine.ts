@@ -1,7 +1,7 @@
 // Test-only: an in-page fake of the engine behind the Tauri commands in api.ts. It mirrors
 // the engine's answers and error sentences closely enough for the UI tests; secrets live
 // only in this closure, and the call log never holds a secret value.
-import type { AppStatus, BobInfo, CheckItem, DryRun, FieldPreviewRow, HistoryFilter, LeverLists, Settings, WebhookInfo } from "../api";
+import type { AppStatus, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo } from "../api";
 import { FakeHistory } from "./history";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
 
@@ -47,6 +47,7 @@ function defaultSettings(configured: boolean): Settings {
       outcome_url: "",
       response_error_url: "",
       sent_by: "",
+      missed_invites: "send",
       poll_minutes: 60,
     },
     stages: configured ? { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" } : { assessment: "", onsite: "", offer: "" },
@@ -113,6 +114,8 @@ export class FakeEngine {
   private conn: { url: string; channel: string } | null;
   private firstSigned = new Map<string, number>();
   private failing = new Map<string, string>();
+  private caughtUp = false;
+  private health: string[] = [];
   configured: boolean;
   demo: boolean;
   /** Lets tests hold a command's answer (to see "loading" states). */
@@ -172,6 +175,8 @@ export class FakeEngine {
         return this.retry(a.id as number);
       case "history_approve":
         return this.approve(a.id as number);
+      case "reconcile":
+        return this.reconcile(a.since as string | null, a.dryRun as boolean);
       case "history_dismiss":
         throw new Error(`Entry ${a.id as number} has nothing to dismiss.`);
       case "history_export":
@@ -236,7 +241,23 @@ export class FakeEngine {
       relay: { ...this.relay },
       last_event_at: this.history.count ? this.history.entry(this.history.count).received_at : null,
       queue: this.history.count ? 2 : 0,
+      health: this.health,
     };
+  }
+
+  /** What catching up finds in the mock: one hire whose webhook never came. */
+  private reconcile(since: string | null, dryRun: boolean): Report {
+    if (!since && !this.caughtUp) throw "this is the first catch-up: say from when to compare with Lever, for example --since 2026-09-02 (90 days ago)";
+    const sinceMs = since ? Date.parse(`${since}T00:00:00Z`) : Date.now() - 6 * 3_600_000;
+    if (Number.isNaN(sinceMs)) throw `${JSON.stringify(since)} is not a date: pick a day`;
+    const found: Found[] = this.caughtUp
+      ? []
+      : [{ kind: "hire", action: dryRun ? "would-queue" : "queued", opportunity_id: "opp-missed-1", candidate: "Kenji Tanaka", what: "hired in Lever on 12 Nov 2026 and no webhook came: the hire goes to bob", entry_id: null }];
+    if (!dryRun) {
+      this.caughtUp = true;
+      if (found.length) this.health = ["1 hire since 12 Nov 2026 reached Hirewire only by catching up: Lever's “Candidate Hired” webhook may be off or pointing elsewhere (Setup → Webhooks)"];
+    }
+    return { since_ms: sinceMs, until_ms: Date.now(), dry_run: dryRun, found, lever_calls: 4, listed: 12, notes: [], health: this.health, entry_id: null };
   }
 
   private retry(id: number): null {

@@ -1,6 +1,6 @@
 // Test-only: a deterministic history of N entries generated on demand (so 100 000 cost
 // nothing until looked at), with details, filters and per-day counts like the engine's.
-import type { DayCount, Entry, EntryDetail, Flow, HistoryFilter, HistoryPage, Status, Step } from "../api";
+import type { DayCount, Entry, EntryDetail, Flow, HistoryFilter, HistoryPage, Source, Status, Step } from "../api";
 
 const FIRST = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Amara", "Kenji", "Sofia", "Omar", "Ines", "Tomas", "Priya", "Jonas", "Leila", "Mateo"];
 const LAST = ["Hamilton", "Okafor", "Nguyen", "Schmidt", "Rossi", "Kowalski", "Haddad", "Tanaka", "Silva", "Larsen", "Dubois", "Moreau", "Patel", "Fischer", "Novak", "Costa"];
@@ -92,6 +92,8 @@ export class FakeHistory {
       status,
       reason,
       updated_at: received + 1500,
+      // One hire in nine came by catching up with Lever (its webhook never did).
+      source: flow === "hire" && h % 9 === 0 ? "reconcile" : "webhook",
     };
     return { ...base, ...this.overrides.get(id) };
   }
@@ -104,7 +106,7 @@ export class FakeHistory {
   /** Newest first, like the engine. */
   list(f: HistoryFilter): HistoryPage {
     const limit = f.limit || 100;
-    const plain = !f.statuses.length && !f.flows.length && f.since == null && f.until == null && !f.search.trim();
+    const plain = !f.statuses.length && !f.flows.length && !f.sources.length && f.since == null && f.until == null && !f.search.trim();
     if (plain) {
       const entries: Entry[] = [];
       for (let i = f.offset; i < Math.min(this.count, f.offset + limit); i++) entries.push(this.entry(this.count - i));
@@ -123,6 +125,7 @@ export class FakeHistory {
       const e = this.entry(id);
       if (f.statuses.length && !f.statuses.includes(e.status)) continue;
       if (f.flows.length && !f.flows.includes(e.flow)) continue;
+      if (f.sources.length && !f.sources.includes(e.source)) continue;
       if (f.since != null && e.received_at < f.since) continue;
       if (f.until != null && e.received_at >= f.until) continue;
       if (needle && !`${e.candidate ?? ""} ${e.opportunity_id ?? ""} ${e.event}`.toLowerCase().includes(needle)) continue;
@@ -185,6 +188,7 @@ export class FakeHistory {
       can_dismiss: false,
       dismiss_label: null,
       job_error: null,
+      changes: [],
     };
   }
 
@@ -195,12 +199,12 @@ export class FakeHistory {
     for (let id = this.count; id >= 1; id--) {
       const e = this.entry(id);
       if (e.received_at < since) break;
-      const key = `${new Date(e.received_at).toISOString().slice(0, 10)}|${e.status}`;
+      const key = `${new Date(e.received_at).toISOString().slice(0, 10)}|${e.status}|${e.source}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return [...counts].sort().map(([k, count]) => {
-      const [day, status] = k.split("|");
-      return { day, status: status as Status, count };
+      const [day, status, source] = k.split("|");
+      return { day, status: status as Status, source: source as Source, count };
     });
   }
 }

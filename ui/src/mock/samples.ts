@@ -35,7 +35,7 @@ export const LEVER_LISTS: LeverLists = {
   proposed: {
     lever: { base_url: "", perform_as: "", max_event_age_minutes: 20160, reconcile_hours: 6 },
     bob: { base_url: "", review_before_create: true, default_site: "", watch_days: 30 },
-    assessment: { provider: "", list_tests_url: "", send_test_url: "", test_status_url: "", outcome_url: "", response_error_url: "", sent_by: "", poll_minutes: 60 },
+    assessment: { provider: "", list_tests_url: "", send_test_url: "", test_status_url: "", outcome_url: "", response_error_url: "", sent_by: "", poll_minutes: 60, missed_invites: "send" },
     stages: { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" },
     archive_reasons: {
       "reason-rejected": "rejected",

@@ -22,6 +22,16 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
             "no assessment partner is configured: set its URLs and key in Setup, then Retry".into(),
         ));
     }
+    if st.declined {
+        let why = "not sent: a person chose not to send this invite".to_string();
+        return Ok(Finish::Final(Status::Skipped, Some(why)));
+    }
+    if st.confirm && !ctx.job.approved {
+        return Ok(Finish::Waiting(format!(
+            "found by catching up: the candidate is in the assessment stage and has no invite; Approve sends it, Dismiss does not (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            id = ctx.job.id
+        )));
+    }
     let lever = ctx.lever().await?;
     ctx.begin("read the opportunity from Lever");
     let opp = lever.opportunity(&st.opportunity_id).await?;

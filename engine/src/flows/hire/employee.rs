@@ -11,7 +11,7 @@ use crate::clients::bob_lookup::Found;
 use crate::flows::{done, skipped, Ctx, FlowError};
 use crate::keys;
 use crate::time;
-use crate::work::{HireQuestion, HireState};
+use crate::work::{HireQuestion, HireState, Watch};
 
 /// bob may take this long before a new employee is readable; a create that may have
 /// happened is only repeated after a search this much later still finds nothing.
@@ -65,6 +65,7 @@ pub(super) async fn ensure_employee(
         let (proposal, notes) = propose(&ctx.settings, bob, data, email).await?;
         st.proposal = Some(proposal);
         st.notes = notes;
+        st.inputs = Some(Box::new(super::proposal::inputs(data)));
         ctx.commit(st, None, vec![]).await?;
     }
     if ctx.settings.bob.review_before_create && !ctx.job.approved {
@@ -169,7 +170,17 @@ async fn create(
                 Some(200),
                 t,
             );
-            ctx.commit(st, Some(step), vec![(keys::employee(&opp), id.clone())])
+            // Watched for changes in Lever from now on (for `bob.watch_days`).
+            let watch = Watch {
+                opportunity_id: opp.clone(),
+                employee_id: id.clone(),
+                hire_entry: ctx.job.id,
+                created_ms: time::now_ms(),
+                inputs: st.inputs.as_deref().cloned().unwrap_or_default(),
+                employee: proposal.clone(),
+                pending: None,
+            };
+            ctx.commit_watched(st, step, (keys::employee(&opp), id.clone()), watch)
                 .await?;
             Ok(id)
         }

@@ -2,6 +2,7 @@
 //! employee (by email first, so nothing is created twice; held for review when asked), then
 //! copy the files (`documents`), and conclude with a notification.
 
+pub mod change;
 pub mod documents;
 mod employee;
 pub mod fields;

@@ -13,6 +13,7 @@ use super::lever_hire::LeverHire;
 use crate::clients::bob::{find_item, Bob, BobField, ListItem};
 use crate::flows::FlowError;
 use crate::settings::Settings;
+use crate::work::LeverInputs;
 
 /// The three work fields bob keeps in named lists; written as the item's display value.
 const SITE: &str = "work.site";
@@ -55,6 +56,22 @@ pub async fn propose(
     Ok((payload, notes))
 }
 
+/// What the employee is made from in Lever, to notice later changes by.
+pub fn inputs(data: &LeverHire) -> LeverInputs {
+    LeverInputs {
+        start: start_date(data).ok(),
+        title: title(data),
+        department: department(data),
+        location: job_location(data),
+        offer: data
+            .offer
+            .iter()
+            .flat_map(|o| o.fields.iter())
+            .map(|f| (f.identifier.clone(), f.value.clone()))
+            .collect(),
+    }
+}
+
 /// The payload with its work list values (site, title, department) as item ids instead
 /// of display values; `None` when there is none to change.
 pub async fn with_item_ids(bob: &Bob, payload: &Value) -> Result<Option<Value>, FlowError> {
@@ -74,6 +91,23 @@ pub async fn with_item_ids(bob: &Bob, payload: &Value) -> Result<Option<Value>, 
         }
     }
     Ok(changed.then_some(out))
+}
+
+/// The item id of a work list value (title, department) given by its display value:
+/// bob's Work table rows take ids. `None` when bob keeps the field in no list or its list
+/// lacks the value.
+pub async fn work_item_id(
+    bob: &Bob,
+    bob_fields: &[BobField],
+    field: &str,
+    display: &str,
+) -> Result<Option<String>, FlowError> {
+    let key = field.trim_start_matches("work.");
+    let list = list_of(bob_fields, field).unwrap_or(key);
+    let items = bob.list(list).await?;
+    Ok(find_item(&items, display)
+        .filter(|i| !i.id.is_empty())
+        .map(|i| i.id.clone()))
 }
 
 /// The offer's anticipated start date as `YYYY-MM-DD` (bob requires one).

@@ -19,6 +19,7 @@ mod render;
 mod routes;
 mod salaries;
 mod schema;
+mod start_date;
 mod update;
 mod validate;
 mod work;

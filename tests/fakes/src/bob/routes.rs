@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde_json::json;
 
 use super::model::{Data, Shared};
-use super::{create, docs, lists, people, salaries, schema, update, work};
+use super::{create, docs, lists, people, salaries, schema, start_date, update, work};
 use crate::server::basic_auth;
 
 /// Endpoint name of `POST /people/search`.
@@ -29,6 +29,8 @@ pub(crate) const UPDATE: &str = "update";
 pub(crate) const WORK: &str = "work";
 /// Endpoint name of `GET`/`POST /people/{id}/salaries`.
 pub(crate) const SALARIES: &str = "salaries";
+/// Endpoint name of `POST /employees/{id}/start-date`.
+pub(crate) const START_DATE: &str = "start-date";
 /// Endpoint name of `GET /company/people/fields`.
 pub(crate) const FIELDS: &str = "fields";
 /// Endpoint name of `GET /company/named-lists/{list}`.
@@ -38,8 +40,8 @@ pub(crate) const UPLOAD: &str = "upload";
 /// Endpoint name of `GET /docs/people/{id}`.
 pub(crate) const DOCUMENTS: &str = "documents";
 /// Every endpoint name, for `set_limit_per_minute`.
-pub(crate) const ENDPOINTS: [&str; 10] = [
-    SEARCH, CREATE, READ, UPDATE, WORK, SALARIES, FIELDS, LISTS, UPLOAD, DOCUMENTS,
+pub(crate) const ENDPOINTS: [&str; 11] = [
+    SEARCH, CREATE, READ, UPDATE, WORK, SALARIES, START_DATE, FIELDS, LISTS, UPLOAD, DOCUMENTS,
 ];
 
 /// The window of bob's per-endpoint limits.
@@ -95,6 +97,7 @@ pub(crate) fn router(data: Shared) -> Router {
         .route("/v1/people/{id}", get(people::read).put(update::update))
         .route("/v1/people/{id}/work", get(work::list).post(work::add))
         .route("/v1/people/{id}/work/{entry_id}", put(work::replace))
+        .route("/v1/employees/{id}/start-date", post(start_date::set))
         .route(
             "/v1/people/{id}/salaries",
             get(salaries::list).post(salaries::add),

@@ -17,6 +17,29 @@ impl FakeLever {
         });
     }
 
+    /// Sets one field of an opportunity's offers (added when the offer lacks it), as a
+    /// recruiter editing the offer after it was signed; the opportunity's `updatedAt`
+    /// moves with it.
+    pub fn set_offer_field(&self, opp_id: &str, field: super::OfferField) {
+        self.with(|d| {
+            if let Some(offers) = d.offers.get_mut(opp_id) {
+                for o in offers.iter_mut() {
+                    match o
+                        .fields
+                        .iter_mut()
+                        .find(|f| f.identifier == field.identifier)
+                    {
+                        Some(f) => *f = field.clone(),
+                        None => o.fields.push(field.clone()),
+                    }
+                }
+            }
+            d.opp_mut(opp_id)
+                .into_iter()
+                .for_each(|o| o.updated_at = crate::clock::now_ms());
+        });
+    }
+
     /// Moves an opportunity to a stage (what a recruiter does before the webhook fires).
     pub fn set_stage(&self, opp_id: &str, stage_id: &str) {
         self.with(|d| {

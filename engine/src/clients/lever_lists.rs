@@ -1,0 +1,98 @@
+//! Lever's opportunity lists, with the filters of "List all opportunities" as Lever
+//! documents them (`docs/fidelity.md` says which were checked): a repeated parameter is a
+//! union of its values, `*_start` bounds are epoch milliseconds and inclusive, and
+//! `confidentiality` must be `all` for confidential candidates to be listed at all.
+
+use super::http::ApiError;
+use super::lever::{Lever, Opportunity, Perm, PAGE};
+
+/// Which candidates a list includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Non-confidential candidates only (Lever's default; a key without confidential
+    /// access gets no more).
+    Open,
+    /// Confidential candidates too (`confidentiality=all`).
+    All,
+}
+
+impl Reach {
+    fn filter(self) -> Option<(&'static str, String)> {
+        (self == Reach::All).then(|| ("confidentiality", "all".to_string()))
+    }
+}
+
+impl Lever {
+    /// Opportunities with this email (dry-run search).
+    pub async fn opportunities_by_email(&self, email: &str) -> Result<Vec<Opportunity>, ApiError> {
+        let filter = [("email", email.to_string())];
+        Ok(self
+            .list_where(
+                Perm::FindOpportunities,
+                "/opportunities",
+                &filter,
+                PAGE as usize,
+            )
+            .await?
+            .0)
+    }
+
+    /// Opportunities updated since `since_ms`, at most `max` of them (Lever has no name
+    /// filter, so a name search reads these); the flag says whether more were left unread.
+    pub async fn opportunities_updated_since(
+        &self,
+        since_ms: u64,
+        max: usize,
+    ) -> Result<(Vec<Opportunity>, bool), ApiError> {
+        let filter = [("updated_at_start", since_ms.to_string())];
+        self.list_where(Perm::FindOpportunities, "/opportunities", &filter, max)
+            .await
+    }
+
+    /// Opportunities archived at or after `since_ms` with any of these reasons (all
+    /// reasons when `reasons` is empty), with their applications (for the posting id).
+    pub async fn archived_since(
+        &self,
+        since_ms: u64,
+        reasons: &[String],
+        reach: Reach,
+    ) -> Result<Vec<Opportunity>, ApiError> {
+        let mut filters = vec![
+            ("archived", "true".to_string()),
+            ("archived_at_start", since_ms.to_string()),
+            ("expand", "applications".to_string()),
+        ];
+        filters.extend(reasons.iter().map(|r| ("archive_reason_id", r.clone())));
+        filters.extend(reach.filter());
+        self.all_opportunities(&filters).await
+    }
+
+    /// Active opportunities now in `stage_id`, with their tags.
+    pub async fn in_stage(
+        &self,
+        stage_id: &str,
+        reach: Reach,
+    ) -> Result<Vec<Opportunity>, ApiError> {
+        let mut filters = vec![
+            ("archived", "false".to_string()),
+            ("stage_id", stage_id.to_string()),
+        ];
+        filters.extend(reach.filter());
+        self.all_opportunities(&filters).await
+    }
+
+    async fn all_opportunities(
+        &self,
+        filters: &[(&str, String)],
+    ) -> Result<Vec<Opportunity>, ApiError> {
+        Ok(self
+            .list_where(
+                Perm::FindOpportunities,
+                "/opportunities",
+                filters,
+                usize::MAX,
+            )
+            .await?
+            .0)
+    }
+}

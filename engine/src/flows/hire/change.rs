@@ -1,0 +1,310 @@
+//! After the hire: an offer that changed after the employee was created waits for a
+//! person with each difference; Approve writes each field to bob once, through the
+//! endpoint bob documents for it (plain fields by update, the start date by its own call,
+//! title, department and site as a dated Work row), and never over a value someone
+//! changed in bob after the difference was shown. Dismiss keeps bob as it is.
+
+use serde_json::{json, Value};
+
+use super::proposal::work_item_id;
+use crate::clients::bob::Bob;
+use crate::clients::bob_lookup::value_at;
+use crate::clients::bob_updates::WorkRow;
+use crate::flows::hire::fields::set_path;
+use crate::flows::{done, skipped, Ctx, Finish, FlowError};
+use crate::model::Status;
+use crate::time;
+use crate::work::change::{same, show, Write};
+use crate::work::{ChangeState, FieldChange};
+
+/// Runs one attempt of a change after the hire.
+pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError> {
+    if st.dismissed {
+        settle(ctx, &st, &[]).await?;
+        let why = "kept bob as it is: a person dismissed the change".to_string();
+        return Ok(Finish::Final(Status::Skipped, Some(why)));
+    }
+    if !ctx.job.approved {
+        return Ok(Finish::Waiting(format!(
+            "the offer changed in Lever after the employee was created: {}; Approve updates bob, Dismiss keeps it as it is (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            st.summary(),
+            id = ctx.job.id
+        )));
+    }
+    let bob = ctx.bob().await?;
+    let left = leave_edited(ctx, &bob, &mut st).await?;
+    write_plain(ctx, &bob, &mut st).await?;
+    write_start_date(ctx, &bob, &mut st).await?;
+    write_work_row(ctx, &bob, &mut st).await?;
+    settle(ctx, &st, &left).await?;
+    let reason = (!left.is_empty()).then(|| {
+        let names: Vec<String> = left.iter().map(|(c, v)| format!("{} (bob has {})", c.label, show(v))).collect();
+        format!("left as bob has it, because it changed in bob after the difference was shown: {}; compare and change it in bob by hand", names.join(", "))
+    });
+    Ok(Finish::Final(Status::Done, reason))
+}
+
+/// What bob holds now at a field, as a display value.
+fn in_bob<'a>(employee: &'a Value, c: &FieldChange) -> Option<&'a Value> {
+    let path: Vec<&str> = c.path.iter().map(String::as_str).collect();
+    value_at(employee, &path)
+}
+
+/// Reads what bob holds now; a field already at the new value is done, and one that
+/// changed in bob since the difference was shown is left alone (and said).
+async fn leave_edited(
+    ctx: &mut Ctx,
+    bob: &Bob,
+    st: &mut ChangeState,
+) -> Result<Vec<(FieldChange, Value)>, FlowError> {
+    let fields: Vec<String> = st
+        .changes
+        .iter()
+        .filter(|c| !c.done)
+        .map(|c| c.field.clone())
+        .collect();
+    if fields.is_empty() {
+        return Ok(vec![]);
+    }
+    let t = ctx.begin("read the employee's current values in bob");
+    let employee = bob
+        .values_of(std::slice::from_ref(&st.employee_id), &fields)
+        .await?
+        .remove(&st.employee_id)
+        .unwrap_or(Value::Null);
+    let mut left = Vec::new();
+    for c in st.changes.iter_mut().filter(|c| !c.done) {
+        let Some(now) = in_bob(&employee, c).cloned() else {
+            continue;
+        };
+        let shown = c.in_bob.clone().unwrap_or_else(|| c.was.clone());
+        if same(&now, &c.now) {
+            c.done = true;
+        } else if !same(&now, &shown) {
+            c.done = true;
+            left.push((c.clone(), now));
+        }
+    }
+    let step = done(
+        "read the employee's current values in bob",
+        None,
+        Some(200),
+        t,
+    );
+    ctx.commit(&*st, Some(step), vec![]).await?;
+    Ok(left)
+}
+
+async fn write_plain(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
+    let todo: Vec<usize> = indexes(st, Write::Plain);
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let mut body = json!({});
+    for &i in &todo {
+        let c = &st.changes[i];
+        set_path(&mut body, &c.path, c.now.clone());
+    }
+    let t = ctx.begin("update the employee's fields in bob");
+    let changed = bob.update_fields(&st.employee_id, &body).await?;
+    let names = labels(st, &todo);
+    for i in todo {
+        st.changes[i].done = true;
+    }
+    let step = if changed {
+        done(
+            format!("updated {names} in bob"),
+            Some(st.employee_id.clone()),
+            Some(200),
+            t,
+        )
+    } else {
+        skipped(
+            format!("update {names} in bob"),
+            "bob already had these values (304)".to_string(),
+        )
+    };
+    ctx.commit(&*st, Some(step), vec![]).await?;
+    Ok(())
+}
+
+async fn write_start_date(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
+    for i in indexes(st, Write::StartDate) {
+        let date = show(&st.changes[i].now);
+        let t = ctx.begin("set the employee's start date in bob");
+        bob.set_start_date(&st.employee_id, &date).await?;
+        st.changes[i].done = true;
+        let step = done(
+            format!("set the start date to {date} in bob"),
+            Some(st.employee_id.clone()),
+            Some(200),
+            t,
+        );
+        ctx.commit(&*st, Some(step), vec![]).await?;
+    }
+    Ok(())
+}
+
+/// Title, department and site go to the Work table. Before the employee starts, the row
+/// they were hired with is rewritten, dated from the (new) start date; once started, the
+/// change is a row from today (one already dated today is rewritten). A rewrite sends the
+/// whole row (bob clears the columns it leaves out); a new row is only added after reading
+/// the rows shows that an interrupted attempt did not add it already.
+async fn write_work_row(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
+    let todo = indexes(st, Write::WorkRow);
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let today = time::date(time::now_ms()).unwrap_or_default();
+    let start = st.inputs.start.clone().unwrap_or_default();
+    ctx.begin("read the employee's work history in bob");
+    let rows = bob.work_rows(&st.employee_id).await?;
+    let (target, effective) = if start > today {
+        let hire_row = rows
+            .iter()
+            .min_by(|a, b| a.effective_date.cmp(&b.effective_date));
+        (hire_row, start)
+    } else {
+        (rows.iter().find(|r| r.effective_date == today), today)
+    };
+    let bob_fields = bob.fields().await?;
+    let mut row = clean_row(target.or_else(|| current(&rows)), &effective);
+    for &i in &todo {
+        let c = &st.changes[i];
+        let key = c.field.trim_start_matches("work.").to_string();
+        let display = show(&c.now);
+        let value = if key == "site" {
+            json!(display)
+        } else {
+            match work_item_id(bob, &bob_fields, &c.field, &display).await? {
+                Some(id) => json!(id),
+                None => {
+                    return Err(FlowError::Stop(format!(
+                        "bob's {key} list has no “{display}”: add it in bob (or map it in Setup → Mappings), then Retry"
+                    )))
+                }
+            }
+        };
+        row[key] = value;
+    }
+    let names = labels(st, &todo);
+    let t = ctx.begin(format!("write {names} to bob's work history"));
+    let step = match target {
+        Some(r) if r.effective_date == effective && has_columns(&r.raw, &row) => skipped(
+            format!("write {names} to bob's work history"),
+            format!("the row from {effective} already has them"),
+        ),
+        Some(r) => {
+            bob.replace_work_row(&st.employee_id, &r.id, &row).await?;
+            done(
+                format!("rewrote the work row from {effective} with {names}"),
+                Some(r.id.clone()),
+                Some(200),
+                t,
+            )
+        }
+        None => {
+            bob.add_work_row(&st.employee_id, &row).await?;
+            done(
+                format!("added a work row from {effective} with {names}"),
+                Some(st.employee_id.clone()),
+                Some(200),
+                t,
+            )
+        }
+    };
+    for i in todo {
+        st.changes[i].done = true;
+    }
+    ctx.commit(&*st, Some(step), vec![]).await?;
+    Ok(())
+}
+
+/// The row in effect now: the one bob marks current, else the latest.
+fn current(rows: &[WorkRow]) -> Option<&WorkRow> {
+    rows.iter()
+        .find(|r| r.raw.get("isCurrent").and_then(Value::as_bool) == Some(true))
+        .or_else(|| {
+            rows.iter()
+                .max_by(|a, b| a.effective_date.cmp(&b.effective_date))
+        })
+}
+
+/// The columns a new or rewritten row carries over from `base`, in the shape bob's
+/// WorkTableEntry takes (not the read-only columns of a listed row).
+fn clean_row(base: Option<&WorkRow>, effective: &str) -> Value {
+    let mut row = json!({"effectiveDate": effective});
+    if let Some(b) = base.map(|b| &b.raw) {
+        for key in ["site", "title", "department"] {
+            if let Some(v) = b.get(key).filter(|v| !v.is_null()) {
+                row[key] = v.clone();
+            }
+        }
+        if let Some(id) = b.pointer("/reportsTo/id").filter(|v| !v.is_null()) {
+            row["reportsTo"] = json!({"id": id});
+        }
+    }
+    row
+}
+
+/// Whether a listed row already holds the columns of `row`.
+fn has_columns(listed: &Value, row: &Value) -> bool {
+    ["site", "title", "department"]
+        .iter()
+        .all(|k| match row.get(*k) {
+            Some(v) => listed.get(*k).is_some_and(|l| same(l, v)),
+            None => true,
+        })
+}
+
+fn indexes(st: &ChangeState, write: Write) -> Vec<usize> {
+    (0..st.changes.len())
+        .filter(|&i| st.changes[i].write == write && !st.changes[i].done)
+        .collect()
+}
+
+fn labels(st: &ChangeState, idx: &[usize]) -> String {
+    idx.iter()
+        .map(|&i| st.changes[i].label.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The watch takes what a person decided as its new baseline: Lever's inputs as they are
+/// now, and the employee as bob now holds it (approved values, or those left in bob).
+async fn settle(
+    ctx: &Ctx,
+    st: &ChangeState,
+    left: &[(FieldChange, Value)],
+) -> Result<(), FlowError> {
+    let st = st.clone();
+    let left = left.to_vec();
+    let id = ctx.job.id;
+    ctx.engine
+        .store
+        .write_async(move |tx| {
+            let Some(mut w) = tx.watch(&st.opportunity_id)? else {
+                return Ok(());
+            };
+            if !w.employee.is_object() {
+                w.employee = serde_json::json!({});
+            }
+            w.inputs = st.inputs.clone();
+            if !st.dismissed {
+                for c in &st.changes {
+                    let value = left
+                        .iter()
+                        .find(|(l, _)| l.field == c.field)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_else(|| c.now.clone());
+                    set_path(&mut w.employee, &c.path, value);
+                }
+            }
+            if w.pending == Some(id) {
+                w.pending = None;
+            }
+            tx.put_watch(&w)
+        })
+        .await?;
+    Ok(())
+}

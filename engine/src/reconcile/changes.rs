@@ -1,0 +1,187 @@
+//! Changes after the hire: for each employee Hirewire created in the last
+//! `bob.watch_days`, the offer is read again (its opportunity comes from the hired list,
+//! its posting once per posting) and compared with what the employee was made from. Only
+//! when Lever says something new is bob asked anything: what the employee would be now,
+//! and what bob holds, so that a field someone edited in bob is shown as such.
+
+use std::collections::HashMap;
+
+use super::diff::diff;
+use super::{by_id, Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use crate::clients::bob::Bob;
+use crate::clients::bob_lookup::value_at;
+use crate::clients::lever::{Opportunity, Posting};
+use crate::flows::hire::lever_hire::LeverHire;
+use crate::flows::hire::proposal::{inputs, propose};
+use crate::work::change::same;
+use crate::work::{ChangeState, Watch};
+
+/// Adds each changed offer to the catch-up.
+pub(super) async fn find(c: &mut Catchup, hired: &[Opportunity]) -> Result<(), ReconcileError> {
+    let from = c
+        .now_ms
+        .saturating_sub(c.settings.bob.watch_days.saturating_mul(super::DAY_MS));
+    let watched: Vec<Watch> = c
+        .known
+        .watches
+        .iter()
+        .filter(|w| w.created_ms >= from && w.pending.is_none())
+        .cloned()
+        .collect();
+    if watched.is_empty() {
+        return Ok(());
+    }
+    let opps = by_id(hired);
+    let mut postings: HashMap<String, Posting> = HashMap::new();
+    let mut changed: Vec<(Watch, LeverHire)> = Vec::new();
+    for w in watched {
+        // No longer archived as hired (unhired, or moved on): nothing to compare.
+        let Some(opp) = opps.get(w.opportunity_id.as_str()) else {
+            continue;
+        };
+        let data = read_offer(c, opp, &mut postings).await?;
+        if inputs(&data) != w.inputs {
+            changed.push((w, data));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let bob = c.engine.bob(&c.settings).await?;
+    compare(c, &bob, changed).await
+}
+
+/// The hire's Lever data as the employee was made from it, without files.
+async fn read_offer(
+    c: &Catchup,
+    opp: &Opportunity,
+    postings: &mut HashMap<String, Posting>,
+) -> Result<LeverHire, ReconcileError> {
+    let posting = match opp.posting_id() {
+        Some(pid) => match postings.get(&pid) {
+            Some(p) => Some(p.clone()),
+            None => {
+                let p = c.lever.posting(&pid).await?;
+                postings.insert(pid, p.clone());
+                Some(p)
+            }
+        },
+        None => None,
+    };
+    let offer = c
+        .lever
+        .offers(&opp.id)
+        .await?
+        .into_iter()
+        .max_by_key(|o| (o.rank(), o.created_at));
+    Ok(LeverHire {
+        opp: opp.clone(),
+        posting,
+        offer,
+        files: vec![],
+    })
+}
+
+/// What bob would get now against what it got; each difference with what bob holds.
+async fn compare(
+    c: &mut Catchup,
+    bob: &Bob,
+    changed: Vec<(Watch, LeverHire)>,
+) -> Result<(), ReconcileError> {
+    let bob_fields = bob.fields().await?;
+    let mut states: Vec<(Watch, ChangeState)> = Vec::new();
+    for (w, data) in changed {
+        let email = data.opp.email().unwrap_or_default();
+        let now = match propose(&c.settings, bob, &data, &email).await {
+            Ok((payload, _)) => payload,
+            Err(e) => {
+                c.items.push(Item {
+                    found: found(&data.opp, Action::Listed, format!("the offer changed after the employee was created, but bob cannot take it as it is: {e}")),
+                    work: None,
+                    at_ms: c.now_ms,
+                });
+                continue;
+            }
+        };
+        let changes = diff(&w.employee, &now, &bob_fields);
+        let mut rebased = w.clone();
+        rebased.inputs = inputs(&data);
+        if changes.is_empty() {
+            // Lever changed something bob does not get (an unmapped offer field).
+            c.rebased.push(rebased);
+            continue;
+        }
+        states.push((
+            w.clone(),
+            ChangeState {
+                opportunity_id: w.opportunity_id.clone(),
+                employee_id: w.employee_id.clone(),
+                candidate: data.opp.name.clone(),
+                changes,
+                inputs: rebased.inputs,
+                dismissed: false,
+            },
+        ));
+    }
+    mark_edited_in_bob(bob, &mut states).await?;
+    for (_, st) in states {
+        let what = format!(
+            "the offer changed after the employee was created: {}",
+            st.summary()
+        );
+        let opp = Opportunity {
+            id: st.opportunity_id.clone(),
+            name: st.candidate.clone(),
+            ..Default::default()
+        };
+        c.items.push(Item {
+            found: found(&opp, Action::Queued, what),
+            work: Some(st.into()),
+            at_ms: c.now_ms,
+        });
+    }
+    Ok(())
+}
+
+/// Notes, per difference, what bob holds when it is neither the old nor the new value.
+async fn mark_edited_in_bob(
+    bob: &Bob,
+    states: &mut [(Watch, ChangeState)],
+) -> Result<(), ReconcileError> {
+    for chunk in states.chunks_mut(50) {
+        let ids: Vec<String> = chunk.iter().map(|(w, _)| w.employee_id.clone()).collect();
+        let mut fields: Vec<String> = chunk
+            .iter()
+            .flat_map(|(_, s)| s.changes.iter().map(|c| c.field.clone()))
+            .collect();
+        fields.sort();
+        fields.dedup();
+        let current = bob.values_of(&ids, &fields).await?;
+        for (w, st) in chunk.iter_mut() {
+            let Some(employee) = current.get(&w.employee_id) else {
+                continue;
+            };
+            for ch in &mut st.changes {
+                let path: Vec<&str> = ch.path.iter().map(String::as_str).collect();
+                let Some(held) = value_at(employee, &path) else {
+                    continue;
+                };
+                if !same(held, &ch.was) && !same(held, &ch.now) {
+                    ch.in_bob = Some(held.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn found(opp: &Opportunity, action: Action, what: String) -> Found {
+    Found {
+        kind: FoundKind::Change,
+        action,
+        opportunity_id: opp.id.clone(),
+        candidate: opp.name.clone(),
+        what,
+        entry_id: None,
+    }
+}

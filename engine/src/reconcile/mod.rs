@@ -1,0 +1,247 @@
+//! Catching up with Lever: webhooks get lost in ways no relay can fix (switched off,
+//! pointing elsewhere, a signing token pasted wrong, Lever giving up while the relay was
+//! down, hires made before Hirewire was installed). A catch-up compares Lever's lists with
+//! what Hirewire has done and queues what is missing as jobs like a webhook's, marked as
+//! found by catching up:
+//!
+//! - hires Lever archived with a reason of type `hired` that have no hire entry
+//!   ([`hires`]); one already done costs no Lever read of its own;
+//! - candidates in the assessment stage with no invite ([`invites`]);
+//! - archived candidates the partner assessed with no outcome recorded ([`outcomes`]);
+//! - employees Hirewire created in the last `bob.watch_days` whose offer changed
+//!   ([`changes`]): a waiting entry shows each difference.
+//!
+//! Everything a catch-up queues runs in the background lane: behind live work in Lever's
+//! rate budget and on the runner's shared slots, so a live hire never waits behind a long
+//! catch-up. What the webhooks missed is kept as the webhook health ([`health`]).
+
+mod changes;
+pub mod diff;
+pub mod health;
+mod hires;
+mod invites;
+mod known;
+mod outcomes;
+mod record;
+pub mod report;
+pub mod schedule;
+
+use std::collections::HashMap;
+
+use crate::clients::bucket::Lane;
+use crate::clients::http::ApiError;
+use crate::clients::lever::{Lever, Opportunity};
+use crate::clients::lever_lists::Reach;
+use crate::flows::FlowError;
+use crate::keys;
+use crate::secrets::MissingSecret;
+use crate::settings::Settings;
+use crate::store::StoreError;
+use crate::time;
+use crate::work::Work;
+use crate::{Engine, LockError};
+pub use known::Known;
+pub use report::{Action, Found, FoundKind, Report};
+
+/// One day in milliseconds.
+const DAY_MS: u64 = 86_400_000;
+/// Each catch-up starts this much before the previous one ended: an archive Lever dated
+/// just before the previous catch-up's end, but listed only after it, is still seen.
+const OVERLAP_MS: u64 = 15 * 60 * 1000;
+/// What the first catch-up suggests to look back over.
+pub const FIRST_RUN_DAYS: u64 = 90;
+
+/// What to compare.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// From when (ms); by default from where the last catch-up ended.
+    pub since_ms: Option<u64>,
+    /// Only say what would be done.
+    pub dry_run: bool,
+}
+
+/// Why a catch-up could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// Nothing to compare with yet.
+    #[error("Hirewire is not set up yet: finish Setup (or `hirewire config import`) first")]
+    NotSetUp,
+    /// The first catch-up needs a start.
+    #[error("this is the first catch-up: say from when to compare with Lever, for example --since {0} ({FIRST_RUN_DAYS} days ago)")]
+    FirstRun(String),
+    /// A start in the future, or before Lever existed.
+    #[error("{0} cannot be the start of a catch-up: give a date between 2000-01-01 and today")]
+    BadSince(String),
+    /// Another catch-up runs for this profile.
+    #[error("another catch-up is running for this profile; wait for it to finish")]
+    Busy,
+    /// A key is missing.
+    #[error(transparent)]
+    Secret(#[from] MissingSecret),
+    /// Lever or bob failed.
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    /// The data makes a step impossible.
+    #[error("{0}")]
+    Flow(String),
+    /// Local storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The lock file.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+impl From<FlowError> for ReconcileError {
+    fn from(e: FlowError) -> Self {
+        match e {
+            FlowError::Api(e) => ReconcileError::Api(e),
+            FlowError::Secret(e) => ReconcileError::Secret(e),
+            FlowError::Store(e) => ReconcileError::Store(e),
+            other => ReconcileError::Flow(other.to_string()),
+        }
+    }
+}
+
+/// Something a catch-up will queue (or list), with its work.
+pub(crate) struct Item {
+    pub found: Found,
+    pub work: Option<Work>,
+    /// When Lever says it happened (ms): the health's "since".
+    pub at_ms: u64,
+}
+
+/// One catch-up under way.
+pub(crate) struct Catchup {
+    pub engine: Engine,
+    pub settings: Settings,
+    pub lever: Lever,
+    pub reach: Reach,
+    pub since_ms: u64,
+    pub now_ms: u64,
+    pub known: Known,
+    pub items: Vec<Item>,
+    pub notes: Vec<String>,
+    pub listed: u64,
+    /// Watches whose Lever inputs changed in a way bob does not see: new baselines.
+    pub rebased: Vec<crate::work::Watch>,
+}
+
+/// The date a first catch-up suggests (`YYYY-MM-DD`).
+pub fn suggested_since() -> String {
+    time::date(time::now_ms().saturating_sub(FIRST_RUN_DAYS * DAY_MS)).unwrap_or_default()
+}
+
+/// Compares Lever with what Hirewire has done; queues what is missing unless a dry run.
+pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileError> {
+    let _lock = lock(engine)?;
+    let now_ms = time::now_ms();
+    let (settings, configured, stored) = engine
+        .store
+        .read_async(|rx| {
+            Ok((
+                rx.settings()?,
+                configured_since(rx)? > 0,
+                rx.meta(keys::RECONCILED_UNTIL)?,
+            ))
+        })
+        .await?;
+    if !configured {
+        return Err(ReconcileError::NotSetUp);
+    }
+    let since_ms = match (opts.since_ms, stored) {
+        (Some(s), _) if !time::is_valid_ms(s) || s > now_ms => {
+            return Err(ReconcileError::BadSince(time::rfc3339(s)))
+        }
+        (Some(s), _) => s,
+        (None, 0) => return Err(ReconcileError::FirstRun(suggested_since())),
+        (None, until) => until.saturating_sub(OVERLAP_MS),
+    };
+    let lever = engine.lever_in(&settings, Lane::Background).await?;
+    let reach = if lever.sees_confidential().await? {
+        Reach::All
+    } else {
+        Reach::Open
+    };
+    let known = engine.store.read_async(Known::read).await?;
+    let mut c = Catchup {
+        engine: engine.clone(),
+        settings,
+        lever,
+        reach,
+        since_ms,
+        now_ms,
+        known,
+        items: Vec::new(),
+        notes: Vec::new(),
+        listed: 0,
+        rebased: Vec::new(),
+    };
+    if reach == Reach::Open {
+        c.notes.push("the Lever key cannot see confidential candidates, so they were not compared: give the key confidential access to include them".into());
+    }
+    let hired = hires::find(&mut c).await?;
+    changes::find(&mut c, &hired).await?;
+    invites::find(&mut c).await?;
+    outcomes::find(&mut c).await?;
+    let mut report = Report {
+        since_ms,
+        until_ms: now_ms,
+        dry_run: opts.dry_run,
+        lever_calls: c.lever.requests_sent(),
+        listed: c.listed,
+        notes: std::mem::take(&mut c.notes),
+        ..Default::default()
+    };
+    if opts.dry_run {
+        report.found = c
+            .items
+            .into_iter()
+            .map(|mut i| {
+                if i.work.is_some() {
+                    i.found.action = Action::WouldQueue;
+                }
+                i.found
+            })
+            .collect();
+        report.health = engine
+            .store
+            .read_async(|rx| Ok(rx.health()?.messages()))
+            .await?;
+        return Ok(report);
+    }
+    record::write(&c.engine, c.items, c.rebased, &mut report).await?;
+    Ok(report)
+}
+
+/// Since when Hirewire is set up (ms; 0: not yet): the end of the setup wizard, else the
+/// first time settings were saved (`config import`).
+pub(crate) fn configured_since(rx: &crate::store::Rx) -> Result<u64, StoreError> {
+    let done = rx.meta(keys::SETUP_DONE)?;
+    Ok(if done > 0 {
+        done
+    } else {
+        rx.meta(keys::CONFIGURED_AT)?
+    })
+}
+
+/// One catch-up at a time per profile, across processes (the window's scheduled one and
+/// `hirewire reconcile`).
+fn lock(engine: &Engine) -> Result<std::fs::File, ReconcileError> {
+    let path = engine.dir.join("reconcile.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| LockError::Io(format!("{}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(_) => Err(ReconcileError::Busy),
+    }
+}
+
+/// Opportunities by id.
+pub(crate) fn by_id(list: &[Opportunity]) -> HashMap<&str, &Opportunity> {
+    list.iter().map(|o| (o.id.as_str(), o)).collect()
+}

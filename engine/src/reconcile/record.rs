@@ -1,0 +1,133 @@
+//! Writing what a catch-up found, in one commit: an entry and a background job for each
+//! item with work (marked as found by catching up), the watches' new state, where the
+//! next catch-up starts, the webhook health, and the catch-up's own history entry. Then
+//! the runner is woken, and a notification says what the webhooks missed.
+
+use super::health::Health;
+use super::{Action, FoundKind, Item, Report};
+use crate::keys;
+use crate::model::{Flow, Source, Status};
+use crate::notify::{Kind, Notice};
+use crate::store::entries::NewEntry;
+use crate::store::StoreError;
+use crate::time;
+use crate::webhooks::LeverWebhook;
+use crate::work::{Watch, Work};
+use crate::Engine;
+
+/// Records the catch-up and queues its jobs.
+pub(super) async fn write(
+    engine: &Engine,
+    items: Vec<Item>,
+    rebased: Vec<Watch>,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let missed_hires = earliest(&items, FoundKind::Hire);
+    let missed_moves = earliest(&items, FoundKind::Invite);
+    let (until, now) = (report.until_ms, time::now_ms());
+    let mut summary = report.clone();
+    summary.found = items.iter().map(|i| i.found.clone()).collect();
+    let summary_line = summary.summary();
+    let (found, entry_id, health) = engine
+        .store
+        .write_async(move |tx| {
+            let mut found = Vec::new();
+            for item in items {
+                let mut f = item.found;
+                if let Some(work) = item.work {
+                    let id = open(tx, &f, work)?;
+                    f.entry_id = Some(id);
+                }
+                found.push(f);
+            }
+            for w in rebased {
+                tx.put_watch(&w)?;
+            }
+            let mut health = tx.health()?;
+            record_health(&mut health, missed_hires, missed_moves);
+            tx.put_health(&health)?;
+            tx.put_meta(keys::RECONCILED_UNTIL, until)?;
+            tx.put_meta(keys::RECONCILED_AT, now)?;
+            let mut own = NewEntry::own("reconcile", Flow::None, Status::Done, Some(summary_line));
+            own.source = Source::Reconcile;
+            let entry_id = tx.open_entry(own, None, None)?;
+            Ok((found, entry_id, health))
+        })
+        .await?;
+    for id in found.iter().filter_map(|f| f.entry_id) {
+        engine.entry_changed(id);
+    }
+    engine.entry_changed(entry_id);
+    engine.jobs_ready.notify_one();
+    report.found = found;
+    report.entry_id = Some(entry_id);
+    report.health = health.messages();
+    for m in health.missed.iter().filter(|m| {
+        matches!(
+            (m.webhook, missed_hires, missed_moves),
+            (LeverWebhook::CandidateHired, Some(_), _) | (LeverWebhook::StageChange, _, Some(_))
+        )
+    }) {
+        engine.notifier.send(Notice {
+            summary: "Found by catching up with Lever".into(),
+            body: m.message(),
+            entry_id: Some(entry_id),
+            kind: Kind::Attention,
+        });
+    }
+    Ok(())
+}
+
+/// Opens the entry and background job of one item.
+fn open(tx: &crate::store::Tx, f: &super::Found, work: Work) -> Result<u64, StoreError> {
+    let (event, flow) = match f.kind {
+        FoundKind::Hire => (LeverWebhook::CandidateHired.event(), Flow::Hire),
+        FoundKind::Invite => (LeverWebhook::StageChange.event(), Flow::Assessment),
+        FoundKind::Outcome => (LeverWebhook::ArchiveChange.event(), Flow::Outcome),
+        FoundKind::Change => ("offerChanged", Flow::Hire),
+    };
+    let mut new = NewEntry::own(event, flow, Status::Running, Some(f.what.clone()));
+    new.opportunity_id = Some(f.opportunity_id.clone());
+    new.candidate = Some(f.candidate.clone()).filter(|c| !c.is_empty());
+    new.source = Source::Reconcile;
+    let change_of = match &work {
+        Work::Change(st) => Some(st.opportunity_id.clone()),
+        _ => None,
+    };
+    let id = tx.open_entry(new, Some(work), None)?;
+    if let Some(mut job) = tx.job(id)? {
+        job.background = true;
+        tx.put_job(&job)?;
+        let mut detail = tx.detail(id)?.unwrap_or_default();
+        detail.job = Some(crate::work::JobSlot::Job(job));
+        tx.put_detail(id, &detail)?;
+    }
+    if let Some(opp) = change_of {
+        if let Some(mut w) = tx.watch(&opp)? {
+            w.pending = Some(id);
+            tx.put_watch(&w)?;
+        }
+    }
+    Ok(id)
+}
+
+/// The earliest Lever time among the queued items of a kind, if any were queued.
+fn earliest(items: &[Item], kind: FoundKind) -> Option<(u64, u64)> {
+    let queued: Vec<u64> = items
+        .iter()
+        .filter(|i| i.found.kind == kind && i.found.action == Action::Queued)
+        .map(|i| i.at_ms)
+        .collect();
+    let first = queued.iter().min()?;
+    Some((queued.len() as u64, *first))
+}
+
+fn record_health(h: &mut Health, hires: Option<(u64, u64)>, moves: Option<(u64, u64)>) {
+    for (hook, found) in [
+        (LeverWebhook::CandidateHired, hires),
+        (LeverWebhook::StageChange, moves),
+    ] {
+        let (count, since) = found.unwrap_or((0, 0));
+        h.record(hook, count, since);
+    }
+}

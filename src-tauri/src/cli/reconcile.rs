@@ -1,0 +1,76 @@
+//! `hirewire reconcile`: a catch-up with Lever from the command line, as a table (or
+//! `--json`), with what the webhooks missed.
+
+use crate::engine::reconcile::{self, Action, Options, Report};
+use crate::engine::{time, Engine};
+
+use super::Failure;
+
+/// Runs a catch-up and prints its report.
+pub async fn run(
+    engine: &Engine,
+    since: Option<String>,
+    dry_run: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let since_ms = match since {
+        Some(text) => Some(time::parse_day(&text).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{text:?} is not a date: write it as YYYY-MM-DD, for example {}",
+                reconcile::suggested_since()
+            ))
+        })?),
+        None => None,
+    };
+    let report = reconcile::run(engine, Options { since_ms, dry_run }).await?;
+    if json {
+        let text = serde_json::to_string(&report).map_err(|e| Failure::Other(e.to_string()))?;
+        println!("{text}");
+        return Ok(());
+    }
+    print_report(&report);
+    let queued = report.found.iter().any(|f| f.action == Action::Queued);
+    if queued && engine.lock_run().is_ok() {
+        eprintln!("the engine is not running: start it (`hirewire run`, or open the window) to carry these out");
+    }
+    Ok(())
+}
+
+fn print_report(r: &Report) {
+    let head = if r.dry_run {
+        "Dry run — nothing written. "
+    } else {
+        ""
+    };
+    println!(
+        "{head}Compared Lever since {}: {} opportunities listed, {} Lever requests.",
+        time::day(r.since_ms),
+        r.listed,
+        r.lever_calls
+    );
+    if r.found.is_empty() {
+        println!("Nothing missed: Hirewire is in sync with Lever.");
+    }
+    for f in &r.found {
+        let action = match f.action {
+            Action::Queued => "queued",
+            Action::WouldQueue => "would queue",
+            Action::Listed => "for you",
+        };
+        let entry = f.entry_id.map(|i| format!("#{i}")).unwrap_or_default();
+        println!(
+            "  {:<8} {:<12} {:>6}  {:<24} {}",
+            format!("{:?}", f.kind).to_lowercase(),
+            action,
+            entry,
+            f.candidate,
+            f.what
+        );
+    }
+    for n in &r.notes {
+        println!("Note: {n}");
+    }
+    for h in &r.health {
+        println!("Webhooks: {h}");
+    }
+}

@@ -1,0 +1,478 @@
+//! Catching up with Lever, end to end through the real relay and `hirewire` binary against
+//! the fake Lever with its rate limit: hires whose webhook never came reach bob once, with
+//! their files, and the health names the webhook; a second catch-up in sync writes nothing
+//! and reads no opportunity of its own; a webhook and a catch-up for the same hire make one
+//! employee; an offer changed after the hire waits with each difference and Approve writes
+//! it once; a live hire overtakes a long catch-up; a dry run writes nothing anywhere.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use hirewire_e2e::wait;
+use hirewire_e2e::world::{Hireable, World};
+use hirewire_fakes::lever::{pdf, LeverFile, Resume};
+use hirewire_fakes::webhook::LeverEvent;
+use serde_json::Value;
+
+const T: Duration = Duration::from_secs(120);
+const EVERY: Duration = Duration::from_millis(500);
+
+/// Adds candidate `i` with a signed offer and a resume, hired in Lever now.
+fn hired(w: &World, i: usize, start: &str) -> String {
+    let (id, name, email) = (
+        format!("rc-{i:04}"),
+        format!("Cand {i:04}"),
+        format!("cand{i:04}@example.com"),
+    );
+    w.add_hireable(&Hireable {
+        id: &id,
+        name: &name,
+        email: &email,
+        title: "Software Engineer",
+        start,
+        ..Default::default()
+    });
+    let file = LeverFile {
+        id: format!("cv-{i:04}"),
+        name: format!("cv-{i:04}.pdf"),
+        ext: "pdf".into(),
+        content: pdf("cv"),
+        ..Default::default()
+    };
+    w.lever.add_resume(
+        &id,
+        Resume {
+            id: format!("cv-{i:04}"),
+            file: Some(file),
+        },
+    );
+    w.lever.archive(&id, &w.ids.reason_hired);
+    id
+}
+
+/// An opportunity nobody hired (applied, in the phone screen).
+fn applicant(w: &World, i: usize) {
+    w.lever.add_opportunity(hirewire_fakes::lever::Opportunity {
+        id: format!("ap-{i:04}"),
+        name: format!("Applicant {i:04}"),
+        emails: vec![format!("ap{i:04}@example.com")],
+        stage: w.ids.stage_phone.clone(),
+        posting: Some(w.ids.posting_swe.clone()),
+        ..Default::default()
+    });
+}
+
+/// `hirewire reconcile --json` with these arguments.
+fn reconcile(w: &World, args: &[&str]) -> Value {
+    let mut all = vec!["reconcile", "--json"];
+    all.extend_from_slice(args);
+    let out = w.app.ok(&all, "");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("reconcile --json: {e}: {out}"))
+}
+
+fn yesterday() -> String {
+    let ms = hirewire_fakes::clock::now_ms() - 86_400_000;
+    hirewire_fakes::clock::iso_utc(ms)[..10].to_string()
+}
+
+/// Waits until `n` hire entries are final; returns them.
+async fn hires_final(w: &World, n: usize) -> Vec<Value> {
+    wait::until_every(&format!("{n} hires to finish"), T, EVERY, || {
+        let done: Vec<Value> = w
+            .app
+            .history()
+            .into_iter()
+            .filter(|e| e["event"] == "candidateHired")
+            .filter(|e| matches!(e["status"].as_str(), Some("done" | "failed" | "waiting")))
+            .collect();
+        async move { (done.len() >= n).then_some(done) }
+    })
+    .await
+}
+
+/// The fake Lever's requests since `from` (an index into its log), but those its rate
+/// limit turned away (answered 429, and made again).
+fn lever_paths(w: &World, from: usize) -> Vec<String> {
+    w.lever
+        .requests()
+        .into_iter()
+        .skip(from)
+        .filter(|r| r.status != 429)
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_catch_up_brings_every_dropped_hire_once_and_a_second_in_sync_writes_and_reads_nothing_more(
+) {
+    let w = World::started().await;
+    let hires: Vec<String> = (0..60).map(|i| hired(&w, i, "2027-03-01")).collect();
+    for i in 0..240 {
+        applicant(&w, i);
+    }
+    // 30% of the hire webhooks were never sent (lost before the relay).
+    let sent: Vec<&String> = hires
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 >= 3)
+        .map(|(_, h)| h)
+        .collect();
+    for opp in &sent {
+        assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
+    }
+    hires_final(&w, sent.len()).await;
+
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    let found: Vec<&Value> = report["found"].as_array().into_iter().flatten().collect();
+    assert_eq!(
+        found.len(),
+        18,
+        "exactly the dropped hires are found: {report:#}"
+    );
+    assert!(found
+        .iter()
+        .all(|f| f["kind"] == "hire" && f["action"] == "queued"));
+    let health = report["health"].to_string();
+    assert!(
+        health.contains("18 hires since") && health.contains("“Candidate Hired” webhook"),
+        "the health names the hire webhook: {health}"
+    );
+    let entries = hires_final(&w, 60).await;
+    assert!(
+        entries.iter().all(|e| e["status"] == "done"),
+        "{entries:#?}"
+    );
+    let by_catch_up = entries
+        .iter()
+        .filter(|e| e["source"] == "reconcile")
+        .count();
+    assert_eq!(by_catch_up, 18, "each entry says how it was found");
+
+    let employees = w.bob.employees();
+    let emails: HashSet<&str> = employees
+        .iter()
+        .filter_map(|e| e["email"].as_str())
+        .collect();
+    assert_eq!(employees.len(), 60, "one employee per hire, no duplicates");
+    assert_eq!(emails.len(), 60);
+    for e in &employees {
+        let id = e["id"].as_str().unwrap_or_default();
+        assert_eq!(w.bob.documents(id).len(), 1, "each resume copied once: {e}");
+    }
+    let status = w
+        .app
+        .ok(&["history", "--source", "reconcile", "--json"], "");
+    assert!(
+        status.contains("\"reconcile\""),
+        "history --json carries the source"
+    );
+
+    // In sync: a second catch-up finds nothing, writes nothing, and reads no single
+    // opportunity; only the offers of the employees it watches (created just now).
+    let before_lever = w.lever.requests().len();
+    let before_bob = w.bob.requests().len();
+    let entries_before = w.app.history().len();
+    let again = reconcile(&w, &[]);
+    assert_eq!(again["found"], serde_json::json!([]), "{again:#}");
+    let paths = lever_paths(&w, before_lever);
+    let singles: Vec<&String> = paths
+        .iter()
+        .filter(|p| p.starts_with("GET /v1/opportunities/") && !p.contains("/offers"))
+        .collect();
+    assert!(
+        singles.is_empty(),
+        "no opportunity read on its own: {singles:#?}"
+    );
+    let offers = paths.iter().filter(|p| p.contains("/offers")).count();
+    assert_eq!(offers, 60, "one offer read per watched employee");
+    assert!(
+        paths.iter().all(|p| p.starts_with("GET ")),
+        "Lever is only read: {paths:#?}"
+    );
+    let bob_writes = w
+        .bob
+        .requests()
+        .into_iter()
+        .skip(before_bob)
+        .filter(|r| r.method != "GET" && !r.path.contains("/people/search"))
+        .count();
+    assert_eq!(bob_writes, 0, "nothing written to bob");
+    assert_eq!(
+        w.app.history().len(),
+        entries_before + 1,
+        "only the catch-up's own entry is added"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_and_a_catch_up_for_the_same_hire_at_once_make_one_employee_with_one_set_of_files(
+) {
+    let w = World::started().await;
+    let opp = hired(&w, 1, "2027-03-01");
+    let since = yesterday();
+    let event = LeverEvent::hired(&opp);
+    // The catch-up (a process of its own) and the webhook at the same moment.
+    let (status, report) = tokio::task::block_in_place(|| {
+        std::thread::scope(|s| {
+            let catch_up = s.spawn(|| reconcile(&w, &["--since", &since]));
+            let status = tokio::runtime::Handle::current().block_on(w.send(&event));
+            (
+                status,
+                catch_up
+                    .join()
+                    .unwrap_or_else(|_| panic!("the catch-up thread")),
+            )
+        })
+    });
+    assert_eq!(status, 200);
+    let queued = report["found"].as_array().map(Vec::len).unwrap_or_default();
+    let n = if queued == 1 { 2 } else { 1 };
+    let entries = hires_final(&w, n).await;
+    assert!(
+        entries.iter().all(|e| e["status"] == "done"),
+        "{entries:#?}"
+    );
+    let employees = w.employees_with("cand0001@example.com");
+    assert_eq!(employees.len(), 1, "one employee");
+    let id = employees[0]["id"].as_str().unwrap_or_default();
+    assert_eq!(w.bob.documents(id).len(), 1, "the resume once");
+    assert_eq!(w.bob.create_calls(), 1, "bob was asked to create once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_changed_after_the_hire_waits_with_each_difference_and_approve_writes_it_once() {
+    let w = World::started().await;
+    let opp = hired(&w, 7, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let employee = w.employees_with("cand0007@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    reconcile(&w, &["--since", &yesterday()]);
+
+    // The recruiter moves the start date and changes the title on the signed offer.
+    let start = w
+        .lever
+        .offer_date_field(
+            "Anticipated start date",
+            "anticipated_start_date",
+            "2027-03-15",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.lever.set_offer_field(&opp, start);
+    w.lever.set_offer_field(
+        &opp,
+        hirewire_fakes::lever::OfferField {
+            text: "Job title".into(),
+            identifier: "job_title".into(),
+            value: serde_json::json!("Engineering Manager"),
+        },
+    );
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["kind"], "change");
+    let what = found[0]["what"].as_str().unwrap_or_default();
+    assert!(
+        what.contains("Start date 2027-03-01 → 2027-03-15")
+            && what.contains("Title Software Engineer → Engineering Manager"),
+        "both differences, old → new: {what}"
+    );
+    let id = found[0]["entry_id"].as_u64().unwrap_or_default();
+    let waiting = w
+        .app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    assert_eq!(waiting["event"], "offerChanged");
+    assert_eq!(waiting["source"], "reconcile");
+    let work_before = w.bob.work_history(&employee).len();
+
+    w.app.ok(&["approve", &id.to_string()], "");
+    let done = w
+        .app
+        .wait_entry("the change to be written", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "done"
+        })
+        .await;
+    let bob = w.bob.employee(&employee).unwrap_or_default();
+    assert_eq!(bob["work"]["startDate"], "2027-03-15", "{bob:#}");
+    let rows = w.bob.work_history(&employee);
+    assert_eq!(
+        rows.len(),
+        work_before,
+        "the hire's row is corrected, no row added before the start: {rows:#?}"
+    );
+    let manager = w.bob.list_item_id("title", "Engineering Manager");
+    let title_ok = rows.iter().any(|r| {
+        r["effectiveDate"] == "2027-03-15"
+            && manager
+                .as_ref()
+                .is_some_and(|m| r["title"].to_string().contains(&m.to_string()))
+    });
+    assert!(
+        title_ok,
+        "the work row from the new start date has the new title: {rows:#?}"
+    );
+    assert!(done["steps"]
+        .to_string()
+        .contains("set the start date to 2027-03-15"));
+
+    let again = reconcile(&w, &[]);
+    assert_eq!(
+        again["found"],
+        serde_json::json!([]),
+        "nothing new: {again:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_hire_during_a_200_hire_catch_up_is_not_queued_behind_it() {
+    let w = World::started().await;
+    for i in 0..200 {
+        hired(&w, i, "2027-03-01");
+    }
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    assert_eq!(report["found"].as_array().map(Vec::len), Some(200));
+    // Once the catch-up is under way, a live hire arrives.
+    wait::until_every("the catch-up to be under way", T, EVERY, || {
+        let n = w.bob.employees().len();
+        async move { (n >= 5).then_some(()) }
+    })
+    .await;
+    let live = w.add_hireable(&Hireable {
+        id: "live-1",
+        name: "Live Hire",
+        email: "live@example.com",
+        title: "Software Engineer",
+        start: "2027-03-01",
+        ..Default::default()
+    });
+    let sent = Instant::now();
+    assert_eq!(w.send(&LeverEvent::hired(&live)).await, 200);
+    let e = w.wait_final(&live, "candidateHired", T).await;
+    let took = sent.elapsed();
+    assert_eq!(e["status"], "done", "{e:#}");
+    let caught_up = w.bob.employees().len() - 1;
+    assert!(
+        caught_up < 150,
+        "the live hire finished while the catch-up was still going ({caught_up} of 200 done) — in {took:?}"
+    );
+    // The bound this proves is the order, not a time: see docs/perf.md for the latency.
+    eprintln!("live hire during the catch-up: {took:?}, with {caught_up} of 200 caught up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_writes_nothing_anywhere() {
+    let w = World::started().await;
+    for i in 0..3 {
+        hired(&w, i, "2027-03-01");
+    }
+    w.lever.set_stage(&w.ids.ada, &w.ids.stage_byteboard);
+    let before = (
+        w.app.history().len(),
+        w.bob.requests().len(),
+        w.partner.requests().len(),
+    );
+    let lever_before = w.lever.requests().len();
+    let report = reconcile(&w, &["--since", &yesterday(), "--dry-run"]);
+    assert_eq!(report["dry_run"], true);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f["action"] == "would-queue")
+            .count(),
+        4,
+        "three hires and Ada's invite would be queued: {report:#}"
+    );
+    assert!(lever_paths(&w, lever_before)
+        .iter()
+        .all(|p| p.starts_with("GET ")));
+    let after = (
+        w.app.history().len(),
+        w.bob.requests().len(),
+        w.partner.requests().len(),
+    );
+    assert_eq!(before, after, "no entry, no bob or partner call");
+    let first = w.app.cli(&["reconcile"], "");
+    let err = &first.stderr;
+    assert!(
+        err.contains("first catch-up"),
+        "where the catch-up ended was not recorded either: {err}"
+    );
+    assert!(w.employees_with("cand0000@example.com").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missed_invites_are_sent_or_listed_with_the_reason_and_the_health_names_the_stage_webhook()
+{
+    let w = World::started().await;
+    // Moved into the assessment stage in Lever; the webhooks never came.
+    for opp in [&w.ids.ada, &w.ids.grace, &w.ids.alan] {
+        w.lever.set_stage(opp, &w.ids.stage_byteboard);
+    }
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    let of = |opp: &str| {
+        found
+            .iter()
+            .find(|f| f["opportunity_id"] == opp)
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        of(&w.ids.ada)["action"],
+        "queued",
+        "one tag: the invite goes"
+    );
+    assert_eq!(of(&w.ids.grace)["action"], "listed");
+    assert!(of(&w.ids.grace)["what"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("several interview-type tags"));
+    assert_eq!(of(&w.ids.alan)["action"], "listed");
+    assert!(of(&w.ids.alan)["what"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("no interview-type tag"));
+    assert!(report["health"]
+        .to_string()
+        .contains("1 move into the assessment stage"));
+    let ada = w.ids.ada.clone();
+    let e = w
+        .app
+        .wait_entry("Ada's invite", T, move |e| {
+            e["opportunity_id"] == ada.as_str() && e["status"] == "done"
+        })
+        .await;
+    assert_eq!(e["source"], "reconcile");
+    assert_eq!(w.partner.invites().len(), 1, "one invite sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_ends_with_a_hire_found_by_catching_up_and_its_health() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = std::process::Command::new(hirewire_e2e::bins::path("hirewire"));
+    cmd.arg("--data").arg(tmp.path()).arg("demo");
+    hirewire_e2e::proc::hermetic(&mut cmd);
+    let mut demo = hirewire_e2e::proc::Proc::spawn("demo", cmd);
+    let line = wait::until_every(
+        "Katherine's hire, found by catching up, to be done",
+        T,
+        EVERY,
+        || {
+            let found = demo.output().into_iter().find(|l| {
+                l.contains("Katherine Johnson") && l.contains(" done ") && l.contains("reconcile")
+            });
+            async move { found }
+        },
+    )
+    .await;
+    assert!(line.contains("candidateHired"), "{line}");
+    let log = demo.wait_line("demo catch-up: 1 missed hire", T).await;
+    assert!(log.contains("since"), "{log}");
+    demo.kill9();
+}
