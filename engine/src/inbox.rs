@@ -233,42 +233,7 @@ fn apply(
             Ok((None, false))
         }
         Decision::Coalesce(Coalesce::ResultsCheck(token), entry, _) => {
-            let work = match token {
-                None => ResultState {
-                    all_pending: true,
-                    ..Default::default()
-                },
-                Some(token) => match tx.link(&keys::callback(&token))? {
-                    // A token no invite was given: not the partner's (or a stale invite's).
-                    None => {
-                        let name = format!("{}-(unknown invite)", crate::webhooks::ASSESSMENT_DONE);
-                        return Ok((Some(tally_unknown(tx, &name, entry)?), false));
-                    }
-                    Some(v) if v.starts_with("pending:") => ResultState {
-                        all_pending: true,
-                        ..Default::default()
-                    },
-                    Some(interview) => ResultState {
-                        interview_id: Some(interview),
-                        ..Default::default()
-                    },
-                },
-            };
-            if let Some(queued) = queued_results_check(tx, &work)? {
-                tracing::debug!(
-                    seq = raw.seq,
-                    entry = queued,
-                    "joined a results check that is already queued"
-                );
-                return Ok((None, false));
-            }
-            let id = tx.open_entry(entry, Some(work.into()), replace)?;
-            // Wait a moment before checking, so that a burst of PATCHes is one check.
-            if let Some(mut job) = tx.job(id)? {
-                job.next_run_ms = time::now_ms().saturating_add(RESULTS_DEBOUNCE_MS);
-                tx.put_job(&job)?;
-            }
-            Ok((Some(id), true))
+            results_check(tx, raw, token, entry, replace)
         }
         Decision::Coalesce(Coalesce::UnknownEndpoint(name), entry, _) => {
             Ok((Some(tally_unknown(tx, &name, entry)?), false))
@@ -302,6 +267,53 @@ fn apply(
             Ok((Some(id), started))
         }
     }
+}
+
+/// A "check results now" (the partner's `PATCH`): one queued check is enough, and a
+/// token no invite was given is counted, not acted on.
+fn results_check(
+    tx: &Tx,
+    raw: &RawEvent,
+    token: Option<String>,
+    entry: NewEntry,
+    replace: Option<u64>,
+) -> Result<(Option<u64>, bool), StoreError> {
+    let work = match token {
+        None => ResultState {
+            all_pending: true,
+            ..Default::default()
+        },
+        Some(token) => match tx.link(&keys::callback(&token))? {
+            // A token no invite was given: not the partner's (or a stale invite's).
+            None => {
+                let name = format!("{}-(unknown invite)", crate::webhooks::ASSESSMENT_DONE);
+                return Ok((Some(tally_unknown(tx, &name, entry)?), false));
+            }
+            Some(v) if v.starts_with("pending:") => ResultState {
+                all_pending: true,
+                ..Default::default()
+            },
+            Some(interview) => ResultState {
+                interview_id: Some(interview),
+                ..Default::default()
+            },
+        },
+    };
+    if let Some(queued) = queued_results_check(tx, &work)? {
+        tracing::debug!(
+            seq = raw.seq,
+            entry = queued,
+            "joined a results check that is already queued"
+        );
+        return Ok((None, false));
+    }
+    let id = tx.open_entry(entry, Some(work.into()), replace)?;
+    // Wait a moment before checking, so that a burst of PATCHes is one check.
+    if let Some(mut job) = tx.job(id)? {
+        job.next_run_ms = time::now_ms().saturating_add(RESULTS_DEBOUNCE_MS);
+        tx.put_job(&job)?;
+    }
+    Ok((Some(id), true))
 }
 
 /// A results check that is queued, not started yet, and covers `wanted` (the same

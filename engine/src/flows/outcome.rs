@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use super::{done, once, skipped, Ctx, Finish, FlowError};
+use crate::clients::lever::{Lever, Opportunity};
 use crate::keys;
 use crate::model::Status;
 use crate::time;
@@ -17,89 +18,23 @@ pub async fn run(ctx: &mut Ctx, st: OutcomeState) -> Result<Finish, FlowError> {
     ctx.begin("read the opportunity from Lever");
     let opp = lever.opportunity(&st.opportunity_id).await?;
     ctx.set_candidate(&opp.name).await?;
-    let (kind, value, reason) = if st.kind == OutcomeKind::NextStep {
-        (
-            RecordedKind::NextStep,
-            st.next_step.clone().unwrap_or_default(),
-            None,
-        )
-    } else {
-        let reason_id = st
-            .archive_reason
-            .clone()
-            .or_else(|| opp.archived.as_ref().and_then(|a| a.reason.clone()));
-        let Some(reason_id) = reason_id else {
+    let (kind, value, reason) = match what_happened(ctx, &st, &lever, &opp).await? {
+        Some(w) => w,
+        None => {
             return Ok(Finish::Final(
                 Status::Skipped,
                 Some("the candidate is not archived: no offer status to record".into()),
-            ));
-        };
-        ctx.begin("read archive reasons from Lever");
-        let text = lever
-            .archive_reasons()
-            .await?
-            .into_iter()
-            .find(|r| r.id == reason_id)
-            .map(|r| r.text)
-            .unwrap_or_else(|| reason_id.clone());
-        match ctx.settings.archive_reasons.get(&reason_id) {
-            Some(outcome) => (
-                RecordedKind::OfferStatus,
-                outcome.as_str().to_string(),
-                Some(text),
-            ),
-            None => {
-                let why = format!(
-                    "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Setup → Mappings, then Retry"
-                );
-                ctx.engine.notifier.send(crate::notify::Notice {
-                    summary: format!("{}: unmapped archive reason", opp.name),
-                    body: why.clone(),
-                    entry_id: Some(ctx.job.id),
-                    kind: crate::notify::Kind::Attention,
-                });
-                return Err(FlowError::Stop(why));
-            }
+            ))
         }
     };
     let record = Recorded {
         kind,
-        value: value.clone(),
-        reason: reason.clone(),
+        value,
+        reason,
         at: time::now_ms(),
         entry_id: ctx.job.id,
     };
-    let t = ctx.begin("record the outcome");
-    let (opp_id, saved) = (opp.id.clone(), record.clone());
-    ctx.engine
-        .store
-        .write_async(move |tx| {
-            let mut list = tx.outcomes(&opp_id)?;
-            if !list.iter().any(|r| r.entry_id == saved.entry_id) {
-                list.push(saved);
-            }
-            tx.put_outcomes(&opp_id, &list)
-        })
-        .await?;
-    let kind_name = match kind {
-        RecordedKind::NextStep => "next-step",
-        RecordedKind::OfferStatus => "offer-status",
-    };
-    let label = match &reason {
-        Some(r) => format!("{kind_name} {value} (“{r}”)"),
-        None => format!("{kind_name} {value}"),
-    };
-    ctx.commit(
-        &st,
-        Some(done(
-            format!("record {label}"),
-            Some(opp.id.clone()),
-            None,
-            t,
-        )),
-        vec![],
-    )
-    .await?;
+    save(ctx, &st, &opp.id, &record).await?;
     post_to_partner(ctx, &st, &opp.id, &record).await?;
     if record.kind == RecordedKind::OfferStatus {
         let closed = super::assessment::close_for(&ctx.engine, &opp.id).await?;
@@ -110,6 +45,81 @@ pub async fn run(ctx: &mut Ctx, st: OutcomeState) -> Result<Finish, FlowError> {
         }
     }
     Ok(Finish::Final(Status::Done, None))
+}
+
+/// The outcome: a next step, or the offer status an archive reason is mapped to (with
+/// the reason's text). `None`: not archived. An unmapped reason stops with what to do.
+async fn what_happened(
+    ctx: &mut Ctx,
+    st: &OutcomeState,
+    lever: &Lever,
+    opp: &Opportunity,
+) -> Result<Option<(RecordedKind, String, Option<String>)>, FlowError> {
+    if st.kind == OutcomeKind::NextStep {
+        let step = st.next_step.clone().unwrap_or_default();
+        return Ok(Some((RecordedKind::NextStep, step, None)));
+    }
+    let reason_id = st
+        .archive_reason
+        .clone()
+        .or_else(|| opp.archived.as_ref().and_then(|a| a.reason.clone()));
+    let Some(reason_id) = reason_id else {
+        return Ok(None);
+    };
+    ctx.begin("read archive reasons from Lever");
+    let text = lever
+        .archive_reasons()
+        .await?
+        .into_iter()
+        .find(|r| r.id == reason_id)
+        .map(|r| r.text)
+        .unwrap_or_else(|| reason_id.clone());
+    let Some(outcome) = ctx.settings.archive_reasons.get(&reason_id) else {
+        let why = format!(
+            "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Setup → Mappings, then Retry"
+        );
+        ctx.engine.notifier.send(crate::notify::Notice {
+            summary: format!("{}: unmapped archive reason", opp.name),
+            body: why.clone(),
+            entry_id: Some(ctx.job.id),
+            kind: crate::notify::Kind::Attention,
+        });
+        return Err(FlowError::Stop(why));
+    };
+    let value = outcome.as_str().to_string();
+    Ok(Some((RecordedKind::OfferStatus, value, Some(text))))
+}
+
+/// Records the outcome with the candidate's others (once per entry), as a step.
+async fn save(
+    ctx: &mut Ctx,
+    st: &OutcomeState,
+    opp: &str,
+    record: &Recorded,
+) -> Result<(), FlowError> {
+    let t = ctx.begin("record the outcome");
+    let (opp_id, saved) = (opp.to_string(), record.clone());
+    ctx.engine
+        .store
+        .write_async(move |tx| {
+            let mut list = tx.outcomes(&opp_id)?;
+            if !list.iter().any(|r| r.entry_id == saved.entry_id) {
+                list.push(saved);
+            }
+            tx.put_outcomes(&opp_id, &list)
+        })
+        .await?;
+    let kind_name = match record.kind {
+        RecordedKind::NextStep => "next-step",
+        RecordedKind::OfferStatus => "offer-status",
+    };
+    let label = match &record.reason {
+        Some(r) => format!("{kind_name} {} (“{r}”)", record.value),
+        None => format!("{kind_name} {}", record.value),
+    };
+    let step = done(format!("record {label}"), Some(opp.to_string()), None, t);
+    ctx.commit(st, Some(step), vec![]).await?;
+    Ok(())
 }
 
 /// Posts the outcome to the partner's outcome URL, for candidates it assessed.

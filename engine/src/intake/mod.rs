@@ -109,32 +109,53 @@ pub fn decide(
             record(entry, None, vec![])
         }
         Ok(Verified::Ping { env, signed }) => {
-            entry.event = env.event.clone();
-            entry.reason = Some(if signed {
-                format!(
-                    "Lever's test ping for the {} webhook: the signature checks out",
-                    hook.label()
-                )
-            } else {
-                format!("Lever's test ping for the {} webhook (a ping carries no data, so its signature is not needed)", hook.label())
-            });
             let keys = if signed { verify::keys(&env) } else { vec![] };
-            record(entry, None, keys)
+            record(ping(entry, hook, &env, signed), None, keys)
         }
         Ok(Verified::Event(env)) => {
-            entry.event = env.event.clone();
-            entry.opportunity_id = env.opportunity_id();
-            let routed = route::route(hook, &env, settings);
-            entry.flow = routed.flow;
-            entry.status = if routed.work.is_some() {
-                Status::Running
-            } else {
-                Status::Skipped
-            };
-            entry.reason = routed.reason;
-            record(entry, routed.work, verify::keys(&env))
+            let (entry, work) = event(entry, hook, &env, settings);
+            record(entry, work, verify::keys(&env))
         }
     }
+}
+
+/// A Lever test ping's entry: skipped, saying whether its signature was checked.
+fn ping(
+    mut entry: NewEntry,
+    hook: LeverWebhook,
+    env: &webhook::Envelope,
+    signed: bool,
+) -> NewEntry {
+    entry.event = env.event.clone();
+    entry.reason = Some(if signed {
+        format!(
+            "Lever's test ping for the {} webhook: the signature checks out",
+            hook.label()
+        )
+    } else {
+        format!("Lever's test ping for the {} webhook (a ping carries no data, so its signature is not needed)", hook.label())
+    });
+    entry
+}
+
+/// A verified event's entry and the work its route starts.
+fn event(
+    mut entry: NewEntry,
+    hook: LeverWebhook,
+    env: &webhook::Envelope,
+    settings: &Settings,
+) -> (NewEntry, Option<Work>) {
+    entry.event = env.event.clone();
+    entry.opportunity_id = env.opportunity_id();
+    let routed = route::route(hook, env, settings);
+    entry.flow = routed.flow;
+    entry.status = if routed.work.is_some() {
+        Status::Running
+    } else {
+        Status::Skipped
+    };
+    entry.reason = routed.reason;
+    (entry, routed.work)
 }
 
 #[cfg(test)]

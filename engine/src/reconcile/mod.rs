@@ -136,6 +136,45 @@ pub fn suggested_since() -> String {
 pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileError> {
     let _lock = lock(engine)?;
     let now_ms = time::now_ms();
+    let (settings, since_ms) = start(engine, &opts, now_ms).await?;
+    let c = compare(engine, settings, since_ms, now_ms).await?;
+    let mut report = Report {
+        since_ms,
+        until_ms: now_ms,
+        dry_run: opts.dry_run,
+        lever_calls: c.lever.requests_sent(),
+        listed: c.listed,
+        notes: c.notes,
+        ..Default::default()
+    };
+    if opts.dry_run {
+        report.found = c
+            .items
+            .into_iter()
+            .map(|mut i| {
+                if i.work.is_some() {
+                    i.found.action = Action::WouldQueue;
+                }
+                i.found
+            })
+            .collect();
+        report.health = engine
+            .store
+            .read_async(|rx| Ok(rx.health()?.messages()))
+            .await?;
+        return Ok(report);
+    }
+    record::write(engine, c.items, c.rebased, &mut report).await?;
+    Ok(report)
+}
+
+/// The settings, and where the comparison starts: `--since`, else where the last
+/// catch-up ended (less the overlap); the first catch-up must be told.
+async fn start(
+    engine: &Engine,
+    opts: &Options,
+    now_ms: u64,
+) -> Result<(Settings, u64), ReconcileError> {
     let (settings, configured, stored) = engine
         .store
         .read_async(|rx| {
@@ -157,6 +196,16 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
         (None, 0) => return Err(ReconcileError::FirstRun(suggested_since())),
         (None, until) => until.saturating_sub(OVERLAP_MS),
     };
+    Ok((settings, since_ms))
+}
+
+/// Reads Lever's lists and Hirewire's history and finds what is missing.
+async fn compare(
+    engine: &Engine,
+    settings: Settings,
+    since_ms: u64,
+    now_ms: u64,
+) -> Result<Catchup, ReconcileError> {
     let lever = engine.lever_in(&settings, Lane::Background).await?;
     let reach = if lever.sees_confidential().await? {
         Reach::All
@@ -184,34 +233,7 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
     changes::find(&mut c, &hired).await?;
     invites::find(&mut c).await?;
     outcomes::find(&mut c).await?;
-    let mut report = Report {
-        since_ms,
-        until_ms: now_ms,
-        dry_run: opts.dry_run,
-        lever_calls: c.lever.requests_sent(),
-        listed: c.listed,
-        notes: std::mem::take(&mut c.notes),
-        ..Default::default()
-    };
-    if opts.dry_run {
-        report.found = c
-            .items
-            .into_iter()
-            .map(|mut i| {
-                if i.work.is_some() {
-                    i.found.action = Action::WouldQueue;
-                }
-                i.found
-            })
-            .collect();
-        report.health = engine
-            .store
-            .read_async(|rx| Ok(rx.health()?.messages()))
-            .await?;
-        return Ok(report);
-    }
-    record::write(&c.engine, c.items, c.rebased, &mut report).await?;
-    Ok(report)
+    Ok(c)
 }
 
 /// Since when Hirewire is set up (ms; 0: not yet): the end of the setup wizard, else the

@@ -9,61 +9,12 @@ use redb::WriteTransaction;
 
 use super::handle::DbHandle;
 use super::ops;
+use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply};
 use super::records::{ChannelRecord, StoredEvent};
 use super::tables::META_PROBE;
-use super::writer::{AdminCmd, AdminOutcome, Op, Reply};
 use super::StoreError;
 use crate::live::Registry;
 use crate::metrics::Metrics;
-
-/// Replies and live-state changes that may only happen after the commit.
-#[derive(Default)]
-pub(super) struct Effects {
-    /// Ingests waiting to be appended: (channel, event, arrival, reply).
-    pub queued: Vec<(String, StoredEvent, Instant, Reply<u64>)>,
-    pub ingested: Vec<(Reply<u64>, Result<u64, StoreError>, Instant)>,
-    pub admin: Vec<(
-        AdminCmd,
-        Reply<AdminOutcome>,
-        Result<AdminOutcome, StoreError>,
-    )>,
-    /// Age sweeps: cutoff, reply, and the result once run.
-    pub aged: Vec<(u64, Reply<u64>, Result<u64, StoreError>)>,
-    pub probes: Vec<Reply<()>>,
-    /// Highest ack per channel.
-    pub acks: HashMap<String, u64>,
-    /// Announced drops per channel.
-    pub cleared: Vec<(String, u64)>,
-    /// Channel id → (events deleted by acks, events dropped by age).
-    pub deleted: HashMap<String, (u64, u64)>,
-}
-
-impl Effects {
-    /// Sorts a batch, holding every reply.
-    pub fn sorted(batch: Vec<Op>) -> Effects {
-        let mut fx = Effects::default();
-        for op in batch {
-            match op {
-                Op::Ingest {
-                    channel,
-                    event,
-                    arrived,
-                    reply,
-                } => fx.queued.push((channel, event, arrived, reply)),
-                Op::Ack { channel, seq } => {
-                    let slot = fx.acks.entry(channel).or_default();
-                    *slot = (*slot).max(seq);
-                }
-                Op::Admin { cmd, reply } => fx.admin.push((cmd, reply, Ok(AdminOutcome::Done))),
-                Op::DropAged { cutoff_ms, reply } => fx.aged.push((cutoff_ms, reply, Ok(0))),
-                Op::ClearDropped { channel, count } => fx.cleared.push((channel, count)),
-                Op::Probe { reply } => fx.probes.push(reply),
-                Op::Flush => {}
-            }
-        }
-        fx
-    }
-}
 
 /// Applies and commits a batch, then publishes it; on failure every caller hears why
 /// (and the error is returned, so the writer reopens the database).

@@ -11,6 +11,7 @@ pub mod nats;
 pub mod open;
 pub mod ops;
 mod publish;
+mod queue;
 pub mod records;
 pub mod redb;
 pub mod tables;
@@ -21,8 +22,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use open::{open, DB_FILE};
+pub use queue::{AdminCmd, AdminOutcome};
 use records::{ChannelRecord, StoredEvent};
-pub use writer::{AdminCmd, AdminOutcome};
 
 use crate::live::Registry;
 

@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
-use super::commit::Effects;
+use super::queue::{AdminCmd, AdminOutcome, Effects};
 use super::records::ChannelRecord;
-use super::writer::{AdminCmd, AdminOutcome};
 use crate::live::{ChannelLive, Registry};
 use crate::metrics::Metrics;
 

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::handle::DbHandle;
+use super::queue::{AdminCmd, AdminOutcome};
 use super::records::StoredEvent;
 use super::tables::META_PUBLIC_URL;
-use super::writer::{AdminCmd, AdminOutcome, Writer};
+use super::writer::Writer;
 use super::{ops, Listed, ReadEvent, Store, StoreError};
 use crate::live::{ChannelLive, Registry};
 use crate::metrics::Metrics;

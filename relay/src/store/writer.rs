@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::commit::{apply, fail_all, Effects};
+use super::commit::{apply, fail_all};
 use super::handle::DbHandle;
-use super::ops::Issued;
+use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply};
 use super::records::StoredEvent;
 use super::StoreError;
 use crate::live::Registry;
@@ -29,64 +29,6 @@ const QUEUE: usize = 16 * 1024;
 /// Least time between two attempts to reopen a failed database: the flush tick (200 ms)
 /// asks often, and each attempt may scan the file.
 const REOPEN_EVERY: Duration = Duration::from_millis(500);
-
-/// A channel administration request.
-#[derive(Debug)]
-pub enum AdminCmd {
-    /// Create a channel with this name.
-    Add(String),
-    /// Delete a channel and its queue.
-    Remove(String),
-    /// Give a channel a new secret.
-    Rotate(String),
-    /// Record the public URL used in connection codes.
-    SetPublicUrl(String),
-}
-
-/// What an admin request produced.
-#[derive(Debug)]
-pub enum AdminOutcome {
-    /// New credentials (add, rotate).
-    Issued(Issued),
-    /// Events deleted with a removed channel.
-    Removed(u64),
-    /// Nothing to report.
-    Done,
-}
-
-pub(super) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
-
-/// One queued write.
-#[derive(Debug)]
-pub(super) enum Op {
-    Ingest {
-        channel: String,
-        event: StoredEvent,
-        arrived: Instant,
-        reply: Reply<u64>,
-    },
-    Ack {
-        channel: String,
-        seq: u64,
-    },
-    Admin {
-        cmd: AdminCmd,
-        reply: Reply<AdminOutcome>,
-    },
-    DropAged {
-        cutoff_ms: u64,
-        reply: Reply<u64>,
-    },
-    ClearDropped {
-        channel: String,
-        count: u64,
-    },
-    Probe {
-        reply: Reply<()>,
-    },
-    /// Commit deferred acks, if any (and retry a failed database).
-    Flush,
-}
 
 /// The cloneable handle every task uses to reach the writer.
 #[derive(Clone, Debug)]

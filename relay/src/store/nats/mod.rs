@@ -30,8 +30,8 @@ use tokio::task::JoinHandle;
 pub use options::NatsOptions;
 use state::Shared;
 
+use super::queue::{AdminCmd, AdminOutcome};
 use super::records::StoredEvent;
-use super::writer::{AdminCmd, AdminOutcome};
 use super::{Listed, ReadEvent, Store, StoreError};
 use crate::live::Registry;
 use crate::metrics::Metrics;
