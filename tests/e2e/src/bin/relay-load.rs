@@ -49,7 +49,15 @@ async fn main() -> anyhow::Result<()> {
         _ => None,
     };
     let store = nats.as_ref().map(|n| n.store_url());
-    let mut flags = vec!["--rate-limit", "0", "--max-pending", "10000000"];
+    // Every poster and the stream come from 127.0.0.1: no per-address cap.
+    let mut flags = vec![
+        "--rate-limit",
+        "0",
+        "--max-pending",
+        "10000000",
+        "--max-connections-per-ip",
+        "0",
+    ];
     if let Some(url) = &store {
         flags.extend(["--store", url.as_str()]);
     }
