@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "history_approve",
     "history_dismiss",
     "reconcile",
+    "person_export",
     "history_export",
     "secrets_status",
     "secret_set",

@@ -21,7 +21,7 @@ use crate::store::entries::NewEntry;
 use crate::store::{RelayConn, Seen, StoreError, Tx};
 use crate::webhook;
 use crate::webhooks::LeverWebhook;
-use crate::work::{ResultState, Work};
+use crate::work::{Cause, PurgeState, ResultState, Work};
 use crate::{time, Engine};
 
 /// Relay seqs whose body hash is kept per channel, to tell a resend from a relay that
@@ -199,7 +199,7 @@ async fn record(
         .await
         .map_err(IntakeError::Keychain)?;
     let settings = engine.store.read_async(|rx| rx.settings()).await?;
-    let (id, new_job) = engine
+    let (id, new_job, words) = engine
         .store
         .write_async(move |tx| {
             let decision = intake::decide(&raw, &settings, token.as_ref(), |k| {
@@ -211,6 +211,9 @@ async fn record(
             apply(tx, &raw, decision, replace)
         })
         .await?;
+    if let Some(words) = words {
+        crate::privacy::compaction::soon(engine, words);
+    }
     if let Some(id) = id {
         engine.entry_changed(id);
     }
@@ -220,8 +223,32 @@ async fn record(
     Ok(id)
 }
 
-/// Records a decision; returns the entry it touched and whether a job was started.
+/// What recording a decision did: the entry it touched, whether a job was started, and,
+/// after a purge, the words to look for in the compacted file.
+type Applied = (Option<u64>, bool, Option<Vec<String>>);
+
+/// Records a decision.
 fn apply(
+    tx: &Tx,
+    raw: &RawEvent,
+    decision: Decision,
+    replace: Option<u64>,
+) -> Result<Applied, StoreError> {
+    let (id, started) = match decision {
+        Decision::Record {
+            entry,
+            work,
+            seen,
+            body_hash,
+            purge,
+        } => return record_entry(tx, raw, (entry, work, seen, body_hash, purge), replace),
+        other => apply_other(tx, raw, other, replace)?,
+    };
+    Ok((id, started, None))
+}
+
+/// Records a duplicate, a results check or an unknown endpoint.
+fn apply_other(
     tx: &Tx,
     raw: &RawEvent,
     decision: Decision,
@@ -238,35 +265,70 @@ fn apply(
         Decision::Coalesce(Coalesce::UnknownEndpoint(name), entry, _) => {
             Ok((Some(tally_unknown(tx, &name, entry)?), false))
         }
-        Decision::Record {
-            mut entry,
-            work,
-            seen,
-            body_hash,
-        } => {
-            if replace.is_some() {
-                entry.source = crate::model::Source::Retry;
+        Decision::Record { .. } => Ok((None, false)),
+    }
+}
+
+/// A Lever event's entry (and job): after the purge it asks for, or with nothing kept of a
+/// candidate whose data was purged before, so that an old event recreates nothing.
+fn record_entry(
+    tx: &Tx,
+    raw: &RawEvent,
+    (mut entry, mut work, seen, body_hash, purge): (
+        NewEntry,
+        Option<Work>,
+        Vec<String>,
+        String,
+        bool,
+    ),
+    replace: Option<u64>,
+) -> Result<Applied, StoreError> {
+    if replace.is_some() {
+        entry.source = crate::model::Source::Retry;
+    }
+    let mut words = None;
+    if let Some(opp) = entry.opportunity_id.clone() {
+        if purge {
+            let purged = crate::privacy::purge(tx, &opp, Cause::Deleted)?;
+            entry.status = Status::Done;
+            entry.reason = Some(purged.summary(Cause::Deleted));
+            if !purged.elsewhere.is_empty() {
+                work = Some(Work::Purge(PurgeState {
+                    cause: Cause::Deleted,
+                    elsewhere: purged.elsewhere.clone(),
+                    noted: false,
+                }));
             }
-            let started = work.is_some();
-            let id = tx.open_entry(entry, work, replace)?;
-            if !seen.is_empty() {
-                // A verified Lever event: the setup screen shows when each webhook first worked.
-                let first = keys::first_signed(&raw.endpoint);
-                if tx.meta(&first)? == 0 {
-                    tx.put_meta(&first, raw.received_at)?;
-                }
-            }
-            for key in seen {
-                let record = Seen {
-                    body_hash: body_hash.clone(),
-                    entry_id: id,
-                    at: time::now_ms(),
-                };
-                tx.put_seen(&key, &record)?;
-            }
-            Ok((Some(id), started))
+            words = Some(purged.words);
+        } else if tx.is_purged(&opp)? {
+            work = None;
+            entry.status = Status::Skipped;
+            entry.reason = Some("this candidate's data was removed from Hirewire (deleted or anonymized in Lever, or erased): nothing is done for them".into());
+        }
+        if purge || words.is_some() || tx.is_purged(&opp)? {
+            entry.opportunity_id = None;
+            entry.candidate = Some(crate::privacy::DELETED.into());
+            entry.event_body = None;
         }
     }
+    let started = work.is_some();
+    let id = tx.open_entry(entry, work, replace)?;
+    if !seen.is_empty() {
+        // A verified Lever event: the setup screen shows when each webhook first worked.
+        let first = keys::first_signed(&raw.endpoint);
+        if tx.meta(&first)? == 0 {
+            tx.put_meta(&first, raw.received_at)?;
+        }
+    }
+    for key in seen {
+        let record = Seen {
+            body_hash: body_hash.clone(),
+            entry_id: id,
+            at: time::now_ms(),
+        };
+        tx.put_seen(&key, &record)?;
+    }
+    Ok((Some(id), started, words))
 }
 
 /// A "check results now" (the partner's `PATCH`): one queued check is enough, and a

@@ -91,3 +91,13 @@ pub const DEMO_DISMISSED: &str = "demo_dismissed";
 pub fn relay_seq(relay_url: &str, channel: &str) -> String {
     format!("relay_seq:{relay_url}#{channel}")
 }
+
+/// The mark that an opportunity's data was purged: its id is kept only as a SHA-256, so
+/// that an old event for it is recognised and creates nothing, while the store no longer
+/// says which candidate it was.
+pub fn purged(opp: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(opp.as_bytes());
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    format!("purged:{hex}")
+}

@@ -21,6 +21,7 @@ pub mod mappings;
 pub mod model;
 pub mod notify;
 pub mod preview;
+pub mod privacy;
 pub mod reconcile;
 pub(crate) mod relay_client;
 pub mod secrets;
@@ -183,6 +184,9 @@ impl Engine {
             }),
             supervise::start(self.clone(), "catch-up schedule", |e| {
                 Box::pin(reconcile::schedule::run(e))
+            }),
+            supervise::start(self.clone(), "retention", |e| {
+                Box::pin(privacy::retention::run(e))
             }),
         ];
         shutdown.await;

@@ -73,6 +73,8 @@ pub enum Flow {
     Assessment,
     /// Next steps and archive outcomes.
     Outcome,
+    /// A candidate's data removed (deleted or anonymized in Lever, erased, expired).
+    Privacy,
     /// Not part of a flow (pings, unknown events, rejections).
     None,
 }
@@ -84,6 +86,7 @@ impl Flow {
             Flow::Hire => "hire",
             Flow::Assessment => "assessment",
             Flow::Outcome => "outcome",
+            Flow::Privacy => "privacy",
             Flow::None => "none",
         }
     }

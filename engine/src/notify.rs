@@ -71,7 +71,9 @@ impl Notifier {
 
     /// Shows a notice.
     pub fn send(&self, notice: Notice) {
-        tracing::info!(entry = ?notice.entry_id, "notification: {} — {}", notice.summary, notice.body);
+        // Ids only at info level: a notice names the candidate.
+        tracing::info!(entry = ?notice.entry_id, kind = ?notice.kind, "notification shown");
+        tracing::debug!(entry = ?notice.entry_id, "notification: {} — {}", notice.summary, notice.body);
         let _ = self.events.send(EngineEvent::Notice(notice.clone()));
         if !self.desktop {
             return;

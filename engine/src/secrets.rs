@@ -12,12 +12,13 @@ use crate::webhooks::LeverWebhook;
 pub const SERVICE: &str = "hirewire";
 
 /// Every secret the app knows, by name.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     RELAY_SECRET,
     LEVER_API_KEY,
     LeverWebhook::CandidateHired.token_name(),
     LeverWebhook::StageChange.token_name(),
     LeverWebhook::ArchiveChange.token_name(),
+    LeverWebhook::CandidateDeleted.token_name(),
     BOB_SERVICE_USER,
     BOB_TOKEN,
     ASSESSMENT_API_KEY,

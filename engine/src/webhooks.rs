@@ -34,14 +34,17 @@ pub enum LeverWebhook {
     StageChange,
     /// `candidateArchiveChange`: outcomes.
     ArchiveChange,
+    /// `candidateDeleted`: what Hirewire holds about the candidate is purged.
+    CandidateDeleted,
 }
 
 impl LeverWebhook {
     /// Every webhook, in the order setup screens show them.
-    pub const ALL: [LeverWebhook; 3] = [
+    pub const ALL: [LeverWebhook; 4] = [
         LeverWebhook::CandidateHired,
         LeverWebhook::StageChange,
         LeverWebhook::ArchiveChange,
+        LeverWebhook::CandidateDeleted,
     ];
 
     /// The relay endpoint (`/hooks/{channel}/{endpoint}`).
@@ -50,6 +53,7 @@ impl LeverWebhook {
             LeverWebhook::CandidateHired => "candidate-hired",
             LeverWebhook::StageChange => "stage-change",
             LeverWebhook::ArchiveChange => "archive-change",
+            LeverWebhook::CandidateDeleted => "candidate-deleted",
         }
     }
 
@@ -59,6 +63,7 @@ impl LeverWebhook {
             LeverWebhook::CandidateHired => "candidateHired",
             LeverWebhook::StageChange => "candidateStageChange",
             LeverWebhook::ArchiveChange => "candidateArchiveChange",
+            LeverWebhook::CandidateDeleted => "candidateDeleted",
         }
     }
 
@@ -68,6 +73,7 @@ impl LeverWebhook {
             LeverWebhook::CandidateHired => "Candidate Hired",
             LeverWebhook::StageChange => "Candidate Stage Change",
             LeverWebhook::ArchiveChange => "Candidate Archive State Change",
+            LeverWebhook::CandidateDeleted => "Candidate Deleted",
         }
     }
 
@@ -77,6 +83,7 @@ impl LeverWebhook {
             LeverWebhook::CandidateHired => "lever-signing-token/candidate-hired",
             LeverWebhook::StageChange => "lever-signing-token/stage-change",
             LeverWebhook::ArchiveChange => "lever-signing-token/archive-change",
+            LeverWebhook::CandidateDeleted => "lever-signing-token/candidate-deleted",
         }
     }
 

@@ -105,6 +105,8 @@ export const api = {
   searchCandidates: (query: string) => invoke<Candidate[]>("search_candidates", { query }),
   dryRun: (opportunityId: string) => invoke<DryRun>("dry_run", { opportunityId }),
   finishSetup: () => invoke<void>("finish_setup"),
+  /** Writes everything Hirewire holds about the entry's candidate as JSON to Downloads; returns its path. */
+  personExport: (opportunityId: string) => invoke<string>("person_export", { opportunityId }),
   /** Catch up with Lever from `since` (YYYY-MM-DD; null: from the last catch-up); `dryRun` writes nothing. */
   reconcile: (since: string | null, dryRun: boolean) => invoke<Report>("reconcile", { since, dryRun }),
   leaveDemo: () => invoke<void>("leave_demo"),

@@ -52,3 +52,28 @@ test("the source filter asks the engine for entries found by catching up", async
   assert.ok(texts.length > 0 && texts.every((t) => t.includes("caught up")), texts.slice(0, 3).join(" | "));
   await close(page);
 });
+
+test("how long personal data stays is set in Mappings and saved with the rest of the settings", async () => {
+  const page = await open(browser, server.url, "entries=5");
+  await page.getByTestId("nav-mappings").click();
+  await page.getByTestId("keep-retention").fill("30");
+  await page.getByTestId("keep-reconcile").fill("12");
+  await page.getByTestId("keep-save").click();
+  await page.waitForFunction(() => window.__hw.engine.calls.some((c) => c.cmd === "settings_save"));
+  const saved = (await calls(page, "settings_save")).at(-1).args.settings;
+  assert.equal(saved.privacy.history_retention_days, 30);
+  assert.equal(saved.lever.reconcile_hours, 12);
+  assert.ok(saved.stages, "the other settings are kept");
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("an entry's candidate record can be exported from its detail", async () => {
+  const page = await open(browser, server.url, "entries=30");
+  await page.getByTestId("history-row-30").click();
+  await page.getByTestId("detail-person-export").click();
+  await page.waitForFunction(() => window.__hw.engine.calls.some((c) => c.cmd === "person_export"));
+  const call = (await calls(page, "person_export"))[0];
+  assert.match(call.args.opportunityId, /-30$/);
+  await close(page);
+});

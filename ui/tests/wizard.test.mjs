@@ -96,11 +96,13 @@ test("the webhook step cannot be finished while a signing token is missing", asy
   await page.getByTestId("webhook-token-stage-change").fill("tok-stage");
   await page.getByTestId("wizard-next").click();
   await seeText(page, "wizard-error", "Paste the signing token for Candidate Archive State Change from Lever");
+  await seeText(page, "wizard-error", "Paste the signing token for Candidate Deleted from Lever");
   const text = await page.getByTestId("wizard-error").textContent();
   assert.doesNotMatch(text, /Candidate Hired|Candidate Stage Change/);
   await step(page, 4);
   await seeText(page, "webhook-token-stage-change-state", "set");
   await page.getByTestId("webhook-token-archive-change").fill("tok-archive");
+  await page.getByTestId("webhook-token-candidate-deleted").fill("tok-deleted");
   await page.getByTestId("wizard-next").click();
   await step(page, 5);
   assert.equal(await secretIs(page, "lever-signing-token/archive-change", "tok-archive"), true);
@@ -145,6 +147,7 @@ test("secrets never appear in the DOM, localStorage or sessionStorage", async ()
     hired: "signing-SECRET-hired",
     stage: "signing-SECRET-stage",
     archive: "signing-SECRET-archive",
+    deleted: "signing-SECRET-deleted",
     user: "bob-user-SECRET-3",
     token: "bob-token-SECRET-4",
     partner: "partner-key-SECRET-5",
@@ -180,6 +183,7 @@ test("secrets never appear in the DOM, localStorage or sessionStorage", async ()
   await page.getByTestId("webhook-token-candidate-hired").fill(values.hired);
   await page.getByTestId("webhook-token-stage-change").fill(values.stage);
   await page.getByTestId("webhook-token-archive-change").fill(values.archive);
+  await page.getByTestId("webhook-token-candidate-deleted").fill(values.deleted);
   await page.getByTestId("wizard-next").click();
   await step(page, 5);
   assert.deepEqual(await leaks(), []);
@@ -200,6 +204,7 @@ test("secrets never appear in the DOM, localStorage or sessionStorage", async ()
     ["lever-signing-token/candidate-hired", values.hired],
     ["lever-signing-token/stage-change", values.stage],
     ["lever-signing-token/archive-change", values.archive],
+    ["lever-signing-token/candidate-deleted", values.deleted],
     ["bob-service-user", values.user],
     ["bob-token", values.token],
     ["assessment-api-key", values.partner],
@@ -239,7 +244,7 @@ test("a full first run: every step, then Finish opens the history", async () => 
   await seeText(page, "toast", "Copied the Candidate Stage Change URL");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "https://relay.example.com/hooks/recruiting/stage-change");
   await seeText(page, "webhook-first-candidate-hired", "No signed event yet");
-  for (const ep of ["candidate-hired", "stage-change", "archive-change"]) await page.getByTestId(`webhook-token-${ep}`).fill(`tok-${ep}`);
+  for (const ep of ["candidate-hired", "stage-change", "archive-change", "candidate-deleted"]) await page.getByTestId(`webhook-token-${ep}`).fill(`tok-${ep}`);
   await page.evaluate(() => {
     window.__hw.engine.signed("candidate-hired");
     return window.__hw.emit("engine", { type: "entry", id: 1 });

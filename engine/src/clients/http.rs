@@ -208,7 +208,11 @@ pub async fn send(
                 (_, planned) => planned,
             },
         )
-        .notify(|e: &ApiError, wait| tracing::info!("{e}; trying again in {wait:?}"))
+        .notify(|e: &ApiError, wait| {
+            // The vendor's text may quote a candidate's email: it is for debug logs only.
+            tracing::info!(service = %e.service, status = ?e.status, "call failed; trying again in {wait:?}");
+            tracing::debug!("{e}; trying again in {wait:?}");
+        })
         .await
 }
 

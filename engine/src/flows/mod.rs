@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod hire;
 pub mod once;
 pub mod outcome;
+pub mod purge;
 mod steps;
 
 use std::time::{Duration, Instant};
@@ -142,6 +143,15 @@ impl Ctx {
         self.engine
             .store
             .write_async(move |tx| {
+                // The candidate was purged while this job ran: nothing of theirs is written
+                // back (the attempt's end removes the job).
+                if let Some(opp) = job.work.opportunity_id() {
+                    if tx.is_purged(opp)? {
+                        return Err(StoreError::NotFound(
+                            "the candidate's data was removed while this job ran".into(),
+                        ));
+                    }
+                }
                 if tx.job(id)?.is_some() {
                     tx.put_job(&job)?;
                 }
@@ -206,6 +216,26 @@ impl Ctx {
     }
 }
 
+/// When Lever shows the candidate anonymized: purges what Hirewire holds about them and
+/// says how the job ends (anonymized candidates get nothing more done).
+pub async fn unless_anonymized(
+    ctx: &Ctx,
+    opp: &super::clients::lever::Opportunity,
+) -> Result<Option<Finish>, FlowError> {
+    if !opp.is_anonymized {
+        return Ok(None);
+    }
+    let id = opp.id.clone();
+    let purged = ctx
+        .engine
+        .store
+        .write_async(move |tx| crate::privacy::purge(tx, &id, crate::work::Cause::Anonymized))
+        .await?;
+    let why = purged.summary(crate::work::Cause::Anonymized);
+    crate::privacy::compaction::soon(&ctx.engine, purged.words);
+    Ok(Some(Finish::Final(Status::Skipped, Some(why))))
+}
+
 /// Runs one attempt of a job.
 pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
     match ctx.job.work.clone() {
@@ -214,5 +244,6 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
         Work::AssessmentResult(st) => assessment::results::run(ctx, st).await,
         Work::Outcome(st) => outcome::run(ctx, st).await,
         Work::Change(st) => hire::change::run(ctx, st).await,
+        Work::Purge(st) => purge::run(ctx, st).await,
     }
 }

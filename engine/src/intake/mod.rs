@@ -36,6 +36,8 @@ pub enum Decision {
         seen: Vec<String>,
         /// SHA-256 of the body.
         body_hash: String,
+        /// Purge what Hirewire holds about the entry's opportunity first.
+        purge: bool,
     },
 }
 
@@ -94,6 +96,7 @@ pub fn decide(
         work,
         seen,
         body_hash: body_hash.clone(),
+        purge: false,
     };
     match verify::verify(raw, hook, settings, token, &body_hash, &seen) {
         Err(verify::Refusal::Duplicate(why)) => Decision::Duplicate(why),
@@ -113,8 +116,23 @@ pub fn decide(
             record(ping(entry, hook, &env, signed), None, keys)
         }
         Ok(Verified::Event(env)) => {
-            let (entry, work) = event(entry, hook, &env, settings);
-            record(entry, work, verify::keys(&env))
+            let (entry, work, purge) = event(entry, hook, &env, settings);
+            match record(entry, work, verify::keys(&env)) {
+                Decision::Record {
+                    entry,
+                    work,
+                    seen,
+                    body_hash,
+                    ..
+                } => Decision::Record {
+                    entry,
+                    work,
+                    seen,
+                    body_hash,
+                    purge,
+                },
+                other => other,
+            }
         }
     }
 }
@@ -138,13 +156,13 @@ fn ping(
     entry
 }
 
-/// A verified event's entry and the work its route starts.
+/// A verified event's entry, the work its route starts, and whether it purges.
 fn event(
     mut entry: NewEntry,
     hook: LeverWebhook,
     env: &webhook::Envelope,
     settings: &Settings,
-) -> (NewEntry, Option<Work>) {
+) -> (NewEntry, Option<Work>, bool) {
     entry.event = env.event.clone();
     entry.opportunity_id = env.opportunity_id();
     let routed = route::route(hook, env, settings);
@@ -155,7 +173,7 @@ fn event(
         Status::Skipped
     };
     entry.reason = routed.reason;
-    (entry, routed.work)
+    (entry, routed.work, routed.purge)
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct Routed {
     pub work: Option<Work>,
     /// Why there is none, or what to know.
     pub reason: Option<String>,
+    /// Purge what Hirewire holds about the opportunity (`candidateDeleted`).
+    pub purge: bool,
 }
 
 fn nothing(flow: Flow, why: impl Into<String>) -> Routed {
@@ -25,6 +27,7 @@ fn nothing(flow: Flow, why: impl Into<String>) -> Routed {
         flow,
         work: None,
         reason: Some(why.into()),
+        purge: false,
     }
 }
 
@@ -33,6 +36,7 @@ fn work(flow: Flow, work: impl Into<Work>) -> Routed {
         flow,
         work: Some(work.into()),
         reason: None,
+        purge: false,
     }
 }
 
@@ -51,6 +55,12 @@ pub fn route(hook: LeverWebhook, env: &Envelope, settings: &Settings) -> Routed 
         LeverWebhook::CandidateHired => work(Flow::Hire, HireState::new(&opp)),
         LeverWebhook::StageChange => stage_change(env, &opp, settings),
         LeverWebhook::ArchiveChange => archive_change(env, &opp),
+        LeverWebhook::CandidateDeleted => Routed {
+            flow: Flow::Privacy,
+            work: None,
+            reason: None,
+            purge: true,
+        },
     }
 }
 

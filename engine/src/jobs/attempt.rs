@@ -49,7 +49,9 @@ pub(super) async fn run(engine: &Engine, mut job: Job) {
     match attempt.await {
         Ok((ctx, result)) => {
             if let Err(e) = &result {
-                tracing::info!("attempt {} stopped: {e}", ctx.job.attempts);
+                // The reason may name the candidate: ids only at info level.
+                tracing::info!(attempt = ctx.job.attempts, retryable = e.retryable(), status = ?e.http_status(), "attempt stopped");
+                tracing::debug!("attempt {} stopped: {e}", ctx.job.attempts);
             }
             finish(engine, ctx, result).await;
         }
@@ -101,6 +103,34 @@ async fn fail_as_it_stands(engine: &Engine, id: u64, why: String) {
         }
         Err(e) => tracing::error!(job = id, "cannot record the failure: {e}"),
     }
+}
+
+/// The job's candidate was purged while it ran (or by it: an anonymized candidate): it
+/// ends without writing anything of theirs back. A job that purged ends as it said.
+fn end_purged(tx: &Tx, id: u64, own: Option<(Status, Option<String>)>) -> Result<(), StoreError> {
+    tx.remove_job(id)?;
+    if let Some(mut e) = tx.entry(id)? {
+        e.opportunity_id = None;
+        e.candidate = Some(crate::privacy::DELETED.into());
+        match own {
+            Some((status, reason)) if status.is_final() => {
+                e.status = status;
+                e.reason = reason;
+            }
+            _ => {
+                e.status = Status::Skipped;
+                e.reason = Some("stopped: the candidate's data was removed from Hirewire".into());
+            }
+        }
+        e.updated_at = time::now_ms();
+        tx.put_entry(&e)?;
+    }
+    if let Some(mut d) = tx.detail(id)? {
+        d.job = None;
+        d.event = None;
+        tx.put_detail(id, &d)?;
+    }
+    Ok(())
 }
 
 fn mark_running(tx: &Tx, job: &Job) -> Result<(), StoreError> {
@@ -192,6 +222,12 @@ async fn finish(engine: &Engine, ctx: Ctx, result: Result<Finish, FlowError>) {
     let saved = engine
         .store
         .write_async(move |tx| {
+            if let Some(opp) = job.work.opportunity_id() {
+                if tx.is_purged(opp)? {
+                    let own = (!keep).then(|| (status, stored_reason.clone()));
+                    return end_purged(tx, id, own).map(|()| None);
+                }
+            }
             let mut detail = tx.detail(id)?.unwrap_or_default();
             detail.steps.extend(step);
             detail.job = Some(JobSlot::Job(job.clone()));

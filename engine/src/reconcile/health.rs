@@ -63,6 +63,8 @@ impl Missed {
             (LeverWebhook::StageChange, n) => format!("{n} moves into the assessment stage"),
             (LeverWebhook::ArchiveChange, 1) => "1 archived candidate".to_string(),
             (LeverWebhook::ArchiveChange, n) => format!("{n} archived candidates"),
+            (LeverWebhook::CandidateDeleted, 1) => "1 deleted candidate".to_string(),
+            (LeverWebhook::CandidateDeleted, n) => format!("{n} deleted candidates"),
         };
         format!(
             "{what} since {} reached Hirewire only by catching up: Lever's “{}” webhook may be off or pointing elsewhere (Setup → Webhooks)",

@@ -125,6 +125,8 @@ pub(crate) struct Catchup {
     pub listed: u64,
     /// Watches whose Lever inputs changed in a way bob does not see: new baselines.
     pub rebased: Vec<crate::work::Watch>,
+    /// Opportunities Lever's lists show anonymized that Hirewire holds data about.
+    pub anonymized: Vec<String>,
 }
 
 /// The date a first catch-up suggests (`YYYY-MM-DD`).
@@ -162,9 +164,21 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
             .store
             .read_async(|rx| Ok(rx.health()?.messages()))
             .await?;
+        if !c.anonymized.is_empty() {
+            report.notes.push(format!(
+                "{} candidate(s) Lever shows anonymized: a catch-up removes what Hirewire holds about them",
+                c.anonymized.len()
+            ));
+        }
         return Ok(report);
     }
-    record::write(engine, c.items, c.rebased, &mut report).await?;
+    if !c.anonymized.is_empty() {
+        report.notes.push(format!(
+            "{} candidate(s) Lever shows anonymized: what Hirewire held about them was removed",
+            c.anonymized.len()
+        ));
+    }
+    record::write(engine, c.items, c.rebased, c.anonymized, &mut report).await?;
     Ok(report)
 }
 
@@ -225,6 +239,7 @@ async fn compare(
         notes: Vec::new(),
         listed: 0,
         rebased: Vec::new(),
+        anonymized: Vec::new(),
     };
     if reach == Reach::Open {
         c.notes.push("the Lever key cannot see confidential candidates, so they were not compared: give the key confidential access to include them".into());

@@ -21,7 +21,16 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
     let open: std::collections::HashSet<String> = open.into_iter().cloned().collect();
     let archived = c.lever.archived_since(c.since_ms, &[], c.reach).await?;
     c.listed += archived.len() as u64;
-    for opp in archived.iter().filter(|o| open.contains(&o.id)) {
+    for opp in archived
+        .iter()
+        .filter(|o| o.is_anonymized && open.contains(&o.id))
+    {
+        c.anonymized.push(opp.id.clone());
+    }
+    for opp in archived
+        .iter()
+        .filter(|o| !o.is_anonymized && open.contains(&o.id))
+    {
         let reason = opp.archived.as_ref().and_then(|a| a.reason.clone());
         let at = archived_at(opp).unwrap_or(c.now_ms);
         c.items.push(Item {

@@ -20,6 +20,7 @@ pub(super) async fn write(
     engine: &Engine,
     items: Vec<Item>,
     rebased: Vec<Watch>,
+    anonymized: Vec<String>,
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let missed_hires = earliest(&items, FoundKind::Hire);
@@ -28,9 +29,13 @@ pub(super) async fn write(
     let mut summary = report.clone();
     summary.found = items.iter().map(|i| i.found.clone()).collect();
     let summary_line = summary.summary();
-    let (found, entry_id, health) = engine
+    let (found, entry_id, health, words) = engine
         .store
         .write_async(move |tx| {
+            let mut words = Vec::new();
+            for opp in &anonymized {
+                words.extend(crate::privacy::purge(tx, opp, crate::work::Cause::Anonymized)?.words);
+            }
             let mut found = Vec::new();
             for item in items {
                 let mut f = item.found;
@@ -51,9 +56,12 @@ pub(super) async fn write(
             let mut own = NewEntry::own("reconcile", Flow::None, Status::Done, Some(summary_line));
             own.source = Source::Reconcile;
             let entry_id = tx.open_entry(own, None, None)?;
-            Ok((found, entry_id, health))
+            Ok((found, entry_id, health, words))
         })
         .await?;
+    if !words.is_empty() {
+        crate::privacy::compaction::soon(engine, words);
+    }
     for id in found.iter().filter_map(|f| f.entry_id) {
         engine.entry_changed(id);
     }

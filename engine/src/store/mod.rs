@@ -2,15 +2,17 @@
 //! every action idempotent. Writes are short transactions, each durable on commit.
 
 pub mod entries;
+mod scan;
 mod tables;
 pub mod tx;
 mod watch;
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use redb::{ConcurrencyMode, Database, ReadableDatabase};
 
+pub use scan::Kept;
 pub use tables::*;
 pub use tx::{RelayConn, Rx, Seen, Tx};
 
@@ -60,7 +62,10 @@ impl From<serde_json::Error> for StoreError {
 /// The database handle; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Database>,
+    /// Every transaction holds the read side; compaction, which rewrites the file, the
+    /// write side.
+    db: Arc<RwLock<Database>>,
+    path: PathBuf,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,7 +96,10 @@ impl Store {
                 }
                 other => StoreError::Db(format!("{}: {other}", path.display())),
             })?;
-        let store = Store { db: Arc::new(db) };
+        let store = Store {
+            db: Arc::new(RwLock::new(db)),
+            path,
+        };
         store.write(|tx| {
             tx.create_tables()?;
             tx.migrate()
@@ -99,9 +107,40 @@ impl Store {
         Ok(store)
     }
 
+    fn db(&self) -> Result<std::sync::RwLockReadGuard<'_, Database>, StoreError> {
+        self.db
+            .read()
+            .map_err(|_| StoreError::Db("the database handle was poisoned by a crash".into()))
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Compacts the file: live pages move to its start and the rest is cut off, so what a
+    /// purge removed does not linger in freed pages. Waits for this process's transactions
+    /// to end; fails (to be tried again) while another process has one open.
+    pub fn compact(&self) -> Result<(), StoreError> {
+        let mut db = self
+            .db
+            .write()
+            .map_err(|_| StoreError::Db("the database handle was poisoned by a crash".into()))?;
+        // Each pass moves what it can; a handful always reaches the end.
+        for _ in 0..16 {
+            match db.compact() {
+                Ok(true) => continue,
+                Ok(false) => return Ok(()),
+                Err(e) => return Err(StoreError::Db(format!("compaction: {e}"))),
+            }
+        }
+        Ok(())
+    }
+
     /// Runs `f` in one write transaction and commits it durably if `f` succeeds.
     pub fn write<T>(&self, f: impl FnOnce(&Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let txn = self.db.begin_write()?;
+        let db = self.db()?;
+        let txn = db.begin_write()?;
         let out = f(&Tx::new(&txn))?;
         txn.commit()?;
         Ok(out)
@@ -113,7 +152,8 @@ impl Store {
         &self,
         f: impl FnOnce(&Tx) -> Result<T, E>,
     ) -> Result<T, E> {
-        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let db = self.db()?;
+        let txn = db.begin_write().map_err(StoreError::from)?;
         let out = f(&Tx::new(&txn))?;
         txn.commit().map_err(StoreError::from)?;
         Ok(out)
@@ -132,7 +172,8 @@ impl Store {
 
     /// Runs `f` in one read transaction (a consistent snapshot).
     pub fn read<T>(&self, f: impl FnOnce(&Rx) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let txn = self.db.begin_read()?;
+        let db = self.db()?;
+        let txn = db.begin_read()?;
         f(&Rx::new(&txn))
     }
 

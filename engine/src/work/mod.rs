@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod change;
 pub mod hire;
 pub mod outcome;
+pub mod purge;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,6 +16,7 @@ pub use assessment::{Assessment, AssessmentStatus, InviteState, ResultState};
 pub use change::{ChangeState, FieldChange, LeverInputs, Watch};
 pub use hire::{DocState, HireQuestion, HireState};
 pub use outcome::{OutcomeKind, OutcomeState, Recorded, RecordedKind};
+pub use purge::{Cause, PurgeState};
 
 /// The work of one job: which flow, and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +32,8 @@ pub enum Work {
     Outcome(OutcomeState),
     /// After F1: the offer changed after the employee was created.
     Change(ChangeState),
+    /// A candidate's data was removed; what exists elsewhere waits for a person.
+    Purge(PurgeState),
 }
 
 /// A job: the resumable state of one entry's work.
@@ -117,6 +121,7 @@ impl Work {
             Work::AssessmentResult(_) => "assessment-result",
             Work::Outcome(_) => "outcome",
             Work::Change(_) => "change",
+            Work::Purge(_) => "purge",
         }
     }
 
@@ -126,6 +131,7 @@ impl Work {
             Work::Hire(s) => &s.opportunity_id,
             Work::Invite(s) => &s.opportunity_id,
             Work::AssessmentResult(s) => return s.opportunity_id.as_deref(),
+            Work::Purge(_) => return None,
             Work::Outcome(s) => &s.opportunity_id,
             Work::Change(s) => &s.opportunity_id,
         };
@@ -146,7 +152,9 @@ impl Work {
         match self {
             Work::Hire(s) => s.prepare_retry(),
             Work::Invite(s) => s.prepare_retry(),
-            Work::AssessmentResult(_) | Work::Outcome(_) | Work::Change(_) => RetryPlan::default(),
+            Work::AssessmentResult(_) | Work::Outcome(_) | Work::Change(_) | Work::Purge(_) => {
+                RetryPlan::default()
+            }
         }
     }
 
@@ -155,6 +163,7 @@ impl Work {
         match self {
             Work::Hire(s) => s.approve(edited),
             Work::Change(s) => s.approve(edited),
+            Work::Purge(s) => s.approve(),
             Work::Invite(s) if s.confirm => {
                 s.approve();
                 Ok(())
@@ -179,6 +188,7 @@ impl Work {
             Work::Hire(s) => s.review(),
             Work::Change(s) => s.review(),
             Work::Invite(s) => s.review(),
+            Work::Purge(s) => s.review(),
             _ => Review::default(),
         }
     }
@@ -257,6 +267,12 @@ impl From<ResultState> for Work {
 impl From<ChangeState> for Work {
     fn from(s: ChangeState) -> Work {
         Work::Change(s)
+    }
+}
+
+impl From<PurgeState> for Work {
+    fn from(s: PurgeState) -> Work {
+        Work::Purge(s)
     }
 }
 

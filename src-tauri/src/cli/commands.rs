@@ -43,6 +43,16 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             dry_run,
             json,
         } => super::reconcile::run(&engine, since, dry_run, json).await,
+        Command::Person {
+            email,
+            json,
+            erase,
+            yes,
+        } => super::privacy::person(&engine, &email, json, erase, yes).await,
+        Command::Purge {
+            older_than,
+            compact,
+        } => super::privacy::purge(&engine, older_than, compact).await,
         Command::Retry { id } => {
             actions::retry(&engine, id).await?;
             eprintln!("entry {id} will run again (the running engine picks it up)");

@@ -3,6 +3,7 @@
 //! Exit status: 0 success, 2 bad usage or bad input (one-line reason), 1 other failure.
 
 mod commands;
+mod privacy;
 mod reconcile;
 
 use std::path::PathBuf;
@@ -101,6 +102,29 @@ pub enum Command {
     Dismiss {
         /// The entry id.
         id: u64,
+    },
+    /// What Hirewire holds about one candidate (by email): printed, as JSON, or erased.
+    Person {
+        /// The candidate's email.
+        email: String,
+        /// Everything, as one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Remove it all from Hirewire (bob and the partner are not touched).
+        #[arg(long)]
+        erase: bool,
+        /// Do not ask before erasing.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Remove personal data from history older than DAYS, and compact the database.
+    Purge {
+        /// Entries received more than this many days ago lose their personal fields.
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u64>,
+        /// Compact the database file (after purges, with the app closed if it is busy).
+        #[arg(long)]
+        compact: bool,
     },
     /// Mapping suggestions from a Lever setup key read from stdin (held in memory only).
     #[command(subcommand)]

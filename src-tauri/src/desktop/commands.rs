@@ -13,6 +13,7 @@ use crate::engine::history::actions::{self, EntryView};
 use crate::engine::history::{self, export, DayCount, Filter, Page};
 use crate::engine::mappings::{self, Suggestion};
 use crate::engine::preview::{self, DryRun, FieldRow};
+use crate::engine::privacy::person;
 use crate::engine::reconcile::{self, Report};
 use crate::engine::secrets::Secret;
 use crate::engine::settings::Settings;
@@ -96,15 +97,47 @@ pub async fn history_export(shell: State<'_, Shell>, filter: Filter) -> Res<Stri
         .read_async(move |rx| export::csv(rx, &filter))
         .await
         .map_err(text)?;
+    save_download("history", "csv", csv.as_bytes())
+}
+
+/// Everything Hirewire holds about an entry's candidate, as a JSON file in Downloads.
+#[tauri::command]
+pub async fn person_export(shell: State<'_, Shell>, opportunity_id: String) -> Res<String> {
+    let opp = opportunity_id.clone();
+    let record = shell
+        .engine
+        .store
+        .read_async(move |rx| {
+            let opps = std::iter::once(opp.clone()).collect();
+            person::record(rx, &opp, &opps)
+        })
+        .await
+        .map_err(text)?;
+    let json = serde_json::to_vec_pretty(&record).map_err(text)?;
+    save_download(&format!("person-{opportunity_id}"), "json", &json)
+}
+
+/// Writes a file to the Downloads folder (else home, else temp); returns its path.
+fn save_download(what: &str, ext: &str, bytes: &[u8]) -> Res<String> {
     let dir = dirs::download_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(std::env::temp_dir);
     let day = time::rfc3339(time::now_ms());
+    let safe: String = what
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let path = dir.join(format!(
-        "hirewire-history-{}.csv",
+        "hirewire-{safe}-{}.{ext}",
         day.get(..10).unwrap_or("today")
     ));
-    std::fs::write(&path, csv).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path.display().to_string())
 }
 

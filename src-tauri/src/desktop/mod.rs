@@ -78,6 +78,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             commands::history_approve,
             commands::history_dismiss,
             commands::reconcile,
+            commands::person_export,
             commands::history_export,
             commands::secrets_status,
             commands::secret_set,

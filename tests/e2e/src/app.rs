@@ -9,12 +9,13 @@ use std::time::Duration;
 use crate::proc::Proc;
 
 /// Every keychain name the app uses (to clean up a test's profile).
-pub const SECRET_NAMES: [&str; 8] = [
+pub const SECRET_NAMES: [&str; 9] = [
     "relay-secret",
     "lever-api-key",
     "lever-signing-token/candidate-hired",
     "lever-signing-token/stage-change",
     "lever-signing-token/archive-change",
+    "lever-signing-token/candidate-deleted",
     "bob-service-user",
     "bob-token",
     "assessment-api-key",
@@ -39,6 +40,9 @@ pub struct App {
     pub profile: String,
     /// The running engine, if started.
     pub engine: Option<Proc>,
+    /// `HIREWIRE_LOG` of every process (default `info,hirewire=debug`; the privacy tests
+    /// read the log at `info`, the level a user runs at).
+    pub log: String,
     _tmp: tempfile::TempDir,
 }
 
@@ -58,6 +62,7 @@ impl App {
             data: tmp.path().join("data"),
             profile,
             engine: None,
+            log: "info,hirewire=debug".into(),
             _tmp: tmp,
         }
     }
@@ -68,7 +73,7 @@ impl App {
             .arg(&self.data)
             .arg("--profile")
             .arg(&self.profile);
-        cmd.env("HIREWIRE_LOG", "info,hirewire=debug");
+        cmd.env("HIREWIRE_LOG", &self.log);
         crate::proc::hermetic(&mut cmd);
         cmd
     }

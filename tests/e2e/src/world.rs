@@ -15,7 +15,12 @@ use crate::app::App;
 use crate::relay::{Channel, Relay};
 
 /// The three Lever endpoints and their events.
-pub const LEVER_ENDPOINTS: [&str; 3] = ["candidate-hired", "stage-change", "archive-change"];
+pub const LEVER_ENDPOINTS: [&str; 4] = [
+    "candidate-hired",
+    "stage-change",
+    "archive-change",
+    "candidate-deleted",
+];
 
 /// Knobs of a world.
 #[derive(Debug, Clone)]
@@ -187,6 +192,7 @@ offer = "{st_of}"
         match event.event.as_str() {
             "candidateHired" => "candidate-hired",
             "candidateStageChange" => "stage-change",
+            "candidateDeleted" => "candidate-deleted",
             _ => "archive-change",
         }
     }

@@ -77,6 +77,15 @@ impl LeverEvent {
         )
     }
 
+    /// `candidateDeleted`: Lever's docs show no payload; `data.opportunityId` is what a
+    /// public integration reads (the rest is unverified).
+    pub fn candidate_deleted(opportunity_id: &str) -> Self {
+        Self::new(
+            "candidateDeleted",
+            json!({"opportunityId": opportunity_id, "candidateId": opportunity_id, "contactId": format!("contact-{opportunity_id}")}),
+        )
+    }
+
     /// The settings page's test button: the event with empty data.
     pub fn test_ping(event: &str) -> Self {
         Self::new(event, json!({}))

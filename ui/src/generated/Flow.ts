@@ -3,4 +3,4 @@
 /**
  * Which flow an entry belongs to.
  */
-export type Flow = "hire" | "assessment" | "outcome" | "none";
+export type Flow = "hire" | "assessment" | "outcome" | "privacy" | "none";

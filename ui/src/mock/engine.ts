@@ -11,6 +11,7 @@ export const SECRET_NAMES = [
   "lever-signing-token/candidate-hired",
   "lever-signing-token/stage-change",
   "lever-signing-token/archive-change",
+  "lever-signing-token/candidate-deleted",
   "bob-service-user",
   "bob-token",
   "assessment-api-key",
@@ -20,6 +21,7 @@ const HOOKS = [
   { event: "Candidate Hired", endpoint: "candidate-hired" },
   { event: "Candidate Stage Change", endpoint: "stage-change" },
   { event: "Candidate Archive State Change", endpoint: "archive-change" },
+  { event: "Candidate Deleted", endpoint: "candidate-deleted" },
 ];
 
 export interface Options {
@@ -175,6 +177,8 @@ export class FakeEngine {
         return this.retry(a.id as number);
       case "history_approve":
         return this.approve(a.id as number);
+      case "person_export":
+        return `/home/recruiter/Downloads/hirewire-person-${a.opportunityId as string}-${new Date().toISOString().slice(0, 10)}.json`;
       case "reconcile":
         return this.reconcile(a.since as string | null, a.dryRun as boolean);
       case "history_dismiss":

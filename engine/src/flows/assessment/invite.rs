@@ -35,6 +35,9 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
     let lever = ctx.lever().await?;
     ctx.begin("read the opportunity from Lever");
     let opp = lever.opportunity(&st.opportunity_id).await?;
+    if let Some(end) = crate::flows::unless_anonymized(ctx, &opp).await? {
+        return Ok(end);
+    }
     ctx.set_candidate(&opp.name).await?;
     let types: Vec<(String, String)> = ctx
         .settings

@@ -24,6 +24,9 @@ pub async fn run(ctx: &mut Ctx, mut st: HireState) -> Result<Finish, FlowError> 
     let lever = ctx.lever().await?;
     let bob = ctx.bob().await?;
     let data = read_lever(ctx, &lever, &st.opportunity_id).await?;
+    if let Some(end) = super::unless_anonymized(ctx, &data.opp).await? {
+        return Ok(end);
+    }
     let email = data.opp.email().ok_or_else(|| FlowError::Stop("the candidate has no email address in Lever, and bob needs one: add it in Lever, then Retry".into()))?;
     let employee = match ensure_employee(ctx, &bob, &data, &email, &mut st).await? {
         Employee::Ready(id) => id,

@@ -8,6 +8,7 @@ mod nats_chaos;
 mod nats_migrate;
 mod nats_replicas;
 mod nats_store;
+mod privacy;
 mod reconcile;
 mod relay_admin;
 mod relay_durability;

@@ -1,0 +1,269 @@
+//! Candidate data that goes away when it should, end to end: a signed `candidateDeleted`
+//! leaves no byte of the name or email in the data directory or the app's log, and an
+//! old event for that candidate creates nothing; a hired candidate's bob employee stays and
+//! a person is asked; retention strips only old entries and keeps the chart's counts; a
+//! person's record holds their entries and nobody else's; a forged deletion purges nothing.
+
+use std::path::Path;
+use std::time::Duration;
+
+use hirewire_e2e::wait;
+use hirewire_e2e::world::{Hireable, World};
+use hirewire_fakes::webhook::LeverEvent;
+use serde_json::Value;
+
+const T: Duration = Duration::from_secs(60);
+const EVERY: Duration = Duration::from_millis(300);
+
+/// Files under `dir` that hold any of `needles` (ASCII case aside), with the needle.
+fn holding(dir: &Path, needles: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+                continue;
+            }
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            for n in needles {
+                let n = n.as_bytes();
+                if bytes.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)) {
+                    out.push(format!(
+                        "{} holds {:?}",
+                        p.display(),
+                        String::from_utf8_lossy(n)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn entries_of(w: &World, opp: &str) -> Vec<Value> {
+    w.app
+        .history()
+        .into_iter()
+        .filter(|e| e["opportunity_id"] == opp)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_candidate_deleted_leaves_no_byte_of_the_name_or_email_and_an_old_event_creates_nothing(
+) {
+    let mut w = World::new(Default::default()).await;
+    w.app.log = "info".into();
+    w.start().await;
+    let ada = w.ids.ada.clone();
+    // Ada gets her invite and is archived as not a fit (an outcome the partner is told).
+    w.move_to_assessment(&ada).await;
+    let invite = w.wait_final(&ada, "candidateStageChange", T).await;
+    assert_eq!(invite["status"], "done", "{invite:#}");
+    let archived = LeverEvent::archive_change(&ada, &w.ids.reason_not_a_fit);
+    assert_eq!(w.send(&archived).await, 200);
+    let outcome = w.wait_final(&ada, "candidateArchiveChange", T).await;
+    assert_eq!(outcome["status"], "done", "{outcome:#}");
+    let person = ["Ada Lovelace", "Lovelace", "ada@example.com"];
+    assert!(
+        !holding(w.app.profile_dir(), &person).is_empty(),
+        "the data held her before"
+    );
+
+    assert_eq!(w.send(&LeverEvent::candidate_deleted(&ada)).await, 200);
+    let purge = w
+        .app
+        .wait_entry("the deletion", T, |e| e["event"] == "candidateDeleted")
+        .await;
+    assert_eq!(purge["candidate"], "deleted candidate");
+    assert!(
+        purge["reason"].to_string().contains("assessment"),
+        "it says what stays at the partner: {purge:#}"
+    );
+    assert!(
+        entries_of(&w, &ada).is_empty(),
+        "no entry keeps her opportunity id"
+    );
+    let deleted = w
+        .app
+        .history()
+        .iter()
+        .filter(|e| e["candidate"] == "deleted candidate")
+        .count();
+    assert!(
+        deleted >= 3,
+        "her entries stay, as a deleted candidate ({deleted})"
+    );
+    let dir = w.app.profile_dir().to_path_buf();
+    wait::until_seen("no byte of her in the data directory", T, EVERY, || {
+        let left = holding(&dir, &person);
+        async move {
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err(left.join("; "))
+            }
+        }
+    })
+    .await;
+
+    // An old stage change for her, sent again (a new delivery): nothing is done.
+    let invites = w.partner.invites().len();
+    let old = LeverEvent::stage_change(&ada, &w.ids.stage_phone, &w.ids.stage_byteboard);
+    assert_eq!(w.send(&old).await, 200);
+    let e = w
+        .app
+        .wait_entry("the old event", T, |e| {
+            e["event"] == "candidateStageChange"
+                && e["status"] == "skipped"
+                && e["candidate"] == "deleted candidate"
+        })
+        .await;
+    assert!(
+        e["reason"].to_string().contains("removed from Hirewire"),
+        "{e:#}"
+    );
+    assert_eq!(w.partner.invites().len(), invites, "no invite sent again");
+    assert!(
+        holding(&dir, &person).is_empty(),
+        "nothing of her came back"
+    );
+    let log = w.app.stop().await;
+    for p in person {
+        assert!(
+            !log.to_lowercase().contains(&p.to_lowercase()),
+            "the app log names {p:?}:\n{log}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_candidate_who_was_hired_leaves_bob_untouched_and_waits_with_the_employee() {
+    let w = World::started().await;
+    let opp = w.add_hireable(&Hireable {
+        id: "opp-kat",
+        name: "Katherine Johnson",
+        email: "kat@example.com",
+        title: "Software Engineer",
+        start: "2027-03-01",
+        ..Default::default()
+    });
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    assert_eq!(
+        w.wait_final(&opp, "candidateHired", T).await["status"],
+        "done"
+    );
+    let employee = w.employees_with("kat@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(w.send(&LeverEvent::candidate_deleted(&opp)).await, 200);
+    let e = w
+        .app
+        .wait_entry("the deletion to wait for a person", T, |e| {
+            e["event"] == "candidateDeleted" && e["status"] == "waiting"
+        })
+        .await;
+    let reason = e["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!("bob employee {employee}")),
+        "{reason}"
+    );
+    assert_eq!(
+        w.employees_with("kat@example.com").len(),
+        1,
+        "bob is not touched"
+    );
+    let id = e["id"].as_u64().unwrap_or_default().to_string();
+    w.app.ok(&["approve", &id], "");
+    let done = w
+        .app
+        .wait_entry("a person took note", T, |x| {
+            x["id"] == e["id"] && x["status"] == "done"
+        })
+        .await;
+    assert!(done["reason"].to_string().contains("took note"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_candidate_deleted_purges_nothing() {
+    let w = World::started().await;
+    let ada = w.ids.ada.clone();
+    w.move_to_assessment(&ada).await;
+    w.wait_final(&ada, "candidateStageChange", T).await;
+    let forged = LeverEvent::candidate_deleted(&ada).body_with_signature(&"0".repeat(64));
+    assert_eq!(w.send_raw("candidate-deleted", forged).await, 200);
+    let e = w
+        .app
+        .wait_entry("the forged deletion", T, |e| e["status"] == "rejected")
+        .await;
+    assert!(e["reason"].to_string().contains("signature"), "{e:#}");
+    let kept = entries_of(&w, &ada);
+    assert!(
+        kept.iter().any(|e| e["candidate"] == "Ada Lovelace"),
+        "her entries are as they were: {kept:#?}"
+    );
+    let record = w.app.ok(&["person", "ada@example.com"], "");
+    assert!(!record.contains("holds nothing"), "{record}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_record_lists_every_entry_of_theirs_and_nothing_of_anyone_else() {
+    let w = World::started().await;
+    for (id, name, email) in [
+        ("opp-p1", "Mary Jackson", "mary@example.com"),
+        ("opp-p2", "Dorothy Vaughan", "dorothy@example.com"),
+    ] {
+        w.add_hireable(&Hireable {
+            id,
+            name,
+            email,
+            title: "Software Engineer",
+            start: "2027-03-01",
+            ..Default::default()
+        });
+        assert_eq!(w.send(&LeverEvent::hired(id)).await, 200);
+        w.wait_final(id, "candidateHired", T).await;
+    }
+    let unmapped = LeverEvent::stage_change("opp-p1", &w.ids.stage_phone, "stage-new");
+    assert_eq!(w.send(&unmapped).await, 200);
+    wait::until_every("Mary's second entry", T, EVERY, || {
+        let n = entries_of(&w, "opp-p1").len();
+        async move { (n == 2).then_some(()) }
+    })
+    .await;
+    let out = w.app.ok(&["person", "mary@example.com", "--json"], "");
+    let record: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(record["opportunities"], serde_json::json!(["opp-p1"]));
+    let ids: Vec<&Value> = record["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["id"])
+        .collect();
+    let expected: Vec<Value> = entries_of(&w, "opp-p1")
+        .iter()
+        .map(|e| e["id"].clone())
+        .collect();
+    assert_eq!(ids.len(), expected.len(), "{record:#}");
+    assert!(expected.iter().all(|id| ids.contains(&id)));
+    assert!(
+        !out.contains("Dorothy") && !out.contains("dorothy@"),
+        "nothing of anyone else"
+    );
+    assert!(out.contains("employee:opp-p1"), "the bob link is in it");
+
+    // Erased by hand: nothing of Mary is left, and Dorothy is untouched.
+    let erased = w
+        .app
+        .ok(&["person", "mary@example.com", "--erase", "--yes"], "");
+    assert!(
+        erased.contains("nothing of mary@example.com is left"),
+        "{erased}"
+    );
+    let after = w.app.ok(&["person", "mary@example.com"], "");
+    assert!(after.contains("holds nothing"), "{after}");
+    assert!(holding(w.app.profile_dir(), &["Mary Jackson", "mary@example.com"]).is_empty());
+    assert_eq!(entries_of(&w, "opp-p2").len(), 1, "Dorothy's entry stays");
+}
