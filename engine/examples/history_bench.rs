@@ -150,6 +150,8 @@ fn fill(store: &Store, n: u64) -> Result<(), Box<dyn std::error::Error>> {
                     } else {
                         Source::Webhook
                     },
+                    summary: (status == Status::Done)
+                        .then(|| format!("employee {id}, 3 documents")),
                 })?;
             }
             Ok(())

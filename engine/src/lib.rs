@@ -146,6 +146,15 @@ pub fn profile_dir(data: Option<&Path>, profile: &str) -> PathBuf {
 impl Engine {
     /// Opens the profile's database (creating it) without starting anything.
     pub fn open(data: Option<&Path>, profile: &str) -> Result<Engine, store::StoreError> {
+        Engine::open_with(data, profile, Secrets::new(profile))
+    }
+
+    /// [`Engine::open`] with these secrets (the demo's are in memory).
+    pub fn open_with(
+        data: Option<&Path>,
+        profile: &str,
+        secrets: Secrets,
+    ) -> Result<Engine, store::StoreError> {
         let dir = profile_dir(data, profile);
         let store = Store::open(&dir)?;
         let (events, _) = broadcast::channel(1024);
@@ -154,7 +163,7 @@ impl Engine {
                 profile: profile.to_string(),
                 dir,
                 store,
-                secrets: Secrets::new(profile),
+                secrets,
                 http: clients::http::client(),
                 lever_bucket: Bucket::new(
                     clients::lever::RATE_PER_SECOND,

@@ -155,6 +155,9 @@ pub struct Entry {
     /// How it was found.
     #[serde(default)]
     pub source: Source,
+    /// What it did, in a few words, once done ("employee 3332883, 3 documents").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 /// The result of one step.
@@ -262,6 +265,7 @@ pub fn history_json(entry: &Entry, detail: &Detail) -> serde_json::Value {
         "status": entry.status,
         "reason": entry.reason,
         "source": entry.source,
+        "summary": entry.summary,
         "steps": steps,
     })
 }

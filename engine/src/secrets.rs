@@ -2,7 +2,9 @@
 //! `hirewire`, account `PROFILE/NAME`). Values are wrapped in [`Secret`], whose `Debug` and
 //! `Display` never show them.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use keyring::Entry;
 
@@ -77,10 +79,12 @@ impl SecretError {
     }
 }
 
-/// The keychain of one profile.
+/// The keychain of one profile (or, for the demo, a keychain in memory).
 #[derive(Debug, Clone)]
 pub struct Secrets {
     profile: String,
+    /// The demo's fake keys live here, never in the user's keychain.
+    memory: Option<Arc<Mutex<HashMap<String, String>>>>,
 }
 
 impl Secrets {
@@ -88,7 +92,30 @@ impl Secrets {
     pub fn new(profile: &str) -> Self {
         Secrets {
             profile: profile.to_string(),
+            memory: None,
         }
+    }
+
+    /// Secrets held in this process only, gone when it ends: the demo's fake keys.
+    pub fn in_memory(profile: &str) -> Self {
+        Secrets {
+            profile: profile.to_string(),
+            memory: Some(Arc::default()),
+        }
+    }
+
+    /// The in-memory keychain, after checking the name (no keychain is touched for it).
+    fn memory(
+        &self,
+        name: &str,
+    ) -> Result<Option<std::sync::MutexGuard<'_, HashMap<String, String>>>, SecretError> {
+        if !NAMES.contains(&name) {
+            return Err(SecretError::UnknownName(name.to_string()));
+        }
+        Ok(self
+            .memory
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner())))
     }
 
     fn entry(&self, name: &str) -> Result<Entry, SecretError> {
@@ -101,6 +128,9 @@ impl Secrets {
 
     /// Reads a secret; `None` when it is not set. Blocking (D-Bus): call off the runtime.
     pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
+        if let Some(m) = self.memory(name)? {
+            return Ok(m.get(name).cloned().map(Secret));
+        }
         match self.entry(name)?.get_password() {
             Ok(v) => Ok(Some(Secret(v))),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -114,6 +144,10 @@ impl Secrets {
         if value.trim().is_empty() {
             return Err(SecretError::Empty(name.to_string()));
         }
+        if let Some(mut m) = self.memory(name)? {
+            m.insert(name.to_string(), value.to_string());
+            return Ok(());
+        }
         self.entry(name)?
             .set_password(value)
             .map_err(|e| SecretError::Unavailable(e.to_string()))
@@ -121,6 +155,10 @@ impl Secrets {
 
     /// Deletes a secret (no error if it was not set).
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
+        if let Some(mut m) = self.memory(name)? {
+            m.remove(name);
+            return Ok(());
+        }
         match self.entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(SecretError::Unavailable(e.to_string())),
@@ -159,6 +197,28 @@ pub enum MissingSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demos_keychain_is_in_memory_and_refuses_unknown_names_too() {
+        let s = Secrets::in_memory("demo");
+        assert_eq!(s.get("lever-api-key").ok().flatten(), None);
+        s.set("lever-api-key", "demo-key\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.get("lever-api-key")
+                .ok()
+                .flatten()
+                .map(|v| v.expose().to_string()),
+            Some("demo-key".into())
+        );
+        assert!(
+            Secrets::new("demo").memory.is_none(),
+            "a real profile uses the keychain"
+        );
+        assert!(s.get("nope").is_err());
+        s.delete("lever-api-key").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.get("lever-api-key").ok().flatten(), None);
+    }
 
     #[test]
     fn secrets_never_print_their_value() {

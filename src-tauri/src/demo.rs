@@ -37,6 +37,8 @@ pub struct Demo {
     hooks: ConnectCode,
     tokens: Vec<(LeverWebhook, String)>,
     relay_stop: Option<oneshot::Sender<()>>,
+    /// The sample events' task (it holds the fake Lever): stopped with the demo.
+    player: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -60,7 +62,12 @@ impl Demo {
         let partner_key = partner.seed_demo();
         partner.set_auto_grade(Some(Duration::from_secs(5)));
         let (hooks, relay_stop) = start_relay(&base.join("relay")).await?;
-        let engine = Engine::open(Some(&base.join("app")), PROFILE)?;
+        // The demo's fake keys stay in memory: nothing of it reaches the user's keychain.
+        let engine = Engine::open_with(
+            Some(&base.join("app")),
+            PROFILE,
+            Secrets::in_memory(PROFILE),
+        )?;
         let tokens: Vec<(LeverWebhook, String)> = LeverWebhook::ALL
             .iter()
             .map(|w| {
@@ -82,10 +89,9 @@ impl Demo {
                 .iter()
                 .map(|(w, t)| (w.token_name().to_string(), t.clone())),
         );
-        let keychain = engine.secrets.clone();
-        tokio::task::spawn_blocking(move || values.iter().try_for_each(|(n, v)| keychain.set(n, v)))
-            .await?
-            .context("the demo needs the keychain (on Linux an unlocked Secret Service such as gnome-keyring)")?;
+        for (n, v) in &values {
+            engine.secrets.set(n, v)?;
+        }
         let settings = settings(&lever, &bob, &partner, &ids);
         let conn = RelayConn {
             url: hooks.url.clone(),
@@ -108,6 +114,7 @@ impl Demo {
             hooks,
             tokens,
             relay_stop: Some(relay_stop),
+            player: Default::default(),
             _tmp: tmp,
         })
     }
@@ -117,8 +124,10 @@ impl Demo {
         Demo::start_in(None).await
     }
 
-    /// Sends the sample events, one every [`PACE`], in the background.
-    pub fn play(&self) {
+    /// Sends the sample events, one every [`PACE`], in the background; the answer comes
+    /// when the last was sent and the demo's catch-up ran.
+    pub fn play(&self) -> oneshot::Receiver<()> {
+        let (over, when_over) = oneshot::channel();
         let ids = &self.ids;
         let script = vec![
             LeverEvent::hired(&ids.ada),
@@ -132,7 +141,7 @@ impl Demo {
         let hooks = self.hooks.clone();
         let tokens = self.tokens.clone();
         let (engine, lever, ids) = (self.engine.clone(), self.lever.clone(), self.ids.clone());
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let client = reqwest::Client::new();
             for event in script {
                 tokio::time::sleep(PACE).await;
@@ -157,7 +166,13 @@ impl Demo {
             }
             tokio::time::sleep(PACE).await;
             catch_up(&engine, &lever, &ids).await;
+            tracing::info!("the demo's sample events are over");
+            let _ = over.send(());
         });
+        if let Ok(mut p) = self.player.lock() {
+            *p = Some(task);
+        }
+        when_over
     }
 
     /// The fake Lever, for a look at the notes the demo wrote.
@@ -167,13 +182,13 @@ impl Demo {
 }
 
 impl Drop for Demo {
+    /// Stops the relay; the fakes stop as they are dropped, and the temporary folder goes.
     fn drop(&mut self) {
+        if let Some(task) = self.player.lock().ok().and_then(|mut p| p.take()) {
+            task.abort();
+        }
         if let Some(stop) = self.relay_stop.take() {
             let _ = stop.send(());
-        }
-        let keychain = Secrets::new(PROFILE);
-        for name in secrets::NAMES {
-            let _ = keychain.delete(name);
         }
     }
 }

@@ -223,6 +223,7 @@ mod tests {
                         reason: None,
                         updated_at: 0,
                         source: Default::default(),
+                        summary: None,
                     })?;
                 }
                 Ok(())

@@ -237,10 +237,12 @@ async fn finish(engine: &Engine, ctx: Ctx, result: Result<Finish, FlowError>) {
             } else {
                 tx.remove_job(id)?;
             }
+            let summary = super::summary::of(tx, id, &job.work, status)?;
             let mut entry = tx.entry(id)?;
             if let Some(e) = entry.as_mut() {
                 e.status = status;
                 e.reason = stored_reason;
+                e.summary = summary;
                 e.updated_at = time::now_ms();
                 tx.put_entry(e)?;
             }

@@ -58,6 +58,7 @@ pub fn expire(tx: &Tx, before_ms: u64) -> Result<Expired, StoreError> {
         e.candidate = None;
         e.opportunity_id = None;
         e.reason = None;
+        e.summary = None;
         ids.insert(id);
         serde_json::to_vec(&e).ok()
     })?;
@@ -150,6 +151,7 @@ mod tests {
             reason: Some(format!("{name} → bob")),
             updated_at: at,
             source: Source::Webhook,
+            summary: Some("employee 3332883, 1 document".into()),
         })?;
         let step = Step {
             action: format!(

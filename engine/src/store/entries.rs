@@ -89,6 +89,7 @@ impl Tx<'_> {
             reason: new.reason,
             updated_at: time::now_ms(),
             source: new.source,
+            summary: None,
         })?;
         self.put_detail(id, &Detail { ..detail })?;
         Ok(id)

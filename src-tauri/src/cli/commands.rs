@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
+use super::signal::shutdown_signal;
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
 use crate::engine::history::{self, actions, Filter};
 use crate::engine::model::{history_json, Entry, Source, Status};
@@ -15,7 +16,7 @@ use crate::engine::{check, mappings, time, Engine};
 pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Result<(), Failure> {
     #[cfg(feature = "demo")]
     if let Command::Demo = command {
-        return demo(data).await;
+        return super::demo::run(data).await;
     }
     let engine = Engine::open(data.as_deref(), &profile)?;
     match command {
@@ -83,26 +84,30 @@ pub(crate) fn init_logs() {
 
 async fn run_engine(engine: Engine) -> Result<(), Failure> {
     init_logs();
+    missing_for_run(&engine).await?;
     let _lock = engine.lock_run()?;
     tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
     engine.run(shutdown_signal()).await;
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            return;
+/// Says what `run` lacks: with no relay connection nothing can arrive (an error); missing
+/// keys are warnings (events are taken in and wait for them).
+async fn missing_for_run(engine: &Engine) -> Result<(), Failure> {
+    let conn = engine.store.read_async(|rx| rx.relay_conn()).await?;
+    if conn.is_none() {
+        return Err(Failure::Usage("nothing is set up yet: connect to a relay with `hirewire connect CODE` (the code `hirewire-relay channel add` prints), set the keys with `hirewire secret set NAME` and the settings with `hirewire config import settings.toml`; `hirewire check` then says what is still missing".into()));
+    }
+    if let Ok(list) = keychain::list(engine).await {
+        let missing: Vec<&str> = list.iter().filter(|s| !s.set).map(|s| s.name).collect();
+        if !missing.is_empty() {
+            tracing::warn!(
+                "not set yet: {} (`hirewire secret set NAME`): what needs them is refused or fails until they are",
+                missing.join(", ")
+            );
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
 }
 
 async fn connect(engine: &Engine, code: &str) -> Result<(), Failure> {
@@ -183,6 +188,7 @@ async fn show_history(
         search: search.unwrap_or_default(),
         ..Default::default()
     };
+    let filtered = status.is_some() || source.is_some() || !filter.search.is_empty();
     if let Some(s) = status {
         let st = Status::parse(&s).ok_or_else(|| Failure::Usage(format!("unknown status {s:?}: use done, skipped, failed, waiting, retrying, rejected or running")))?;
         filter.statuses = vec![st];
@@ -205,6 +211,16 @@ async fn show_history(
                 .collect::<Result<Vec<_>, StoreError>>()
         })
         .await?;
+    if rows.is_empty() && !json {
+        println!(
+            "{}",
+            if filtered {
+                "No entry matches."
+            } else {
+                "The history is empty: no event has reached Hirewire yet."
+            }
+        );
+    }
     for (detail, e) in rows {
         if json {
             println!("{}", history_json(&e, &detail));
@@ -288,40 +304,4 @@ async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
         "The setup key was used in memory only and was not stored: you can now delete it in Lever."
     );
     Ok(())
-}
-
-#[cfg(feature = "demo")]
-async fn demo(data: Option<PathBuf>) -> Result<(), Failure> {
-    init_logs();
-    let demo = crate::demo::Demo::start_in(data)
-        .await
-        .map_err(|e| Failure::Other(format!("{e:#}")))?;
-    let _lock = demo.engine.lock_run()?;
-    tracing::info!(dir = %demo.engine.dir.display(), "demo starting: sample events follow");
-    println!("Hirewire demo: fake Lever, bob and Byteboard on this machine; Ctrl-C ends it.");
-    println!("Each history entry is printed as it changes (the window shows the same):");
-    tokio::spawn(print_changes(demo.engine.clone()));
-    demo.play();
-    demo.engine.run(shutdown_signal()).await;
-    Ok(())
-}
-
-/// Prints each entry whenever its status changes, like `hirewire history` lines.
-#[cfg(feature = "demo")]
-async fn print_changes(engine: Engine) {
-    let mut events = engine.events.subscribe();
-    let mut shown: std::collections::HashMap<u64, Status> = Default::default();
-    loop {
-        let id = match events.recv().await {
-            Ok(crate::engine::EngineEvent::Entry { id }) => id,
-            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-            Err(_) => return,
-        };
-        let Ok(Some(entry)) = engine.store.read_async(move |rx| rx.entry(id)).await else {
-            continue;
-        };
-        if shown.insert(id, entry.status) != Some(entry.status) {
-            println!("{}", history_line(&entry));
-        }
-    }
 }

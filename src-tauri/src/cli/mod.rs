@@ -3,8 +3,11 @@
 //! Exit status: 0 success, 2 bad usage or bad input (one-line reason), 1 other failure.
 
 mod commands;
+#[cfg(feature = "demo")]
+mod demo;
 mod privacy;
 mod reconcile;
+mod signal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,12 +90,14 @@ pub enum Command {
     },
     /// Run a failed history entry's job again.
     Retry {
-        /// The entry id.
+        /// The entry id (the number `hirewire history` shows first).
+        #[arg(value_parser = entry_id)]
         id: u64,
     },
     /// Let a hire that waits for review go on.
     Approve {
-        /// The entry id.
+        /// The entry id (the number `hirewire history` shows first).
+        #[arg(value_parser = entry_id)]
         id: u64,
         /// A JSON file with the edited employee to create instead of the proposal.
         #[arg(long)]
@@ -100,7 +105,8 @@ pub enum Command {
     },
     /// Answer "no" to what a waiting entry asks (e.g. "the files are in bob already").
     Dismiss {
-        /// The entry id.
+        /// The entry id (the number `hirewire history` shows first).
+        #[arg(value_parser = entry_id)]
         id: u64,
     },
     /// What Hirewire holds about one candidate (by email): printed, as JSON, or erased.
@@ -177,6 +183,13 @@ pub enum MappingsCmd {
     },
 }
 
+/// An entry number, or a sentence that says what it should be.
+fn entry_id(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| {
+        format!("{text:?} is not an entry number: use the number in the first column of `hirewire history`")
+    })
+}
+
 /// A command's failure: bad input (exit 2) or anything else (exit 1).
 #[derive(Debug)]
 pub enum Failure {
@@ -241,12 +254,29 @@ impl From<LockError> for Failure {
     }
 }
 
+/// Why the window cannot open here, if it cannot: on Linux the window needs a graphical
+/// session, and GTK would otherwise abort with a backtrace.
+#[cfg(feature = "desktop")]
+fn no_display() -> Option<&'static str> {
+    let linux = cfg!(target_os = "linux");
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    (linux && !display).then_some(
+        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): on a server run the engine with `hirewire run`, or see the demo in the terminal with `hirewire demo`",
+    )
+}
+
 /// Parses arguments and runs; returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         #[cfg(feature = "desktop")]
         {
+            if let Some(why) = no_display() {
+                eprintln!("hirewire: {why}");
+                return ExitCode::from(2);
+            }
             commands::init_logs();
             return crate::desktop::run(cli.data, cli.profile);
         }

@@ -40,9 +40,9 @@ pub struct AppStatus {
 
 #[tauri::command]
 pub async fn status(shell: State<'_, Shell>) -> Res<AppStatus> {
-    let engine = status::status(&shell.engine).await.map_err(text)?;
+    let engine = status::status(&shell.engine()).await.map_err(text)?;
     Ok(AppStatus {
-        demo: shell.demo,
+        demo: shell.demo(),
         engine,
     })
 }
@@ -50,7 +50,7 @@ pub async fn status(shell: State<'_, Shell>) -> Res<AppStatus> {
 #[tauri::command]
 pub async fn history_list(shell: State<'_, Shell>, filter: Filter) -> Res<Page> {
     shell
-        .engine
+        .engine()
         .store
         .read_async(move |rx| history::list(rx, &filter))
         .await
@@ -59,13 +59,13 @@ pub async fn history_list(shell: State<'_, Shell>, filter: Filter) -> Res<Page> 
 
 #[tauri::command]
 pub async fn history_detail(shell: State<'_, Shell>, id: u64) -> Res<EntryView> {
-    actions::view(&shell.engine, id).await.map_err(text)
+    actions::view(&shell.engine(), id).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_chart(shell: State<'_, Shell>, days: u64) -> Res<Vec<DayCount>> {
     shell
-        .engine
+        .engine()
         .store
         .read_async(move |rx| history::per_day(rx, days.clamp(1, 366)))
         .await
@@ -74,25 +74,25 @@ pub async fn history_chart(shell: State<'_, Shell>, days: u64) -> Res<Vec<DayCou
 
 #[tauri::command]
 pub async fn history_retry(shell: State<'_, Shell>, id: u64) -> Res<()> {
-    actions::retry(&shell.engine, id).await.map_err(text)
+    actions::retry(&shell.engine(), id).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_approve(shell: State<'_, Shell>, id: u64, employee: Option<Value>) -> Res<()> {
-    actions::approve(&shell.engine, id, employee)
+    actions::approve(&shell.engine(), id, employee)
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_dismiss(shell: State<'_, Shell>, id: u64) -> Res<()> {
-    actions::dismiss(&shell.engine, id).await.map_err(text)
+    actions::dismiss(&shell.engine(), id).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_export(shell: State<'_, Shell>, filter: Filter) -> Res<String> {
     let csv = shell
-        .engine
+        .engine()
         .store
         .read_async(move |rx| export::csv(rx, &filter))
         .await
@@ -105,7 +105,7 @@ pub async fn history_export(shell: State<'_, Shell>, filter: Filter) -> Res<Stri
 pub async fn person_export(shell: State<'_, Shell>, opportunity_id: String) -> Res<String> {
     let opp = opportunity_id.clone();
     let record = shell
-        .engine
+        .engine()
         .store
         .read_async(move |rx| {
             let opps = std::iter::once(opp.clone()).collect();
@@ -143,57 +143,57 @@ fn save_download(what: &str, ext: &str, bytes: &[u8]) -> Res<String> {
 
 #[tauri::command]
 pub async fn secrets_status(shell: State<'_, Shell>) -> Res<Vec<SecretState>> {
-    keychain::list(&shell.engine).await.map_err(text)
+    keychain::list(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn secret_set(shell: State<'_, Shell>, name: String, value: String) -> Res<()> {
-    keychain::set(&shell.engine, &name, &value)
+    keychain::set(&shell.engine(), &name, &value)
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn relay_connect(shell: State<'_, Shell>, code: String) -> Res<Item> {
-    relay::connect(&shell.engine, &code).await.map_err(text)
+    relay::connect(&shell.engine(), &code).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn webhooks(shell: State<'_, Shell>) -> Res<Vec<WebhookInfo>> {
-    relay::webhooks(&shell.engine).await.map_err(text)
+    relay::webhooks(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn settings_get(shell: State<'_, Shell>) -> Res<Settings> {
-    config::get(&shell.engine).await.map_err(text)
+    config::get(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn settings_save(shell: State<'_, Shell>, settings: Settings) -> Res<()> {
-    config::save(&shell.engine, settings).await.map_err(text)
+    config::save(&shell.engine(), settings).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn check_all(shell: State<'_, Shell>) -> Res<Vec<Item>> {
-    Ok(check::run(&shell.engine).await)
+    Ok(check::run(&shell.engine()).await)
 }
 
 #[tauri::command]
 pub async fn lever_lists(shell: State<'_, Shell>, setup_key: String) -> Res<Suggestion> {
     // The key lives only in this call's memory.
-    mappings::suggest(&shell.engine, Secret::new(setup_key))
+    mappings::suggest(&shell.engine(), Secret::new(setup_key))
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn bob_info(shell: State<'_, Shell>) -> Res<BobInfo> {
-    accounts::bob_info(&shell.engine).await.map_err(text)
+    accounts::bob_info(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn partner_tests(shell: State<'_, Shell>) -> Res<Vec<PartnerTest>> {
-    accounts::partner_tests(&shell.engine).await.map_err(text)
+    accounts::partner_tests(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
@@ -201,21 +201,21 @@ pub async fn field_preview(
     shell: State<'_, Shell>,
     opportunity_id: Option<String>,
 ) -> Res<Vec<FieldRow>> {
-    preview::field_preview(&shell.engine, opportunity_id)
+    preview::field_preview(&shell.engine(), opportunity_id)
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn search_candidates(shell: State<'_, Shell>, query: String) -> Res<Vec<Candidate>> {
-    candidates::search(&shell.engine, &query)
+    candidates::search(&shell.engine(), &query)
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn dry_run(shell: State<'_, Shell>, opportunity_id: String) -> Res<DryRun> {
-    preview::dry_run(&shell.engine, &opportunity_id)
+    preview::dry_run(&shell.engine(), &opportunity_id)
         .await
         .map_err(text)
 }
@@ -237,21 +237,18 @@ pub async fn reconcile(
         })?),
         None => None,
     };
-    reconcile::run(&shell.engine, reconcile::Options { since_ms, dry_run })
+    reconcile::run(&shell.engine(), reconcile::Options { since_ms, dry_run })
         .await
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn finish_setup(shell: State<'_, Shell>) -> Res<()> {
-    config::finish(&shell.engine).await.map_err(text)
+    config::finish(&shell.engine()).await.map_err(text)
 }
 
 #[tauri::command]
 pub async fn leave_demo(app: tauri::AppHandle, shell: State<'_, Shell>) -> Res<()> {
-    if !shell.demo {
-        return Err("this window is not showing the demo".into());
-    }
     super::leave_demo(&app, &shell).await
 }
 

@@ -17,19 +17,46 @@ use crate::engine::Engine;
 
 use crate::engine::keys::{DEMO_DISMISSED, SETUP_DONE};
 
-/// What the commands share.
+/// What the commands share: the engine the window shows now (the demo's, until the user
+/// leaves it for the real profile, in this same process).
 pub struct Shell {
-    /// The engine the window shows.
-    pub engine: Engine,
-    /// Whether it is the demo's.
-    pub demo: bool,
-    /// The real profile's engine (to mark the demo as left).
+    current: std::sync::Mutex<Current>,
+    /// The real profile's engine.
     real: Engine,
-    /// Keeps the demo's relay, fakes and temp data alive.
+}
+
+/// The engine the window shows, and what runs it.
+struct Current {
+    engine: Engine,
+    demo: bool,
+    /// Keeps the demo's relay, fakes and temporary data alive; dropped on leaving.
     #[cfg(feature = "demo")]
-    _demo: Option<crate::demo::Demo>,
-    /// Stops the engine.
+    world: Option<crate::demo::Demo>,
+    /// Stops the engine and its event bridge.
     stop: Arc<Notify>,
+    /// The engine's task, to wait for when it is stopped.
+    running: Option<tauri::async_runtime::JoinHandle<()>>,
+}
+
+impl Shell {
+    /// The engine the window shows now.
+    pub fn engine(&self) -> Engine {
+        self.lock().engine.clone()
+    }
+
+    /// Whether that is the demo's.
+    pub fn demo(&self) -> bool {
+        self.lock().demo
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Current> {
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stops the window's engine when the app exits.
+    fn stop(&self) {
+        self.lock().stop.notify_waiters();
+    }
 }
 
 /// Whether the real profile has been set up (or the user asked to set it up).
@@ -56,12 +83,9 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
     let demo_wanted = cfg!(feature = "demo")
         && std::env::var_os("HIREWIRE_NO_DEMO").is_none()
         && !wants_real(&real);
-    let stop = Arc::new(Notify::new());
-    let stop_on_exit = stop.clone();
     let app = tauri::Builder::default()
         .setup(move |app| {
-            let shell =
-                tauri::async_runtime::block_on(open_shell(real, demo_wanted, stop.clone()))?;
+            let shell = tauri::async_runtime::block_on(open_shell(real, demo_wanted))?;
             if let Some(window) = app.get_webview_window("main") {
                 rendering::configure(&window);
             }
@@ -105,61 +129,72 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    app.run(move |_, event| {
+    app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
-            stop_on_exit.notify_waiters();
+            if let Some(shell) = handle.try_state::<Shell>() {
+                shell.stop();
+            }
         }
     });
     ExitCode::SUCCESS
 }
 
-async fn open_shell(
-    real: Engine,
-    demo_wanted: bool,
-    stop: Arc<Notify>,
-) -> Result<Shell, Box<dyn std::error::Error>> {
+async fn open_shell(real: Engine, demo_wanted: bool) -> Result<Shell, Box<dyn std::error::Error>> {
     #[cfg(feature = "demo")]
     if demo_wanted {
         let demo = crate::demo::Demo::start().await?;
-        return Ok(Shell {
+        let current = Current {
             engine: demo.engine.clone(),
             demo: true,
+            world: Some(demo),
+            stop: Arc::new(Notify::new()),
+            running: None,
+        };
+        return Ok(Shell {
+            current: std::sync::Mutex::new(current),
             real,
-            _demo: Some(demo),
-            stop,
         });
     }
     let _ = demo_wanted;
-    Ok(Shell {
+    let current = Current {
         engine: real.clone(),
         demo: false,
-        real,
         #[cfg(feature = "demo")]
-        _demo: None,
-        stop,
+        world: None,
+        stop: Arc::new(Notify::new()),
+        running: None,
+    };
+    Ok(Shell {
+        current: std::sync::Mutex::new(current),
+        real,
     })
 }
 
-/// Starts the engine and the event bridge.
+/// Starts the window's engine and the bridge of its events to the web view.
 fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error::Error>> {
-    let engine = shell.engine.clone();
+    let mut current = shell.lock();
+    let engine = current.engine.clone();
     let lock = engine.lock_run()?;
-    let stop = shell.stop.clone();
+    let stop = current.stop.clone();
     let runner = engine.clone();
-    tauri::async_runtime::spawn(async move {
+    let until = stop.clone();
+    current.running = Some(tauri::async_runtime::spawn(async move {
         let _lock = lock;
-        runner.run(async move { stop.notified().await }).await;
-    });
+        runner.run(async move { until.notified().await }).await;
+    }));
     let mut events = engine.events.subscribe();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
-            match events.recv().await {
-                Ok(ev) => {
-                    let _ = handle.emit("engine", ev);
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(_) => break,
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Ok(ev) => {
+                        let _ = handle.emit("engine", ev);
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => break,
+                },
+                _ = stop.notified() => break,
             }
         }
     });
@@ -173,14 +208,19 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
         let _ = handle.emit("open-entry", id);
     }));
     #[cfg(feature = "demo")]
-    if let Some(demo) = &shell._demo {
+    if let Some(demo) = &current.world {
         // The sender is a task on the async runtime, which the setup hook is outside of.
-        tauri::async_runtime::block_on(async { demo.play() });
+        // The window needs no word when the samples are over: the history shows it.
+        tauri::async_runtime::block_on(async {
+            drop(demo.play());
+        });
     }
     Ok(())
 }
 
-/// Marks the demo as left in the real profile and restarts into the real setup.
+/// Leaves the demo in this process: marks it as left in the real profile, stops the demo's
+/// engine, relay and fakes, deletes its temporary data (its fake keys were only ever in
+/// memory), and starts the real profile's engine for the setup.
 async fn leave_demo(app: &tauri::AppHandle, shell: &Shell) -> Result<(), String> {
     shell
         .real
@@ -188,6 +228,33 @@ async fn leave_demo(app: &tauri::AppHandle, shell: &Shell) -> Result<(), String>
         .write_async(|tx| tx.put_meta(DEMO_DISMISSED, crate::engine::time::now_ms()))
         .await
         .map_err(|e| e.to_string())?;
-    shell.stop.notify_waiters();
-    app.restart()
+    let (stop, running, world) = {
+        let mut c = shell.lock();
+        if !c.demo {
+            return Err("this window is not showing the demo".into());
+        }
+        #[cfg(feature = "demo")]
+        let world = c.world.take();
+        #[cfg(not(feature = "demo"))]
+        let world: Option<()> = None;
+        (c.stop.clone(), c.running.take(), world)
+    };
+    stop.notify_waiters();
+    if let Some(task) = running {
+        // The engine's parts stop within a few seconds; a stuck one is not waited for.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+    }
+    // Dropping the demo stops its relay and fakes and removes its folder (blocking).
+    tauri::async_runtime::spawn_blocking(move || drop(world))
+        .await
+        .map_err(|e| e.to_string())?;
+    {
+        let mut c = shell.lock();
+        c.engine = shell.real.clone();
+        c.demo = false;
+        c.stop = Arc::new(Notify::new());
+    }
+    start(app, shell).map_err(|e| e.to_string())?;
+    tracing::info!("left the demo: the real profile's engine runs");
+    Ok(())
 }

@@ -115,8 +115,19 @@ impl Window {
         Window::open_profile(&app.data, &app.profile).await
     }
 
+    /// [`Window::open`] with the embedded demo, as a first start shows it; the app's
+    /// temporary folders (the demo's data) go under `tmp`.
+    pub async fn open_demo(app: &App, tmp: &Path) -> Window {
+        Window::launch(&app.data, &app.profile, Some(tmp)).await
+    }
+
     /// [`Window::open`] on any data directory and profile (the benchmark's big history).
     pub async fn open_profile(data: &Path, profile: &str) -> Window {
+        Window::launch(data, profile, None).await
+    }
+
+    /// Opens the window; with `demo_tmp`, the demo runs and its temporary folders go there.
+    async fn launch(data: &Path, profile: &str, demo_tmp: Option<&Path>) -> Window {
         if std::env::var_os("DISPLAY").is_none() {
             panic!("no DISPLAY: run the window tests inside scripts/desktop-session");
         }
@@ -127,8 +138,15 @@ impl Window {
             .arg("--native-port")
             .arg(native.to_string())
             .env("HIREWIRE_DATA", data)
-            .env("HIREWIRE_PROFILE", profile)
-            .env("HIREWIRE_NO_DEMO", "1");
+            .env("HIREWIRE_PROFILE", profile);
+        match demo_tmp {
+            Some(tmp) => {
+                cmd.env("TMPDIR", tmp);
+            }
+            None => {
+                cmd.env("HIREWIRE_NO_DEMO", "1");
+            }
+        }
         // From here on, a failure to open the session still kills whatever was started.
         let driver = Driver(Proc::spawn("tauri-driver", cmd));
         let base = format!("http://127.0.0.1:{port}");

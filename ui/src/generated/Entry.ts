@@ -50,4 +50,8 @@ updated_at: number,
 /**
  * How it was found.
  */
-source: Source, };
+source: Source, 
+/**
+ * What it did, in a few words, once done ("employee 3332883, 3 documents").
+ */
+summary?: string | null, };

@@ -1,6 +1,7 @@
 //! One integration-test binary: every suite runs the real binaries on loopback.
 
 mod assessment;
+mod cli_messages;
 mod engine_robustness;
 mod fidelity;
 mod hire;

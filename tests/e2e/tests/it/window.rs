@@ -326,3 +326,94 @@ async fn the_window_sets_up_from_scratch_shows_done_events_notifies_and_retries_
     );
     win.close().await;
 }
+
+/// The `hirewire` process among the window's processes.
+fn app_pid(win: &Window) -> Option<u32> {
+    win.app_pids().into_iter().find(|pid| {
+        std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|exe| exe.file_name().is_some_and(|n| n == "hirewire"))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_demo_shows_the_flows_and_leaving_it_stays_in_the_same_process_and_leaves_nothing_behind(
+) {
+    let app = hirewire_e2e::app::App::new();
+    clear_demo_secrets(&app);
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let win = Window::open_demo(&app, tmp.path()).await;
+    win.find("demo-banner").await;
+    wait_row(&win, "candidateHired", "Ada Lovelace", "Done").await;
+    win.see("health-banner", "reached Hirewire only by catching up")
+        .await;
+    win.screenshot("demo-history").await;
+    let pid = app_pid(&win).unwrap_or_else(|| panic!("no hirewire process under the driver"));
+    let folders = |p: &std::path::Path| std::fs::read_dir(p).map(|d| d.count()).unwrap_or(0);
+    assert!(
+        folders(tmp.path()) > 0,
+        "the demo keeps its data in a temporary folder"
+    );
+
+    win.click("leave-demo").await;
+    win.see("wizard-current", "Step 1 of 8").await;
+    assert_eq!(app_pid(&win), Some(pid), "the same process, not a relaunch");
+    assert!(
+        win.all("demo-banner").await.is_empty(),
+        "no demo banner any more"
+    );
+    let dir = tmp.path().to_path_buf();
+    wait::until_every(
+        "the demo's folder to be removed",
+        T,
+        Duration::from_millis(200),
+        || {
+            let n = folders(&dir);
+            async move { (n == 0).then_some(()) }
+        },
+    )
+    .await;
+    // The keychain still works in this session: the relay step saves its secret.
+    let relay = hirewire_e2e::relay::Relay::start(&["--rate-limit", "0"]).await;
+    let channel = relay.add_channel("after-demo");
+    win.fill("relay-code", &channel.connect).await;
+    win.click("wizard-next").await;
+    win.see("wizard-current", "Step 2 of 8").await;
+    let secrets = app.ok(&["secret", "list"], "");
+    assert!(
+        secrets
+            .lines()
+            .any(|l| l.starts_with("relay-secret") && l.ends_with(" set")),
+        "{secrets}"
+    );
+    // The demo's fake keys never reached the keychain.
+    let listed = demo_secrets(&app, &["list"]);
+    assert!(
+        listed.lines().all(|l| l.ends_with("not set")),
+        "no demo secret in the keychain: {listed}"
+    );
+}
+
+/// `hirewire --profile demo secret ARGS…`: the keychain entries an older demo would have left.
+fn demo_secrets(app: &hirewire_e2e::app::App, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new(hirewire_e2e::bins::path("hirewire"));
+    cmd.args(["--data"])
+        .arg(&app.data)
+        .args(["--profile", "demo", "secret"])
+        .args(args);
+    hirewire_e2e::proc::hermetic(&mut cmd);
+    let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Removes the `demo/*` secrets a demo of an older build left in this session's keychain, so
+/// that finding one afterwards proves this build wrote it.
+fn clear_demo_secrets(app: &hirewire_e2e::app::App) {
+    let listed = demo_secrets(app, &["list"]);
+    let set = listed
+        .lines()
+        .filter(|l| !l.ends_with("not set"))
+        .filter_map(|l| l.split_whitespace().next());
+    for name in set {
+        demo_secrets(app, &["delete", name]);
+    }
+}
