@@ -9,20 +9,12 @@
 use std::time::{Duration, Instant};
 
 use hirewire_engine::history::{self, Filter};
-use hirewire_engine::model::{Entry, Flow, Source, Status};
+use hirewire_engine::model::{Flow, Status};
 use hirewire_engine::store::Store;
 use hirewire_engine::time;
 
-const NAMES: [&str; 8] = [
-    "Ada Lovelace",
-    "Grace Hopper",
-    "Alan Turing",
-    "Katherine Johnson",
-    "Edsger Dijkstra",
-    "Barbara Liskov",
-    "Donald Knuth",
-    "Frances Allen",
-];
+#[path = "common/fill.rs"]
+mod fill;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -38,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let store = Store::open(&dir)?;
     let filled = Instant::now();
-    fill(&store, n)?;
+    fill::entries(&store, n, false)?;
     // Set up as far as the window cares: it opens on History, not the wizard.
     store.write(|tx| tx.put_meta(hirewire_engine::keys::SETUP_DONE, 1))?;
     eprintln!("filled {n} entries in {:?}", filled.elapsed());
@@ -108,54 +100,4 @@ fn time_it(mut f: impl FnMut() -> usize) -> (Duration, Duration, usize) {
     }
     times.sort();
     (times[times.len() / 2], times[times.len() - 1], out)
-}
-
-/// Entries like a busy year's: mostly done hires and assessments, some failures.
-fn fill(store: &Store, n: u64) -> Result<(), Box<dyn std::error::Error>> {
-    let now = time::now_ms();
-    let span = 90 * 86_400_000u64;
-    let mut id = 0u64;
-    while id < n {
-        let batch = (n - id).min(10_000);
-        store.write(|tx| {
-            for _ in 0..batch {
-                id += 1;
-                let (flow, event) = match id % 3 {
-                    0 => (Flow::Hire, "candidateHired"),
-                    1 => (Flow::Assessment, "candidateStageChange"),
-                    _ => (Flow::Outcome, "candidateArchiveChange"),
-                };
-                let status = match id % 50 {
-                    0 => Status::Failed,
-                    1 => Status::Skipped,
-                    2 => Status::Rejected,
-                    3 => Status::Waiting,
-                    _ => Status::Done,
-                };
-                let received_at = now - span + span * id / n;
-                tx.put_entry(&Entry {
-                    id: tx.next_id()?,
-                    received_at,
-                    event: event.into(),
-                    endpoint: String::new(),
-                    opportunity_id: Some(format!("opp-{id:06}")),
-                    candidate: Some(format!("{} {id}", NAMES[(id % 8) as usize])),
-                    flow,
-                    status,
-                    reason: (status == Status::Failed)
-                        .then(|| "bob answered 503: try again later".to_string()),
-                    updated_at: received_at,
-                    source: if id.is_multiple_of(7) {
-                        Source::Reconcile
-                    } else {
-                        Source::Webhook
-                    },
-                    summary: (status == Status::Done)
-                        .then(|| format!("employee {id}, 3 documents")),
-                })?;
-            }
-            Ok(())
-        })?;
-    }
-    Ok(())
 }

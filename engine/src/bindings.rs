@@ -22,11 +22,13 @@ fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::mappings::Suggestion::export_all(&cfg)?;
     crate::setup::accounts::BobInfo::export_all(&cfg)?;
     crate::setup::relay::WebhookInfo::export_all(&cfg)?;
+    crate::setup::lever_webhooks::WebhooksMade::export_all(&cfg)?;
     crate::setup::keychain::SecretState::export_all(&cfg)?;
     crate::preview::FieldRow::export_all(&cfg)?;
     crate::preview::DryRun::export_all(&cfg)?;
     crate::candidates::Candidate::export_all(&cfg)?;
     crate::check::Item::export_all(&cfg)?;
+    crate::check::ItemKind::export_all(&cfg)?;
     crate::status::EngineStatus::export_all(&cfg)?;
     crate::EngineEvent::export_all(&cfg)?;
     crate::reconcile::Report::export_all(&cfg)?;

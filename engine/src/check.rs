@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::clients::http::ApiError;
 use super::clients::lever::Perm;
 use super::clients::lever_perm::{missing_checkbox, PROBE};
 use super::clients::partner::Partner;
@@ -19,6 +20,27 @@ pub struct Item {
     pub ok: bool,
     /// What was found, or what to do.
     pub message: String,
+    /// What kind of problem it is, so that a screen never calls a network failure a
+    /// missing permission.
+    pub kind: ItemKind,
+    /// The missing permission, in the vendor's words (`kind` = missing-permission).
+    pub permission: Option<&'static str>,
+}
+
+/// What an [`Item`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    /// It works.
+    Ok,
+    /// A permission (a Lever checkbox or toggle) is missing.
+    MissingPermission,
+    /// The vendor could not be reached or did not answer in time.
+    Unreachable,
+    /// The vendor refused the credentials (401/403 on the key itself).
+    Refused,
+    /// Anything else (the message says what).
+    Other,
 }
 
 fn item(area: &'static str, ok: bool, message: impl Into<String>) -> Item {
@@ -26,7 +48,40 @@ fn item(area: &'static str, ok: bool, message: impl Into<String>) -> Item {
         area,
         ok,
         message: message.into(),
+        kind: if ok { ItemKind::Ok } else { ItemKind::Other },
+        permission: None,
     }
+}
+
+/// A vendor's error as an item of its kind.
+fn failed(area: &'static str, e: &ApiError) -> Item {
+    let kind = match e.status {
+        None if e.retryable => ItemKind::Unreachable,
+        Some(401 | 403) => ItemKind::Refused,
+        _ => ItemKind::Other,
+    };
+    Item {
+        kind,
+        ..item(area, false, e.to_string())
+    }
+}
+
+/// A missing Lever checkbox.
+fn missing_perm(perm: Perm) -> Item {
+    Item {
+        kind: ItemKind::MissingPermission,
+        permission: Some(perm.label()),
+        ..item("lever", false, missing_checkbox(perm))
+    }
+}
+
+/// The checkboxes the permanent Lever key needs, in Lever's words and the order the check
+/// asks about them (the setup screen lists them before the key is made).
+pub fn lever_permissions() -> Vec<&'static str> {
+    lever_probes()
+        .into_iter()
+        .map(|(p, _, _)| p.label())
+        .collect()
 }
 
 /// Every permission the flows use, with the very call shape the flows make (one item, or
@@ -136,7 +191,15 @@ pub async fn run_relay(engine: &Engine) -> Item {
             item(
                 "relay",
                 true,
-                format!("connected to {} ({pending} event(s) waiting)", conn.url),
+                format!(
+                    "connected to {} ({})",
+                    conn.url,
+                    match pending {
+                        0 => "nothing waiting".to_string(),
+                        1 => "1 event waiting".to_string(),
+                        n => format!("{n} events waiting"),
+                    }
+                ),
             )
         }
         Ok(r) if r.status() == 401 => item(
@@ -172,22 +235,23 @@ async fn lever(engine: &Engine) -> Vec<Item> {
             Ok(true) => {}
             Ok(false) => missing.push(perm),
             // Not an answer about permissions: say what it is, and stop asking.
-            Err(e) => return vec![item("lever", false, e.to_string())],
+            Err(e) => return vec![failed("lever", &e)],
         }
     }
-    let mut out: Vec<Item> = missing
-        .iter()
-        .map(|p| item("lever", false, missing_checkbox(*p)))
-        .collect();
+    let mut out: Vec<Item> = missing.iter().map(|p| missing_perm(*p)).collect();
     if !missing.contains(&Perm::FindOpportunities) {
         match lever.sees_confidential().await {
             Ok(true) => {}
-            Ok(false) => out.push(item(
-                "lever",
-                false,
-                "the API key cannot read confidential candidates: it was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Hires and invites of confidential candidates will fail; Lever keys cannot be edited, so generate a new key with the toggle on and the same checkboxes",
-            )),
-            Err(e) => out.push(item("lever", false, e.to_string())),
+            Ok(false) => out.push(Item {
+                kind: ItemKind::MissingPermission,
+                permission: Some("Allow access to confidential data"),
+                ..item(
+                    "lever",
+                    false,
+                    "the API key cannot read confidential candidates: it was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Hires and invites of confidential candidates will fail; Lever keys cannot be edited, so generate a new key with the toggle on and the same checkboxes",
+                )
+            }),
+            Err(e) => out.push(failed("lever", &e)),
         }
     }
     if out.is_empty() {
@@ -212,7 +276,7 @@ async fn bob(engine: &Engine) -> Item {
     // people search is what every hire calls first.
     let probe = ["hirewire-permission-check@example.invalid".to_string()];
     if let Err(e) = bob.search_emails(&probe).await {
-        return item("bob", false, e.to_string());
+        return failed("bob", &e);
     }
     match bob.fields().await {
         Ok(f) => item(
@@ -220,7 +284,7 @@ async fn bob(engine: &Engine) -> Item {
             true,
             format!("the service user may search people and sees {} fields (creating employees and uploading documents can only be proven by the first hire)", f.len()),
         ),
-        Err(e) => item("bob", false, e.to_string()),
+        Err(e) => failed("bob", &e),
     }
 }
 
@@ -249,6 +313,30 @@ async fn partner(engine: &Engine) -> Vec<Item> {
             true,
             format!("{} offers {} test(s)", a.provider, t.len()),
         )],
-        Err(e) => vec![item("assessment", false, e.to_string())],
+        Err(e) => vec![failed("assessment", &e)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The UI tests' fake engine lists the same boxes as the check (it is a copy, so it is
+    /// checked here rather than trusted).
+    #[test]
+    fn the_ui_fake_lists_the_permissions_the_check_asks_about() {
+        let mock = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ui/src/mock/engine.ts"
+        ))
+        .unwrap_or_default();
+        let list = mock
+            .split_once("const LEVER_PERMISSIONS = [")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .unwrap_or_default();
+        let labels: Vec<&str> = list
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .collect();
+        assert_eq!(labels, super::lever_permissions());
     }
 }

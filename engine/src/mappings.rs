@@ -6,7 +6,7 @@ use super::clients::lever::{Lever, Named, Tag, RATE_BURST, RATE_PER_SECOND};
 use super::clients::partner::{Partner, PartnerTest};
 use super::flows::FlowError;
 use super::secrets::{self, Secret};
-use super::settings::{Outcome, Settings};
+use super::settings::{Names, Outcome, Settings};
 use super::Engine;
 
 /// The seed's table of common Lever archive reasons per offer status.
@@ -99,7 +99,26 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
             .list_tests(&a.list_tests_url)
             .await?
     };
+    let names = Names {
+        stages: stages
+            .iter()
+            .map(|s| (s.id.clone(), s.text.clone()))
+            .collect(),
+        archive_reasons: archive_reasons
+            .iter()
+            .map(|r| (r.id.clone(), r.text.clone()))
+            .collect(),
+        unmapped_seen: Default::default(),
+    };
+    // Names are not secrets: kept with the ids, so that the screens show them after this
+    // window (and the setup key) are gone.
+    let kept = names.clone();
+    engine
+        .store
+        .write_async(move |tx| tx.add_names(kept))
+        .await?;
     let mut proposed = current.clone();
+    proposed.names = proposed.names.merge(names);
     propose_stages(&mut proposed, &stages);
     let mut unmapped_reasons = Vec::new();
     proposed

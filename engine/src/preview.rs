@@ -31,6 +31,8 @@ pub struct DryRun {
     pub documents: Vec<DocPreview>,
     /// The invite a move into the assessment stage would send, or why none.
     pub invite: Option<String>,
+    /// When an invite already went to this candidate (ms): a move would send none again.
+    pub invite_sent_at: Option<u64>,
     /// Mapping remarks.
     pub notes: Vec<String>,
 }
@@ -127,21 +129,31 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
         .iter()
         .filter(|(t, _)| data.opp.tags.contains(t))
         .collect();
-    let invite = Some(match types.as_slice() {
-        [(tag, test)] => format!(
-            "{} {tag} (test {test}) to {}",
-            settings.assessment.provider,
-            email.clone().unwrap_or_default()
-        ),
-        [] => "no invite: the candidate has no interview-type tag".to_string(),
-        many => format!("no invite: {} interview-type tags", many.len()),
+    let invite = Some(match (types.as_slice(), &email) {
+        ([(tag, test)], Some(to)) => format!("{tag} (test {test}) to {to}"),
+        ([_], None) => "no invite: the candidate has no email address in Lever".to_string(),
+        ([], _) => "no invite: the candidate has no interview-type tag".to_string(),
+        (many, _) => format!("no invite: {} interview-type tags", many.len()),
     });
+    let opp = opp_id.to_string();
+    let invite_sent_at = engine
+        .store
+        .read_async(move |rx| {
+            Ok(rx
+                .assessments()?
+                .into_iter()
+                .filter(|a| a.opportunity_id == opp)
+                .map(|a| a.sent_at)
+                .min())
+        })
+        .await?;
     Ok(DryRun {
         candidate: data.opp.name.clone(),
         employee,
         existing_employee_id: existing,
         documents,
         invite,
+        invite_sent_at,
         notes,
     })
 }

@@ -28,6 +28,41 @@ pub struct Settings {
     pub value_map: BTreeMap<String, BTreeMap<String, String>>,
     /// Privacy: how long personal data stays.
     pub privacy: PrivacySettings,
+    /// What Lever calls the ids above, so that screens show names.
+    pub names: Names,
+}
+
+/// `[names]`: Lever's names for the ids the mappings use, kept with them (names are not
+/// secrets). Filled when a setup key loads Lever's lists, and when an event brings an archive
+/// reason no mapping knows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct Names {
+    /// Lever stage id → its name.
+    pub stages: BTreeMap<String, String>,
+    /// Lever archive reason id → its text.
+    pub archive_reasons: BTreeMap<String, String>,
+    /// Archive reasons an event brought while they had no mapping: reason id → the history
+    /// entry of the first such event. A reason leaves this list when it is mapped.
+    #[ts(type = "Record<string, number>")]
+    pub unmapped_seen: BTreeMap<String, u64>,
+}
+
+impl Names {
+    /// These names with `new` ones over them; the first entry seen of a reason is kept.
+    pub fn merge(mut self, new: Names) -> Names {
+        self.stages.extend(new.stages);
+        self.archive_reasons.extend(new.archive_reasons);
+        for (id, entry) in new.unmapped_seen {
+            self.unmapped_seen.entry(id).or_insert(entry);
+        }
+        self
+    }
+
+    /// Forgets the unmapped reasons that are mapped now.
+    pub fn tidy(&mut self, mapped: &BTreeMap<String, Outcome>) {
+        self.unmapped_seen.retain(|id, _| !mapped.contains_key(id));
+    }
 }
 
 /// `[privacy]`
@@ -443,6 +478,37 @@ bob = "payroll.employment.equity"
                 prop_assert_eq!(Settings::from_toml(&text).is_ok(), ok);
             }
         }
+    }
+
+    #[test]
+    fn names_only_grow_the_first_event_of_a_reason_stays_and_a_mapped_reason_is_not_listed() {
+        let mut kept = Names::default();
+        kept.stages.insert("s1".into(), "Phone screen".into());
+        kept.unmapped_seen.insert("r1".into(), 7);
+        let mut new = Names::default();
+        new.stages.insert("s2".into(), "Onsite".into());
+        new.archive_reasons
+            .insert("r1".into(), "Culture add".into());
+        new.unmapped_seen.insert("r1".into(), 9);
+        new.unmapped_seen.insert("r2".into(), 10);
+        let mut merged = kept.merge(new);
+        assert_eq!(merged.stages.len(), 2);
+        assert_eq!(
+            merged.unmapped_seen.get("r1"),
+            Some(&7),
+            "the first event is kept"
+        );
+        merged.tidy(&[("r2".to_string(), Outcome::Rejected)].into());
+        assert_eq!(merged.unmapped_seen.keys().collect::<Vec<_>>(), ["r1"]);
+        let toml = Settings {
+            names: merged.clone(),
+            ..Settings::default()
+        }
+        .to_toml();
+        assert_eq!(
+            Settings::from_toml(&toml).map(|s| s.names).ok(),
+            Some(merged)
+        );
     }
 
     #[test]

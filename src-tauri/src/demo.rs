@@ -303,5 +303,20 @@ fn settings(lever: &FakeLever, bob: &FakeBob, partner: &FakePartner, ids: &DemoI
         .insert("Byteboard SWE".into(), "12345".into());
     s.interview_types
         .insert("Byteboard Web".into(), "67890".into());
+    // Lever's names for them, as a setup key would have loaded them (the unmapped reason's
+    // name arrives with the event that meets it).
+    let name = |id: &String, text: &str| (id.clone(), text.to_string());
+    s.names.stages = [
+        name(&ids.stage_byteboard, "Byteboard"),
+        name(&ids.stage_onsite, "Onsite"),
+        name(&ids.stage_offer, "Offer"),
+    ]
+    .into();
+    s.names.archive_reasons = [
+        name(&ids.reason_not_a_fit, "Not a fit"),
+        name(&ids.reason_hired, "Hired"),
+        name(&ids.reason_withdrew, "Withdrew"),
+    ]
+    .into();
     s
 }

@@ -36,6 +36,8 @@ import type { Step } from "./generated/Step";
 import type { StepStatus } from "./generated/StepStatus";
 import type { Suggestion } from "./generated/Suggestion";
 import type { WebhookInfo } from "./generated/WebhookInfo";
+import type { WebhooksMade } from "./generated/WebhooksMade";
+import type { HookMade } from "./generated/HookMade";
 import type { JsonValue } from "./generated/serde_json/JsonValue";
 
 export type {
@@ -63,6 +65,8 @@ export type {
   Step,
   StepStatus,
   WebhookInfo,
+  WebhooksMade,
+  HookMade,
 };
 
 /** An entry with what the detail panel shows. */
@@ -97,8 +101,11 @@ export const api = {
   settings: () => invoke<Settings>("settings_get"),
   saveSettings: (settings: Settings) => invoke<void>("settings_save", { settings }),
   check: () => invoke<CheckItem[]>("check_all"),
+  /** The checkboxes the permanent Lever key needs, in Lever's words. */
+  leverPermissions: () => invoke<string[]>("lever_permissions"),
   /** Uses a Lever setup key in memory only (never stored). */
   loadLever: (setupKey: string) => invoke<LeverLists>("lever_lists", { setupKey }),
+  createWebhooks: (setupKey: string) => invoke<WebhooksMade>("lever_webhooks_create", { setupKey }),
   bobInfo: () => invoke<BobInfo>("bob_info"),
   partnerTests: () => invoke<PartnerTest[]>("partner_tests"),
   fieldPreview: (opportunityId: string | null) => invoke<FieldPreviewRow[]>("field_preview", { opportunityId }),

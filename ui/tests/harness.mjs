@@ -11,6 +11,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const UI = resolve(here, "..");
 export const DIST_TEST = join(UI, "dist-test");
 export const DIST = join(UI, "dist");
+/** axe-core, served to the test pages from the same origin (the CSP refuses inline scripts). */
+const AXE = join(UI, "node_modules", "axe-core", "axe.min.js");
+const AXE_PATH = "/__test/axe.min.js";
 /** Where the tests leave their screenshots (the ones in docs/screenshots are copied from here). */
 export const SCREENSHOTS = resolve(UI, "..", "target", "ui-shots");
 
@@ -36,8 +39,8 @@ export async function serve(root = DIST_TEST) {
       res.writeHead(204).end(); // a browser asks; a Tauri window does not
       return;
     }
-    const file = join(root, path === "/" ? "test.html" : path);
-    if (!file.startsWith(root)) {
+    const file = path === AXE_PATH ? AXE : join(root, path === "/" ? "test.html" : path);
+    if (file !== AXE && !file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
@@ -109,4 +112,24 @@ export async function screenshot(page, name) {
 /** A valid connection code, as `hirewire-relay channel add` prints it. */
 export function connectionCode(url = "https://relay.example.com", channel = "recruiting", secret = "s3cr3t-relay-channel-key") {
   return "hwr1:" + Buffer.from(JSON.stringify({ url, channel, secret })).toString("base64url");
+}
+
+/**
+ * Runs axe-core on the page as it stands and returns the violations of impact `serious` or
+ * `critical`, each as one readable line per element ("rule (impact): help — selector: why").
+ * axe is injected as a file of the page's own origin: the window's CSP (kept on here, so the
+ * audit sees what the app really shows) refuses `addScriptTag({content})`'s inline script.
+ */
+export async function axe(page, { impacts = ["serious", "critical"] } = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
+    if (!existsSync(AXE)) throw new Error(`${AXE} is missing: run \`npm ci\` first`);
+    await page.addScriptTag({ url: AXE_PATH });
+  }
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(" "), why: n.failureSummary })) }));
+  });
+  return violations
+    .filter((v) => impacts.includes(v.impact))
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} — ${n.target}: ${n.why.replace(/\s+/g, " ")}`));
 }

@@ -97,7 +97,7 @@ test("the mappings screen adds and removes a field mapping and saves it", async 
   await close(page);
 });
 
-test("the dry run screen shows the employee, documents and invite, and says nothing is written", async () => {
+test("the dry run reads as sentences (employee, documents, invite), says what is already done, and that nothing is written", async () => {
   const page = await open(browser, server.url, "entries=5");
   await page.getByTestId("nav-dryrun").click();
   await page.getByText("Nothing is written.").waitFor();
@@ -106,13 +106,31 @@ test("the dry run screen shows the employee, documents and invite, and says noth
   await seeText(page, "dryrun-result", "Ada Lovelace");
   const employee = JSON.parse(await page.getByTestId("dryrun-employee").textContent());
   assert.equal(employee.email, "ada@example.com");
-  await seeText(page, "dryrun-invite", "Byteboard SWE (test 12345) to ada@example.com");
-  await seeText(page, "dryrun-documents", "CV.pdf");
-  // A candidate bob already has: no employee, "already uploaded" marks.
+  const lines = (id) => page.getByTestId(id).locator("li").allInnerTexts();
+  const text = async (id) => (await page.getByTestId(id).innerText()).trim();
+  // Sentences, with their spaces, each word once.
+  assert.equal(await text("dryrun-invite"), "A move into the assessment stage would send an invite: Byteboard SWE (test 12345) to ada@example.com.");
+  assert.deepEqual(await lines("dryrun-documents"), ["CV.pdf (178.9 KB) would be uploaded.", "Offer letter (signed).pdf (90.0 KB) would be uploaded."]);
+  // A candidate bob already has: what is done already is said, and not done again.
   await page.getByTestId("dryrun-search").fill("grace");
   await page.getByTestId("dryrun-candidate-opp-grace").click();
-  await seeText(page, "dryrun-result", "emp-3141");
-  await seeText(page, "dryrun-documents", "already uploaded");
+  await seeText(page, "dryrun-result", "Grace Hopper");
+  assert.equal(await text("dryrun-existing"), "bob already has Grace Hopper as employee 3332883000042: no new employee would be created.");
+  assert.deepEqual(await lines("dryrun-documents"), [
+    "CV.pdf (178.9 KB) is already in bob from an earlier hire: it would not be uploaded again.",
+    "Offer letter (signed).pdf (90.0 KB) would be uploaded.",
+  ]);
+  assert.equal(await page.getByTestId("dryrun-employee").count(), 0);
+  // Invited before: said with its day, and that no second invite would go.
+  const sent = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" }).format(new Date(Date.UTC(2026, 11, 1, 9, 30)));
+  assert.equal(await text("dryrun-invite"), `Invite already sent on ${sent}: a move into the assessment stage would not send another.`);
+  // No email, no interview-type tag: the engine's reasons as sentences.
+  await page.getByTestId("dryrun-search").fill("alan");
+  await page.getByTestId("dryrun-candidate-opp-alan").click();
+  await seeText(page, "dryrun-result", "Alan Turing");
+  assert.equal(await text("dryrun-existing"), "No employee would be created.");
+  assert.equal(await text("dryrun-invite"), "No invite: the candidate has no interview-type tag.");
+  await seeText(page, "dryrun-notes", "the candidate has no email address in Lever: bob needs one");
   assert.deepEqual(await problems(page), []);
   await close(page);
 });

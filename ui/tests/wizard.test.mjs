@@ -45,8 +45,7 @@ test("a connection code without hwr1: is refused in the window, a damaged one wi
   await seeText(page, "relay-status", "the connection code is damaged");
   await page.getByTestId("relay-code").fill(connectionCode());
   await page.getByTestId("relay-connect").click();
-  await seeText(page, "relay-status", "connected");
-  await seeText(page, "relay-status", "connected to https://relay.example.com (0 event(s) waiting)");
+  await seeText(page, "relay-status", "Connected to https://relay.example.com (nothing waiting)");
   await seeText(page, "status-relay", "Relay connected");
   await close(page);
 });
@@ -112,15 +111,16 @@ test("the webhook step cannot be finished while a signing token is missing", asy
 test("stages: two the same and a missing one are refused before saving", async () => {
   const page = await open(browser, server.url, "entries=3");
   await page.getByTestId("nav-mappings").click();
-  await page.getByTestId("stage-onsite").fill("stage-assess");
+  // The stages are chosen by the names kept in the settings.
+  await page.getByTestId("stage-onsite").selectOption("stage-assess");
   await page.getByTestId("mappings-save").click();
   await seeText(page, "mappings-error", "Each step needs a different Lever stage");
-  await page.getByTestId("stage-onsite").fill("stage-onsite");
-  await page.getByTestId("stage-offer").fill("");
+  await page.getByTestId("stage-onsite").selectOption("stage-onsite");
+  await page.getByTestId("stage-offer").selectOption("");
   await page.getByTestId("mappings-save").click();
   await seeText(page, "mappings-error", "Choose a Lever stage for each of the three steps");
   assert.equal((await calls(page, "settings_save")).length, 0);
-  await page.getByTestId("stage-offer").fill("stage-offer-2");
+  await page.getByTestId("stage-offer").selectOption("stage-offer");
   await page.getByTestId("mappings-save").click();
   await seeText(page, "toast", "Mappings saved");
   assert.equal(await page.getByTestId("mappings-error").count(), 0);
@@ -228,8 +228,7 @@ test("a full first run: every step, then Finish opens the history", async () => 
   await step(page, 2);
   await page.getByTestId("lever-key").fill("limited-key");
   await page.getByTestId("lever-key-save").click();
-  await seeText(page, "lever-checks", "the API key lacks «download candidate resume»");
-  await seeText(page, "lever-checks", "the API key lacks «create note»");
+  await seeText(page, "lever-missing", "The key lacks 2 permissions: «Download a candidate resume file», «Create an opportunity note».");
   await page.getByTestId("wizard-next").click();
   // 3 setup key: loaded, field cleared
   await step(page, 3);
@@ -256,7 +255,7 @@ test("a full first run: every step, then Finish opens the history", async () => 
   await page.getByTestId("bob-user").fill("svc-1");
   await page.getByTestId("bob-token").fill("tok");
   await page.getByTestId("bob-test").click();
-  await seeText(page, "bob-status", "bob has 11 fields and 4 sites: London, New York, Berlin, Remote.");
+  await seeText(page, "bob-sites", "4 sites: London, New York, Berlin, Remote.");
   await page.getByTestId("bob-site").selectOption("Berlin");
   await page.getByTestId("bob-review").uncheck();
   await page.getByTestId("wizard-next").click();
@@ -301,6 +300,126 @@ test("a full first run: every step, then Finish opens the history", async () => 
   assert.deepEqual(saved.stages, { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" });
   assert.equal(saved.archive_reasons["reason-odd"], "not-applicable");
   assert.equal(saved.archive_reasons["reason-hired"], "offer-accepted");
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+/** The Lever key's boxes as the engine names them (`Perm::label`, in `lever_probes` order). */
+const LEVER_BOXES = [
+  "Find an opportunity",
+  "Find all opportunities",
+  "Find a posting",
+  "Find all candidate offers",
+  "Find all candidate resumes",
+  "Find all candidate files",
+  "Download a candidate resume file",
+  "Download an offer file",
+  "Download a candidate file",
+  "Find all stages",
+  "Find all archive reasons",
+  "Find all tags",
+  "Find all candidate notes",
+  "Create an opportunity note",
+];
+const boxes = (page) => page.$$eval('[data-testid="lever-perm"]', (els) => els.map((e) => ({ label: e.textContent.replace(/^[✓✗☐]/, "").replace(/: missing$/, "").trim(), state: e.dataset.state })));
+/** How many times `re` occurs in the text of the element with test id `id`. */
+const count = async (page, id, re) => ((await page.getByTestId(id).innerText()).match(re) ?? []).length;
+
+async function toStep2(page) {
+  await page.getByTestId("relay-code").fill(connectionCode());
+  await page.getByTestId("wizard-next").click();
+  await step(page, 2);
+}
+
+test("step 2 lists the key's Lever permissions in Lever's words before the key is made, then marks the missing ones", async () => {
+  const page = await firstRun();
+  await toStep2(page);
+  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: "unknown" })));
+  await seeText(page, "wizard-current", "Step 2"); // the list is there before any key or check
+  assert.equal((await calls(page, "check_all")).length, 0);
+  // The list comes before the field the key is pasted in, with the confidential toggle.
+  const before = await page.evaluate(() => {
+    const list = document.querySelector('[data-testid="lever-permissions"]');
+    return !!(list.compareDocumentPosition(document.querySelector('[data-testid="lever-key"]')) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  assert.equal(before, true);
+  await page.getByText("Allow access to confidential data").first().waitFor();
+  // A key missing two boxes: both named once, the advice said once.
+  await page.getByTestId("lever-key").fill("limited-key");
+  await page.getByTestId("lever-key-save").click();
+  await seeText(page, "lever-missing", "The key lacks 2 permissions: «Download a candidate resume file», «Create an opportunity note».");
+  const missing = ["Download a candidate resume file", "Create an opportunity note"];
+  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: missing.includes(label) ? "missing" : "ok" })));
+  assert.equal(await count(page, "lever-checks", /cannot be edited/g), 1);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("a network failure is never reported as a missing permission: the step says Lever could not be reached", async () => {
+  const page = await firstRun();
+  await toStep2(page);
+  await page.getByTestId("lever-key").fill("offline-key");
+  await page.getByTestId("lever-key-save").click();
+  await seeText(page, "lever-unreachable", "Could not reach Lever — check the connection");
+  await seeText(page, "lever-unreachable", "dns error");
+  const text = await page.getByTestId("lever-checks").innerText();
+  assert.doesNotMatch(text, /lacks|missing|not permitted|tick/i);
+  assert.equal((text.match(/reach/gi) ?? []).length, 1, `said once: ${text}`);
+  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: "unknown" })), "no box is marked missing (or present)");
+  assert.equal(await page.getByTestId("lever-missing").count(), 0);
+  // The connection back: the check again, and the answer is about the boxes.
+  await page.evaluate(() => window.__hw.engine.handle("secret_set", { name: "lever-api-key", value: "good-key" }));
+  await page.getByTestId("lever-check").click();
+  await seeText(page, "lever-checks", "every permission Hirewire needs");
+  assert.equal(await page.getByTestId("lever-unreachable").count(), 0);
+  await close(page);
+});
+
+test("no message repeats itself: the relay says connected once, bob counts its fields once", async () => {
+  const page = await firstRun();
+  await page.getByTestId("relay-code").fill(connectionCode());
+  await page.getByTestId("relay-connect").click();
+  await seeText(page, "relay-status", "Connected to https://relay.example.com");
+  assert.equal(await count(page, "relay-status", /connected/gi), 1, await page.getByTestId("relay-status").innerText());
+  await page.getByTestId("wizard-next").click();
+  await page.getByTestId("lever-key").fill("good-key");
+  await page.getByTestId("lever-key-save").click();
+  await seeText(page, "lever-checks", "every permission");
+  assert.equal(await count(page, "lever-checks", /permission/gi), 1);
+  await page.getByTestId("wizard-next").click();
+  await page.getByTestId("wizard-skip").click();
+  await step(page, 4);
+  for (const ep of ["candidate-hired", "stage-change", "archive-change", "candidate-deleted"]) await page.getByTestId(`webhook-token-${ep}`).fill(`tok-${ep}`);
+  await page.getByTestId("wizard-next").click();
+  await step(page, 5);
+  await page.getByTestId("bob-user").fill("svc-1");
+  await page.getByTestId("bob-token").fill("tok");
+  await page.getByTestId("bob-test").click();
+  await seeText(page, "bob-sites", "4 sites");
+  assert.equal(await count(page, "bob-status", /11 fields/g), 1, await page.getByTestId("bob-status").innerText());
+  await close(page);
+});
+
+test("a skipped optional step shows as skipped in the step nav, not done, until it is finished", async () => {
+  const page = await firstRun();
+  await toStep2(page);
+  await page.getByTestId("lever-key").fill("good-key");
+  await page.getByTestId("wizard-next").click();
+  await step(page, 3);
+  await page.getByTestId("wizard-skip").click();
+  await step(page, 4);
+  const nav = (n) => page.getByTestId(`wizard-step-${n}`);
+  const state = async (n) => ({ state: await nav(n).getAttribute("data-state"), text: (await nav(n).innerText()).replace(/\s+/g, " ").trim() });
+  assert.deepEqual(await state(3), { state: "skipped", text: "– Lever setup key skipped" });
+  assert.equal((await nav(3).textContent()).includes("✓"), false);
+  assert.equal((await nav(3).textContent()).includes("done"), false);
+  assert.deepEqual(await state(2), { state: "done", text: "✓ Lever API key done" });
+  // Back on it and on with Next: now it is done.
+  await nav(3).click();
+  await step(page, 3);
+  await page.getByTestId("wizard-next").click();
+  await step(page, 4);
+  assert.equal((await state(3)).state, "done");
   assert.deepEqual(await problems(page), []);
   await close(page);
 });

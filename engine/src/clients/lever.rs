@@ -200,6 +200,26 @@ impl Lever {
         Ok(self.list_where(perm, path, &[], usize::MAX).await?.0)
     }
 
+    /// [`Self::list`] for the other client modules.
+    pub(super) async fn list_all<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+    ) -> Result<Vec<T>, ApiError> {
+        self.list(perm, path).await
+    }
+
+    /// A request with a JSON body (a `POST` is sent once), for the other client modules.
+    pub(super) async fn send_json(
+        &self,
+        perm: Perm,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> Result<reqwest::Response, ApiError> {
+        self.call(perm, method, path, &[], Some(body)).await
+    }
+
     /// Pages through a list with these filters, stopping after `max` items; the flag says
     /// whether Lever had more.
     pub(super) async fn list_where<T: DeserializeOwned>(

@@ -37,6 +37,8 @@ pub enum Perm {
     FindUsers,
     /// `POST /opportunities/{id}/notes`.
     CreateNote,
+    /// `GET /webhooks` (setup only, with a setup key).
+    FindWebhooks,
     /// `POST /webhooks` (setup only, with a setup key).
     CreateWebhook,
 }
@@ -62,6 +64,7 @@ impl Perm {
             Perm::FindTags => "Find all tags",
             Perm::FindUsers => "Find all users",
             Perm::CreateNote => "Create an opportunity note",
+            Perm::FindWebhooks => "Find all webhooks",
             Perm::CreateWebhook => "Create a webhook",
         }
     }

@@ -9,4 +9,5 @@ pub mod lever;
 pub mod lever_lists;
 pub mod lever_perm;
 mod lever_types;
+pub mod lever_webhooks;
 pub mod partner;

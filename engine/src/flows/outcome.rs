@@ -9,6 +9,7 @@ use super::{done, once, skipped, Ctx, Finish, FlowError};
 use crate::clients::lever::{Lever, Opportunity};
 use crate::keys;
 use crate::model::Status;
+use crate::settings::Names;
 use crate::time;
 use crate::work::{Assessment, OutcomeKind, OutcomeState, Recorded, RecordedKind};
 
@@ -78,19 +79,30 @@ async fn what_happened(
         .map(|r| r.text)
         .unwrap_or_else(|| reason_id.clone());
     let Some(outcome) = ctx.settings.archive_reasons.get(&reason_id) else {
+        remember_unmapped(ctx, &reason_id, &text).await?;
         let why = format!(
-            "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Setup → Mappings, then Retry"
+            "the archive reason “{text}” is not mapped to an offer status, so nothing was recorded: map it in Mappings, then Retry"
         );
-        ctx.engine.notifier.send(crate::notify::Notice {
-            summary: format!("{}: unmapped archive reason", opp.name),
-            body: why.clone(),
-            entry_id: Some(ctx.job.id),
-            kind: crate::notify::Kind::Attention,
-        });
+        // The failed attempt tells a person (one notification, with this reason).
         return Err(FlowError::Stop(why));
     };
     let value = outcome.as_str().to_string();
     Ok(Some((RecordedKind::OfferStatus, value, Some(text))))
+}
+
+/// Keeps an unmapped reason's text and the entry that met it, so that Mappings shows it as
+/// a row to map, with the event that brought it.
+async fn remember_unmapped(ctx: &Ctx, reason_id: &str, text: &str) -> Result<(), FlowError> {
+    let names = Names {
+        archive_reasons: [(reason_id.to_string(), text.to_string())].into(),
+        unmapped_seen: [(reason_id.to_string(), ctx.job.id)].into(),
+        ..Names::default()
+    };
+    ctx.engine
+        .store
+        .write_async(move |tx| tx.add_names(names))
+        .await?;
+    Ok(())
 }
 
 /// Records the outcome with the candidate's others (once per entry), as a step.

@@ -83,7 +83,10 @@ fn stage_change(env: &Envelope, opp: &str, settings: &Settings) -> Routed {
     let to = env.data_str("toStageId").unwrap_or_default();
     let stages = &settings.stages;
     if !stages.configured() {
-        return nothing(Flow::None, "the assessment, onsite and offer stages are not mapped yet: map them in Setup → Mappings");
+        return nothing(
+            Flow::None,
+            "the assessment, onsite and offer stages are not mapped yet: map them in Mappings",
+        );
     }
     if to == stages.assessment {
         return work(Flow::Assessment, InviteState::new(opp, &to));

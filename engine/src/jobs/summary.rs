@@ -46,11 +46,7 @@ pub(super) fn of(
                         .is_none_or(|i| i == a.interview_id)
                 })
                 .filter_map(|a| {
-                    let score = a.score.as_ref()?;
-                    let score = score
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| score.to_string());
+                    let score = score_text(a.score.as_ref()?);
                     let report = if a.report_url.is_some() {
                         ", report"
                     } else {
@@ -92,6 +88,18 @@ fn outcome_words(value: &str) -> String {
     }
 }
 
+/// A partner's score as a recruiter reads it: `87` for 87.0, a text as it is.
+fn score_text(score: &serde_json::Value) -> String {
+    match score {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -99,5 +107,14 @@ mod tests {
         assert_eq!(super::outcome_words("offer-accepted"), "Offer accepted");
         assert_eq!(super::outcome_words("rejected"), "Rejected");
         assert_eq!(super::outcome_words(""), "");
+    }
+
+    #[test]
+    fn scores_read_as_a_recruiter_writes_them() {
+        use serde_json::json;
+        assert_eq!(super::score_text(&json!(87.0)), "87");
+        assert_eq!(super::score_text(&json!(87.5)), "87.5");
+        assert_eq!(super::score_text(&json!(92)), "92");
+        assert_eq!(super::score_text(&json!("A+")), "A+");
     }
 }

@@ -10,12 +10,18 @@ pub async fn get(engine: &Engine) -> Result<Settings, SetupError> {
     Ok(engine.store.read_async(|rx| rx.settings()).await?)
 }
 
-/// Validates and saves the settings.
-pub async fn save(engine: &Engine, settings: Settings) -> Result<(), SetupError> {
+/// Validates and saves the settings. Lever's names are kept across saves (a screen or a
+/// TOML file that does not carry them does not erase them; one that does wins), and an
+/// unmapped reason that is mapped now leaves the list of those to map.
+pub async fn save(engine: &Engine, mut settings: Settings) -> Result<(), SetupError> {
     settings.validate()?;
     Ok(engine
         .store
         .write_async(move |tx| {
+            let stored = tx.settings()?.names;
+            settings.names = stored.merge(settings.names);
+            let mapped = settings.archive_reasons.clone();
+            settings.names.tidy(&mapped);
             tx.put_settings(&settings)?;
             // Since when Hirewire is configured (by the window or `config import`): the
             // scheduled catch-up compares from there.

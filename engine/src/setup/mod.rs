@@ -1,11 +1,13 @@
 //! The use-cases of setting Hirewire up, shared by the CLI and the window so that each of
 //! their commands is a one-line adapter: connect to the relay and list the webhooks
 //! ([`relay`]), keep secrets ([`keychain`]), read and save settings ([`config`]), and look
-//! at the accounts being connected ([`accounts`]).
+//! at the accounts being connected ([`accounts`]), and make Lever's webhooks with a setup
+//! key ([`lever_webhooks`]).
 
 pub mod accounts;
 pub mod config;
 pub mod keychain;
+pub mod lever_webhooks;
 pub mod relay;
 
 use crate::clients::http::ApiError;

@@ -280,6 +280,16 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Adds Lever's names to the stored settings (see [`crate::settings::Names`]); a reason
+    /// mapped already is not listed as unmapped.
+    pub fn add_names(&self, names: crate::settings::Names) -> Result<(), StoreError> {
+        let mut s = self.settings()?;
+        s.names = s.names.merge(names);
+        let mapped = s.archive_reasons.clone();
+        s.names.tidy(&mapped);
+        self.put_settings(&s)
+    }
+
     /// Saves the relay connection.
     pub fn put_relay_conn(&self, c: &RelayConn) -> Result<(), StoreError> {
         self.txn

@@ -1,13 +1,13 @@
 //! Each subcommand as a thin adapter over an engine call.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use super::input::{self, read_stdin};
 use super::signal::shutdown_signal;
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
 use crate::engine::history::{self, actions, Filter};
 use crate::engine::model::{history_json, Entry, Source, Status};
-use crate::engine::secrets::Secret;
 use crate::engine::setup::{config, keychain, relay};
 use crate::engine::store::StoreError;
 use crate::engine::{check, mappings, time, Engine};
@@ -66,6 +66,7 @@ pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Re
             Ok(())
         }
         Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
+        Command::Webhooks { create } => super::webhooks::run(&engine, create).await,
         #[cfg(feature = "demo")]
         Command::Demo => Ok(()),
         Command::Check => run_check(&engine).await,
@@ -150,14 +151,6 @@ fn read_input(file: &PathBuf) -> Result<String, Failure> {
     }
     std::fs::read_to_string(file)
         .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))
-}
-
-fn read_stdin(what: &str) -> Result<String, Failure> {
-    let mut t = String::new();
-    std::io::stdin()
-        .read_to_string(&mut t)
-        .map_err(|e| Failure::Usage(format!("cannot read {what} from stdin: {e}")))?;
-    Ok(t)
 }
 
 async fn run_check(engine: &Engine) -> Result<(), Failure> {
@@ -265,17 +258,7 @@ async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<
 
 /// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.
 async fn mappings_suggest(engine: &Engine, apply: bool) -> Result<(), Failure> {
-    let key = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Lever setup key: ")
-            .map_err(|e| Failure::Other(e.to_string()))?
-    } else {
-        read_stdin("the setup key")?
-    };
-    let key = key.trim().to_string();
-    if key.is_empty() {
-        return Err(Failure::Usage("give the Lever setup key on stdin".into()));
-    }
-    let s = mappings::suggest(engine, Secret::new(key)).await?;
+    let s = mappings::suggest(engine, input::setup_key()?).await?;
     print!("{}", s.proposed.to_toml());
     println!(
         "\n# Lever stages: {}",

@@ -113,7 +113,7 @@ fn row(e: &Entry, did: &str) -> String {
 /// Advice written for the window, said as the commands that do the same.
 fn for_the_terminal(text: &str, id: u64) -> String {
     text.replace(
-        "map it in Setup → Mappings, then Retry",
+        "map it in Mappings, then Retry",
         &format!("add it under [archive_reasons] in `hirewire config export > s.toml`, then `hirewire config import s.toml` and `hirewire retry {id}`"),
     )
     .replace("(Setup → Webhooks)", "(`hirewire check` lists the webhooks)")

@@ -5,9 +5,11 @@
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
+mod input;
 mod privacy;
 mod reconcile;
 mod signal;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +52,13 @@ pub enum Command {
     Connect {
         /// The connection code (hwr1:…).
         code: String,
+    },
+    /// The Lever webhooks to set up; with --create, make them in Lever with a setup key
+    /// (read from stdin, never stored) and keep their signing tokens.
+    Webhooks {
+        /// Create the missing ones through Lever's API.
+        #[arg(long)]
+        create: bool,
     },
     /// Keychain secrets: set (value from stdin) or list (names only).
     #[command(subcommand)]

@@ -20,6 +20,7 @@ use crate::engine::settings::Settings;
 use crate::engine::setup::accounts::{self, BobInfo};
 use crate::engine::setup::config;
 use crate::engine::setup::keychain::{self, SecretState};
+use crate::engine::setup::lever_webhooks::{self, WebhooksMade};
 use crate::engine::setup::relay::{self, WebhookInfo};
 use crate::engine::status::{self, EngineStatus};
 use crate::engine::time;
@@ -179,9 +180,25 @@ pub async fn check_all(shell: State<'_, Shell>) -> Res<Vec<Item>> {
 }
 
 #[tauri::command]
+pub fn lever_permissions() -> Vec<&'static str> {
+    check::lever_permissions()
+}
+
+#[tauri::command]
 pub async fn lever_lists(shell: State<'_, Shell>, setup_key: String) -> Res<Suggestion> {
     // The key lives only in this call's memory.
     mappings::suggest(&shell.engine(), Secret::new(setup_key))
+        .await
+        .map_err(text)
+}
+
+#[tauri::command]
+pub async fn lever_webhooks_create(
+    shell: State<'_, Shell>,
+    setup_key: String,
+) -> Res<WebhooksMade> {
+    // The key lives only in this call's memory.
+    lever_webhooks::create(&shell.engine(), Secret::new(setup_key))
         .await
         .map_err(text)
 }

@@ -27,6 +27,10 @@ documents: Array<DocPreview>,
  */
 invite: string | null, 
 /**
+ * When an invite already went to this candidate (ms): a move would send none again.
+ */
+invite_sent_at: number | null, 
+/**
  * Mapping remarks.
  */
 notes: Array<string>, };

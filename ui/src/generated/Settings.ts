@@ -3,6 +3,7 @@ import type { AssessmentSettings } from "./AssessmentSettings";
 import type { BobSettings } from "./BobSettings";
 import type { FieldMapping } from "./FieldMapping";
 import type { LeverSettings } from "./LeverSettings";
+import type { Names } from "./Names";
 import type { Outcome } from "./Outcome";
 import type { PrivacySettings } from "./PrivacySettings";
 import type { Stages } from "./Stages";
@@ -47,4 +48,8 @@ value_map: { [key in string]: { [key in string]: string } },
 /**
  * Privacy: how long personal data stays.
  */
-privacy: PrivacySettings, };
+privacy: PrivacySettings, 
+/**
+ * What Lever calls the ids above, so that screens show names.
+ */
+names: Names, };

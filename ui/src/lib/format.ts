@@ -1,5 +1,5 @@
 // Small pure helpers shared by the screens: error text, times, sizes, statuses.
-import type { Status } from "../api";
+import type { Flow, Status } from "../api";
 
 /** The engine rejects with its own sentence (a string); show it verbatim. */
 export function errorText(e: unknown): string {
@@ -92,14 +92,32 @@ export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number)
   return d;
 }
 
+/** The engine's event names (Lever's, and its own for partner, catch-up and relay events). */
 const EVENT_LABEL: Record<string, string> = {
-  candidateHired: "Hired",
+  candidateHired: "Candidate hired",
   candidateStageChange: "Stage change",
   candidateArchiveChange: "Archive change",
-  "assessment-done": "Assessment done",
+  candidateDeleted: "Candidate deleted",
+  assessmentStatusChanged: "Assessment result",
+  "assessment-done": "Assessment result",
   offerChanged: "Offer changed",
   reconcile: "Catch-up",
+  relayRewound: "Relay rewound",
+  unknown: "Unknown event",
 };
+
+const FLOW_LABEL: Record<Flow, string> = {
+  hire: "Hire → bob",
+  assessment: "Assessment",
+  outcome: "Outcome",
+  privacy: "Privacy",
+  none: "Other",
+};
+
+/** A flow in words, as the flow filter names it. */
+export function flowLabel(flow: Flow): string {
+  return FLOW_LABEL[flow] ?? flow;
+}
 
 const dayFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
 
@@ -108,7 +126,22 @@ export function localDay(ms: number): string {
   return dayFmt.format(new Date(ms));
 }
 
-/** Lever's event names in words; unknown ones as they are. */
+/**
+ * An event name in words. One the list above does not know is still never shown as an id:
+ * `someNewEvent` reads "Some new event", and "unknown (endpoint)" keeps its words.
+ */
 export function eventLabel(event: string): string {
-  return EVENT_LABEL[event] ?? event;
+  const known = EVENT_LABEL[event];
+  if (known) return known;
+  const words = event
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[-_]+/g, " ")
+    .trim()
+    .toLowerCase();
+  return words ? words[0].toUpperCase() + words.slice(1) : "Event";
+}
+
+/** A sentence from the engine's lower-case phrase ("no invite: …" → "No invite: …"). */
+export function sentence(text: string): string {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
 }

@@ -1,6 +1,6 @@
 // App-wide state shared by the screens: the current view, the engine's status, toasts,
 // and the Lever lists loaded with a setup key (memory only, for this window's lifetime).
-import { api, type AppStatus, type LeverLists, type Settings } from "../api";
+import { api, type AppStatus, type LeverLists, type Settings, type WebhooksMade } from "../api";
 
 export type View = "history" | "mappings" | "dryrun" | "setup";
 
@@ -19,7 +19,11 @@ export const app = $state({
 });
 
 /** Lever stages, archive reasons, tags and tests read with the setup key; never stored. */
-export const lever = $state({ lists: null as LeverLists | null });
+export const lever = $state({
+  lists: null as LeverLists | null,
+  /** What creating the webhooks with the setup key did (this window only). */
+  webhooks: null as WebhooksMade | null,
+});
 
 export interface Toast {
   id: number;

@@ -1,7 +1,8 @@
 // Test-only: an in-page fake of the engine behind the Tauri commands in api.ts. It mirrors
 // the engine's answers and error sentences closely enough for the UI tests; secrets live
 // only in this closure, and the call log never holds a secret value.
-import type { AppStatus, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo } from "../api";
+import { emit } from "@tauri-apps/api/event";
+import type { AppStatus, Entry, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo, WebhooksMade, HookMade } from "../api";
 import { FakeHistory } from "./history";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
 
@@ -15,6 +16,24 @@ export const SECRET_NAMES = [
   "bob-service-user",
   "bob-token",
   "assessment-api-key",
+];
+
+/** The engine's `check::lever_permissions()` (labels of `Perm::label`, in probe order). */
+const LEVER_PERMISSIONS = [
+  "Find an opportunity",
+  "Find all opportunities",
+  "Find a posting",
+  "Find all candidate offers",
+  "Find all candidate resumes",
+  "Find all candidate files",
+  "Download a candidate resume file",
+  "Download an offer file",
+  "Download a candidate file",
+  "Find all stages",
+  "Find all archive reasons",
+  "Find all tags",
+  "Find all candidate notes",
+  "Create an opportunity note",
 ];
 
 const HOOKS = [
@@ -58,7 +77,27 @@ function defaultSettings(configured: boolean): Settings {
     fields: configured ? [{ lever: "custom_equity", bob: "payroll.employment.equity" }] : [],
     value_map: {},
     privacy: { history_retention_days: 365 },
+    // As a setup key loaded them once, and one reason an archive met unmapped (entry 3).
+    names: configured
+      ? {
+          stages: { "stage-assess": "Byteboard assessment", "stage-onsite": "Onsite interview", "stage-offer": "Offer" },
+          archive_reasons: { "reason-rejected": "Underqualified", "reason-withdrew": "Withdrew", "reason-odd": "Moved to talent pool" },
+          unmapped_seen: { "reason-odd": 3 },
+        }
+      : { stages: {}, archive_reasons: {}, unmapped_seen: {} },
   };
+}
+
+/** A check item as the engine makes one (`check::item`, `failed`, `missing_perm`). */
+function item(area: string, ok: boolean, message: string, kind?: CheckItem["kind"]): CheckItem {
+  return { area, ok, message, kind: kind ?? (ok ? "ok" : "other"), permission: null };
+}
+
+/** The engine's `Names::merge` then `tidy`: names only grow; a mapped reason is not listed as unmapped. */
+function mergeNames(kept: Settings["names"], next: Settings["names"], mapped: Settings["archive_reasons"]): Settings["names"] {
+  const unmapped_seen = { ...next.unmapped_seen, ...kept.unmapped_seen };
+  for (const id of Object.keys(mapped)) delete unmapped_seen[id];
+  return { stages: { ...kept.stages, ...next.stages }, archive_reasons: { ...kept.archive_reasons, ...next.archive_reasons }, unmapped_seen };
 }
 
 /** The engine's `Settings::validate`, sentence for sentence. */
@@ -155,6 +194,24 @@ export class FakeEngine {
     this.firstSigned.set(endpoint, Date.now());
   }
 
+  /** Lever's Send test on `endpoint`, signed: a ping entry; returns its id (emit it). */
+  signedPing(endpoint: string): number {
+    this.signed(endpoint);
+    return this.addEntry({ event: "candidateHired", endpoint, flow: "none", status: "skipped", candidate: null, opportunity_id: null, reason: "Lever's test event: the signature checks out", summary: null });
+  }
+
+  /** A real hire of `name`, done; returns its id (emit it). */
+  realEventDone(name: string): number {
+    return this.addEntry({ event: "candidateHired", endpoint: "candidate-hired", flow: "hire", status: "done", candidate: name, reason: null, summary: "employee 3332883000001, 3 documents" });
+  }
+
+  private addEntry(patch: Partial<Entry>): number {
+    const id = ++this.history.count;
+    this.history.update(id, { received_at: Date.now(), source: "webhook", ...patch });
+    void emit("engine", { type: "entry", id });
+    return id;
+  }
+
   async handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     this.calls.push({ cmd, args: redact(cmd, args) });
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
@@ -196,16 +253,21 @@ export class FakeEngine {
       case "settings_get":
         return structuredClone(this.settings);
       case "settings_save": {
-        const s = a.settings as Settings;
+        const s = structuredClone(a.settings as Settings);
         const bad = validateSettings(s);
         if (bad) throw bad;
-        this.settings = structuredClone(s);
+        s.names = mergeNames(this.settings.names, s.names, s.archive_reasons);
+        this.settings = s;
         return null;
       }
       case "check_all":
         return this.check();
+      case "lever_permissions":
+        return [...LEVER_PERMISSIONS];
       case "lever_lists":
         return this.leverLists(a.setupKey as string);
+      case "lever_webhooks_create":
+        return this.createWebhooks(a.setupKey as string);
       case "bob_info":
         return this.bobInfo();
       case "partner_tests":
@@ -292,10 +354,33 @@ export class FakeEngine {
     this.conn = { url: c.url.replace(/\/+$/, ""), channel: c.channel };
     if (c.url.includes("unreachable")) {
       this.relay = { state: "offline", detail: "connection refused", url: this.conn.url, since: null };
-      return { area: "relay", ok: false, message: `cannot reach the relay at ${this.conn.url}: connection refused` };
+      return item("relay", false, `cannot reach the relay at ${this.conn.url}: connection refused`);
     }
     this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() };
-    return { area: "relay", ok: true, message: `connected to ${this.conn.url} (0 event(s) waiting)` };
+    return item("relay", true, `connected to ${this.conn.url} (nothing waiting)`);
+  }
+
+  /** The engine's `lever_webhooks::create`: a key with "no-webhooks" in it is refused. */
+  private createWebhooks(setupKey: string): WebhooksMade {
+    if (!this.conn) throw "connect the relay first (step 1): the webhooks deliver to it";
+    if (setupKey.includes("no-webhooks"))
+      return {
+        hooks: [],
+        refused:
+          "Lever did not let this setup key manage webhooks (it lacks «Find all webhooks»; Lever may also have to enable webhooks through the API for your account). Copy each URL below into Lever and paste back its signing token — or make a setup key with «Find all webhooks» and «Create a webhook» and try again",
+      };
+    const hooks = HOOKS.map((h) => {
+      const name = `lever-signing-token/${h.endpoint}`;
+      const kept = this.secrets.has(name);
+      if (!kept) this.secrets.set(name, `tok-made-${h.endpoint}`);
+      return {
+        endpoint: h.endpoint,
+        event: h.event,
+        made: (kept ? "already-there" : "created") as HookMade["made"],
+        message: kept ? "already in Lever, and its signing token is kept" : "created in Lever; its signing token is kept in the keychain",
+      };
+    });
+    return { hooks, refused: null };
   }
 
   private webhooks(): WebhookInfo[] {
@@ -311,34 +396,39 @@ export class FakeEngine {
     const items: CheckItem[] = [];
     items.push(
       this.conn
-        ? { area: "relay", ok: true, message: `connected to ${this.conn.url} (0 event(s) waiting)` }
-        : { area: "relay", ok: false, message: "not connected: paste the connection code (`hirewire connect CODE`)" },
+        ? item("relay", true, `connected to ${this.conn.url} (nothing waiting)`)
+        : item("relay", false, "not connected: paste the connection code (`hirewire connect CODE`)"),
     );
     const key = this.secrets.get("lever-api-key");
-    if (!key) items.push({ area: "lever", ok: false, message: notSet("lever-api-key") });
-    else if (key.includes("limited")) {
-      for (const m of ["download candidate resume", "create note"]) {
-        items.push({ area: "lever", ok: false, message: `the API key lacks «${m}»: tick it in Lever → Settings → Integrations and API → API Credentials` });
-      }
-    } else items.push({ area: "lever", ok: true, message: "the API key has every permission Hirewire needs" });
+    if (!key) items.push(item("lever", false, notSet("lever-api-key")));
+    else if (key.includes("offline")) {
+      // No answer from Lever: the engine stops asking and says only that (ApiError::transport).
+      items.push(
+        item(
+          "lever",
+          false,
+          "Lever could not be reached (error sending request for url (https://api.lever.co/v1/opportunities/hirewire-permission-check): dns error: failed to lookup address information: Temporary failure in name resolution)",
+          "unreachable",
+        ),
+      );
+    } else if (key.includes("limited")) {
+      for (const m of ["Download a candidate resume file", "Create an opportunity note"]) items.push({ ...item("lever", false, missingCheckbox(m), "missing-permission"), permission: m });
+    } else items.push(item("lever", true, "the API key has every permission Hirewire needs, confidential candidates included"));
     for (const h of HOOKS) {
       const set = this.secrets.has(`lever-signing-token/${h.endpoint}`);
-      items.push({
-        area: "webhooks",
-        ok: set,
-        message: set ? `signing token for ${h.endpoint} is set` : `no signing token for ${h.endpoint}: copy it from Lever's webhook settings into Setup`,
-      });
+      items.push(item("webhooks", set, set ? `signing token for ${h.endpoint} is set` : `no signing token for ${h.endpoint}: copy it from Lever's webhook settings into Setup`));
     }
     const user = this.secrets.get("bob-service-user");
     const token = this.secrets.get("bob-token");
-    if (!user) items.push({ area: "bob", ok: false, message: notSet("bob-service-user") });
-    else if (!token) items.push({ area: "bob", ok: false, message: notSet("bob-token") });
-    else if (token.includes("wrong")) items.push({ area: "bob", ok: false, message: "bob answered 401: the service user id or token is wrong" });
-    else items.push({ area: "bob", ok: true, message: `the service user may search people and sees ${BOB_FIELDS.length} fields` });
+    if (!user) items.push(item("bob", false, notSet("bob-service-user")));
+    else if (!token) items.push(item("bob", false, notSet("bob-token")));
+    else if (token.includes("wrong")) items.push(item("bob", false, "bob answered 401: the service user id or token is wrong", "refused"));
+    else
+      items.push(item("bob", true, `the service user may search people and sees ${BOB_FIELDS.length} fields (creating employees and uploading documents can only be proven by the first hire)`));
     items.push(
       this.settings.assessment.provider
-        ? { area: "assessment", ok: true, message: `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)` }
-        : { area: "assessment", ok: true, message: "no assessment partner configured (optional)" },
+        ? item("assessment", true, `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)`)
+        : item("assessment", true, "no assessment partner configured (optional)"),
     );
     return items;
   }
@@ -350,6 +440,14 @@ export class FakeEngine {
     const proposed = structuredClone(this.settings);
     if (!proposed.stages.assessment) proposed.stages = { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" };
     proposed.archive_reasons = { ...lists.proposed.archive_reasons, ...proposed.archive_reasons };
+    // Like the engine: the names are kept in the settings at once.
+    const names = {
+      stages: Object.fromEntries(lists.stages.map((x) => [x.id, x.text])),
+      archive_reasons: Object.fromEntries(lists.archive_reasons.map((x) => [x.id, x.text])),
+      unmapped_seen: {},
+    };
+    this.settings.names = mergeNames(this.settings.names, names, this.settings.archive_reasons);
+    proposed.names = this.settings.names;
     return { ...lists, proposed };
   }
 
@@ -387,6 +485,11 @@ export class FakeEngine {
 
 function notSet(name: string): string {
   return `the secret ${name} is not set: run \`hirewire secret set ${name}\` or set it in Setup`;
+}
+
+/** `missing_checkbox` in engine/src/clients/lever_perm.rs, word for word. */
+function missingCheckbox(label: string): string {
+  return `the API key lacks the «${label}» permission. Lever keys cannot be edited: in Lever → Settings → Integrations and API → API Credentials, generate a new key with «${label}» ticked (and the boxes the old key had), then paste it in Setup (\`hirewire secret set lever-api-key\`)`;
 }
 
 function failText(cmd: string): string {

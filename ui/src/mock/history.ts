@@ -24,6 +24,28 @@ const EVENTS: { event: string; endpoint: string; flow: Flow }[] = [
   { event: "candidateArchiveChange", endpoint: "archive-change", flow: "outcome" },
 ];
 
+/** The partner's assessment result (the engine's own event name, on the partner's endpoint). */
+const RESULT_EVENT = { event: "assessmentStatusChanged", endpoint: "assessment-done", flow: "assessment" as Flow };
+
+/** A bob employee id the way bob makes them (13 digits). */
+export function employeeId(id: number): string {
+  return String(3332883000000 + id);
+}
+
+/** What a done entry did, in the engine's words (engine/src/jobs/summary.rs). */
+function summaryFor(id: number, h: number, event: string): string {
+  switch (event) {
+    case "candidateHired":
+      return `employee ${employeeId(id)}, 2 documents`;
+    case "candidateStageChange":
+      return "invite sent: Byteboard SWE";
+    case "assessmentStatusChanged":
+      return `result: ${60 + (h % 40)}, report`;
+    default:
+      return `outcome: ${h % 2 ? "Rejected" : "Offer accepted"}`;
+  }
+}
+
 function statusFor(h: number): Status {
   const p = h % 100;
   if (p < 68) return "done";
@@ -76,7 +98,9 @@ export class FakeHistory {
       status = "done";
       flow = "assessment";
     }
-    const ev = EVENTS.find((e) => e.flow === flow) ?? kind;
+    let ev = EVENTS.find((e) => e.flow === flow) ?? kind;
+    // One assessment entry in three is the partner's result coming back, not an invite.
+    if (flow === "assessment" && id !== this.count - 2 && (h >>> 20) % 3 === 0) ev = RESULT_EVENT;
     const received = this.now - (this.count - id) * this.spacing;
     let reason = id === this.count ? FIXED.failedHire.error : (REASONS[status] ?? null);
     if (status === "skipped" && flow === "outcome") reason = "The partner never assessed this candidate: no offer status to send";
@@ -94,6 +118,7 @@ export class FakeHistory {
       updated_at: received + 1500,
       // One hire in nine came by catching up with Lever (its webhook never did).
       source: flow === "hire" && h % 9 === 0 ? "reconcile" : "webhook",
+      summary: status === "done" ? summaryFor(id, h, ev.event) : null,
     };
     return { ...base, ...this.overrides.get(id) };
   }
@@ -156,10 +181,13 @@ export class FakeHistory {
       else if (e.status === "retrying") steps.push(step("create employee in bob", "failed", 503, null, "bob answered 503: Service Unavailable"));
       else if (e.status === "waiting") proposal = proposalFor(e);
       else if (e.status === "done") {
-        steps.push(step("create employee in bob", "done", 201, `emp-${3000 + (id % 997)}`));
+        steps.push(step("create employee in bob", "done", 201, employeeId(id)));
         steps.push(step("upload resume “CV.pdf”", "done", 200, `doc-${id}-1`));
         steps.push(step("upload offer letter", "done", 200, `doc-${id}-2`));
       }
+    } else if (e.flow === "assessment" && e.event === RESULT_EVENT.event) {
+      if (e.status === "done") steps = [step("read the result from the partner", "done", 200, `interview-${id}`), step("add Lever note", "done", 201, `note-${id}`)];
+      else if (e.status === "failed" || e.status === "retrying") steps = [step("read the result from the partner", "failed", e.status === "failed" ? 403 : 503, null, e.reason)];
     } else if (e.flow === "assessment") {
       if (e.status === "done") steps = [step("send invite (Byteboard SWE)", "done", 200, `invite-${id}`), step("add Lever note", "done", 201, `note-${id}`)];
       else if (e.status === "skipped") steps = [step("choose the interview type from tags", "skipped", null, null, e.reason)];

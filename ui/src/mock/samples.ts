@@ -48,6 +48,7 @@ export const LEVER_LISTS: LeverLists = {
     fields: [],
     value_map: {},
     privacy: { history_retention_days: 365 },
+    names: { stages: {}, archive_reasons: {}, unmapped_seen: {} },
   },
   unmapped_reasons: ["Moved to talent pool"], // the engine lists reasons by their text
 };
@@ -116,26 +117,36 @@ export const CANDIDATES: Candidate[] = [
   { opportunity_id: "opp-alan", name: "Alan Turing", email: null },
 ];
 
+/** `preview::dry_run` in the engine, sentence for sentence (its invite line included). */
 export function dryRunFor(c: Candidate): DryRun {
   const exists = c.opportunity_id === "opp-grace";
   const [first, ...rest] = c.name.split(" ");
+  const employee = exists || !c.email
+    ? null
+    : {
+        firstName: first,
+        surname: rest.join(" "),
+        email: c.email,
+        work: { startDate: "2025-12-01", site: "London", title: "Software Engineer", department: "Engineering" },
+        payroll: { employment: { equity: 1200 } },
+      };
+  const notes = exists
+    ? []
+    : c.email
+      ? ["Offer field “Laptop”: “Macbook Pro” is not an item of bob's list Laptop"]
+      : ["the candidate has no email address in Lever: bob needs one"];
   return {
     candidate: c.name,
-    employee: exists
-      ? null
-      : {
-          firstName: first,
-          surname: rest.join(" "),
-          email: c.email,
-          work: { startDate: "2025-12-01", site: "London", title: "Software Engineer", department: "Engineering" },
-          payroll: { employment: { equity: 1200 } },
-        },
-    existing_employee_id: exists ? "emp-3141" : null,
+    employee,
+    existing_employee_id: exists ? "3332883000042" : null,
     documents: [
       { name: "CV.pdf", size: 183_204, already_uploaded: exists },
       { name: "Offer letter (signed).pdf", size: 92_110, already_uploaded: false },
     ],
-    invite: c.email ? `Byteboard SWE (test 12345) to ${c.email}` : "No invite: the candidate has no email address",
-    notes: ["Offer field “Laptop”: “Macbook Pro” is not an item of bob's list Laptop"],
+    // The engine writes "{tag} (test {id}) to {email}"; Alan has no interview-type tag.
+    invite: c.email ? `Byteboard SWE (test 12345) to ${c.email}` : "no invite: the candidate has no interview-type tag",
+    // Grace (who exists in bob) was invited before: 1 Dec 2026, 09:30 UTC.
+    invite_sent_at: exists ? Date.UTC(2026, 11, 1, 9, 30) : null,
+    notes,
   };
 }

@@ -180,7 +180,7 @@ async fn write_work_row(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Resul
                 Some(id) => json!(id),
                 None => {
                     return Err(FlowError::Stop(format!(
-                        "bob's {key} list has no “{display}”: add it in bob (or map it in Setup → Mappings), then Retry"
+                        "bob's {key} list has no “{display}”: add it in bob (or map it in Mappings), then Retry"
                     )))
                 }
             }

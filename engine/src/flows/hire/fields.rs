@@ -89,7 +89,7 @@ pub fn plan(
                 several => {
                     let ids: Vec<&str> = several.iter().map(|b| b.id.as_str()).collect();
                     notes.push(format!(
-                        "offer field “{}”: bob has {} fields called “{}” ({}): Hirewire does not guess; choose one in Setup → Mappings → Fields",
+                        "offer field “{}”: bob has {} fields called “{}” ({}): Hirewire does not guess; choose one in Mappings → Fields",
                         f.text,
                         several.len(),
                         several[0].name,

@@ -182,7 +182,7 @@ async fn site(
     let default = settings.bob.default_site.trim();
     if default.is_empty() {
         return Err(FlowError::Stop(match location {
-            Some(l) => format!("no bob site matches the posting location “{l}” and no default site is set: add the site to bob, map it in Setup → Mappings, or set bob.default_site, then Retry"),
+            Some(l) => format!("no bob site matches the posting location “{l}” and no default site is set: add the site to bob, map it in Mappings, or set bob.default_site, then Retry"),
             None => "the posting has no location and no default bob site is set: set bob.default_site in Setup, then Retry".into(),
         }));
     }
@@ -256,7 +256,7 @@ fn not_in_list(field: &str, lever_value: &str, looked_for: &str) -> String {
         format!(" (mapped to “{looked_for}”)")
     };
     format!(
-        "bob has no {what} “{lever_value}”{mapped} in its list, and refuses values its list does not hold: add it to bob's {what} list, or map it to one bob has in Setup → Mappings (value_map.\"{field}\"), then Retry"
+        "bob has no {what} “{lever_value}”{mapped} in its list, and refuses values its list does not hold: add it to bob's {what} list, or map it to one bob has in Mappings (value_map.\"{field}\"), then Retry"
     )
 }
 

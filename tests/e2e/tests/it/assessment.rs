@@ -282,8 +282,43 @@ async fn onsite_offer_and_archive_outcomes_are_recorded_and_an_unmapped_reason_w
         "{alan}"
     );
     w.app
-        .wait_log("notification: Alan Turing: unmapped archive reason", T)
+        .wait_log("notification: Alan Turing: needs attention", T)
         .await;
+    // One notification for one failure (the flow's reason in its body), not two.
+    let log = w.app.stop().await;
+    assert_eq!(log.matches("notification: Alan Turing").count(), 1, "{log}");
+    // Mappings can show the reason by name as a row to map, with the entry that met it.
+    let settings = w.app.ok(&["config", "export"], "");
+    let names: toml::Value = toml::from_str(&settings).unwrap_or_else(|e| panic!("{e}"));
+    let reason = ids.reason_unmapped.as_str();
+    assert_eq!(
+        names["names"]["archive_reasons"][reason].as_str(),
+        Some("Culture add"),
+        "{settings}"
+    );
+    assert_eq!(
+        names["names"]["unmapped_seen"][reason].as_integer(),
+        alan["id"].as_i64(),
+        "{settings}"
+    );
+    // Mapped now: no longer listed as met unmapped, the name stays.
+    let mapped = format!("{settings}\n");
+    let mapped = mapped.replacen(
+        "[archive_reasons]\n",
+        &format!("[archive_reasons]\n\"{reason}\" = \"not-applicable\"\n"),
+        1,
+    );
+    w.app.import(&mapped);
+    let after = w.app.ok(&["config", "export"], "");
+    let after: toml::Value = toml::from_str(&after).unwrap_or_else(|e| panic!("{e}"));
+    assert!(after["names"]
+        .get("unmapped_seen")
+        .and_then(|u| u.get(reason))
+        .is_none());
+    assert_eq!(
+        after["names"]["archive_reasons"][reason].as_str(),
+        Some("Culture add")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

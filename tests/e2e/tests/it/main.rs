@@ -18,4 +18,5 @@ mod relay_limits;
 mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
+mod webhook_setup;
 mod window;

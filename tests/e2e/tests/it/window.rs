@@ -27,15 +27,16 @@ struct Row {
 
 /// Every history row on screen, read in one script: the list reuses a row's element for
 /// whichever entry scrolls or moves into its place, so reading an element's parts one
-/// WebDriver call at a time can mix two entries. The event is the event cell's `title`
-/// (there even when the column is hidden next to the detail panel); the status is the
+/// WebDriver call at a time can mix two entries. The event is the row's `data-event` (the
+/// engine's name; the screen shows it in words, and hides the column next to the detail
+/// panel); the status is the
 /// badge's text; the text is the row's DOM text (WebKitWebDriver's visible text leaves out
 /// ellipsised cells).
 async fn rows(win: &Window) -> Vec<Row> {
     const SNAPSHOT: &str = r#"return [...document.querySelectorAll('[data-testid^="history-row-"]')].map((r) => [
         r.dataset.testid,
         r.querySelector(".badge")?.textContent?.trim() ?? "",
-        r.querySelector(".c-event")?.title ?? "",
+        r.dataset.event ?? "",
         r.textContent,
     ]);"#;
     let snapshot = win
@@ -79,7 +80,7 @@ async fn run_wizard(w: &World, win: &Window) {
     win.fill("relay-code", &w.channel.connect).await;
     win.click("relay-connect").await;
     // "Not connected yet." also contains "connected": wait for the check's own sentence.
-    let status = win.see("relay-status", "connected to ").await;
+    let status = win.see("relay-status", "Connected to ").await;
     assert!(status.contains(&w.relay.url()), "{status}");
     next(2).await;
 
@@ -90,7 +91,7 @@ async fn run_wizard(w: &World, win: &Window) {
     let checks = win
         .see(
             "lever-checks",
-            "the API key has every permission Hirewire needs",
+            "API key has every permission Hirewire needs",
         )
         .await;
     assert!(!checks.contains("lacks"), "{checks}");
@@ -137,7 +138,7 @@ async fn run_wizard(w: &World, win: &Window) {
     win.fill("bob-user", &w.creds.0).await;
     win.fill("bob-token", &w.creds.1).await;
     win.click("bob-test").await;
-    win.see("bob-status", "the service user may search people")
+    win.see("bob-status", "service user may search people")
         .await;
     win.see("bob-status", "sites: ").await;
     win.see_exact("bob-user-state", "set").await;
@@ -356,6 +357,8 @@ async fn the_real_demo_shows_the_flows_and_leaving_it_stays_in_the_same_process_
 
     win.click("leave-demo").await;
     win.see("wizard-current", "Step 1 of 8").await;
+    // The README's screenshots are these two (docs/screenshots/window-*.png).
+    win.screenshot("demo-left-wizard").await;
     assert_eq!(app_pid(&win), Some(pid), "the same process, not a relaunch");
     assert!(
         win.all("demo-banner").await.is_empty(),
