@@ -3,6 +3,9 @@
 import { api } from "../api";
 
 let reported = false;
+let markPainted: () => void = () => {};
+/** Resolves once the first screen is out: what is not part of it waits for this. */
+export const painted = new Promise<void>((resolve) => (markPainted = resolve));
 
 /** Call when `screen` has its content in the DOM; reports after the next paint. */
 export function firstScreenPainted(screen: string): void {
@@ -11,6 +14,7 @@ export function firstScreenPainted(screen: string): void {
   // rAF runs just before the paint; the timeout after it lands once the frame is out.
   requestAnimationFrame(() =>
     setTimeout(() => {
+      markPainted();
       api.uiReady(screen, performance.now()).catch(() => {});
     }, 0),
   );

@@ -18,5 +18,6 @@ mod relay_limits;
 mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
+mod scripts;
 mod webhook_setup;
 mod window;
