@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::clients::lever::Opportunity;
+use super::clients::lever_lists::Reach;
 use super::flows::FlowError;
 use super::history::{self, Filter};
 use super::preview::lever_client;
@@ -49,14 +50,21 @@ pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, Flow
     }
     let settings = engine.store.read_async(|rx| rx.settings()).await?;
     let lever = lever_client(engine, &settings).await?;
+    // Confidential candidates are listed only when asked for, and only to a key that may
+    // see them (asking with a key that may not is refused).
+    let reach = if lever.sees_confidential().await? {
+        Reach::All
+    } else {
+        Reach::Open
+    };
     if q.contains('@') {
-        let found = lever.opportunities_by_email(q).await?;
+        let found = lever.opportunities_by_email(q, reach).await?;
         return Ok(found.into_iter().map(Candidate::from).take(SHOWN).collect());
     }
 
     let since = now_ms().saturating_sub(NAME_SEARCH_DAYS * 86_400_000);
     let (recent, more) = lever
-        .opportunities_updated_since(since, NAME_SEARCH_MAX)
+        .opportunities_updated_since(since, NAME_SEARCH_MAX, reach)
         .await?;
     if more {
         tracing::info!(

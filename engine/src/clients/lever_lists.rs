@@ -24,8 +24,13 @@ impl Reach {
 
 impl Lever {
     /// Opportunities with this email (dry-run search).
-    pub async fn opportunities_by_email(&self, email: &str) -> Result<Vec<Opportunity>, ApiError> {
-        let filter = [("email", email.to_string())];
+    pub async fn opportunities_by_email(
+        &self,
+        email: &str,
+        reach: Reach,
+    ) -> Result<Vec<Opportunity>, ApiError> {
+        let mut filter = vec![("email", email.to_string())];
+        filter.extend(reach.filter());
         Ok(self
             .list_where(
                 Perm::FindOpportunities,
@@ -43,8 +48,10 @@ impl Lever {
         &self,
         since_ms: u64,
         max: usize,
+        reach: Reach,
     ) -> Result<(Vec<Opportunity>, bool), ApiError> {
-        let filter = [("updated_at_start", since_ms.to_string())];
+        let mut filter = vec![("updated_at_start", since_ms.to_string())];
+        filter.extend(reach.filter());
         self.list_where(Perm::FindOpportunities, "/opportunities", &filter, max)
             .await
     }
