@@ -304,23 +304,9 @@ test("a full first run: every step, then Finish opens the history", async () => 
   await close(page);
 });
 
-/** The Lever key's boxes as the engine names them (`Perm::label`, in `lever_probes` order). */
-const LEVER_BOXES = [
-  "Find an opportunity",
-  "Find all opportunities",
-  "Find a posting",
-  "Find all candidate offers",
-  "Find all candidate resumes",
-  "Find all candidate files",
-  "Download a candidate resume file",
-  "Download an offer file",
-  "Download a candidate file",
-  "Find all stages",
-  "Find all archive reasons",
-  "Find all tags",
-  "Find all candidate notes",
-  "Create an opportunity note",
-];
+/** The Lever key's boxes as the (fake) engine answers them; engine/src/check.rs checks
+ *  that the fake's list is the engine's. */
+const leverBoxes = (page) => page.evaluate(() => window.__hw.engine.handle("lever_permissions", {}));
 const boxes = (page) => page.$$eval('[data-testid="lever-perm"]', (els) => els.map((e) => ({ label: e.textContent.replace(/^[✓✗☐]/, "").replace(/: missing$/, "").trim(), state: e.dataset.state })));
 /** How many times `re` occurs in the text of the element with test id `id`. */
 const count = async (page, id, re) => ((await page.getByTestId(id).innerText()).match(re) ?? []).length;
@@ -334,7 +320,7 @@ async function toStep2(page) {
 test("step 2 lists the key's Lever permissions in Lever's words before the key is made, then marks the missing ones", async () => {
   const page = await firstRun();
   await toStep2(page);
-  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: "unknown" })));
+  assert.deepEqual(await boxes(page), (await leverBoxes(page)).map((label) => ({ label, state: "unknown" })));
   await seeText(page, "wizard-current", "Step 2"); // the list is there before any key or check
   assert.equal((await calls(page, "check_all")).length, 0);
   // The list comes before the field the key is pasted in, with the confidential toggle.
@@ -349,7 +335,7 @@ test("step 2 lists the key's Lever permissions in Lever's words before the key i
   await page.getByTestId("lever-key-save").click();
   await seeText(page, "lever-missing", "The key lacks 2 permissions: «Download a candidate resume file», «Create an opportunity note».");
   const missing = ["Download a candidate resume file", "Create an opportunity note"];
-  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: missing.includes(label) ? "missing" : "ok" })));
+  assert.deepEqual(await boxes(page), (await leverBoxes(page)).map((label) => ({ label, state: missing.includes(label) ? "missing" : "ok" })));
   assert.equal(await count(page, "lever-checks", /cannot be edited/g), 1);
   assert.deepEqual(await problems(page), []);
   await close(page);
@@ -365,7 +351,7 @@ test("a network failure is never reported as a missing permission: the step says
   const text = await page.getByTestId("lever-checks").innerText();
   assert.doesNotMatch(text, /lacks|missing|not permitted|tick/i);
   assert.equal((text.match(/reach/gi) ?? []).length, 1, `said once: ${text}`);
-  assert.deepEqual(await boxes(page), LEVER_BOXES.map((label) => ({ label, state: "unknown" })), "no box is marked missing (or present)");
+  assert.deepEqual(await boxes(page), (await leverBoxes(page)).map((label) => ({ label, state: "unknown" })), "no box is marked missing (or present)");
   assert.equal(await page.getByTestId("lever-missing").count(), 0);
   // The connection back: the check again, and the answer is about the boxes.
   await page.evaluate(() => window.__hw.engine.handle("secret_set", { name: "lever-api-key", value: "good-key" }));

@@ -131,10 +131,22 @@ mod tests {
                 }
             }));
         }
-        // Wait until the background lane has the bucket to itself and uses it.
-        while taken.load(Ordering::SeqCst) < 10 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+        // Wait (with a deadline) until the background lane has the bucket to itself and uses
+        // it: ten tokens at 50/s take 0.2 s.
+        let started = {
+            let taken = taken.clone();
+            async move {
+                while taken.load(Ordering::SeqCst) < 10 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+        };
+        assert!(
+            tokio::time::timeout(Duration::from_secs(10), started)
+                .await
+                .is_ok(),
+            "the background lane never got its tokens"
+        );
         let live = bucket.in_lane(Lane::Live);
         let before = taken.load(Ordering::SeqCst);
         for _ in 0..20 {

@@ -340,6 +340,53 @@ impl World {
         h.id.to_string()
     }
 
+    /// Adds candidate `i` (opportunity `{id}-{i:04}`, "{Person} {i:04}",
+    /// `{person}{i:04}@example.com`) with a signed offer starting on `start` and a resume,
+    /// archived as hired now, with no webhook sent: what a catch-up finds.
+    pub fn add_hired_without_webhook(
+        &self,
+        id: &str,
+        person: &str,
+        i: usize,
+        start: &str,
+    ) -> String {
+        use hirewire_fakes::lever::{pdf, LeverFile, Resume};
+        let mut display = person.to_string();
+        if let Some(first) = display.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        let (id, name, email) = (
+            format!("{id}-{i:04}"),
+            format!("{display} {i:04}"),
+            format!("{person}{i:04}@example.com"),
+        );
+        self.add_hireable(&Hireable {
+            id: &id,
+            name: &name,
+            email: &email,
+            title: "Software Engineer",
+            start,
+            ..Default::default()
+        });
+        let cv = format!("cv-{id}");
+        let file = LeverFile {
+            id: cv.clone(),
+            name: format!("{cv}.pdf"),
+            ext: "pdf".into(),
+            content: pdf("cv"),
+            ..Default::default()
+        };
+        self.lever.add_resume(
+            &id,
+            Resume {
+                id: cv,
+                file: Some(file),
+            },
+        );
+        self.lever.archive(&id, &self.ids.reason_hired);
+        id
+    }
+
     /// The fake bob's employees with this email.
     pub fn employees_with(&self, email: &str) -> Vec<serde_json::Value> {
         self.bob

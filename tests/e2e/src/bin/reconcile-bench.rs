@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use hirewire_e2e::world::{Hireable, Options, World};
-use hirewire_fakes::lever::{pdf, LeverFile, Opportunity, Resume};
+use hirewire_fakes::lever::Opportunity;
 use hirewire_fakes::webhook::LeverEvent;
 use serde_json::{json, Value};
 
@@ -43,35 +43,7 @@ fn day(ms: u64) -> String {
 
 /// A hire as `hire-bench` makes them: a signed offer, a resume; archived as hired now.
 fn missed_hire(w: &World, i: usize) -> String {
-    let (id, name, email) = (
-        format!("missed-{i:04}"),
-        format!("Missed {i:04}"),
-        format!("missed{i:04}@example.com"),
-    );
-    w.add_hireable(&Hireable {
-        id: &id,
-        name: &name,
-        email: &email,
-        title: "Software Engineer",
-        start: "2027-03-01",
-        ..Default::default()
-    });
-    let file = LeverFile {
-        id: format!("cv-{i}"),
-        name: format!("cv-{i}.pdf"),
-        ext: "pdf".into(),
-        content: pdf("cv"),
-        ..Default::default()
-    };
-    w.lever.add_resume(
-        &id,
-        Resume {
-            id: format!("cv-{i}"),
-            file: Some(file),
-        },
-    );
-    w.lever.archive(&id, &w.ids.reason_hired);
-    id
+    w.add_hired_without_webhook("missed", "missed", i, "2027-03-01")
 }
 
 /// Webhook sent → entry done, for one new hire.

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use hirewire_e2e::wait;
 use hirewire_e2e::world::{Hireable, World};
-use hirewire_fakes::lever::{pdf, LeverFile, Resume};
 use hirewire_fakes::webhook::LeverEvent;
 use serde_json::Value;
 
@@ -19,35 +18,7 @@ const EVERY: Duration = Duration::from_millis(500);
 
 /// Adds candidate `i` with a signed offer and a resume, hired in Lever now.
 fn hired(w: &World, i: usize, start: &str) -> String {
-    let (id, name, email) = (
-        format!("rc-{i:04}"),
-        format!("Cand {i:04}"),
-        format!("cand{i:04}@example.com"),
-    );
-    w.add_hireable(&Hireable {
-        id: &id,
-        name: &name,
-        email: &email,
-        title: "Software Engineer",
-        start,
-        ..Default::default()
-    });
-    let file = LeverFile {
-        id: format!("cv-{i:04}"),
-        name: format!("cv-{i:04}.pdf"),
-        ext: "pdf".into(),
-        content: pdf("cv"),
-        ..Default::default()
-    };
-    w.lever.add_resume(
-        &id,
-        Resume {
-            id: format!("cv-{i:04}"),
-            file: Some(file),
-        },
-    );
-    w.lever.archive(&id, &w.ids.reason_hired);
-    id
+    w.add_hired_without_webhook("rc", "cand", i, start)
 }
 
 /// An opportunity nobody hired (applied, in the phone screen).
