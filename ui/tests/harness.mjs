@@ -70,8 +70,8 @@ export async function launch() {
  * Opens the app with the fake engine configured by `query` (see src/mock/install.ts) and
  * waits until it has started. Page errors and CSP violations are collected on `page.problems`.
  */
-export async function open(browser, base, query = "", { width = 1280, height = 800, dark = false } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme: dark ? "dark" : "light", reducedMotion: "reduce" });
+export async function open(browser, base, query = "", { width = 1280, height = 800, dark = false, userAgent } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme: dark ? "dark" : "light", reducedMotion: "reduce", userAgent });
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(`page error: ${e.message}`));

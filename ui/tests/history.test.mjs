@@ -23,6 +23,31 @@ test("an empty history says so", async () => {
   await close(page);
 });
 
+test("the status and the first page of history are asked for together at start, not one after the other", async () => {
+  const page = await open(browser, server.url, "entries=30&delay=150");
+  await page.getByTestId("history-row-30").waitFor();
+  const timeline = await page.evaluate(() => window.__hw.engine.timeline);
+  const at = (what) => timeline.indexOf(what);
+  assert.ok(at("asked history_list") >= 0 && at("asked history_list") < at("answered status"), timeline.join(", "));
+  // The early page is the list's own first question: it is not asked twice.
+  const pages = (await calls(page, "history_list")).filter((c) => c.args.filter.offset === 0);
+  assert.equal(pages.length, 1, JSON.stringify(pages));
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("a first page asked for at start is not shown later: the wizard's user opens History on fresh rows", async () => {
+  const page = await open(browser, server.url, "configured=0&entries=3");
+  await page.getByTestId("relay-code").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  const before = (await calls(page, "history_list")).length;
+  await page.getByTestId("nav-history").click();
+  await page.getByTestId("history-list").waitFor({ state: "attached" });
+  await page.waitForFunction((n) => window.__hw.engine.calls.filter((c) => c.cmd === "history_list").length > n, before);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("the first painted history is reported to the engine once, for its start-up log", async () => {
   const page = await open(browser, server.url, "entries=30");
   await page.getByTestId("history-row-30").waitFor();

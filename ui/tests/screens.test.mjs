@@ -167,3 +167,43 @@ test("the production build has no fake engine and no inline script or style", as
     assert.doesNotMatch(text, /mockIPC|__hw|FakeEngine/, `${f} contains test code`);
   }
 });
+
+// The font stack follows the desktop the window runs on (app.css, src/lib/platform.ts): on
+// Linux one generic family per stack, which fontconfig resolves to the desktop's own fonts
+// without a lookup for each family the machine lacks (about 100 ms of the window's start-up,
+// docs/perf.md); elsewhere the OS's system font by name.
+// The user agents of the web views Tauri uses.
+const WEBKITGTK = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15";
+const WKWEBVIEW = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
+const WEBVIEW2 = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
+
+/** The platform the page decided on, and the families its text and ids are drawn with. */
+async function fonts(page) {
+  return page.evaluate(() => ({
+    platform: document.documentElement.dataset.platform,
+    text: getComputedStyle(document.body).fontFamily,
+    mono: getComputedStyle(document.documentElement).getPropertyValue("--mono").trim(),
+  }));
+}
+
+test("on Linux (WebKitGTK) the window draws with the desktop's generic fonts, one family per stack", async () => {
+  const page = await open(browser, server.url, "configured=1", { userAgent: WEBKITGTK });
+  assert.deepEqual(await fonts(page), { platform: "linux", text: "sans-serif", mono: "monospace" });
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("on macOS and Windows the window asks for the system font by name", async () => {
+  for (const [ua, platform] of [
+    [WKWEBVIEW, "mac"],
+    [WEBVIEW2, "windows"],
+  ]) {
+    const page = await open(browser, server.url, "configured=1", { userAgent: ua });
+    const f = await fonts(page);
+    assert.equal(f.platform, platform);
+    assert.match(f.text, /^system-ui\b/, `${platform}: ${f.text}`);
+    assert.match(f.mono, /^ui-monospace\b/, `${platform}: ${f.mono}`);
+    assert.deepEqual(await problems(page), []);
+    await close(page);
+  }
+});

@@ -1,6 +1,7 @@
 // App-wide state shared by the screens: the current view, the engine's status, toasts,
 // and the Lever lists loaded with a setup key (memory only, for this window's lifetime).
 import { api, type AppStatus, type LeverLists, type Settings, type WebhooksMade } from "../api";
+import { takeStatus } from "./early";
 
 export type View = "history" | "mappings" | "dryrun" | "setup";
 
@@ -46,7 +47,7 @@ export function dismiss(id: number): void {
 }
 
 export async function refreshStatus(): Promise<void> {
-  app.status = await api.status();
+  app.status = await (takeStatus() ?? api.status());
 }
 
 /**

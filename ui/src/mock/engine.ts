@@ -148,6 +148,8 @@ function decodeCode(code: string): { url: string; channel: string; secret: strin
 
 export class FakeEngine {
   readonly calls: Call[] = [];
+  /** "asked status", "answered status", …: which questions were in flight together. */
+  readonly timeline: string[] = [];
   readonly history: FakeHistory;
   private secrets = new Map<string, string>();
   private settings: Settings;
@@ -214,10 +216,15 @@ export class FakeEngine {
 
   async handle(cmd: string, args: Record<string, unknown>): Promise<unknown> {
     this.calls.push({ cmd, args: redact(cmd, args) });
-    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    const failing = this.failing.get(cmd);
-    if (failing) throw failing;
-    return this.run(cmd, args);
+    this.timeline.push(`asked ${cmd}`);
+    try {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      const failing = this.failing.get(cmd);
+      if (failing) throw failing;
+      return this.run(cmd, args);
+    } finally {
+      this.timeline.push(`answered ${cmd}`);
+    }
   }
 
   private run(cmd: string, a: Record<string, unknown>): unknown {

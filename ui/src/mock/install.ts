@@ -1,5 +1,5 @@
 // Test-only: stands in for Tauri before the app starts. Options come from the page's query:
-//   ?entries=N&configured=0|1&demo=0|1&fail=cmd1,cmd2
+//   ?entries=N&configured=0|1&demo=0|1&fail=cmd1,cmd2&delay=ms
 // and tests steer it through `window.__hw` (the call log, faults, events to emit).
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
@@ -15,6 +15,9 @@ const engine = new FakeEngine({
 
 const violations: string[] = [];
 document.addEventListener("securitypolicyviolation", (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+
+// ?delay=N: every answer takes N ms (what a busy engine or a slow IPC looks like).
+engine.delayMs = Number(q.get("delay") ?? 0);
 
 mockWindows("main");
 mockIPC((cmd, payload) => engine.handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });

@@ -1,0 +1,60 @@
+// What the first screen needs is asked for as the page starts, before the UI is built: the
+// engine's status and the first page of the unfiltered history (the screen a configured app
+// opens on). The two answers then travel while the page lays itself out, instead of one
+// after the other once each screen is up. Each is handed out once, and only until the first
+// screen is painted (after that it may be stale); anything else is asked for by its screen.
+import { api, type AppStatus, type HistoryFilter, type HistoryPage } from "../api";
+import { PAGE_SIZE } from "./pages";
+import { painted } from "./ready";
+
+/** The history's first page with no filter: what `HistoryList` asks for first. */
+const FIRST: HistoryFilter = { statuses: [], flows: [], sources: [], since: null, until: null, search: "", offset: 0, limit: PAGE_SIZE };
+
+let status: Promise<AppStatus> | null = null;
+let firstPage: Promise<HistoryPage> | null = null;
+
+/** Marks a promise as handled: an answer nobody takes (the wizard opened) is no page error. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** Sends both questions; main.ts calls it once, before mounting the app. */
+export function askEarly(): void {
+  status = quiet(api.status());
+  firstPage = quiet(api.historyList(FIRST));
+  // The first screen did not want one of them (the wizard): it would be stale later.
+  painted.then(() => {
+    status = null;
+    firstPage = null;
+  });
+}
+
+/**
+ * Resolves once both answers are in (or failed), or after `ms`: main.ts mounts the app then,
+ * so the first frame is the screen itself rather than "Starting…" followed by it. The bound
+ * keeps a slow engine from holding a blank window.
+ */
+export function earlyAnswers(ms: number): Promise<void> {
+  const both = Promise.allSettled([status, firstPage].filter((p) => p != null)).then(() => undefined);
+  return Promise.race([both, new Promise<void>((ok) => setTimeout(ok, ms))]);
+}
+
+/** The status asked for at start, once; null afterwards. */
+export function takeStatus(): Promise<AppStatus> | null {
+  const s = status;
+  status = null;
+  return s;
+}
+
+/** The first page asked for at start when `filter` is exactly that question, once. */
+export function takeFirstPage(filter: HistoryFilter): Promise<HistoryPage> | null {
+  const p = firstPage;
+  firstPage = null;
+  return p && key(filter) === key(FIRST) ? p : null;
+}
+
+/** A filter as one comparable value, field by field (key order in an object is not). */
+function key(f: HistoryFilter): string {
+  return JSON.stringify([f.statuses, f.flows, f.sources, f.since, f.until, f.search, f.offset, f.limit]);
+}
