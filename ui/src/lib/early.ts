@@ -7,8 +7,10 @@ import { api, type AppStatus, type HistoryFilter, type HistoryPage } from "../ap
 import { PAGE_SIZE } from "./pages";
 import { painted } from "./ready";
 
-/** The history's first page with no filter: what `HistoryList` asks for first. */
-const FIRST: HistoryFilter = { statuses: [], flows: [], sources: [], since: null, until: null, search: "", offset: 0, limit: PAGE_SIZE };
+/** The history with no filter: where `HistoryList` starts. */
+export const UNFILTERED: Omit<HistoryFilter, "offset" | "limit"> = { statuses: [], flows: [], sources: [], since: null, until: null, search: "" };
+/** Its first page: what `HistoryList` asks for first. */
+const FIRST: HistoryFilter = { ...UNFILTERED, offset: 0, limit: PAGE_SIZE };
 
 let status: Promise<AppStatus> | null = null;
 let firstPage: Promise<HistoryPage> | null = null;
