@@ -70,8 +70,10 @@ export async function launch() {
  * Opens the app with the fake engine configured by `query` (see src/mock/install.ts) and
  * waits until it has started. Page errors and CSP violations are collected on `page.problems`.
  */
-export async function open(browser, base, query = "", { width = 1280, height = 800, dark = false, userAgent } = {}) {
+export async function open(browser, base, query = "", { width = 1280, height = 800, dark = false, userAgent, init } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, colorScheme: dark ? "dark" : "light", reducedMotion: "reduce", userAgent });
+  // A script run in the page before its own (a probe a test installs).
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   page.problems = [];
   page.on("pageerror", (e) => page.problems.push(`page error: ${e.message}`));

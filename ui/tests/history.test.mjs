@@ -36,6 +36,65 @@ test("the status and the first page of history are asked for together at start, 
   await close(page);
 });
 
+// Runs in the page before its scripts: records every read of an element's size, and whether it
+// came from a ResizeObserver (told after the browser's own layout) or forced a layout of its own.
+function recordSizeReads() {
+  const reads = (window.__sizeReads = []);
+  let observed = 0;
+  const Observer = window.ResizeObserver;
+  window.ResizeObserver = class extends Observer {
+    constructor(callback) {
+      super((entries, o) => {
+        observed++;
+        try {
+          callback(entries, o);
+        } finally {
+          observed--;
+        }
+      });
+    }
+  };
+  const watch = (proto, name) => {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    const record = () => reads.push({ name, observed: observed > 0, painted: (window.__hw?.engine?.readyScreens?.length ?? 0) > 0 });
+    if (d.get) Object.defineProperty(proto, name, { ...d, get() { record(); return d.get.call(this); } });
+    else Object.defineProperty(proto, name, { ...d, value(...a) { record(); return d.value.apply(this, a); } });
+  };
+  for (const n of ["clientWidth", "clientHeight", "getBoundingClientRect"]) watch(Element.prototype, n);
+  for (const n of ["offsetWidth", "offsetHeight"]) watch(HTMLElement.prototype, n);
+}
+
+test("the first screen is laid out by the browser once: nothing reads a size before it is painted", async () => {
+  const page = await open(browser, server.url, "entries=300", { init: recordSizeReads });
+  await page.getByTestId("history-row-300").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  // A size read while the screen is being built lays it all out there and then, before the
+  // rows are in, and the frame lays it out again with them.
+  const forced = await page.evaluate(() => window.__sizeReads.filter((r) => !r.observed && !r.painted).map((r) => r.name));
+  assert.deepEqual(forced, []);
+  // The list was told its height after that layout, all the same.
+  assert.ok(await page.evaluate(() => window.__sizeReads.some((r) => r.observed && r.name === "clientHeight")));
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("the list is built with the first page asked for at start, not empty and then filled", async () => {
+  const page = await open(browser, server.url, "entries=300", {
+    init: () => {
+      window.__totals = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.target.dataset.testid === "history-list") window.__totals.push(`${r.oldValue}->${r.target.getAttribute("data-total")}`);
+      }).observe(document, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ["data-total"] });
+    },
+  });
+  await page.getByTestId("history-row-300").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  assert.equal(await page.getByTestId("history-list").getAttribute("data-total"), "300");
+  assert.deepEqual(await page.evaluate(() => window.__totals), []);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("a first page asked for at start is not shown later: the wizard's user opens History on fresh rows", async () => {
   const page = await open(browser, server.url, "configured=0&entries=3");
   await page.getByTestId("relay-code").waitFor();

@@ -14,6 +14,8 @@ const FIRST: HistoryFilter = { ...UNFILTERED, offset: 0, limit: PAGE_SIZE };
 
 let status: Promise<AppStatus> | null = null;
 let firstPage: Promise<HistoryPage> | null = null;
+/** Its answer, once in: the list takes it as it is built, so its first frame has its rows. */
+let firstPageIn: HistoryPage | null = null;
 
 /** Marks a promise as handled: an answer nobody takes (the wizard opened) is no page error. */
 function quiet<T>(p: Promise<T>): Promise<T> {
@@ -25,10 +27,12 @@ function quiet<T>(p: Promise<T>): Promise<T> {
 export function askEarly(): void {
   status = quiet(api.status());
   firstPage = quiet(api.historyList(FIRST));
+  firstPage.then((p) => (firstPageIn = firstPage ? p : null)).catch(() => {});
   // The first screen did not want one of them (the wizard): it would be stale later.
   painted.then(() => {
     status = null;
     firstPage = null;
+    firstPageIn = null;
   });
 }
 
@@ -53,7 +57,20 @@ export function takeStatus(): Promise<AppStatus> | null {
 export function takeFirstPage(filter: HistoryFilter): Promise<HistoryPage> | null {
   const p = firstPage;
   firstPage = null;
+  firstPageIn = null;
   return p && key(filter) === key(FIRST) ? p : null;
+}
+
+/**
+ * That first page itself when its answer is already in (it usually is by the time the app is
+ * mounted) and `filter` is exactly that question, once; null otherwise.
+ */
+export function takeFirstPageIfIn(filter: HistoryFilter): HistoryPage | null {
+  const p = firstPageIn;
+  if (!p || key(filter) !== key(FIRST)) return null;
+  firstPage = null;
+  firstPageIn = null;
+  return p;
 }
 
 /** A filter as one comparable value, field by field (key order in an object is not). */

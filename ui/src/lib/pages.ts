@@ -35,6 +35,14 @@ export class PageCache {
     this.total = 0;
   }
 
+  /** Takes a page answered before the cache was made, as if it had fetched it. */
+  seed(page: number, res: HistoryPage): void {
+    this.pages.set(page, res.entries);
+    this.total = res.total;
+    this.loaded = true;
+    this.error = null;
+  }
+
   /** Entries changed: fetch again, showing the old rows until the new ones arrive. */
   refresh(): void {
     this.generation++;
