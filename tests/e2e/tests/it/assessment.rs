@@ -408,17 +408,29 @@ async fn mappings_suggest_uses_the_setup_key_in_memory_only() {
         !out.stderr.contains(&setup_key) && !out.stdout.contains(&setup_key),
         "nor in the output"
     );
-    let keychain = std::process::Command::new("secret-tool")
-        .args(["search", "--all", "service", "hirewire"])
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-        })
-        .unwrap_or_default();
-    assert!(
-        keychain.contains("lever-api-key"),
-        "the keychain listing works: {keychain}"
-    );
+    // The whole keychain is listed, and the tests running beside this one add and delete
+    // their own items meanwhile: a listing that met an item deleted under it is taken again.
+    let keychain = hirewire_e2e::wait::until_seen(
+        "a whole listing of the keychain",
+        Duration::from_secs(20),
+        Duration::from_millis(100),
+        || async {
+            let listed = std::process::Command::new("secret-tool")
+                .args(["search", "--all", "service", "hirewire"])
+                .output()
+                .map(|o| {
+                    String::from_utf8_lossy(&o.stdout).into_owned()
+                        + &String::from_utf8_lossy(&o.stderr)
+                })
+                .unwrap_or_else(|e| format!("secret-tool: {e}"));
+            if listed.contains("No such secret item") || !listed.contains("lever-api-key") {
+                Err(listed)
+            } else {
+                Ok(listed)
+            }
+        },
+    )
+    .await;
     assert!(
         !keychain.contains(&setup_key),
         "the setup key is not in the keychain"
