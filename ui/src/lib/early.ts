@@ -13,9 +13,8 @@ export const UNFILTERED: Omit<HistoryFilter, "offset" | "limit"> = { statuses: [
 const FIRST: HistoryFilter = { ...UNFILTERED, offset: 0, limit: PAGE_SIZE };
 
 let status: Promise<AppStatus> | null = null;
-let firstPage: Promise<HistoryPage> | null = null;
-/** Its answer, once in: the list takes it as it is built, so its first frame has its rows. */
-let firstPageIn: HistoryPage | null = null;
+/** The first page's question, and its answer once in (the list can then be built with it). */
+let firstPage: { asked: Promise<HistoryPage>; answer: HistoryPage | null } | null = null;
 
 /** Marks a promise as handled: an answer nobody takes (the wizard opened) is no page error. */
 function quiet<T>(p: Promise<T>): Promise<T> {
@@ -26,13 +25,13 @@ function quiet<T>(p: Promise<T>): Promise<T> {
 /** Sends both questions; main.ts calls it once, before mounting the app. */
 export function askEarly(): void {
   status = quiet(api.status());
-  firstPage = quiet(api.historyList(FIRST));
-  firstPage.then((p) => (firstPageIn = firstPage ? p : null)).catch(() => {});
+  const page = { asked: quiet(api.historyList(FIRST)), answer: null as HistoryPage | null };
+  page.asked.then((p) => (page.answer = p), () => {});
+  firstPage = page;
   // The first screen did not want one of them (the wizard): it would be stale later.
   painted.then(() => {
     status = null;
     firstPage = null;
-    firstPageIn = null;
   });
 }
 
@@ -42,7 +41,7 @@ export function askEarly(): void {
  * keeps a slow engine from holding a blank window.
  */
 export function earlyAnswers(ms: number): Promise<void> {
-  const both = Promise.allSettled([status, firstPage].filter((p) => p != null)).then(() => undefined);
+  const both = Promise.allSettled([status, firstPage?.asked].filter((p) => p != null)).then(() => undefined);
   return Promise.race([both, new Promise<void>((ok) => setTimeout(ok, ms))]);
 }
 
@@ -57,8 +56,7 @@ export function takeStatus(): Promise<AppStatus> | null {
 export function takeFirstPage(filter: HistoryFilter): Promise<HistoryPage> | null {
   const p = firstPage;
   firstPage = null;
-  firstPageIn = null;
-  return p && key(filter) === key(FIRST) ? p : null;
+  return p && key(filter) === key(FIRST) ? p.asked : null;
 }
 
 /**
@@ -66,10 +64,9 @@ export function takeFirstPage(filter: HistoryFilter): Promise<HistoryPage> | nul
  * mounted) and `filter` is exactly that question, once; null otherwise.
  */
 export function takeFirstPageIfIn(filter: HistoryFilter): HistoryPage | null {
-  const p = firstPageIn;
+  const p = firstPage?.answer;
   if (!p || key(filter) !== key(FIRST)) return null;
   firstPage = null;
-  firstPageIn = null;
   return p;
 }
 
