@@ -78,6 +78,27 @@ test("the first screen is laid out by the browser once: nothing reads a size bef
   await close(page);
 });
 
+// Each size of each face is one more font for the window to load and rasterize during its first
+// layout (docs/perf.md: near-identical sizes cost History's first layout about 15 ms).
+test("the first screen's text comes in three sizes (14, 12 and 11 px), hidden heading included", async () => {
+  const page = await open(browser, server.url, "entries=300");
+  await page.getByTestId("history-row-300").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  const sizes = await page.evaluate(() => {
+    const seen = new Set();
+    for (const el of document.querySelectorAll("body *")) {
+      // The chart's axis is drawn after the first paint, in its own small size.
+      if (el.closest("svg")) continue;
+      const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+      if (text) seen.add(getComputedStyle(el).fontSize);
+    }
+    return [...seen].sort();
+  });
+  assert.deepEqual(sizes, ["11px", "12px", "14px"]);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("the list is built with the first page asked for at start, not empty and then filled", async () => {
   const page = await open(browser, server.url, "entries=300", {
     init: () => {
