@@ -133,6 +133,32 @@ test("toasts never cover the list: with four long toasts shown, no visible row i
   await close(page);
 });
 
+// The demo's screenshot showed the first of four toasts cut off at the window's left edge, out
+// of reach of the strip's scrolling (content aligned to the end overflows at the start).
+test("four toasts fit side by side at 1280×800 and at the smallest window: none is cut off", async () => {
+  const page = await open(browser, server.url, "entries=200");
+  await page.getByTestId("history-row-200").waitFor();
+  const body = "the archive reason “Culture add” is not mapped to an offer status, so nothing was recorded: map it in Mappings, then Retry";
+  for (let i = 0; i < 4; i++) {
+    await page.evaluate(([n, b]) => window.__hw.emit("engine", { type: "notice", summary: `Candidate ${n}: needs attention`, body: b, entry_id: 200 - n, kind: "attention" }), [i, body]);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="toast"]').length === 4);
+  const cut = () =>
+    page.evaluate(() => {
+      const strip = document.querySelector('[data-testid="toast"]').parentElement.getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid="toast"]')]
+        .map((t, i) => ({ i, b: t.getBoundingClientRect() }))
+        .filter(({ b }) => b.left < strip.left - 0.5 || b.right > strip.right + 0.5)
+        .map(({ i, b }) => `toast ${i}: ${Math.round(b.left)}-${Math.round(b.right)} outside ${Math.round(strip.left)}-${Math.round(strip.right)}`);
+    });
+  assert.deepEqual(await cut(), []);
+  // The window's smallest size (tauri.conf.json: 900 × 600).
+  await page.setViewportSize({ width: 900, height: 600 });
+  assert.deepEqual(await cut(), []);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("the detail panel has the room it needs at 1280×800: nothing in it is cut off", async () => {
   const page = await open(browser, server.url, "entries=200");
   await page.getByTestId("history-row-200").waitFor();
