@@ -99,6 +99,20 @@ test("the first screen's text comes in three sizes (14, 12 and 11 px), hidden he
   await close(page);
 });
 
+test("the first frame builds only the rows in view; the rows around them come after it", async () => {
+  const page = await open(browser, server.url, "entries=300");
+  await page.getByTestId("history-row-300").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyScreens.length > 0);
+  const inView = await page.evaluate(() => Math.ceil(document.querySelector('[data-testid="history-list"]').clientHeight / 36));
+  const atReady = await page.evaluate(() => window.__hw.engine.rowsAtReady);
+  // Every row in view is in the first frame (no blank list), and at most one more.
+  assert.ok(atReady >= inView && atReady <= inView + 1, `${atReady} rows in the first frame, ${inView} in view`);
+  // Scrolling then finds the rows below the view already built.
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="history-row-"]').length > n + 4, inView);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("the list is built with the first page asked for at start, not empty and then filled", async () => {
   const page = await open(browser, server.url, "entries=300", {
     init: () => {

@@ -165,6 +165,8 @@ export class FakeEngine {
   delayMs = 0;
   /** Screens reported painted through `ui_ready`. */
   readonly readyScreens: string[] = [];
+  /** History rows in the DOM when the first screen was reported painted (its first frame). */
+  rowsAtReady: number | null = null;
 
   constructor(opts: Options) {
     this.configured = opts.configured;
@@ -294,6 +296,7 @@ export class FakeEngine {
         return null;
       case "ui_ready":
         this.readyScreens.push(String(a.screen));
+        this.rowsAtReady ??= document.querySelectorAll('[data-testid^="history-row-"]').length;
         return null;
       case "leave_demo":
         if (!this.demo) throw "this window is not showing the demo";
