@@ -113,6 +113,29 @@ test("the first frame builds only the rows in view; the rows around them come af
   await close(page);
 });
 
+test("the wizard, mappings, dry run, detail and catch-up are scripts of their own, fetched once History is painted", async () => {
+  const page = await open(browser, server.url, "entries=30");
+  await page.getByTestId("history-row-30").waitFor();
+  await page.waitForFunction(() => window.__hw.engine.readyAt != null);
+  const later = ["Wizard", "Mappings", "DryRun", "DetailPanel", "CatchUp"];
+  await page.waitForFunction((names) => names.every((n) => performance.getEntriesByType("resource").some((r) => r.name.includes(`/${n}-`))), later);
+  const fetched = await page.evaluate((names) => {
+    const ready = window.__hw.engine.readyAt;
+    return names.map((n) => {
+      const r = performance.getEntriesByType("resource").find((e) => e.name.includes(`/${n}-`) && e.name.endsWith(".js"));
+      return `${n}: ${r ? (r.startTime >= ready ? "after" : "before") : "missing"}`;
+    });
+  }, later);
+  assert.deepEqual(fetched, later.map((n) => `${n}: after`));
+  // Opening one then needs no wait for its script.
+  await page.getByTestId("nav-mappings").click();
+  await page.getByTestId("nav-history").click();
+  await page.getByTestId("history-row-30").click();
+  await page.getByTestId("detail-panel").waitFor();
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
 test("the list is built with the first page asked for at start, not empty and then filled", async () => {
   const page = await open(browser, server.url, "entries=300", {
     init: () => {

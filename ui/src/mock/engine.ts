@@ -167,6 +167,8 @@ export class FakeEngine {
   readonly readyScreens: string[] = [];
   /** History rows in the DOM when the first screen was reported painted (its first frame). */
   rowsAtReady: number | null = null;
+  /** When (performance.now()) the first screen was reported painted. */
+  readyAt: number | null = null;
 
   constructor(opts: Options) {
     this.configured = opts.configured;
@@ -297,6 +299,7 @@ export class FakeEngine {
       case "ui_ready":
         this.readyScreens.push(String(a.screen));
         this.rowsAtReady ??= document.querySelectorAll('[data-testid^="history-row-"]').length;
+        this.readyAt ??= performance.now();
         return null;
       case "leave_demo":
         if (!this.demo) throw "this window is not showing the demo";
