@@ -50,6 +50,9 @@ test("the source filter asks the engine for entries found by catching up", async
   await rows.first().waitFor();
   const texts = await rows.allInnerTexts();
   assert.ok(texts.length > 0 && texts.every((t) => t.includes("caught up")), texts.slice(0, 3).join(" | "));
+  // The mark reads as its own words after the event's name, not glued to it ("hired· caught up").
+  const event = await page.locator('[data-testid^="history-row-"] .c-event').first().textContent();
+  assert.equal(event, "Candidate hired · caught up");
   await close(page);
 });
 
