@@ -104,15 +104,21 @@ test("ids never break mid-number, in the rows or the detail, even in a narrow wi
   await close(page);
 });
 
-test("toasts never cover the list: with four long toasts shown, no visible row intersects a toast and the list keeps its rows", async () => {
+/** History with 200 entries and four toasts as many and as long as the demo's (the archive
+ * reason's advice is four lines of text). */
+async function withFourLongToasts() {
   const page = await open(browser, server.url, "entries=200");
   await page.getByTestId("history-row-200").waitFor();
-  // As many and as long as the demo's: the archive reason's advice is four lines of text.
   const body = "the archive reason “Culture add” is not mapped to an offer status, so nothing was recorded: map it in Mappings, then Retry";
   for (let i = 0; i < 4; i++) {
     await page.evaluate(([n, b]) => window.__hw.emit("engine", { type: "notice", summary: `Candidate ${n}: needs attention`, body: b, entry_id: 200 - n, kind: "attention" }), [i, body]);
   }
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="toast"]').length === 4);
+  return page;
+}
+
+test("toasts never cover the list: with four long toasts shown, no visible row intersects a toast and the list keeps its rows", async () => {
+  const page = await withFourLongToasts();
   const { rowsSeen, overlaps } = await page.evaluate(() => {
     const list = document.querySelector('[data-testid="history-list"]').getBoundingClientRect();
     const toasts = [...document.querySelectorAll('[data-testid="toast"]')].map((t) => t.getBoundingClientRect());
@@ -136,13 +142,7 @@ test("toasts never cover the list: with four long toasts shown, no visible row i
 // The demo's screenshot showed the first of four toasts cut off at the window's left edge, out
 // of reach of the strip's scrolling (content aligned to the end overflows at the start).
 test("four toasts fit side by side at 1280×800 and at the smallest window: none is cut off", async () => {
-  const page = await open(browser, server.url, "entries=200");
-  await page.getByTestId("history-row-200").waitFor();
-  const body = "the archive reason “Culture add” is not mapped to an offer status, so nothing was recorded: map it in Mappings, then Retry";
-  for (let i = 0; i < 4; i++) {
-    await page.evaluate(([n, b]) => window.__hw.emit("engine", { type: "notice", summary: `Candidate ${n}: needs attention`, body: b, entry_id: 200 - n, kind: "attention" }), [i, body]);
-  }
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="toast"]').length === 4);
+  const page = await withFourLongToasts();
   const cut = () =>
     page.evaluate(() => {
       const strip = document.querySelector('[data-testid="toast"]').parentElement.getBoundingClientRect();
