@@ -286,6 +286,7 @@ pub fn main() -> ExitCode {
                 eprintln!("hirewire: {why}");
                 return ExitCode::from(2);
             }
+            crate::desktop::before_webkit();
             commands::init_logs();
             return crate::desktop::run(cli.data, cli.profile);
         }

@@ -5,6 +5,9 @@
 
 mod commands;
 mod rendering;
+mod showing;
+
+pub use rendering::before_webkit;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,10 +87,12 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
         && std::env::var_os("HIREWIRE_NO_DEMO").is_none()
         && !wants_real(&real);
     let app = tauri::Builder::default()
+        .on_page_load(|webview, payload| showing::on_page_load(&webview.window(), payload.event()))
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(open_shell(real, demo_wanted))?;
             if let Some(window) = app.get_webview_window("main") {
                 rendering::configure(&window);
+                showing::at_the_latest(window.as_ref().window());
             }
             start(app.handle(), &shell)?;
             app.manage(shell);

@@ -4,6 +4,22 @@
 //! scroll area, and the GL stack), measured in `docs/perf.md`; so on Linux the window
 //! draws in software. Nothing in the UI needs WebGL or 3D transforms.
 
+/// Settings WebKitGTK reads from the environment when it starts: call before GTK is
+/// initialised, while the process still has one thread (setting a variable is only safe then).
+///
+/// WebKitGTK's DMA-BUF renderer, on by default, sets up EGL for the window before its page
+/// can start (about 50 ms of every start here, `docs/perf.md`), for GPU buffers that a window
+/// drawn in software never uses. Without it the view takes its frames through shared memory;
+/// the one catch, a first draw that waits for the web process, is handled in
+/// [`super::showing`]. A value the user set wins (`WEBKIT_DISABLE_DMABUF_RENDERER=0` keeps
+/// the renderer).
+pub fn before_webkit() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+}
+
 /// Applies the rendering settings to the window's web view.
 pub fn configure(window: &tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]

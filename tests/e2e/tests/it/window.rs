@@ -328,6 +328,24 @@ async fn the_window_sets_up_from_scratch_shows_done_events_notifies_and_retries_
     win.close().await;
 }
 
+/// The window is created hidden and shown once its page has loaded, or at the latest after a
+/// few seconds (see the app's
+/// `desktop/showing.rs`): it must then be on screen, which the page sees as its visibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_created_hidden_is_on_screen_once_the_app_has_started() {
+    let app = hirewire_e2e::app::App::new();
+    let win = Window::open(&app).await;
+    win.see("wizard-current", "Step 1 of 8").await;
+    wait::until_true("the page to be visible", UI_TIMEOUT, || async {
+        win.client
+            .execute("return document.visibilityState", vec![])
+            .await
+            .is_ok_and(|v| v == "visible")
+    })
+    .await;
+    win.close().await;
+}
+
 /// The `hirewire` process among the window's processes.
 fn app_pid(win: &Window) -> Option<u32> {
     win.app_pids().into_iter().find(|pid| {
