@@ -2,7 +2,8 @@
 //! person with each difference; Approve writes each field to bob once, through the
 //! endpoint bob documents for it (plain fields by update, the start date by its own call,
 //! title, department and site as a dated Work row), and never over a value someone
-//! changed in bob after the difference was shown. Dismiss keeps bob as it is.
+//! changed in bob after the difference was shown. Plain fields are read back, since bob's
+//! answer to an update does not say which it took. Dismiss keeps bob as it is.
 
 use serde_json::{json, Value};
 
@@ -33,9 +34,16 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     }
     let bob = ctx.bob().await?;
     let left = leave_edited(ctx, &bob, &mut st).await?;
-    write_plain(ctx, &bob, &mut st).await?;
+    let refused = write_plain(ctx, &bob, &mut st).await?;
     write_start_date(ctx, &bob, &mut st).await?;
     write_work_row(ctx, &bob, &mut st).await?;
+    if !refused.is_empty() {
+        // Not settled: a Retry sends only these again, once a person has fixed them in bob.
+        return Err(FlowError::Stop(format!(
+            "bob did not take {}: bob leaves out of an update the fields its service user may not edit; let the service user edit them in bob (or map the offer field to another bob field in Mappings), then Retry",
+            refused.join(", ")
+        )));
+    }
     settle(ctx, &st, &left).await?;
     let reason = (!left.is_empty()).then(|| {
         let names: Vec<String> = left.iter().map(|(c, v)| format!("{} (bob has {})", c.label, show(v))).collect();
@@ -95,10 +103,18 @@ async fn leave_edited(
     Ok(left)
 }
 
-async fn write_plain(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
+/// Plain fields go in one update, then are read back: bob leaves out of an update the fields
+/// its service user may not edit, and answers 304 for a field id or structure it does not
+/// take just as for values it already has, so neither answer says what bob now holds.
+/// Returns the fields bob did not take, each with what it still has.
+async fn write_plain(
+    ctx: &mut Ctx,
+    bob: &Bob,
+    st: &mut ChangeState,
+) -> Result<Vec<String>, FlowError> {
     let todo: Vec<usize> = indexes(st, Write::Plain);
     if todo.is_empty() {
-        return Ok(());
+        return Ok(vec![]);
     }
     let mut body = json!({});
     for &i in &todo {
@@ -107,25 +123,72 @@ async fn write_plain(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(
     }
     let t = ctx.begin("update the employee's fields in bob");
     let changed = bob.update_fields(&st.employee_id, &body).await?;
-    let names = labels(st, &todo);
-    for i in todo {
+    let fields: Vec<String> = todo.iter().map(|&i| st.changes[i].field.clone()).collect();
+    let employee = bob
+        .values_of(std::slice::from_ref(&st.employee_id), &fields)
+        .await?
+        .remove(&st.employee_id)
+        .unwrap_or(Value::Null);
+    let taken = read_back(&employee, st, &todo);
+    let settled = [taken.written.as_slice(), taken.unread.as_slice()].concat();
+    for &i in &settled {
         st.changes[i].done = true;
     }
-    let step = if changed {
-        done(
-            format!("updated {names} in bob"),
+    let unchecked = if taken.unread.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} not shown to the service user, so not checked",
+            labels(st, &taken.unread)
+        )
+    };
+    let names = labels(st, &settled);
+    let step = match (settled.is_empty(), changed) {
+        (true, _) => None,
+        (false, true) => Some(done(
+            format!("updated {names} in bob{unchecked}"),
             Some(st.employee_id.clone()),
             Some(200),
             t,
-        )
-    } else {
-        skipped(
+        )),
+        (false, false) => Some(skipped(
             format!("update {names} in bob"),
-            "bob already had these values (304)".to_string(),
-        )
+            format!("bob already had these values (304, read back){unchecked}"),
+        )),
     };
-    ctx.commit(&*st, Some(step), vec![]).await?;
-    Ok(())
+    ctx.commit(&*st, step, vec![]).await?;
+    Ok(taken
+        .refused
+        .iter()
+        .map(|(i, v)| format!("{} (bob still has {})", st.changes[*i].label, show(v)))
+        .collect())
+}
+
+/// What reading the plain fields back after an update found, by index into the changes.
+struct ReadBack {
+    /// At the new value.
+    written: Vec<usize>,
+    /// Not in the answer: the service user may not read it, so it cannot be checked.
+    unread: Vec<usize>,
+    /// Still something else, with what bob has.
+    refused: Vec<(usize, Value)>,
+}
+
+fn read_back(employee: &Value, st: &ChangeState, todo: &[usize]) -> ReadBack {
+    let mut out = ReadBack {
+        written: vec![],
+        unread: vec![],
+        refused: vec![],
+    };
+    for &i in todo {
+        let c = &st.changes[i];
+        match in_bob(employee, c) {
+            None => out.unread.push(i),
+            Some(v) if same(v, &c.now) => out.written.push(i),
+            Some(v) => out.refused.push((i, v.clone())),
+        }
+    }
+    out
 }
 
 async fn write_start_date(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {

@@ -299,6 +299,103 @@ async fn an_offer_changed_after_the_hire_waits_with_each_difference_and_approve_
     );
 }
 
+/// A plain field (an offer field bob has by the same name) that changed after the hire is
+/// written on Approve and read back. bob leaves out of an update a field its service user may
+/// not edit and answers as if all were well: the read-back keeps that change from being called
+/// done, says what to do, and a Retry once it is fixed writes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_called_done() {
+    let w = World::started().await;
+    let phone = |v: &str| hirewire_fakes::lever::OfferField {
+        text: "Mobile phone".into(),
+        identifier: "mobile_phone".into(),
+        value: serde_json::json!(v),
+    };
+    let (first, second) = (hired(&w, 8, "2027-03-01"), hired(&w, 9, "2027-03-01"));
+    for opp in [&first, &second] {
+        w.lever.set_offer_field(opp, phone("+44 20 7946 0001"));
+        assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
+    }
+    hires_final(&w, 2).await;
+    let employee = |email: &str| {
+        w.employees_with(email)[0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (one, two) = (
+        employee("cand0008@example.com"),
+        employee("cand0009@example.com"),
+    );
+    let phone_in_bob =
+        |id: &str| w.bob.employee(id).unwrap_or_default()["home"]["mobilePhone"].clone();
+    assert_eq!(phone_in_bob(&one), "+44 20 7946 0001", "the hire wrote it");
+    reconcile(&w, &["--since", &yesterday()]);
+
+    // Changed in Lever, approved: written, and the step says so.
+    w.lever.set_offer_field(&first, phone("+44 20 7946 0002"));
+    let id = change_entry(&w).await;
+    w.app.ok(&["approve", &id.to_string()], "");
+    let done = w
+        .app
+        .wait_entry("the change to be written", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "done"
+        })
+        .await;
+    assert_eq!(phone_in_bob(&one), "+44 20 7946 0002");
+    assert!(
+        done["steps"]
+            .to_string()
+            .contains("updated mobile phone in bob"),
+        "{:#}",
+        done["steps"]
+    );
+
+    // The service user may no longer edit it: bob answers 304, and leaves the phone as it was.
+    w.bob.set_editable("home.mobilePhone", false);
+    w.lever.set_offer_field(&second, phone("+44 20 7946 0003"));
+    let id = change_entry(&w).await;
+    w.app.ok(&["approve", &id.to_string()], "");
+    let failed = w
+        .app
+        .wait_entry("the change to stop", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "failed"
+        })
+        .await;
+    let why = failed["reason"].to_string();
+    assert!(
+        why.contains("bob did not take Mobile phone (bob still has +44 20 7946 0001)")
+            && why.contains("let the service user edit"),
+        "{failed:#}"
+    );
+    assert_eq!(phone_in_bob(&two), "+44 20 7946 0001");
+
+    // Fixed in bob, retried: written once.
+    w.bob.set_editable("home.mobilePhone", true);
+    w.app.ok(&["retry", &id.to_string()], "");
+    w.app
+        .wait_entry("the retried change to be written", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "done"
+        })
+        .await;
+    assert_eq!(phone_in_bob(&two), "+44 20 7946 0003");
+}
+
+/// Reconciles and returns the one change it found, once it waits for a person.
+async fn change_entry(w: &World) -> u64 {
+    let report = reconcile(w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["kind"], "change", "{report:#}");
+    let id = found[0]["entry_id"].as_u64().unwrap_or_default();
+    w.app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_live_hire_during_a_200_hire_catch_up_is_not_queued_behind_it() {
     let w = World::started().await;

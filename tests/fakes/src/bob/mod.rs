@@ -207,6 +207,19 @@ impl FakeBob {
         self.with(|d| d.hidden.insert(field_id.to_string()));
     }
 
+    /// Whether the service user may edit a field it can read (default: yes). When not,
+    /// `PUT /people/{id}` leaves the field out and answers for the rest, 200 or 304 (bob's
+    /// "Partial fetching/updating", https://apidocs.hibob.com/reference/people).
+    pub fn set_editable(&self, field_id: &str, editable: bool) {
+        self.with(|d| {
+            if editable {
+                d.not_editable.remove(field_id);
+            } else {
+                d.not_editable.insert(field_id.to_string());
+            }
+        });
+    }
+
     /// An employee's uploaded documents, oldest first.
     pub fn documents(&self, employee_id: &str) -> Vec<BobDocument> {
         self.with(|d| {

@@ -191,6 +191,8 @@ pub(crate) struct Data {
     pub fields: Vec<BobField>,
     /// Hidden field ids: left out of every answer, as for a field the user may not read.
     pub hidden: HashSet<String>,
+    /// Field ids the service user may read but not edit: an update leaves them out.
+    pub not_editable: HashSet<String>,
     pub lists: Lists,
     pub docs: HashMap<String, Vec<StoredDoc>>,
     pub read_delay: Duration,

@@ -2,7 +2,8 @@
 //! Only fields of the metadata are written, at their `jsonPath`; each value is checked as
 //! on create. `root.id` cannot change and the email has its own endpoint
 //! (`PUT /people/{id}/email`, YAML 9205), so both are left alone; historical fields (table
-//! columns) are ignored by default (switchable). Answers `200`, or `304` when nothing
+//! columns) are ignored by default (switchable), and so are fields the service user may not
+//! edit (`Bob::set_editable`), silently, as bob documents. Answers `200`, or `304` when nothing
 //! changed ("check the field id and JSON structure", 7673–7677).
 
 use axum::body::Bytes;
@@ -53,7 +54,7 @@ pub(crate) async fn update(
     let writes: Vec<(Vec<String>, serde_json::Value)> = d
         .fields
         .iter()
-        .filter(|f| !NOT_HERE.contains(&f.id.as_str()))
+        .filter(|f| !NOT_HERE.contains(&f.id.as_str()) && !d.not_editable.contains(&f.id))
         .filter_map(|f| {
             let segs = paths::segments(&f.json_path);
             let v = paths::get(&body, &segs).filter(|_| !segs.is_empty())?;

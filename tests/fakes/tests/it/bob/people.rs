@@ -186,6 +186,28 @@ async fn an_update_is_partial_and_answers_304_when_nothing_changed() {
 }
 
 #[tokio::test]
+async fn an_update_leaves_out_a_field_the_service_user_may_not_edit_without_saying_so() {
+    let bob = Bob::start().await;
+    let id = bob.create(&ada()).await;
+    let path = format!("/people/{id}");
+    bob.fake.set_editable("home.mobilePhone", false);
+    let phone = json!({"home": {"mobilePhone": "+44 20 7946 0002"}});
+    assert_eq!(
+        bob.put(&path, &phone).await.status(),
+        StatusCode::NOT_MODIFIED,
+        "nothing it may edit changed"
+    );
+    let both = json!({"firstName": "Augusta", "home": {"mobilePhone": "+44 20 7946 0002"}});
+    assert_eq!(bob.put(&path, &both).await.status(), StatusCode::OK);
+    let stored = bob.fake.employee(&id).expect("stored");
+    assert_eq!(stored["firstName"], "Augusta");
+    assert!(
+        stored["home"]["mobilePhone"] != "+44 20 7946 0002",
+        "the phone is left as it was: {stored:#}"
+    );
+}
+
+#[tokio::test]
 async fn the_fields_metadata_follows_the_schema_and_has_ambiguous_names() {
     let bob = Bob::start().await;
     let fields = json(bob.get("/company/people/fields").await).await;
