@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::bob::Bob;
-use super::bob_lookup::employee_id;
+use super::bob_lookup::{employee_id, value_at};
 use super::http::{self, ApiError, Service};
+use crate::work::change::same;
 
 /// One row of an employee's Work table as bob lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,8 +97,8 @@ impl Bob {
             .map(|_| ())
     }
 
-    /// The current values of `fields` for these employees, by employee id, as display
-    /// values (`humanReadable: REPLACE`), as one search.
+    /// The current values of `fields` for these employees, by employee id, in both of
+    /// bob's forms (`humanReadable: APPEND`): read them with [`held_at`].
     pub async fn values_of(
         &self,
         employees: &[String],
@@ -112,7 +113,7 @@ impl Bob {
             "fields": wanted,
             "filters": [{"fieldPath": "root.id", "operator": "equals", "values": employees}],
             "showInactive": true,
-            "humanReadable": "REPLACE",
+            "humanReadable": "APPEND",
         });
         let resp = self
             .send(false, |c, u| c.post(u).json(&body), "/people/search")
@@ -124,5 +125,85 @@ impl Bob {
             .flatten()
             .filter_map(|e| Some((employee_id(e)?, e.clone())))
             .collect())
+    }
+}
+
+/// What bob holds at one field of an employee from [`Bob::values_of`]: the stored value
+/// (a date as `YYYY-MM-DD`, a list item by id) and, when bob gave one, its display form (a
+/// date in the service user's own date format, a list item by name). Lever's values are
+/// compared with both, since either may be the one that reads the same.
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    stored: &'a Value,
+    shown: Option<&'a Value>,
+}
+
+/// The field at `path` of `employee`, if bob answered it (the service user may read it).
+pub fn held_at<'a>(employee: &'a Value, path: &[&str]) -> Option<Held<'a>> {
+    let stored = value_at(employee, path)?;
+    let shown = employee
+        .get("humanReadable")
+        .and_then(|h| value_at(h, path));
+    Some(Held { stored, shown })
+}
+
+impl<'a> Held<'a> {
+    /// Whether bob holds `v`, in either form.
+    pub fn is(&self, v: &Value) -> bool {
+        same(self.stored, v) || self.shown.is_some_and(|s| same(s, v))
+    }
+
+    /// The value to show a person: the display form when there is one.
+    pub fn shown(&self) -> &'a Value {
+        self.shown.unwrap_or(self.stored)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hirewire_fakes::bob::{DateShown, FakeBob};
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_date_bob_shows_in_the_user_s_format_and_a_list_item_by_id_read_as_what_lever_says() {
+        let fake = FakeBob::start()
+            .await
+            .unwrap_or_else(|e| panic!("fake bob: {e}"));
+        let (user, token) = fake.seed_demo();
+        let id = fake.add_employee(
+            json!({"email": "ada@example.com", "work": {"startDate": "2027-03-01", "title": "Software Engineer"}}),
+            true,
+        );
+        fake.set_user_date_format(DateShown::DayMonthYear);
+        let bob = Bob::new(
+            &fake.url(),
+            crate::secrets::Secret::new(user),
+            crate::secrets::Secret::new(token),
+            reqwest::Client::new(),
+        );
+        let fields = ["work.startDate".to_string(), "work.title".to_string()];
+        let found = bob
+            .values_of(std::slice::from_ref(&id), &fields)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let employee = &found[&id];
+        let start =
+            held_at(employee, &["work", "startDate"]).unwrap_or_else(|| panic!("{employee:#}"));
+        assert!(start.is(&json!("2027-03-01")), "{employee:#}");
+        assert!(!start.is(&json!("2027-03-15")));
+        assert_eq!(
+            start.shown(),
+            &json!("01/03/2027"),
+            "shown as the user reads it"
+        );
+        let title = held_at(employee, &["work", "title"]).unwrap_or_else(|| panic!("{employee:#}"));
+        assert!(
+            title.is(&json!("Software Engineer")),
+            "by name, though stored by id: {employee:#}"
+        );
+        assert!(
+            held_at(employee, &["home", "mobilePhone"]).is_none(),
+            "not asked for"
+        );
     }
 }

@@ -159,7 +159,7 @@ impl Ctx {
                 if let Some(step) = step {
                     detail.steps.push(step);
                 }
-                detail.job = Some(JobSlot::Job(job));
+                detail.job = Some(JobSlot::Job(Box::new(job)));
                 tx.put_detail(id, &detail)?;
                 for (k, v) in links {
                     tx.put_link(&k, &v)?;

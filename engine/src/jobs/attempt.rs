@@ -230,7 +230,7 @@ async fn finish(engine: &Engine, ctx: Ctx, result: Result<Finish, FlowError>) {
             }
             let mut detail = tx.detail(id)?.unwrap_or_default();
             detail.steps.extend(step);
-            detail.job = Some(JobSlot::Job(job.clone()));
+            detail.job = Some(JobSlot::Job(Box::new(job.clone())));
             tx.put_detail(id, &detail)?;
             if keep {
                 tx.put_job(&job)?;

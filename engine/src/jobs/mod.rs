@@ -122,7 +122,7 @@ async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphor
         let engine = engine.clone();
         tokio::spawn(
             async move {
-                attempt::run(&engine, job).await;
+                attempt::run(&engine, *job).await;
                 drop(permit);
                 drop(running);
             }

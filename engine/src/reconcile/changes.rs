@@ -9,11 +9,10 @@ use std::collections::HashMap;
 use super::diff::diff;
 use super::{by_id, Action, Catchup, Found, FoundKind, Item, ReconcileError};
 use crate::clients::bob::Bob;
-use crate::clients::bob_lookup::value_at;
+use crate::clients::bob_updates::held_at;
 use crate::clients::lever::{Opportunity, Posting};
 use crate::flows::hire::lever_hire::LeverHire;
 use crate::flows::hire::proposal::{inputs, propose};
-use crate::work::change::same;
 use crate::work::{ChangeState, Watch};
 
 /// Adds each changed offer to the catch-up.
@@ -119,7 +118,7 @@ async fn compare(
                 candidate: data.opp.name.clone(),
                 changes,
                 inputs: rebased.inputs,
-                dismissed: false,
+                ..Default::default()
             },
         ));
     }
@@ -163,11 +162,11 @@ async fn mark_edited_in_bob(
             };
             for ch in &mut st.changes {
                 let path: Vec<&str> = ch.path.iter().map(String::as_str).collect();
-                let Some(held) = value_at(employee, &path) else {
+                let Some(held) = held_at(employee, &path) else {
                     continue;
                 };
-                if !same(held, &ch.was) && !same(held, &ch.now) {
-                    ch.in_bob = Some(held.clone());
+                if !held.is(&ch.was) && !held.is(&ch.now) {
+                    ch.in_bob = Some(held.shown().clone());
                 }
             }
         }

@@ -107,7 +107,7 @@ fn open(tx: &crate::store::Tx, f: &super::Found, work: Work) -> Result<u64, Stor
         job.background = true;
         tx.put_job(&job)?;
         let mut detail = tx.detail(id)?.unwrap_or_default();
-        detail.job = Some(crate::work::JobSlot::Job(job));
+        detail.job = Some(crate::work::JobSlot::Job(Box::new(job)));
         tx.put_detail(id, &detail)?;
     }
     if let Some(opp) = change_of {

@@ -75,7 +75,7 @@ impl Tx<'_> {
         if let Some(work) = work {
             let job = Job::new(id, work);
             self.put_job(&job)?;
-            detail.job = Some(JobSlot::Job(job));
+            detail.job = Some(JobSlot::Job(Box::new(job)));
         }
         self.put_entry(&Entry {
             id,

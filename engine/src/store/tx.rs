@@ -108,7 +108,7 @@ macro_rules! read_methods {
             let v = t.get(id)?;
             match v.map(|v| decode::<JobSlot>(v.value())).transpose()? {
                 None => Ok(None),
-                Some(JobSlot::Job(job)) => Ok(Some(job)),
+                Some(JobSlot::Job(job)) => Ok(Some(*job)),
                 Some(JobSlot::Unreadable { error, .. }) => Err(StoreError::Corrupt(format!(
                     "the saved progress of entry {id} cannot be read ({error})"
                 ))),

@@ -107,6 +107,10 @@ pub struct ChangeState {
     /// A person chose to keep bob as it is.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dismissed: bool,
+    /// When a read-back first found a written field still at another value (ms): bob may
+    /// show an update late, so it is read again until a while after this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unconfirmed_since_ms: Option<u64>,
 }
 
 impl ChangeState {

@@ -200,7 +200,7 @@ impl Work {
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobSlot {
     /// Read and understood.
-    Job(Job),
+    Job(Box<Job>),
     /// Not understood: the raw JSON and the error.
     Unreadable {
         /// The stored record.
@@ -222,7 +222,7 @@ impl JobSlot {
     /// Reads a stored record.
     pub fn from_value(raw: Value) -> JobSlot {
         match serde_json::from_value::<Job>(raw.clone()) {
-            Ok(job) => JobSlot::Job(job),
+            Ok(job) => JobSlot::Job(Box::new(job)),
             Err(e) => JobSlot::Unreadable {
                 raw,
                 error: e.to_string(),

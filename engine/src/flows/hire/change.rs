@@ -9,8 +9,7 @@ use serde_json::{json, Value};
 
 use super::proposal::work_item_id;
 use crate::clients::bob::Bob;
-use crate::clients::bob_lookup::value_at;
-use crate::clients::bob_updates::WorkRow;
+use crate::clients::bob_updates::{held_at, Held, WorkRow};
 use crate::flows::hire::fields::set_path;
 use crate::flows::{done, skipped, Ctx, Finish, FlowError};
 use crate::model::Status;
@@ -38,11 +37,7 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     write_start_date(ctx, &bob, &mut st).await?;
     write_work_row(ctx, &bob, &mut st).await?;
     if !refused.is_empty() {
-        // Not settled: a Retry sends only these again, once a person has fixed them in bob.
-        return Err(FlowError::Stop(format!(
-            "bob did not take {}: bob leaves out of an update the fields its service user may not edit; let the service user edit them in bob (or map the offer field to another bob field in Mappings), then Retry",
-            refused.join(", ")
-        )));
+        return Err(not_taken(ctx, &mut st, &refused).await?);
     }
     settle(ctx, &st, &left).await?;
     let reason = (!left.is_empty()).then(|| {
@@ -52,10 +47,42 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     Ok(Finish::Final(Status::Done, reason))
 }
 
-/// What bob holds now at a field, as a display value.
-fn in_bob<'a>(employee: &'a Value, c: &FieldChange) -> Option<&'a Value> {
+/// How long bob may take to show an update (up to 20 s, `docs/fidelity.md`), with room.
+const READ_LAG_MS: u64 = 30_000;
+
+/// Fields bob did not show at their new value after an update: read again shortly while bob
+/// may still be catching up, then stop for a person. Not settled either way, so the next run
+/// (or a Retry) writes only these again.
+async fn not_taken(
+    ctx: &mut Ctx,
+    st: &mut ChangeState,
+    refused: &[String],
+) -> Result<FlowError, FlowError> {
+    let now = time::now_ms();
+    let since = *st.unconfirmed_since_ms.get_or_insert(now);
+    if now.saturating_sub(since) < READ_LAG_MS {
+        ctx.commit(&*st, None, vec![]).await?;
+        return Ok(FlowError::Later(
+            std::time::Duration::from_secs(10),
+            format!(
+                "bob does not show {} yet: reading it again shortly",
+                refused.join(", ")
+            ),
+        ));
+    }
+    // A Retry after the person's fix starts a new wait.
+    st.unconfirmed_since_ms = None;
+    ctx.commit(&*st, None, vec![]).await?;
+    Ok(FlowError::Stop(format!(
+        "bob did not take {}: bob leaves out of an update the fields its service user may not edit; let the service user edit them in bob (or map the offer field to another bob field in Mappings), then Retry",
+        refused.join(", ")
+    )))
+}
+
+/// What bob holds now at a field, if the service user may read it.
+fn in_bob<'a>(employee: &'a Value, c: &FieldChange) -> Option<Held<'a>> {
     let path: Vec<&str> = c.path.iter().map(String::as_str).collect();
-    value_at(employee, &path)
+    held_at(employee, &path)
 }
 
 /// Reads what bob holds now; a field already at the new value is done, and one that
@@ -82,15 +109,15 @@ async fn leave_edited(
         .unwrap_or(Value::Null);
     let mut left = Vec::new();
     for c in st.changes.iter_mut().filter(|c| !c.done) {
-        let Some(now) = in_bob(&employee, c).cloned() else {
+        let Some(now) = in_bob(&employee, c) else {
             continue;
         };
         let shown = c.in_bob.clone().unwrap_or_else(|| c.was.clone());
-        if same(&now, &c.now) {
+        if now.is(&c.now) {
             c.done = true;
-        } else if !same(&now, &shown) {
+        } else if !now.is(&shown) {
             c.done = true;
-            left.push((c.clone(), now));
+            left.push((c.clone(), now.shown().clone()));
         }
     }
     let step = done(
@@ -184,8 +211,8 @@ fn read_back(employee: &Value, st: &ChangeState, todo: &[usize]) -> ReadBack {
         let c = &st.changes[i];
         match in_bob(employee, c) {
             None => out.unread.push(i),
-            Some(v) if same(v, &c.now) => out.written.push(i),
-            Some(v) => out.refused.push((i, v.clone())),
+            Some(held) if held.is(&c.now) => out.written.push(i),
+            Some(held) => out.refused.push((i, held.shown().clone())),
         }
     }
     out

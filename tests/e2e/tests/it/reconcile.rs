@@ -351,6 +351,24 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
         done["steps"]
     );
 
+    // bob shows the update a few seconds late: read again, not called refused.
+    w.bob.set_update_read_delay(Duration::from_secs(4));
+    w.lever.set_offer_field(&first, phone("+44 20 7946 0004"));
+    let id = change_entry(&w).await;
+    w.app.ok(&["approve", &id.to_string()], "");
+    let done = w
+        .app
+        .wait_entry("the late-shown change to be written", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "done"
+        })
+        .await;
+    assert_eq!(phone_in_bob(&one), "+44 20 7946 0004");
+    assert!(
+        done["reason"].is_null(),
+        "nothing left for a person: {done:#}"
+    );
+    w.bob.set_update_read_delay(Duration::ZERO);
+
     // The service user may no longer edit it: bob answers 304, and leaves the phone as it was.
     w.bob.set_editable("home.mobilePhone", false);
     w.lever.set_offer_field(&second, phone("+44 20 7946 0003"));

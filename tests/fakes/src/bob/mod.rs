@@ -36,7 +36,7 @@ use model::{Data, Shared, StoredDoc};
 
 pub use docs::MAX_DOCUMENT_BYTES;
 pub use lists::{BobListItem, ItemId, ListKey, ListValues};
-pub use model::{Historical, Lifecycle, UploadAnswer};
+pub use model::{DateShown, Historical, Lifecycle, UploadAnswer};
 pub use openapi::MAX_SEARCH_FIELDS;
 pub use schema::{
     FIELD_CUSTOM_SITE, FIELD_CUSTOM_START_DATE, FIELD_EQUITY, FIELD_SALARY, FIELD_TSHIRT,
@@ -166,6 +166,12 @@ impl FakeBob {
         self.with(|d| d.read_delay = delay);
     }
 
+    /// How long an update through `PUT /people/{id}` stays out of reads and search (default
+    /// none; up to 20 s in bob's reference for the endpoint, as `docs/fidelity.md` cites it).
+    pub fn set_update_read_delay(&self, delay: Duration) {
+        self.with(|d| d.update_read_delay = delay);
+    }
+
     /// Changes the search limit (default 50 per minute).
     pub fn set_search_limit_per_minute(&self, n: u32) {
         self.set_limit_per_minute(routes::SEARCH, n);
@@ -218,6 +224,12 @@ impl FakeBob {
                 d.not_editable.insert(field_id.to_string());
             }
         });
+    }
+
+    /// The date format of the service user's bob account, in which display values
+    /// (`humanReadable`) show dates (default: as stored, `YYYY-MM-DD`).
+    pub fn set_user_date_format(&self, shown: DateShown) {
+        self.with(|d| d.date_shown = shown);
     }
 
     /// An employee's uploaded documents, oldest first.

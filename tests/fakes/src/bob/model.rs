@@ -54,6 +54,32 @@ pub enum UploadAnswer {
     Plain,
 }
 
+/// How bob shows a date under `humanReadable`: in the calling user's date format
+/// ([BOB-OAS] 8357 against 8432; `docs/fidelity.md`, bob item 22). The fake's default keeps
+/// the stored `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateShown {
+    /// `2027-03-15`.
+    #[default]
+    Iso,
+    /// `15/03/2027`.
+    DayMonthYear,
+    /// `03/15/2027`.
+    MonthDayYear,
+}
+
+impl DateShown {
+    /// `YYYY-MM-DD…` in this format; anything else as it is.
+    pub(crate) fn show(self, iso: &str) -> Option<String> {
+        let (y, m, d) = (iso.get(0..4)?, iso.get(5..7)?, iso.get(8..10)?);
+        match self {
+            DateShown::Iso => None,
+            DateShown::DayMonthYear => Some(format!("{d}/{m}/{y}")),
+            DateShown::MonthDayYear => Some(format!("{m}/{d}/{y}")),
+        }
+    }
+}
+
 /// What a write does with a `historical` field (a table column: salary, work, equity),
 /// which bob says belongs in its table endpoint; unverified on create and update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +107,9 @@ pub(crate) struct Employee {
     pub lifecycle: Lifecycle,
     /// Created through the API: invisible to reads and search until then.
     pub readable_at: Option<Instant>,
+    /// Updated through the API: reads and search show the JSON from before the update until
+    /// then (`Bob::set_update_read_delay`).
+    pub stale: Option<(Value, Instant)>,
     /// Work table rows in machine format (`id` integer, `title`/`department` item ids).
     pub work: Vec<Value>,
     /// Salary table rows.
@@ -93,6 +122,7 @@ impl Employee {
             json,
             lifecycle,
             readable_at: None,
+            stale: None,
             work: vec![],
             salaries: vec![],
         }
@@ -130,7 +160,18 @@ impl Employee {
     /// The employee as bob shows it: the stored JSON plus `internal.status` and
     /// `internal.lifecycleStatus`.
     pub(crate) fn view(&self, today: &str) -> Value {
-        let mut v = self.json.clone();
+        self.view_of(self.json.clone(), today)
+    }
+
+    /// [`Employee::view`] as a read answers it: an update not shown yet is left out.
+    pub(crate) fn read_view(&self, today: &str) -> Value {
+        match &self.stale {
+            Some((before, until)) if Instant::now() < *until => self.view_of(before.clone(), today),
+            _ => self.view(today),
+        }
+    }
+
+    fn view_of(&self, mut v: Value, today: &str) -> Value {
         let status = if self.active_on(today) {
             "Active"
         } else {
@@ -193,9 +234,13 @@ pub(crate) struct Data {
     pub hidden: HashSet<String>,
     /// Field ids the service user may read but not edit: an update leaves them out.
     pub not_editable: HashSet<String>,
+    /// The service user's date format, for display values.
+    pub date_shown: DateShown,
     pub lists: Lists,
     pub docs: HashMap<String, Vec<StoredDoc>>,
     pub read_delay: Duration,
+    /// How long an update stays out of reads and search.
+    pub update_read_delay: Duration,
     /// Requests allowed per minute, per endpoint name (see `routes::ENDPOINTS`).
     pub limits: HashMap<&'static str, u32>,
     pub windows: HashMap<&'static str, VecDeque<Instant>>,

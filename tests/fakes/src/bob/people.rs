@@ -73,7 +73,7 @@ pub(crate) async fn search(
                 .as_ref()
                 .is_none_or(|(segs, values)| matches(&e.json, segs, values))
         })
-        .map(|e| render::employee(&d, &e.view(&today), &fields, format))
+        .map(|e| render::employee(&d, &e.read_view(&today), &fields, format))
         .collect();
     Json(json!({"employees": found})).into_response()
 }
@@ -101,7 +101,7 @@ pub(crate) async fn read(
         Err(r) => return r,
     };
     match d.employee(&id).filter(|e| e.readable()) {
-        Some(e) => Json(render::without_hidden(&d, e.view(&d.today()))).into_response(),
+        Some(e) => Json(render::without_hidden(&d, e.read_view(&d.today()))).into_response(),
         None => error(404, &format!("Employee {id} not found")),
     }
 }

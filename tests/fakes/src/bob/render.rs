@@ -95,8 +95,20 @@ pub(crate) fn without_hidden(d: &Data, mut employee: Value) -> Value {
     employee
 }
 
-/// List fields to item ids (machine) or display names (human).
+/// List fields to item ids (machine) or display names (human); dates, for people, in the
+/// service user's date format.
 fn convert(d: &Data, mut v: Value, human: bool) -> Value {
+    if human {
+        for f in d.fields.iter().filter(|f| f.kind == "date") {
+            let segs = paths::segments(&f.json_path);
+            let shown = paths::get(&v, &segs)
+                .and_then(Value::as_str)
+                .and_then(|iso| d.date_shown.show(iso));
+            if let Some(shown) = shown {
+                paths::set(&mut v, &segs, Value::String(shown));
+            }
+        }
+    }
     for f in d.fields.iter().filter(|f| is_list_type(&f.kind)) {
         let Some(list) = &f.list_id else { continue };
         if f.id == "work.site" && !human {

@@ -3,8 +3,11 @@
 //! on create. `root.id` cannot change and the email has its own endpoint
 //! (`PUT /people/{id}/email`, YAML 9205), so both are left alone; historical fields (table
 //! columns) are ignored by default (switchable), and so are fields the service user may not
-//! edit (`Bob::set_editable`), silently, as bob documents. Answers `200`, or `304` when nothing
+//! edit (`Bob::set_editable`), silently, as bob documents; reads may show the employee from
+//! before the update for a while (`Bob::set_update_read_delay`). Answers `200`, or `304` when nothing
 //! changed ("check the field id and JSON structure", 7673–7677).
+
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -61,6 +64,7 @@ pub(crate) async fn update(
             Some((segs, v.clone()))
         })
         .collect();
+    let lag = d.update_read_delay;
     let Some(e) = d.employee_mut(&id) else {
         return no_employee(&id);
     };
@@ -69,8 +73,10 @@ pub(crate) async fn update(
         paths::set(&mut e.json, &segs, v);
     }
     if e.json == before {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        StatusCode::OK.into_response()
+        return StatusCode::NOT_MODIFIED.into_response();
     }
+    if !lag.is_zero() {
+        e.stale = Some((before, Instant::now() + lag));
+    }
+    StatusCode::OK.into_response()
 }
