@@ -2,8 +2,8 @@
 //! has loaded. Drawing through shared memory ([`super::rendering::before_webkit`]), a view's
 //! first draw waits, up to half a second, for a frame from its web process; a window shown
 //! at once draws while that page still waits for its HTML and scripts, which this process
-//! serves from the thread the draw is blocking, so every start paid the full half second
-//! about one time in four. Once the page has loaded, the frame comes within a few ms.
+//! serves from the thread the draw is blocking: about one start in four paid the full half
+//! second (`docs/perf.md`). Once the page has loaded, the frame comes within a few ms.
 
 use std::time::Duration;
 
