@@ -376,7 +376,8 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
     w.app.ok(&["approve", &id.to_string()], "");
     let failed = w
         .app
-        .wait_entry("the change to stop", T, |e| {
+        // bob is given 30 s to show the update before a person is told (read again every 10 s).
+        .wait_entry("the change to stop", T * 2, |e| {
             e["id"].as_u64() == Some(id) && e["status"] == "failed"
         })
         .await;
