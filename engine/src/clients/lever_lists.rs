@@ -74,6 +74,25 @@ impl Lever {
         self.all_opportunities(&filters).await
     }
 
+    /// The ids of the opportunities deleted at or after `since_ms`.
+    pub async fn deleted_since(&self, since_ms: u64) -> Result<Vec<String>, ApiError> {
+        let filter = vec![("deleted_at_start", since_ms.to_string())];
+        /// Only the id is read: the rest is the person's data, not needed to purge it.
+        #[derive(serde::Deserialize)]
+        struct Deleted {
+            id: String,
+        }
+        let (list, _): (Vec<Deleted>, bool) = self
+            .list_where(
+                Perm::FindDeletedOpportunities,
+                "/opportunities/deleted",
+                &filter,
+                usize::MAX,
+            )
+            .await?;
+        Ok(list.into_iter().map(|o| o.id).collect())
+    }
+
     /// Active opportunities now in `stage_id`, with their tags.
     pub async fn in_stage(
         &self,

@@ -11,6 +11,8 @@ pub enum Perm {
     FindOpportunity,
     /// `GET /opportunities` (dry-run search, catching up).
     FindOpportunities,
+    /// `GET /opportunities/deleted` (catching up on deletions the webhook missed).
+    FindDeletedOpportunities,
     /// `GET /opportunities/{id}/offers`.
     FindOffers,
     /// `GET /opportunities/{id}/resumes`.
@@ -51,6 +53,7 @@ impl Perm {
         match self {
             Perm::FindOpportunity => "Find an opportunity",
             Perm::FindOpportunities => "Find all opportunities",
+            Perm::FindDeletedOpportunities => "Find all deleted opportunities",
             Perm::FindOffers => "Find all candidate offers",
             Perm::FindResumes => "Find all candidate resumes",
             Perm::FindFiles => "Find all candidate files",

@@ -26,6 +26,8 @@ pub struct Known {
     pub outcome_recorded: HashSet<String>,
     /// The watched employees.
     pub watches: Vec<Watch>,
+    /// Every opportunity Hirewire holds anything about (entries, assessments, watches).
+    pub held: HashSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -52,6 +54,7 @@ impl Known {
             let Some(opp) = e.opportunity_id else {
                 continue;
             };
+            k.held.insert(opp.clone());
             match e.flow {
                 Flow::Hire if e.event == LeverWebhook::CandidateHired.event() => {
                     k.hires.insert(opp, (e.id, e.status));
@@ -69,6 +72,7 @@ impl Known {
             }
         }
         for a in rx.assessments()? {
+            k.held.insert(a.opportunity_id.clone());
             k.staged.insert(a.opportunity_id.clone());
             k.assessed.insert(a.opportunity_id);
         }
@@ -83,6 +87,8 @@ impl Known {
             }
         }
         k.watches = rx.watches()?;
+        k.held
+            .extend(k.watches.iter().map(|w| w.opportunity_id.clone()));
         Ok(k)
     }
 }

@@ -9,13 +9,16 @@
 //! - candidates in the assessment stage with no invite ([`invites`]);
 //! - archived candidates the partner assessed with no outcome recorded ([`outcomes`]);
 //! - employees Hirewire created in the last `bob.watch_days` whose offer changed
-//!   ([`changes`]): a waiting entry shows each difference.
+//!   ([`changes`]): a waiting entry shows each difference;
+//! - candidates deleted in Lever that Hirewire still holds data about ([`deleted`]): purged,
+//!   as the `candidateDeleted` webhook would have had them purged.
 //!
 //! Everything a catch-up queues runs in the background lane: behind live work in Lever's
 //! rate budget and on the runner's shared slots, so a live hire never waits behind a long
 //! catch-up. What the webhooks missed is kept as the webhook health ([`health`]).
 
 mod changes;
+mod deleted;
 pub mod diff;
 pub mod health;
 mod hires;
@@ -127,6 +130,8 @@ pub(crate) struct Catchup {
     pub rebased: Vec<crate::work::Watch>,
     /// Opportunities Lever's lists show anonymized that Hirewire holds data about.
     pub anonymized: Vec<String>,
+    /// Opportunities deleted in Lever that Hirewire holds data about.
+    pub deleted: Vec<String>,
 }
 
 /// The date a first catch-up suggests (`YYYY-MM-DD`).
@@ -170,6 +175,12 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
                 c.anonymized.len()
             ));
         }
+        if !c.deleted.is_empty() {
+            report.notes.push(format!(
+                "{} candidate(s) deleted in Lever: a catch-up removes what Hirewire holds about them",
+                c.deleted.len()
+            ));
+        }
         return Ok(report);
     }
     if !c.anonymized.is_empty() {
@@ -178,7 +189,17 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
             c.anonymized.len()
         ));
     }
-    record::write(engine, c.items, c.rebased, c.anonymized, &mut report).await?;
+    if !c.deleted.is_empty() {
+        report.notes.push(format!(
+            "{} candidate(s) deleted in Lever: what Hirewire held about them was removed",
+            c.deleted.len()
+        ));
+    }
+    let purges = record::Purges {
+        anonymized: c.anonymized,
+        deleted: c.deleted,
+    };
+    record::write(engine, c.items, c.rebased, purges, &mut report).await?;
     Ok(report)
 }
 
@@ -240,6 +261,7 @@ async fn compare(
         listed: 0,
         rebased: Vec::new(),
         anonymized: Vec::new(),
+        deleted: Vec::new(),
     };
     if reach == Reach::Open {
         c.notes.push("the Lever key cannot see confidential candidates, so they were not compared: give the key confidential access to include them".into());
@@ -248,6 +270,7 @@ async fn compare(
     changes::find(&mut c, &hired).await?;
     invites::find(&mut c).await?;
     outcomes::find(&mut c).await?;
+    deleted::find(&mut c).await?;
     Ok(c)
 }
 

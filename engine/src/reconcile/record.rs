@@ -1,4 +1,6 @@
-//! Writing what a catch-up found, in one commit: an entry and a background job for each
+//! Writing what a catch-up found, in one commit: the purges of candidates anonymized or
+//! deleted in Lever (a deletion with an entry of its own, as the webhook's would have), an
+//! entry and a background job for each
 //! item with work (marked as found by catching up), the watches' new state, where the
 //! next catch-up starts, the webhook health, and the catch-up's own history entry. Then
 //! the runner is woken, and a notification says what the webhooks missed.
@@ -8,19 +10,28 @@ use super::{Action, FoundKind, Item, Report};
 use crate::keys;
 use crate::model::{Flow, Source, Status};
 use crate::notify::{Kind, Notice};
+use crate::privacy::Purged;
 use crate::store::entries::NewEntry;
 use crate::store::StoreError;
 use crate::time;
 use crate::webhooks::LeverWebhook;
-use crate::work::{Watch, Work};
+use crate::work::{Cause, PurgeState, Watch, Work};
 use crate::Engine;
+
+/// The candidates whose data a catch-up removes, by why.
+pub(super) struct Purges {
+    /// Shown anonymized in Lever's lists.
+    pub anonymized: Vec<String>,
+    /// Listed as deleted by Lever.
+    pub deleted: Vec<String>,
+}
 
 /// Records the catch-up and queues its jobs.
 pub(super) async fn write(
     engine: &Engine,
     items: Vec<Item>,
     rebased: Vec<Watch>,
-    anonymized: Vec<String>,
+    purges: Purges,
     report: &mut Report,
 ) -> Result<(), StoreError> {
     let missed_hires = earliest(&items, FoundKind::Hire);
@@ -29,12 +40,21 @@ pub(super) async fn write(
     let mut summary = report.clone();
     summary.found = items.iter().map(|i| i.found.clone()).collect();
     let summary_line = summary.summary();
-    let (found, entry_id, health, words) = engine
+    let (found, entry_id, health, words, deletions) = engine
         .store
         .write_async(move |tx| {
             let mut words = Vec::new();
-            for opp in &anonymized {
+            for opp in &purges.anonymized {
                 words.extend(crate::privacy::purge(tx, opp, crate::work::Cause::Anonymized)?.words);
+            }
+            let mut deletions = Vec::new();
+            for opp in &purges.deleted {
+                if tx.is_purged(opp)? {
+                    continue;
+                }
+                let purged = crate::privacy::purge(tx, opp, Cause::Deleted)?;
+                deletions.push(open_deletion(tx, &purged)?);
+                words.extend(purged.words);
             }
             let mut found = Vec::new();
             for item in items {
@@ -56,13 +76,13 @@ pub(super) async fn write(
             let mut own = NewEntry::own("reconcile", Flow::None, Status::Done, Some(summary_line));
             own.source = Source::Reconcile;
             let entry_id = tx.open_entry(own, None, None)?;
-            Ok((found, entry_id, health, words))
+            Ok((found, entry_id, health, words, deletions))
         })
         .await?;
     if !words.is_empty() {
         crate::privacy::compaction::soon(engine, words);
     }
-    for id in found.iter().filter_map(|f| f.entry_id) {
+    for id in found.iter().filter_map(|f| f.entry_id).chain(deletions) {
         engine.entry_changed(id);
     }
     engine.entry_changed(entry_id);
@@ -84,6 +104,32 @@ pub(super) async fn write(
         });
     }
     Ok(())
+}
+
+/// The entry of a deletion found by catching up, as the `candidateDeleted` webhook's: what
+/// was removed, and a job that waits for a person when something stays outside Hirewire.
+fn open_deletion(tx: &crate::store::Tx, purged: &Purged) -> Result<u64, StoreError> {
+    let work = (!purged.elsewhere.is_empty()).then(|| {
+        Work::Purge(PurgeState {
+            cause: Cause::Deleted,
+            elsewhere: purged.elsewhere.clone(),
+            noted: false,
+        })
+    });
+    let status = if work.is_some() {
+        Status::Running
+    } else {
+        Status::Done
+    };
+    let mut new = NewEntry::own(
+        LeverWebhook::CandidateDeleted.event(),
+        Flow::Privacy,
+        status,
+        Some(purged.summary(Cause::Deleted)),
+    );
+    new.candidate = Some(crate::privacy::DELETED.into());
+    new.source = Source::Reconcile;
+    tx.open_entry(new, work, None)
 }
 
 /// Opens the entry and background job of one item.

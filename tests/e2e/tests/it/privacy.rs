@@ -267,3 +267,121 @@ async fn a_persons_record_lists_every_entry_of_theirs_and_nothing_of_anyone_else
     assert!(holding(w.app.profile_dir(), &["Mary Jackson", "mary@example.com"]).is_empty());
     assert_eq!(entries_of(&w, "opp-p2").len(), 1, "Dorothy's entry stays");
 }
+
+/// A deletion whose `candidateDeleted` webhook never came (switched off, or lost) is found by
+/// the next catch-up: what Hirewire held about the candidate goes as the webhook's purge takes
+/// it, and the bob employee Hirewire made waits for a person, as after the webhook.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deletion_the_webhook_never_brought_is_found_by_catching_up_and_purged() {
+    let w = World::started().await;
+    let opp = w.add_hireable(&Hireable {
+        id: "opp-dor",
+        name: "Dorothy Vaughan",
+        email: "dorothy@example.com",
+        title: "Software Engineer",
+        start: "2027-03-01",
+        ..Default::default()
+    });
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    assert_eq!(
+        w.wait_final(&opp, "candidateHired", T).await["status"],
+        "done"
+    );
+    let employee = w.employees_with("dorothy@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    w.lever
+        .delete_opportunity(&opp, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let since = hirewire_fakes::clock::iso_utc(hirewire_fakes::clock::now_ms() - 86_400_000);
+    let catch_up = |args: &[&str]| -> Value {
+        let mut all = vec!["reconcile", "--json"];
+        all.extend_from_slice(args);
+        let out = w.app.ok(&all, "");
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    let report = catch_up(&["--since", &since[..10]]);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("1 candidate(s) deleted in Lever"),
+        "{report:#}"
+    );
+    let e = w
+        .app
+        .wait_entry("the deletion found to wait for a person", T, |e| {
+            e["event"] == "candidateDeleted" && e["status"] == "waiting"
+        })
+        .await;
+    assert_eq!(e["source"], "reconcile", "{e:#}");
+    assert_eq!(e["candidate"], "deleted candidate");
+    assert!(
+        e["reason"]
+            .to_string()
+            .contains(&format!("bob employee {employee}")),
+        "{e:#}"
+    );
+    assert!(entries_of(&w, &opp).is_empty(), "no entry keeps her id");
+    let dir = w.app.profile_dir().to_path_buf();
+    let person = ["Dorothy Vaughan", "dorothy@example.com"];
+    wait::until_seen("no byte of her in the data directory", T, EVERY, || {
+        let left = holding(&dir, &person);
+        async move {
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err(left.join("; "))
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        w.employees_with("dorothy@example.com").len(),
+        1,
+        "bob is not touched"
+    );
+
+    // The next catch-up lists the same deletion and finds nothing left to do.
+    let again = catch_up(&[]);
+    assert!(
+        !again["notes"].to_string().contains("deleted in Lever"),
+        "{again:#}"
+    );
+    let deletions = w
+        .app
+        .history()
+        .iter()
+        .filter(|e| e["event"] == "candidateDeleted")
+        .count();
+    assert_eq!(deletions, 1, "one entry for the deletion");
+}
+
+/// A key made without the box for deleted opportunities: the catch-up does the rest and says
+/// which box would let it find missed deletions too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_that_may_not_list_deletions_still_catches_up_and_names_the_box() {
+    use hirewire_fakes::lever::Perm;
+    let w = World::started().await;
+    let partial: Vec<Perm> = Perm::all()
+        .into_iter()
+        .filter(|p| *p != Perm::FindAllDeletedOpportunities)
+        .collect();
+    w.lever.add_key_with("no-deleted", &partial, true);
+    w.app.set_secret("lever-api-key", "no-deleted");
+    let since = hirewire_fakes::clock::iso_utc(hirewire_fakes::clock::now_ms() - 86_400_000);
+    let out = w
+        .app
+        .ok(&["reconcile", "--json", "--since", &since[..10]], "");
+    let report: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("«Find all deleted opportunities»"),
+        "{report:#}"
+    );
+    assert!(
+        report["entry_id"].as_u64().is_some(),
+        "the catch-up was recorded: {report:#}"
+    );
+}
