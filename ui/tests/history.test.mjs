@@ -224,10 +224,12 @@ test("search filters the list (debounced) and asks the engine from offset 0", as
   await page.getByTestId("history-row-100000").waitFor();
   assert.equal(await rowCount(page), 1);
   const searches = (await calls(page, "history_list")).slice(before);
-  // One call for the whole word (typing was debounced), from the top.
-  assert.equal(searches.length, 1, JSON.stringify(searches.map((c) => c.args.filter.search)));
-  assert.equal(searches[0].args.filter.search, "Lovelace");
-  assert.equal(searches[0].args.filter.offset, 0);
+  const asked = JSON.stringify(searches.map((c) => c.args.filter.search));
+  // Debounced: fewer calls than keystrokes (usually one; a loaded machine may pause longer
+  // than the debounce between two keys), the last for the whole word, each from the top.
+  assert.ok(searches.length >= 1 && searches.length < "Lovelace".length, asked);
+  assert.equal(searches.at(-1).args.filter.search, "Lovelace", asked);
+  assert.ok(searches.every((c) => c.args.filter.offset === 0), asked);
   await close(page);
 });
 
