@@ -21,7 +21,7 @@ use crate::store::entries::NewEntry;
 use crate::store::{RelayConn, Seen, StoreError, Tx};
 use crate::webhook;
 use crate::webhooks::LeverWebhook;
-use crate::work::{Cause, PurgeState, ResultState, Work};
+use crate::work::{Cause, ResultState, Work};
 use crate::{time, Engine};
 
 /// Relay seqs whose body hash is kept per channel, to tell a resend from a relay that
@@ -292,12 +292,8 @@ fn record_entry(
             let purged = crate::privacy::purge(tx, &opp, Cause::Deleted)?;
             entry.status = Status::Done;
             entry.reason = Some(purged.summary(Cause::Deleted));
-            if !purged.elsewhere.is_empty() {
-                work = Some(Work::Purge(PurgeState {
-                    cause: Cause::Deleted,
-                    elsewhere: purged.elsewhere.clone(),
-                    noted: false,
-                }));
+            if let Some(follow_up) = purged.follow_up(Cause::Deleted) {
+                work = Some(follow_up);
             }
             words = Some(purged.words);
         } else if tx.is_purged(&opp)? {

@@ -18,7 +18,7 @@ use crate::keys;
 use crate::model::{Detail, Entry};
 use crate::store::{Kept, StoreError, Tx};
 use crate::time;
-use crate::work::{Cause, JobSlot, Work};
+use crate::work::{Cause, JobSlot, PurgeState, Work};
 
 /// What a purged candidate's entries say instead of their name.
 pub const DELETED: &str = "deleted candidate";
@@ -39,6 +39,17 @@ pub struct Purged {
 }
 
 impl Purged {
+    /// The job that asks a person about what stays outside Hirewire, if anything does.
+    pub fn follow_up(&self, cause: Cause) -> Option<Work> {
+        (!self.elsewhere.is_empty()).then(|| {
+            Work::Purge(PurgeState {
+                cause,
+                elsewhere: self.elsewhere.clone(),
+                noted: false,
+            })
+        })
+    }
+
     /// One line for the history.
     pub fn summary(&self, cause: Cause) -> String {
         let mut s = format!(

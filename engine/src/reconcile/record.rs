@@ -15,7 +15,7 @@ use crate::store::entries::NewEntry;
 use crate::store::StoreError;
 use crate::time;
 use crate::webhooks::LeverWebhook;
-use crate::work::{Cause, PurgeState, Watch, Work};
+use crate::work::{Cause, Watch, Work};
 use crate::Engine;
 
 /// The candidates whose data a catch-up removes, by why.
@@ -109,13 +109,7 @@ pub(super) async fn write(
 /// The entry of a deletion found by catching up, as the `candidateDeleted` webhook's: what
 /// was removed, and a job that waits for a person when something stays outside Hirewire.
 fn open_deletion(tx: &crate::store::Tx, purged: &Purged) -> Result<u64, StoreError> {
-    let work = (!purged.elsewhere.is_empty()).then(|| {
-        Work::Purge(PurgeState {
-            cause: Cause::Deleted,
-            elsewhere: purged.elsewhere.clone(),
-            noted: false,
-        })
-    });
+    let work = purged.follow_up(Cause::Deleted);
     let status = if work.is_some() {
         Status::Running
     } else {

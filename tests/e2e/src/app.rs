@@ -162,6 +162,14 @@ impl App {
             .collect()
     }
 
+    /// `hirewire reconcile --json` with these arguments: its report.
+    pub fn reconcile_json(&self, args: &[&str]) -> serde_json::Value {
+        let mut all = vec!["reconcile", "--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all, "");
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("reconcile --json: {e}: {out}"))
+    }
+
     /// The history entry matching `pred`, waiting up to `timeout`.
     pub async fn wait_entry(
         &self,
@@ -200,4 +208,10 @@ impl Drop for App {
             let _ = self.cli(&["secret", "delete", name], "");
         }
     }
+}
+
+/// Yesterday's date (`YYYY-MM-DD`) on the fakes' clock: a catch-up's `--since`.
+pub fn yesterday() -> String {
+    let ms = hirewire_fakes::clock::now_ms() - 86_400_000;
+    hirewire_fakes::clock::iso_utc(ms)[..10].to_string()
 }

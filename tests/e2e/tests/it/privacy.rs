@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use hirewire_e2e::app::yesterday;
 use hirewire_e2e::wait;
 use hirewire_e2e::world::{Hireable, World};
 use hirewire_fakes::webhook::LeverEvent;
@@ -40,6 +41,38 @@ fn holding(dir: &Path, needles: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Hires `who` through the webhook and waits until done; returns the opportunity and the bob
+/// employee's id.
+async fn hire(w: &World, who: &Hireable<'_>) -> (String, String) {
+    let opp = w.add_hireable(who);
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    assert_eq!(
+        w.wait_final(&opp, "candidateHired", T).await["status"],
+        "done"
+    );
+    let employee = w.employees_with(who.email)[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (opp, employee)
+}
+
+/// Waits until no file under `dir` holds any of `person` (compaction runs after a purge).
+async fn no_byte_left(dir: &Path, person: &[&str]) {
+    let dir = dir.to_path_buf();
+    wait::until_seen("no byte of them in the data directory", T, EVERY, || {
+        let left = holding(&dir, person);
+        async move {
+            if left.is_empty() {
+                Ok(())
+            } else {
+                Err(left.join("; "))
+            }
+        }
+    })
+    .await;
 }
 
 fn entries_of(w: &World, opp: &str) -> Vec<Value> {
@@ -96,17 +129,7 @@ async fn a_signed_candidate_deleted_leaves_no_byte_of_the_name_or_email_and_an_o
         "her entries stay, as a deleted candidate ({deleted})"
     );
     let dir = w.app.profile_dir().to_path_buf();
-    wait::until_seen("no byte of her in the data directory", T, EVERY, || {
-        let left = holding(&dir, &person);
-        async move {
-            if left.is_empty() {
-                Ok(())
-            } else {
-                Err(left.join("; "))
-            }
-        }
-    })
-    .await;
+    no_byte_left(&dir, &person).await;
 
     // An old stage change for her, sent again (a new delivery): nothing is done.
     let invites = w.partner.invites().len();
@@ -141,23 +164,18 @@ async fn a_signed_candidate_deleted_leaves_no_byte_of_the_name_or_email_and_an_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deleted_candidate_who_was_hired_leaves_bob_untouched_and_waits_with_the_employee() {
     let w = World::started().await;
-    let opp = w.add_hireable(&Hireable {
-        id: "opp-kat",
-        name: "Katherine Johnson",
-        email: "kat@example.com",
-        title: "Software Engineer",
-        start: "2027-03-01",
-        ..Default::default()
-    });
-    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
-    assert_eq!(
-        w.wait_final(&opp, "candidateHired", T).await["status"],
-        "done"
-    );
-    let employee = w.employees_with("kat@example.com")[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let (opp, employee) = hire(
+        &w,
+        &Hireable {
+            id: "opp-kat",
+            name: "Katherine Johnson",
+            email: "kat@example.com",
+            title: "Software Engineer",
+            start: "2027-03-01",
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(w.send(&LeverEvent::candidate_deleted(&opp)).await, 200);
     let e = w
         .app
@@ -274,34 +292,22 @@ async fn a_persons_record_lists_every_entry_of_theirs_and_nothing_of_anyone_else
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deletion_the_webhook_never_brought_is_found_by_catching_up_and_purged() {
     let w = World::started().await;
-    let opp = w.add_hireable(&Hireable {
-        id: "opp-dor",
-        name: "Dorothy Vaughan",
-        email: "dorothy@example.com",
-        title: "Software Engineer",
-        start: "2027-03-01",
-        ..Default::default()
-    });
-    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
-    assert_eq!(
-        w.wait_final(&opp, "candidateHired", T).await["status"],
-        "done"
-    );
-    let employee = w.employees_with("dorothy@example.com")[0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let (opp, employee) = hire(
+        &w,
+        &Hireable {
+            id: "opp-dor",
+            name: "Dorothy Vaughan",
+            email: "dorothy@example.com",
+            title: "Software Engineer",
+            start: "2027-03-01",
+            ..Default::default()
+        },
+    )
+    .await;
     w.lever
         .delete_opportunity(&opp, None)
         .unwrap_or_else(|e| panic!("{e}"));
-    let since = hirewire_fakes::clock::iso_utc(hirewire_fakes::clock::now_ms() - 86_400_000);
-    let catch_up = |args: &[&str]| -> Value {
-        let mut all = vec!["reconcile", "--json"];
-        all.extend_from_slice(args);
-        let out = w.app.ok(&all, "");
-        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
-    };
-    let report = catch_up(&["--since", &since[..10]]);
+    let report = w.app.reconcile_json(&["--since", &yesterday()]);
     assert!(
         report["notes"]
             .to_string()
@@ -323,18 +329,10 @@ async fn a_deletion_the_webhook_never_brought_is_found_by_catching_up_and_purged
         "{e:#}"
     );
     assert!(entries_of(&w, &opp).is_empty(), "no entry keeps her id");
-    let dir = w.app.profile_dir().to_path_buf();
-    let person = ["Dorothy Vaughan", "dorothy@example.com"];
-    wait::until_seen("no byte of her in the data directory", T, EVERY, || {
-        let left = holding(&dir, &person);
-        async move {
-            if left.is_empty() {
-                Ok(())
-            } else {
-                Err(left.join("; "))
-            }
-        }
-    })
+    no_byte_left(
+        w.app.profile_dir(),
+        &["Dorothy Vaughan", "dorothy@example.com"],
+    )
     .await;
     assert_eq!(
         w.employees_with("dorothy@example.com").len(),
@@ -343,7 +341,7 @@ async fn a_deletion_the_webhook_never_brought_is_found_by_catching_up_and_purged
     );
 
     // The next catch-up lists the same deletion and finds nothing left to do.
-    let again = catch_up(&[]);
+    let again = w.app.reconcile_json(&[]);
     assert!(
         !again["notes"].to_string().contains("deleted in Lever"),
         "{again:#}"
@@ -369,11 +367,7 @@ async fn a_key_that_may_not_list_deletions_still_catches_up_and_names_the_box() 
         .collect();
     w.lever.add_key_with("no-deleted", &partial, true);
     w.app.set_secret("lever-api-key", "no-deleted");
-    let since = hirewire_fakes::clock::iso_utc(hirewire_fakes::clock::now_ms() - 86_400_000);
-    let out = w
-        .app
-        .ok(&["reconcile", "--json", "--since", &since[..10]], "");
-    let report: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let report = w.app.reconcile_json(&["--since", &yesterday()]);
     assert!(
         report["notes"]
             .to_string()

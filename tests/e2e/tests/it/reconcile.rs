@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use hirewire_e2e::app::yesterday;
 use hirewire_e2e::wait;
 use hirewire_e2e::world::{Hireable, World};
 use hirewire_fakes::webhook::LeverEvent;
@@ -35,15 +36,7 @@ fn applicant(w: &World, i: usize) {
 
 /// `hirewire reconcile --json` with these arguments.
 fn reconcile(w: &World, args: &[&str]) -> Value {
-    let mut all = vec!["reconcile", "--json"];
-    all.extend_from_slice(args);
-    let out = w.app.ok(&all, "");
-    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("reconcile --json: {e}: {out}"))
-}
-
-fn yesterday() -> String {
-    let ms = hirewire_fakes::clock::now_ms() - 86_400_000;
-    hirewire_fakes::clock::iso_utc(ms)[..10].to_string()
+    w.app.reconcile_json(args)
 }
 
 /// Waits until `n` hire entries are final; returns them.
@@ -339,13 +332,7 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
     // Changed in Lever, approved: written, and the step says so.
     w.lever.set_offer_field(&first, phone("+44 20 7946 0002"));
     let id = change_entry(&w).await;
-    w.app.ok(&["approve", &id.to_string()], "");
-    let done = w
-        .app
-        .wait_entry("the change to be written", T, |e| {
-            e["id"].as_u64() == Some(id) && e["status"] == "done"
-        })
-        .await;
+    let done = approve_until(&w, id, "done", T).await;
     assert_eq!(phone_in_bob(&one), "+44 20 7946 0002");
     assert!(
         done["steps"]
@@ -359,13 +346,7 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
     w.bob.set_update_read_delay(Duration::from_secs(4));
     w.lever.set_offer_field(&first, phone("+44 20 7946 0004"));
     let id = change_entry(&w).await;
-    w.app.ok(&["approve", &id.to_string()], "");
-    let done = w
-        .app
-        .wait_entry("the late-shown change to be written", T, |e| {
-            e["id"].as_u64() == Some(id) && e["status"] == "done"
-        })
-        .await;
+    let done = approve_until(&w, id, "done", T).await;
     assert_eq!(phone_in_bob(&one), "+44 20 7946 0004");
     assert!(
         done["reason"].is_null(),
@@ -377,14 +358,8 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
     w.bob.set_editable("home.mobilePhone", false);
     w.lever.set_offer_field(&second, phone("+44 20 7946 0003"));
     let id = change_entry(&w).await;
-    w.app.ok(&["approve", &id.to_string()], "");
-    let failed = w
-        .app
-        // bob is given 30 s to show the update before a person is told (read again every 10 s).
-        .wait_entry("the change to stop", T * 2, |e| {
-            e["id"].as_u64() == Some(id) && e["status"] == "failed"
-        })
-        .await;
+    // bob is given 30 s to show the update before a person is told (read again every 10 s).
+    let failed = approve_until(&w, id, "failed", T * 2).await;
     let why = failed["reason"].to_string();
     assert!(
         why.contains("bob did not take Mobile phone (bob still has +44 20 7946 0001)")
@@ -402,6 +377,16 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
         })
         .await;
     assert_eq!(phone_in_bob(&two), "+44 20 7946 0003");
+}
+
+/// Approves entry `id` and waits until it has `status`; returns it.
+async fn approve_until(w: &World, id: u64, status: &str, timeout: Duration) -> Value {
+    w.app.ok(&["approve", &id.to_string()], "");
+    w.app
+        .wait_entry(&format!("entry {id} to be {status}"), timeout, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == status
+        })
+        .await
 }
 
 /// Reconciles and returns the one change it found, once it waits for a person.
