@@ -16,6 +16,9 @@ pub const CLOSE_BAD_FRAME: u16 = 4002;
 pub const CLOSE_SECRET_ROTATED: u16 = 4003;
 /// WebSocket close code sent when the channel was removed while its stream was open.
 pub const CLOSE_CHANNEL_REMOVED: u16 = 4004;
+/// WebSocket close code sent when the relay cannot read its store for this stream; the
+/// app reconnects (its backoff applies) and the events wait, stored, meanwhile.
+pub const CLOSE_STORE: u16 = 4005;
 
 /// How often the relay pings an open stream: often enough that NAT boxes keep the mapping.
 pub const PING_INTERVAL: Duration = Duration::from_secs(20);

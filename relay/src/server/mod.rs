@@ -7,6 +7,7 @@ mod guard;
 mod ingest;
 mod stream;
 mod sweeper;
+mod window;
 
 use std::future::Future;
 use std::net::SocketAddr;

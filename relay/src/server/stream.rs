@@ -19,9 +19,12 @@ use futures_util::{SinkExt, StreamExt};
 use tracing::Instrument;
 
 use super::guard::{Guard, Verdict};
+use super::window::Window;
 use super::AppState;
 use crate::live::ChannelLive;
-use crate::protocol::{ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, MAX_CLIENT_FRAME};
+use crate::protocol::{
+    ClientFrame, EventFrame, ServerFrame, CLOSE_BAD_FRAME, CLOSE_STORE, MAX_CLIENT_FRAME,
+};
 use crate::store::{self, records::StoredEvent};
 
 /// Events read from the store per round trip while filling the window.
@@ -134,8 +137,7 @@ struct Stream {
     live: Arc<ChannelLive>,
     tx: SplitSink<WebSocket, Message>,
     guard: Guard,
-    sent: u64,
-    acked: u64,
+    win: Window,
     last_heard: Instant,
 }
 
@@ -150,14 +152,16 @@ impl Stream {
         let generation = st.store.claim_stream(&live.id).await?;
         let guard = Guard::new(&live, st.shutdown.clone(), generation, epoch);
         let (tx, rx) = socket.split();
+        // The durable ack may still be behind the dropped stream's last acks (committed a
+        // moment later): the window follows it as it moves (`Window::durable`).
         let acked = live.acked.load(std::sync::atomic::Ordering::Relaxed);
+        let win = Window::new(st.cfg.window, acked);
         let mut s = Stream {
             st,
             live,
             tx,
             guard,
-            sent: acked,
-            acked,
+            win,
             last_heard: Instant::now(),
         };
         s.run(rx).await
@@ -176,8 +180,15 @@ impl Stream {
             }
             Err(e) => Err(e),
         };
-        if let Err(End::Must(v)) = &result {
-            self.close(v.code, v.why).await;
+        // Every end the relay chooses is said to the app with a reason, so that a stream
+        // with events waiting never just goes quiet.
+        match &result {
+            Err(End::Must(v)) => self.close(v.code, v.why).await,
+            Err(End::Store(e)) => {
+                let why = format!("the relay cannot read its store: {e}");
+                self.close(CLOSE_STORE, &why).await
+            }
+            _ => {}
         }
         result
     }
@@ -222,25 +233,28 @@ impl Stream {
         }
     }
 
-    /// Sends committed events after `sent`, up to `upto`, while the window has room.
+    /// Sends committed events after the last one passed, up to `upto`, while the window
+    /// has room. Every read either sends something or moves past seqs the store no longer
+    /// has, so the loop ends, and an empty window is never mistaken for a full one.
     async fn fill(&mut self, upto: u64) -> Result<(), End> {
-        let window = self.st.cfg.window;
-        while self.sent < upto && self.sent - self.acked < window {
+        self.win
+            .durable(self.live.acked.load(std::sync::atomic::Ordering::Relaxed));
+        while let Some(read) = self.win.next_read(upto, READ_CHUNK) {
             self.guard.check()?;
-            let room = ((window - (self.sent - self.acked)) as usize).min(READ_CHUNK);
             let events = self
                 .st
                 .store
-                .read(&self.live.id, self.sent + 1, upto, room, READ_BYTES)
+                .read(&self.live.id, read.from, read.to, read.limit, READ_BYTES)
                 .await?;
-            if events.is_empty() {
-                // Gaps (age-dropped events) end here: nothing else is stored up to `upto`.
-                self.sent = upto;
-                break;
-            }
+            let seqs: Vec<u64> = events.iter().map(|(seq, _)| *seq).collect();
+            self.win.took(read, &seqs);
             // A run of unreadable records is announced in its place, before the next event.
             let mut unreadable = Vec::new();
             for (seq, event) in events {
+                if seq < read.from || seq > read.to {
+                    tracing::error!(seq, "the store answered a seq outside the read; ignored");
+                    continue;
+                }
                 match event {
                     Ok(e) => {
                         if !unreadable.is_empty() {
@@ -253,7 +267,6 @@ impl Stream {
                         unreadable.push(seq);
                     }
                 }
-                self.sent = seq;
             }
             if !unreadable.is_empty() {
                 self.skipped(unreadable).await?;
@@ -288,20 +301,22 @@ impl Stream {
         self.last_heard = Instant::now();
         match msg {
             Message::Text(text) => match serde_json::from_str::<ClientFrame>(&text) {
-                Ok(ClientFrame::Ack { seq }) if seq > self.sent => Err(self
-                    .close_bad(&format!(
-                        "ack {seq} is beyond the last event sent ({})",
-                        self.sent
-                    ))
-                    .await),
                 Ok(ClientFrame::Ack { seq }) => {
                     // An ack read after a rotation or takeover must not delete anything.
                     self.guard.check()?;
-                    if seq > self.acked {
-                        self.acked = seq;
-                        self.st.store.ack(&self.live.id, seq).await;
+                    match self.win.ack(seq) {
+                        Ok(true) => {
+                            self.st.store.ack(&self.live.id, seq).await;
+                            Ok(())
+                        }
+                        Ok(false) => Ok(()),
+                        Err(e) => Err(self
+                            .close_bad(&format!(
+                                "ack {} is beyond the last event sent ({})",
+                                e.seq, e.sent
+                            ))
+                            .await),
                     }
-                    Ok(())
                 }
                 Err(e) => Err(self.close_bad(&format!("not a protocol frame: {e}")).await),
             },

@@ -129,6 +129,15 @@ impl StreamClient {
         let _ = self.ws.send(msg).await;
     }
 
+    /// Drops the connection with a TCP reset (`SO_LINGER` 0), as a crashed app or a proxy
+    /// that gives up does: no close frame, and whatever the relay had not read is lost.
+    pub fn reset(self) {
+        if let MaybeTlsStream::Plain(tcp) = self.ws.get_ref() {
+            let _ = tcp.set_zero_linger();
+        }
+        drop(self.ws);
+    }
+
     /// Closes politely.
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;

@@ -15,6 +15,7 @@ mod relay_admin;
 mod relay_durability;
 mod relay_intake;
 mod relay_limits;
+mod relay_reconnect;
 mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
