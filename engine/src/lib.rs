@@ -24,6 +24,7 @@ pub mod preview;
 pub mod privacy;
 pub mod reconcile;
 pub(crate) mod relay_client;
+pub mod relay_watch;
 pub mod secrets;
 pub mod settings;
 pub mod setup;
@@ -123,6 +124,9 @@ pub struct RelayState {
     /// Whether the long-offline notification was sent for this outage.
     #[serde(skip)]
     pub offline_notified: bool,
+    /// Streams found stalled (open, events waiting, none delivered) since the engine
+    /// started; each was reconnected.
+    pub stalls: u64,
 }
 
 impl std::ops::Deref for Engine {

@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::Message;
 use super::inbox::{self, Accepted};
 use super::model::{Flow, Status};
 use super::notify::{Kind, Notice};
+use super::relay_watch::{self, Silence, Watch};
 use super::secrets::RELAY_SECRET;
 use super::store::entries::NewEntry;
 use super::store::tx::RelayConn;
@@ -30,6 +31,8 @@ enum StreamEnd {
     Failed(String),
     #[error("another Hirewire connected to this relay channel and took over the stream")]
     Replaced,
+    #[error("the relay stream delivered nothing: {0}")]
+    Stalled(String),
 }
 
 /// Keeps a stream open until the task is aborted.
@@ -70,6 +73,7 @@ fn state(engine: &Engine, state: &str, detail: Option<String>) {
             return;
         };
         if rs.state != state {
+            tracing::info!(state, "relay connection: {state}");
             rs.since = Some(now);
             if state != "offline" {
                 rs.offline_notified = false;
@@ -145,7 +149,22 @@ async fn stream(
     })?;
     let (mut tx, mut rx) = ws.split();
     on_open();
-    while let Some(msg) = rx.next().await {
+    let mut watch = Watch::new(relay_watch::stall_after());
+    loop {
+        let msg = tokio::select! {
+            biased;
+            msg = rx.next() => msg,
+            () = tokio::time::sleep_until(watch.deadline()) => {
+                match watch.silent(engine, conn, secret).await {
+                    Silence::Idle => continue,
+                    Silence::Stalled(why) => {
+                        stalled(engine, &why);
+                        return Err(StreamEnd::Stalled(why));
+                    }
+                }
+            }
+        };
+        let Some(msg) = msg else { break };
         let text = match msg.map_err(|e| fail(&e))? {
             Message::Text(t) => t,
             Message::Close(Some(frame)) if u16::from(frame.code) == CLOSE_REPLACED => {
@@ -173,7 +192,17 @@ async fn stream(
                 ..
             } => {
                 tracing::info!(pending, %relay_version, "connected to the relay");
-                state(engine, "connected", None);
+                watch.welcome(pending);
+                if watch.is_delivering() {
+                    state(engine, "connected", None);
+                } else {
+                    // Not "connected" until the stream shows it delivers.
+                    state(
+                        engine,
+                        "connecting",
+                        Some(format!("the relay holds {pending} event(s); receiving")),
+                    );
+                }
             }
             ServerFrame::Event(event) => {
                 let seq = event.seq;
@@ -184,6 +213,7 @@ async fn stream(
                     went_back(engine, from, to).await;
                 }
                 send_ack(&mut tx, seq).await?;
+                delivering(engine, &mut watch);
             }
             ServerFrame::Notice {
                 dropped,
@@ -196,10 +226,35 @@ async fn stream(
                 if let Some(last) = seqs.iter().max() {
                     send_ack(&mut tx, *last).await?;
                 }
+                delivering(engine, &mut watch);
             }
         }
     }
     Ok(())
+}
+
+/// A frame was handled: the stream delivers, and says so the first time.
+fn delivering(engine: &Engine, watch: &mut Watch) {
+    let first = !watch.is_delivering();
+    watch.delivered();
+    if first {
+        state(engine, "connected", None);
+    }
+}
+
+/// A stalled stream is logged once, counted, and shown until the next connection.
+fn stalled(engine: &Engine, why: &str) {
+    let count = match engine.relay_state.lock() {
+        Ok(mut rs) => {
+            rs.stalls += 1;
+            rs.stalls
+        }
+        Err(_) => 0,
+    };
+    tracing::warn!(
+        stalls = count,
+        "relay stream stalled, reconnecting: {why} (stall {count} since the engine started)"
+    );
 }
 
 async fn send_ack(

@@ -36,6 +36,8 @@ pub struct RelayView {
     pub url: Option<String>,
     /// Since when (ms).
     pub since: Option<u64>,
+    /// Streams found stalled and reconnected since the engine started.
+    pub stalls: u64,
 }
 
 /// The engine's state now.
@@ -76,6 +78,7 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
             detail: rs.detail,
             url: conn.map(|c| c.url),
             since: rs.since,
+            stalls: rs.stalls,
         },
         last_event_at: last,
         queue,

@@ -43,6 +43,8 @@ pub struct App {
     /// `HIREWIRE_LOG` of every process (default `info,hirewire=debug`; the privacy tests
     /// read the log at `info`, the level a user runs at).
     pub log: String,
+    /// Extra environment of every process (e.g. the relay watchdog's deadline).
+    pub env: Vec<(String, String)>,
     _tmp: tempfile::TempDir,
 }
 
@@ -63,6 +65,7 @@ impl App {
             profile,
             engine: None,
             log: "info,hirewire=debug".into(),
+            env: Vec::new(),
             _tmp: tmp,
         }
     }
@@ -75,6 +78,7 @@ impl App {
             .arg(&self.profile);
         cmd.env("HIREWIRE_LOG", &self.log);
         crate::proc::hermetic(&mut cmd);
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 

@@ -19,4 +19,8 @@ url: string | null,
 /**
  * Since when (ms).
  */
-since: number | null, };
+since: number | null, 
+/**
+ * Streams found stalled and reconnected since the engine started.
+ */
+stalls: number, };

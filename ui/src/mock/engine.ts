@@ -178,12 +178,12 @@ export class FakeEngine {
     for (const c of opts.fail) this.failing.set(c, failText(c));
     if (opts.configured) {
       this.conn = { url: "https://relay.example.com", channel: "recruiting" };
-      this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() - 3_600_000 };
+      this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() - 3_600_000, stalls: 0 };
       for (const n of SECRET_NAMES.filter((n) => n !== "assessment-api-key")) this.secrets.set(n, "configured-before");
       this.firstSigned.set("candidate-hired", Date.now() - 86_400_000);
     } else {
       this.conn = null;
-      this.relay = { state: "not-configured", detail: null, url: null, since: null };
+      this.relay = { state: "not-configured", detail: null, url: null, since: null, stalls: 0 };
     }
   }
 
@@ -366,10 +366,10 @@ export class FakeEngine {
     this.secrets.set("relay-secret", c.secret);
     this.conn = { url: c.url.replace(/\/+$/, ""), channel: c.channel };
     if (c.url.includes("unreachable")) {
-      this.relay = { state: "offline", detail: "connection refused", url: this.conn.url, since: null };
+      this.relay = { state: "offline", detail: "connection refused", url: this.conn.url, since: null, stalls: 0 };
       return item("relay", false, `cannot reach the relay at ${this.conn.url}: connection refused`);
     }
-    this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() };
+    this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now(), stalls: 0 };
     return item("relay", true, `connected to ${this.conn.url} (nothing waiting)`);
   }
 

@@ -20,5 +20,6 @@ mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
 mod scripts;
+mod stream_watchdog;
 mod webhook_setup;
 mod window;
