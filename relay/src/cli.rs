@@ -75,6 +75,25 @@ pub struct ServeArgs {
     /// PEM private key for TLS (with --tls-cert).
     #[arg(long, env = "HIREWIRE_RELAY_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// HTTPS by itself: get and renew a certificate for this name from an ACME CA (Let's
+    /// Encrypt by default) on the listening port, which must be the name's port 443.
+    /// Repeat for more names. Kept in DATA/acme/.
+    #[arg(long, env = "HIREWIRE_RELAY_ACME_DOMAIN", value_delimiter = ',', conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub acme_domain: Vec<String>,
+    /// Contact for the ACME CA, e.g. mailto:ops@example.com (expiry warnings).
+    #[arg(
+        long,
+        env = "HIREWIRE_RELAY_ACME_CONTACT",
+        value_delimiter = ',',
+        requires = "acme_domain"
+    )]
+    pub acme_contact: Vec<String>,
+    /// The ACME CA's directory URL.
+    #[arg(long, env = "HIREWIRE_RELAY_ACME_DIRECTORY", default_value = crate::acme::LETS_ENCRYPT)]
+    pub acme_directory: String,
+    /// A PEM file of roots to trust for a private ACME CA's own HTTPS.
+    #[arg(long, env = "HIREWIRE_RELAY_ACME_CA_ROOT", requires = "acme_domain")]
+    pub acme_ca_root: Option<PathBuf>,
     /// Largest webhook body accepted (bytes, or with KiB/MiB).
     #[arg(long, env = "HIREWIRE_RELAY_MAX_BODY", default_value = "1MiB", value_parser = parse_size)]
     pub max_body: usize,
@@ -191,6 +210,42 @@ pub enum ChannelCmd {
 }
 
 impl ServeArgs {
+    /// The ACME options, checked, when `--acme-domain` is given.
+    fn acme(&self) -> Result<Option<crate::acme::AcmeOptions>, String> {
+        if self.acme_domain.is_empty() {
+            return Ok(None);
+        }
+        for d in &self.acme_domain {
+            let ok = !d.is_empty()
+                && d.len() <= 253
+                && d.split('.').count() >= 2
+                && d.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            if !ok {
+                return Err(format!(
+                    "--acme-domain {d:?} is not a DNS name (like relay.example.com)"
+                ));
+            }
+        }
+        if !self.acme_directory.starts_with("https://") {
+            return Err("--acme-directory must be an https:// URL".into());
+        }
+        for c in &self.acme_contact {
+            if !c.starts_with("mailto:") {
+                return Err(format!("--acme-contact {c:?} must start with mailto:"));
+            }
+        }
+        Ok(Some(crate::acme::AcmeOptions {
+            domains: self.acme_domain.clone(),
+            contact: self.acme_contact.clone(),
+            directory: self.acme_directory.clone(),
+            ca_root: self.acme_ca_root.clone(),
+        }))
+    }
+
     /// The validated server configuration.
     pub fn config(&self) -> Result<ServeConfig, String> {
         if let Some(url) = &self.public_url {
@@ -249,6 +304,7 @@ impl ServeArgs {
                 .as_ref()
                 .map(|u| u.trim_end_matches('/').to_string()),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
+            acme: self.acme()?,
             max_body: self.max_body,
             max_pending: self.max_pending,
             max_age: self.max_age,
@@ -314,6 +370,67 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::parse_size;
+    use super::{Cli, Command};
+    use clap::Parser;
+
+    fn serve(extra: &[&str]) -> Result<super::ServeConfig, String> {
+        let mut args = vec![
+            "hirewire-relay",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            "d",
+        ];
+        args.extend_from_slice(extra);
+        match Cli::try_parse_from(args)
+            .map_err(|e| e.to_string())?
+            .command
+        {
+            Command::Serve(s) => s.config(),
+            _ => Err("not serve".into()),
+        }
+    }
+
+    #[test]
+    fn acme_flags_are_checked_before_anything_starts() {
+        let ok = serve(&[
+            "--acme-domain",
+            "relay.example.com",
+            "--acme-contact",
+            "mailto:a@example.com",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let acme = ok.acme.unwrap_or_else(|| panic!("no acme options"));
+        assert_eq!(acme.domains, ["relay.example.com"]);
+        assert_eq!(acme.directory, crate::acme::LETS_ENCRYPT);
+        for bad in [
+            vec!["--acme-domain", "not a name"],
+            vec!["--acme-domain", "localhost"],
+            vec![
+                "--acme-domain",
+                "relay.example.com",
+                "--acme-contact",
+                "ops@example.com",
+            ],
+            vec![
+                "--acme-domain",
+                "relay.example.com",
+                "--acme-directory",
+                "http://ca.example/dir",
+            ],
+            vec![
+                "--acme-domain",
+                "relay.example.com",
+                "--tls-cert",
+                "c.pem",
+                "--tls-key",
+                "k.pem",
+            ],
+        ] {
+            assert!(serve(&bad).is_err(), "accepted {bad:?}");
+        }
+    }
 
     #[test]
     fn sizes_parse_with_and_without_units() {

@@ -9,6 +9,8 @@
 pub mod protocol;
 
 #[cfg(feature = "server")]
+pub mod acme;
+#[cfg(feature = "server")]
 pub mod admin;
 #[cfg(feature = "server")]
 pub mod cli;

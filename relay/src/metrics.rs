@@ -51,6 +51,8 @@ pub struct Metrics {
     pub store_healthy: Gauge,
     /// Times the database was reopened after a storage error.
     pub store_reopens: Counter,
+    /// When the TLS certificate served expires (Unix seconds); 0 without TLS.
+    pub tls_cert_expiry: Gauge,
     /// Time from request arrival to durable commit.
     pub ingest_latency: Histogram,
     /// Operations per commit: shows group commit at work.
@@ -81,6 +83,7 @@ impl Metrics {
             unreadable: Family::default(),
             store_healthy: Gauge::default(),
             store_reopens: Counter::default(),
+            tls_cert_expiry: Gauge::default(),
             // 50 µs .. ~1.6 s: fsync times on SSDs to slow network disks.
             ingest_latency: Histogram::new([
                 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -142,6 +145,11 @@ impl Metrics {
             "store_healthy",
             "1 while the store takes writes",
             m.store_healthy.clone(),
+        );
+        registry.register(
+            "tls_cert_expiry_timestamp_seconds",
+            "When the TLS certificate served expires (Unix seconds; 0 without TLS)",
+            m.tls_cert_expiry.clone(),
         );
         registry.register(
             "store_reopens",

@@ -76,6 +76,8 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
     /// PEM certificate chain and key, for TLS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// A certificate from an ACME CA, for TLS (instead of `tls`).
+    pub acme: Option<crate::acme::AcmeOptions>,
     /// Largest accepted body, in bytes.
     pub max_body: usize,
     /// Most events a channel may hold unacknowledged.
@@ -122,7 +124,7 @@ pub async fn run(
     let public_url = cfg
         .public_url
         .clone()
-        .unwrap_or_else(|| default_public_url(local, cfg.tls.is_some()));
+        .unwrap_or_else(|| default_public_url(local, &cfg));
     store
         .admin(AdminCmd::SetPublicUrl(public_url.clone()))
         .await?;
@@ -157,7 +159,8 @@ pub async fn run(
         }
     };
     tokio::spawn(on_stop);
-    tracing::info!(%local, %public_url, tls = cfg.tls.is_some(), "relay listening");
+    let tls = cfg.tls.is_some() || cfg.acme.is_some();
+    tracing::info!(%local, %public_url, tls, "relay listening");
     serve(listener, &cfg, handle, app, metrics).await?;
     admin.abort();
     sweeper.abort();
@@ -186,7 +189,7 @@ async fn serve(
         limits.max_connections,
         per_ip,
         limits.idle_timeout,
-        metrics,
+        metrics.clone(),
     ));
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let on_accept_error = |peer: Option<&SocketAddr>, e: &std::io::Error| {
@@ -196,9 +199,13 @@ async fn serve(
         }
     };
     let header_timeout = limits.header_timeout;
-    match &cfg.tls {
-        Some((cert, key)) => {
-            let tls = crate::tls::load(cert, key)?;
+    let tls = match (&cfg.tls, &cfg.acme) {
+        (Some((cert, key)), _) => Some(crate::tls::load(cert, key, &metrics)?),
+        (None, Some(acme)) => Some(crate::acme::start(acme, &cfg.data, metrics.clone())?),
+        (None, None) => None,
+    };
+    match tls {
+        Some(tls) => {
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
                 .handshake_timeout(TLS_HANDSHAKE_TIMEOUT)
                 .acceptor(acceptor);
@@ -253,8 +260,11 @@ async fn conn_span(
     next.run(req).instrument(span).await
 }
 
-fn default_public_url(local: SocketAddr, tls: bool) -> String {
-    let scheme = if tls { "https" } else { "http" };
+fn default_public_url(local: SocketAddr, cfg: &ServeConfig) -> String {
+    if let Some(domain) = cfg.acme.as_ref().and_then(|a| a.domains.first()) {
+        return format!("https://{domain}");
+    }
+    let scheme = if cfg.tls.is_some() { "https" } else { "http" };
     tracing::warn!("no --public-url given: connection codes will point at {scheme}://{local}; Lever needs a public https URL");
     format!("{scheme}://{local}")
 }

@@ -11,6 +11,7 @@ mod nats_replicas;
 mod nats_store;
 mod privacy;
 mod reconcile;
+mod relay_acme;
 mod relay_admin;
 mod relay_durability;
 mod relay_intake;
