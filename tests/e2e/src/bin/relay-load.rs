@@ -38,6 +38,10 @@ struct Args {
     /// The relay's store: redb, nats1 (one NATS node) or nats3 (three nodes, R3).
     #[arg(long, default_value = "redb", value_parser = ["redb", "nats1", "nats3"])]
     store: String,
+    /// Another relay binary to load instead of this profile's (an older build, to compare
+    /// two builds in one run).
+    #[arg(long)]
+    relay_bin: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -61,7 +65,16 @@ async fn main() -> anyhow::Result<()> {
     if let Some(url) = &store {
         flags.extend(["--store", url.as_str()]);
     }
-    let relay = Relay::start(&flags).await;
+    let relay = match &args.relay_bin {
+        Some(bin) => {
+            let tmp = tempfile::tempdir()?;
+            let dir = tmp.path().join("relay");
+            let relay = Relay::start_binary(bin, &[], &dir, "127.0.0.1:0", &flags).await;
+            (relay, Some(tmp))
+        }
+        None => (Relay::start(&flags).await, None),
+    };
+    let (relay, _tmp) = relay;
     let ch = relay.add_channel("load");
     let url = relay.hook_url(&ch.channel, "candidate-hired");
     let base = Instant::now();
