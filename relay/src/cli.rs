@@ -126,6 +126,12 @@ pub struct ServeArgs {
     /// than the stream's 20 s ping, so live streams are never cut).
     #[arg(long, env = "HIREWIRE_RELAY_IDLE_TIMEOUT", default_value = "90s", value_parser = humantime::parse_duration)]
     pub idle_timeout: Duration,
+    /// How long the store may take to finish after the HTTP drain (10 s) when the relay is
+    /// told to stop: past it the relay exits anyway, saying what was not recorded (only
+    /// acknowledgements can be; webhooks answered 200 are already stored). Keep the sum well
+    /// under systemd's TimeoutStopSec (90 s).
+    #[arg(long, env = "HIREWIRE_RELAY_STOP_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub stop_timeout: Duration,
     /// Most connections open at once; kept below the process's file limit.
     #[arg(long, env = "HIREWIRE_RELAY_MAX_CONNECTIONS", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
@@ -270,6 +276,7 @@ impl ServeArgs {
             ("--body-timeout", self.body_timeout),
             ("--idle-timeout", self.idle_timeout),
             ("--peer-timeout", self.peer_timeout),
+            ("--stop-timeout", self.stop_timeout),
         ] {
             if d.is_zero() || d > MAX_TIMEOUT {
                 return Err(format!("{flag} must be between 1 ms and 1 hour"));
@@ -305,6 +312,7 @@ impl ServeArgs {
                 .map(|u| u.trim_end_matches('/').to_string()),
             tls: self.tls_cert.clone().zip(self.tls_key.clone()),
             acme: self.acme()?,
+            stop_timeout: self.stop_timeout,
             max_body: self.max_body,
             max_pending: self.max_pending,
             max_age: self.max_age,

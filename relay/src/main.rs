@@ -77,6 +77,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         let _ = listener.set_nonblocking(true);
         hirewire_relay::server::run(listener, config, shutdown_signal()).await
     });
+    // Whatever is still running (a NATS reconnect loop, a stuck disk read) is not waited for.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("{e:#}")),

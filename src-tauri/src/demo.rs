@@ -257,6 +257,7 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
         public_url: Some(url),
         tls: None,
         acme: None,
+        stop_timeout: Duration::from_secs(5),
         max_body: 1024 * 1024,
         max_pending: 100_000,
         max_age: Duration::from_secs(30 * 24 * 3600),

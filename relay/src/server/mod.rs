@@ -78,6 +78,8 @@ pub struct ServeConfig {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// A certificate from an ACME CA, for TLS (instead of `tls`).
     pub acme: Option<crate::acme::AcmeOptions>,
+    /// How long the store may take to finish once the HTTP side has drained.
+    pub stop_timeout: Duration,
     /// Largest accepted body, in bytes.
     pub max_body: usize,
     /// Most events a channel may hold unacknowledged.
@@ -169,9 +171,19 @@ pub async fn run(
     let _ = admin.await;
     let _ = sweeper.await;
     let _ = std::fs::remove_file(cfg.data.join(store::ADMIN_SOCKET));
-    // The store finishes every queued commit before it lets go.
-    store.close().await;
-    tracing::info!("relay stopped");
+    // The store finishes every queued commit before it lets go, within --stop-timeout: a
+    // store that cannot be reached (NATS down) must not keep the relay from stopping.
+    match tokio::time::timeout(cfg.stop_timeout, store.close()).await {
+        Ok(()) => tracing::info!("relay stopped"),
+        Err(_) => {
+            let waiting = store.waiting_acks();
+            tracing::warn!(
+                waiting,
+                "relay stopped before its store finished (--stop-timeout {}): acknowledgements of {waiting} channel(s) were not recorded; those events are sent again at the next connection and the app drops them by seq. Every webhook answered 200 was already stored",
+                humantime::format_duration(cfg.stop_timeout)
+            );
+        }
+    }
     Ok(())
 }
 

@@ -162,4 +162,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Finishes what is queued and releases the store.
     async fn close(&self);
+
+    /// Channels whose latest acknowledgement is not recorded yet (said when a stop cannot
+    /// wait for them).
+    fn waiting_acks(&self) -> usize {
+        0
+    }
 }

@@ -47,6 +47,9 @@ pub struct NatsStore {
     shared: Arc<Shared>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
     last_reconcile: Mutex<Instant>,
+    /// Channels with an ack waiting when the stop began (the flush takes them out of
+    /// `shared.acks` while it tries them).
+    waiting_at_close: std::sync::atomic::AtomicUsize,
 }
 
 impl NatsStore {
@@ -73,6 +76,7 @@ impl NatsStore {
             shared,
             tasks: Mutex::new(vec![notes, watch, reconnects]),
             last_reconcile: Mutex::new(Instant::now()),
+            waiting_at_close: Default::default(),
         };
         store.apply_limits().await;
         store.shared.metrics.store_healthy.set(1);
@@ -286,7 +290,18 @@ impl Store for NatsStore {
         }
     }
 
+    fn waiting_acks(&self) -> usize {
+        let now = self.shared.acks.lock().map(|a| a.len()).unwrap_or(0);
+        now.max(
+            self.waiting_at_close
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
     async fn close(&self) {
+        let waiting = self.shared.acks.lock().map(|a| a.len()).unwrap_or(0);
+        self.waiting_at_close
+            .store(waiting, std::sync::atomic::Ordering::Relaxed);
         acks::flush(&self.shared).await;
         if let Ok(tasks) = self.tasks.lock() {
             tasks.iter().for_each(JoinHandle::abort);

@@ -184,3 +184,34 @@ async fn a_webhook_posted_twice_with_the_same_token_is_stored_once() {
         Next::Timeout
     ));
 }
+
+/// Issue 26, item 8: told to stop while NATS is unreachable, the relay used to log
+/// "shutting down" and retry NATS for ever (still running 40 s later). It now stops within
+/// the HTTP drain and `--stop-timeout`, says what it could not record, and exits 0.
+#[tokio::test]
+async fn sigterm_while_nats_is_unreachable_stops_within_the_stop_timeout() {
+    let mut nats = Nats::single().await;
+    let (mut relay, _tmp) = on_nats(&nats, &["--rate-limit", "0", "--stop-timeout", "2s"]).await;
+    let ch = relay.add_channel("team");
+    let hook = relay.hook_url(&ch.channel, "stage-change");
+    assert_eq!(post(&hook, "{\"kept\":1}").await, 200);
+    let mut s = stream::connect(&relay.url(), &ch.channel, Some(&ch.secret))
+        .await
+        .unwrap_or_else(|c| panic!("{c}"));
+    let e = s.event(T).await;
+    nats.nodes[0].kill9();
+    // An ack that can no longer be recorded: the stop must not wait for NATS to take it.
+    s.ack(e.seq).await;
+    drop(s);
+    let started = std::time::Instant::now();
+    // The bound: the drain (nothing in flight) plus --stop-timeout, with room for a slow
+    // machine; the old relay was still running after 40 s.
+    let code = relay.proc.terminate(Duration::from_secs(20)).await;
+    let took = started.elapsed();
+    assert_eq!(code, Some(0), "exit 0 within 20 s (took {took:?})");
+    let log = relay.proc.output().join("\n");
+    assert!(
+        log.contains("relay stopped before its store finished") || log.contains("relay stopped"),
+        "the stop is logged:\n{log}"
+    );
+}
