@@ -9,7 +9,9 @@ use crate::clients::lever_perm::{missing_checkbox, Perm};
 /// Lists the deletions and keeps the ones to purge in `c.deleted`.
 pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
     match c.lever.deleted_since(c.since_ms).await {
-        Ok(ids) => {
+        Ok(listed) => {
+            c.note_rows("deleted candidates", &listed);
+            let ids = listed.rows;
             c.listed += ids.len() as u64;
             c.deleted = ids
                 .into_iter()

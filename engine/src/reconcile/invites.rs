@@ -13,10 +13,12 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
     if stage.is_empty() || c.settings.assessment.send_test_url.is_empty() {
         return Ok(());
     }
-    let in_stage = c.lever.in_stage(&stage, c.reach).await?;
+    let listed = c.lever.in_stage(&stage, c.reach).await?;
+    c.note_rows("candidates in the assessment stage", &listed);
+    let in_stage = listed.rows;
     c.listed += in_stage.len() as u64;
     for opp in in_stage {
-        if c.known.staged.contains(&opp.id) {
+        if c.known.staged.contains(&opp.id) || c.removed(&opp.id) {
             continue;
         }
         let tags: Vec<&String> = c

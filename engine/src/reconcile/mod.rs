@@ -13,6 +13,10 @@
 //! - candidates deleted in Lever that Hirewire still holds data about ([`deleted`]): purged,
 //!   as the `candidateDeleted` webhook would have had them purged.
 //!
+//! A row that cannot be read is skipped and named, a row listed twice counts once
+//! ([`crate::clients::lever_rows`]), and a candidate whose data was removed (erased,
+//! deleted, anonymized) is never brought back.
+//!
 //! Everything a catch-up queues runs in the background lane: behind live work in Lever's
 //! rate budget and on the runner's shared slots, so a live hire never waits behind a long
 //! catch-up. What the webhooks missed is kept as the webhook health ([`health`]).
@@ -35,6 +39,7 @@ use crate::clients::bucket::Lane;
 use crate::clients::http::ApiError;
 use crate::clients::lever::{Lever, Opportunity};
 use crate::clients::lever_lists::Reach;
+use crate::clients::lever_rows::Rows;
 use crate::flows::FlowError;
 use crate::keys;
 use crate::secrets::MissingSecret;
@@ -132,6 +137,33 @@ pub(crate) struct Catchup {
     pub anonymized: Vec<String>,
     /// Opportunities deleted in Lever that Hirewire holds data about.
     pub deleted: Vec<String>,
+}
+
+impl Catchup {
+    /// Whether the candidate of `opp` had their data removed (erased, deleted or
+    /// anonymized): the catch-up never brings them back.
+    pub fn removed(&self, opp: &str) -> bool {
+        self.known.purged.contains(&keys::purged(opp))
+    }
+
+    /// Notes the rows of a list (`what` it lists) that were skipped or counted once.
+    pub fn note_rows<T>(&mut self, what: &str, rows: &Rows<T>) {
+        if !rows.unreadable.is_empty() {
+            let named: Vec<String> = rows.unreadable.iter().map(ToString::to_string).collect();
+            self.notes.push(format!(
+                "Lever's list of {what} had {} row(s) Hirewire could not read, skipped (the rest was caught up): {}",
+                rows.unreadable.len(),
+                named.join("; ")
+            ));
+        }
+        if rows.repeated > 0 {
+            self.notes.push(format!(
+                "Lever's list of {what} gave {} opportunit{} twice (the list moved while it was read): each was counted once",
+                rows.repeated,
+                if rows.repeated == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
 }
 
 /// The date a first catch-up suggests (`YYYY-MM-DD`).

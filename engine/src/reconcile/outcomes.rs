@@ -19,7 +19,9 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
         return Ok(());
     }
     let open: std::collections::HashSet<String> = open.into_iter().cloned().collect();
-    let archived = c.lever.archived_since(c.since_ms, &[], c.reach).await?;
+    let listed = c.lever.archived_since(c.since_ms, &[], c.reach).await?;
+    c.note_rows("archived candidates", &listed);
+    let archived = listed.rows;
     c.listed += archived.len() as u64;
     for opp in archived
         .iter()

@@ -3,7 +3,8 @@
 //! entry and a background job for each
 //! item with work (marked as found by catching up), the watches' new state, where the
 //! next catch-up starts, the webhook health, and the catch-up's own history entry. Then
-//! the runner is woken, and a notification says what the webhooks missed.
+//! the runner is woken, and a notification says what the webhooks missed. A candidate
+//! purged while the catch-up read Lever gets nothing.
 
 use super::health::Health;
 use super::{Action, FoundKind, Item, Report};
@@ -58,6 +59,9 @@ pub(super) async fn write(
             }
             let mut found = Vec::new();
             for item in items {
+                if tx.is_purged(&item.found.opportunity_id)? {
+                    continue;
+                }
                 let mut f = item.found;
                 if let Some(work) = item.work {
                     let id = open(tx, &f, work)?;

@@ -569,3 +569,60 @@ async fn the_demo_ends_with_a_hire_found_by_catching_up_and_its_health() {
         &after[out.len()..]
     );
 }
+
+/// A list that moves while it is paged through gives an opportunity twice: each missed hire
+/// is one entry, and the count and banner say as many as there are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opportunity_listed_twice_across_pages_is_caught_up_once() {
+    let w = World::started().await;
+    for i in 0..5 {
+        hired(&w, i, "2027-03-01");
+    }
+    w.lever.set_page_cap(2);
+    w.lever.set_page_overlap(true);
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    let ids: HashSet<&str> = found
+        .iter()
+        .filter_map(|f| f["opportunity_id"].as_str())
+        .collect();
+    assert_eq!(found.len(), 5, "one per hire: {report:#}");
+    assert_eq!(ids.len(), 5);
+    assert!(
+        report["health"].to_string().contains("5 hires since"),
+        "{report:#}"
+    );
+    assert!(
+        report["notes"].to_string().contains("twice"),
+        "the repeat is named: {report:#}"
+    );
+    let entries = hires_final(&w, 5).await;
+    assert_eq!(entries.len(), 5, "{entries:#?}");
+}
+
+/// A candidate erased by hand (`person --erase`) is not brought back as a missed hire by a
+/// catch-up that covers their hire: no entry, no name, no count on the banner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_candidate_is_not_brought_back_by_a_catch_up() {
+    let w = World::started().await;
+    let opp = hired(&w, 3, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let erased = w
+        .app
+        .ok(&["person", "cand0003@example.com", "--erase", "--yes"], "");
+    assert!(
+        erased.contains("nothing of cand0003@example.com is left"),
+        "{erased}"
+    );
+    let entries = w.app.history().len();
+
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    assert_eq!(report["found"], serde_json::json!([]), "{report:#}");
+    let text = report.to_string();
+    assert!(!text.contains("Cand 0003"), "no name: {report:#}");
+    assert!(!report["health"].to_string().contains("hire"), "{report:#}");
+    let after = w.app.history();
+    assert_eq!(after.len(), entries + 1, "only the catch-up's own entry");
+    assert!(!after.iter().any(|e| e["opportunity_id"] == opp.as_str()));
+}
