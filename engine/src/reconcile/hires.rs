@@ -4,7 +4,7 @@
 //! hires archived inside the catch-up's window can be missed ones, and never one whose
 //! data was removed (erased by hand, deleted or anonymized).
 
-use super::{Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use super::{Action, Catchup, Found, FoundKind, Item, List, ReconcileError};
 use crate::clients::lever::Opportunity;
 use crate::model::Status;
 use crate::time;
@@ -28,12 +28,12 @@ pub(super) async fn find(c: &mut Catchup) -> Result<Vec<Opportunity>, ReconcileE
     let watch_from = c
         .now_ms
         .saturating_sub(c.settings.bob.watch_days.saturating_mul(super::DAY_MS));
-    let since = c.since_ms;
+    let since = c.since(List::Hires);
     let listed = c
         .lever
         .archived_since(since.min(watch_from), &reasons, c.reach)
         .await?;
-    c.note_rows("hires", &listed);
+    c.note_rows(List::Hires, &listed);
     let hired = listed.rows;
     c.listed += hired.len() as u64;
     for opp in &hired {

@@ -3,7 +3,7 @@
 //! `assessment.missed_invites = "ask"`); none or several: listed with the reason, as a
 //! live move would be.
 
-use super::{Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use super::{Action, Catchup, Found, FoundKind, Item, List, ReconcileError};
 use crate::settings::MissedInvites;
 use crate::work::InviteState;
 
@@ -14,7 +14,7 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
         return Ok(());
     }
     let listed = c.lever.in_stage(&stage, c.reach).await?;
-    c.note_rows("candidates in the assessment stage", &listed);
+    c.note_rows(List::Invites, &listed);
     let in_stage = listed.rows;
     c.listed += in_stage.len() as u64;
     for opp in in_stage {

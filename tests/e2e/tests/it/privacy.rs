@@ -423,6 +423,7 @@ async fn a_deleted_row_without_an_id_is_skipped_and_named_and_the_rest_is_caught
         !report.to_string().contains("Someone Unreadable"),
         "the row's data is not repeated: {report:#}"
     );
+    assert_eq!(report["unread"], serde_json::json!([]), "{report:#}");
     let found = report["found"].as_array().cloned().unwrap_or_default();
     assert!(
         found.iter().any(|f| f["opportunity_id"] == missed.as_str()),
