@@ -99,5 +99,8 @@ pub fn purged(opp: &str) -> String {
     use sha2::{Digest, Sha256};
     let hash = Sha256::digest(opp.as_bytes());
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    format!("purged:{hex}")
+    format!("{PURGED}{hex}")
 }
+
+/// What every mark of [`purged`] starts with.
+pub const PURGED: &str = "purged:";

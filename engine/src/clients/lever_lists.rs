@@ -5,6 +5,7 @@
 
 use super::http::ApiError;
 use super::lever::{Lever, Opportunity, Perm, PAGE};
+use super::lever_rows::{self, Rows};
 
 /// Which candidates a list includes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +64,7 @@ impl Lever {
         since_ms: u64,
         reasons: &[String],
         reach: Reach,
-    ) -> Result<Vec<Opportunity>, ApiError> {
+    ) -> Result<Rows<Opportunity>, ApiError> {
         let mut filters = vec![
             ("archived", "true".to_string()),
             ("archived_at_start", since_ms.to_string()),
@@ -75,14 +76,14 @@ impl Lever {
     }
 
     /// The ids of the opportunities deleted at or after `since_ms`.
-    pub async fn deleted_since(&self, since_ms: u64) -> Result<Vec<String>, ApiError> {
+    pub async fn deleted_since(&self, since_ms: u64) -> Result<Rows<String>, ApiError> {
         let filter = vec![("deleted_at_start", since_ms.to_string())];
         /// Only the id is read: the rest is the person's data, not needed to purge it.
         #[derive(serde::Deserialize)]
         struct Deleted {
             id: String,
         }
-        let (list, _): (Vec<Deleted>, bool) = self
+        let (list, _) = self
             .list_where(
                 Perm::FindDeletedOpportunities,
                 "/opportunities/deleted",
@@ -90,7 +91,7 @@ impl Lever {
                 usize::MAX,
             )
             .await?;
-        Ok(list.into_iter().map(|o| o.id).collect())
+        Ok(lever_rows::read::<Deleted>(list).map(|o| o.id))
     }
 
     /// Active opportunities now in `stage_id`, with their tags.
@@ -98,7 +99,7 @@ impl Lever {
         &self,
         stage_id: &str,
         reach: Reach,
-    ) -> Result<Vec<Opportunity>, ApiError> {
+    ) -> Result<Rows<Opportunity>, ApiError> {
         let mut filters = vec![
             ("archived", "false".to_string()),
             ("stage_id", stage_id.to_string()),
@@ -107,18 +108,19 @@ impl Lever {
         self.all_opportunities(&filters).await
     }
 
+    /// Every page of the list, row by row (see [`lever_rows`]).
     async fn all_opportunities(
         &self,
         filters: &[(&str, String)],
-    ) -> Result<Vec<Opportunity>, ApiError> {
-        Ok(self
+    ) -> Result<Rows<Opportunity>, ApiError> {
+        let (list, _) = self
             .list_where(
                 Perm::FindOpportunities,
                 "/opportunities",
                 filters,
                 usize::MAX,
             )
-            .await?
-            .0)
+            .await?;
+        Ok(lever_rows::read(list))
     }
 }

@@ -8,6 +8,7 @@ pub mod http;
 pub mod lever;
 pub mod lever_lists;
 pub mod lever_perm;
+pub mod lever_rows;
 mod lever_types;
 pub mod lever_webhooks;
 pub mod partner;

@@ -3,13 +3,15 @@
 //! delivered deletion purges them ([`super::record`]). A key without the box to list them
 //! costs a note, not the catch-up.
 
-use super::{Catchup, ReconcileError};
+use super::{Catchup, List, ReconcileError};
 use crate::clients::lever_perm::{missing_checkbox, Perm};
 
 /// Lists the deletions and keeps the ones to purge in `c.deleted`.
 pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
-    match c.lever.deleted_since(c.since_ms).await {
-        Ok(ids) => {
+    match c.lever.deleted_since(c.since(List::Deletions)).await {
+        Ok(listed) => {
+            c.note_rows(List::Deletions, &listed);
+            let ids = listed.rows;
             c.listed += ids.len() as u64;
             c.deleted = ids
                 .into_iter()

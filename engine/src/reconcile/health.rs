@@ -1,9 +1,12 @@
 //! Webhook health: what catching up found that the webhooks never delivered, kept until a
 //! later catch-up finds the webhook whole again, and said as the banner and notification
 //! the recruiter sees ("3 hires since 12 Nov reached Hirewire only by catching up: …").
+//! The lists the last catch-up could not read are kept here too, with where each starts
+//! again, and shown on the same banner.
 
 use serde::{Deserialize, Serialize};
 
+use super::lists::{List, Unread};
 use crate::time;
 use crate::webhooks::LeverWebhook;
 
@@ -13,6 +16,9 @@ pub struct Health {
     /// One record per webhook that missed something.
     #[serde(default)]
     pub missed: Vec<Missed>,
+    /// The lists the last catch-up could not read.
+    #[serde(default)]
+    pub unread: Vec<Unread>,
 }
 
 /// Events of one webhook that reached Hirewire only by catching up.
@@ -47,9 +53,22 @@ impl Health {
         }
     }
 
-    /// The banner lines, one per webhook.
+    /// The banner lines, one per webhook, then one per list the last catch-up could not
+    /// read.
     pub fn messages(&self) -> Vec<String> {
-        self.missed.iter().map(Missed::message).collect()
+        self.missed
+            .iter()
+            .map(Missed::message)
+            .chain(self.unread.iter().map(Unread::message))
+            .collect()
+    }
+
+    /// Where `list` starts again after a catch-up that could not read it.
+    pub fn unread_since(&self, list: List) -> Option<u64> {
+        self.unread
+            .iter()
+            .find(|u| u.list == list)
+            .map(|u| u.since_ms)
     }
 }
 

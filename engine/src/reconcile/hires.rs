@@ -1,9 +1,10 @@
 //! Missed hires: Lever's archived-as-hired opportunities (archive reasons of type `hired`)
 //! compared with the hire entries Hirewire has. The list covers the catch-up's window and
 //! the watch window (so changes after the hire can be checked from the same pages); only
-//! hires archived inside the catch-up's window can be missed ones.
+//! hires archived inside the catch-up's window can be missed ones, and never one whose
+//! data was removed (erased by hand, deleted or anonymized).
 
-use super::{Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use super::{Action, Catchup, Found, FoundKind, Item, List, ReconcileError};
 use crate::clients::lever::Opportunity;
 use crate::model::Status;
 use crate::time;
@@ -27,12 +28,17 @@ pub(super) async fn find(c: &mut Catchup) -> Result<Vec<Opportunity>, ReconcileE
     let watch_from = c
         .now_ms
         .saturating_sub(c.settings.bob.watch_days.saturating_mul(super::DAY_MS));
-    let from = c.since_ms.min(watch_from);
-    let hired = c.lever.archived_since(from, &reasons, c.reach).await?;
+    let since = c.since(List::Hires);
+    let listed = c
+        .lever
+        .archived_since(since.min(watch_from), &reasons, c.reach)
+        .await?;
+    c.note_rows(List::Hires, &listed);
+    let hired = listed.rows;
     c.listed += hired.len() as u64;
     for opp in &hired {
         let Some(at) = archived_at(opp) else { continue };
-        if at < c.since_ms {
+        if at < since || c.removed(&opp.id) {
             continue;
         }
         match c.known.hires.get(&opp.id) {

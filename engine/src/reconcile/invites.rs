@@ -3,7 +3,7 @@
 //! `assessment.missed_invites = "ask"`); none or several: listed with the reason, as a
 //! live move would be.
 
-use super::{Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use super::{Action, Catchup, Found, FoundKind, Item, List, ReconcileError};
 use crate::settings::MissedInvites;
 use crate::work::InviteState;
 
@@ -13,10 +13,12 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
     if stage.is_empty() || c.settings.assessment.send_test_url.is_empty() {
         return Ok(());
     }
-    let in_stage = c.lever.in_stage(&stage, c.reach).await?;
+    let listed = c.lever.in_stage(&stage, c.reach).await?;
+    c.note_rows(List::Invites, &listed);
+    let in_stage = listed.rows;
     c.listed += in_stage.len() as u64;
     for opp in in_stage {
-        if c.known.staged.contains(&opp.id) {
+        if c.known.staged.contains(&opp.id) || c.removed(&opp.id) {
             continue;
         }
         let tags: Vec<&String> = c

@@ -28,6 +28,9 @@ pub struct Known {
     pub watches: Vec<Watch>,
     /// Every opportunity Hirewire holds anything about (entries, assessments, watches).
     pub held: HashSet<String>,
+    /// The marks of the opportunities whose data was removed (`keys::purged`): hashes
+    /// only, as the store keeps them.
+    pub purged: HashSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -86,6 +89,11 @@ impl Known {
                 k.outcome_recorded.insert(opp);
             }
         }
+        k.purged = rx
+            .links_with_prefix(crate::keys::PURGED)?
+            .into_iter()
+            .map(|(key, _)| key)
+            .collect();
         k.watches = rx.watches()?;
         k.held
             .extend(k.watches.iter().map(|w| w.opportunity_id.clone()));

@@ -13,6 +13,12 @@
 //! - candidates deleted in Lever that Hirewire still holds data about ([`deleted`]): purged,
 //!   as the `candidateDeleted` webhook would have had them purged.
 //!
+//! Each list is read on its own ([`lists`]): one Lever cannot give is named with the reason
+//! and read again from its own start by the next catch-up; the others are caught up all
+//! the same. A row that cannot be read is skipped and named, a row listed twice counts
+//! once ([`crate::clients::lever_rows`]), and a candidate whose data was removed (erased,
+//! deleted, anonymized) is never brought back.
+//!
 //! Everything a catch-up queues runs in the background lane: behind live work in Lever's
 //! rate budget and on the runner's shared slots, so a live hire never waits behind a long
 //! catch-up. What the webhooks missed is kept as the webhook health ([`health`]).
@@ -24,17 +30,20 @@ pub mod health;
 mod hires;
 mod invites;
 mod known;
+pub mod lists;
 mod outcomes;
 mod record;
 pub mod report;
 pub mod schedule;
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
 use crate::clients::bucket::Lane;
 use crate::clients::http::ApiError;
 use crate::clients::lever::{Lever, Opportunity};
 use crate::clients::lever_lists::Reach;
+use crate::clients::lever_rows::Rows;
 use crate::flows::FlowError;
 use crate::keys;
 use crate::secrets::MissingSecret;
@@ -44,6 +53,7 @@ use crate::time;
 use crate::work::Work;
 use crate::{Engine, LockError};
 pub use known::Known;
+pub use lists::{List, Unread};
 pub use report::{Action, Found, FoundKind, Report};
 
 /// One day in milliseconds.
@@ -132,6 +142,98 @@ pub(crate) struct Catchup {
     pub anonymized: Vec<String>,
     /// Opportunities deleted in Lever that Hirewire holds data about.
     pub deleted: Vec<String>,
+    /// Where each list the previous catch-up could not read starts again.
+    pub restart: HashMap<List, u64>,
+    /// The lists this catch-up could not read.
+    pub unread: Vec<Unread>,
+}
+
+/// How far a catch-up had got before a list: what a list that fails is rolled back to.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    items: usize,
+    rebased: usize,
+    anonymized: usize,
+    deleted: usize,
+}
+
+impl Catchup {
+    /// Where `list` is read from: the catch-up's start, or earlier where the previous
+    /// catch-up could not read it.
+    pub fn since(&self, list: List) -> u64 {
+        self.restart
+            .get(&list)
+            .map_or(self.since_ms, |s| self.since_ms.min(*s))
+    }
+
+    /// Whether the candidate of `opp` had their data removed (erased, deleted or
+    /// anonymized): the catch-up never brings them back.
+    pub fn removed(&self, opp: &str) -> bool {
+        self.known.purged.contains(&keys::purged(opp))
+    }
+
+    /// Notes the rows of a list that were skipped or counted once.
+    pub fn note_rows<T>(&mut self, list: List, rows: &Rows<T>) {
+        if !rows.unreadable.is_empty() {
+            let named: Vec<String> = rows.unreadable.iter().map(ToString::to_string).collect();
+            self.notes.push(format!(
+                "Lever's list of {} had {} row(s) Hirewire could not read, skipped (the rest was caught up): {}",
+                list.label(),
+                rows.unreadable.len(),
+                named.join("; ")
+            ));
+        }
+        if rows.repeated > 0 {
+            self.notes.push(format!(
+                "Lever's list of {} gave {} opportunit{} twice (the list moved while it was read): each was counted once",
+                list.label(),
+                rows.repeated,
+                if rows.repeated == 1 { "y" } else { "ies" }
+            ));
+        }
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            items: self.items.len(),
+            rebased: self.rebased.len(),
+            anonymized: self.anonymized.len(),
+            deleted: self.deleted.len(),
+        }
+    }
+
+    /// Keeps what a list found, or, when it failed, rolls back to `mark` and names it.
+    /// A failure of Hirewire's own storage is no list's and stops the catch-up.
+    fn settle<T>(
+        &mut self,
+        list: List,
+        mark: Mark,
+        result: Result<T, ReconcileError>,
+    ) -> Result<Option<T>, ReconcileError> {
+        match result {
+            Ok(t) => Ok(Some(t)),
+            Err(e @ (ReconcileError::Store(_) | ReconcileError::Lock(_))) => Err(e),
+            Err(e) => {
+                self.items.truncate(mark.items);
+                self.rebased.truncate(mark.rebased);
+                self.anonymized.truncate(mark.anonymized);
+                self.deleted.truncate(mark.deleted);
+                self.not_read(list, e);
+                Ok(None)
+            }
+        }
+    }
+
+    fn not_read(&mut self, list: List, reason: impl Display) {
+        // The vendor's text may quote a person: for debug logs only.
+        tracing::warn!("catch-up: Lever's list of {} not read", list.label());
+        tracing::debug!("catch-up: Lever's list of {}: {reason}", list.label());
+        self.unread.push(Unread {
+            list,
+            since_ms: self.since(list),
+            reason: reason.to_string(),
+        });
+    }
 }
 
 /// The date a first catch-up suggests (`YYYY-MM-DD`).
@@ -152,6 +254,7 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
         lever_calls: c.lever.requests_sent(),
         listed: c.listed,
         notes: c.notes,
+        unread: c.unread,
         ..Default::default()
     };
     if opts.dry_run {
@@ -165,9 +268,14 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
                 i.found
             })
             .collect();
+        let unread = report.unread.clone();
         report.health = engine
             .store
-            .read_async(|rx| Ok(rx.health()?.messages()))
+            .read_async(move |rx| {
+                let mut h = rx.health()?;
+                h.unread = unread;
+                Ok(h.messages())
+            })
             .await?;
         if !c.anonymized.is_empty() {
             report.notes.push(format!(
@@ -247,7 +355,11 @@ async fn compare(
     } else {
         Reach::Open
     };
-    let known = engine.store.read_async(Known::read).await?;
+    let (known, health) = engine
+        .store
+        .read_async(|rx| Ok((Known::read(rx)?, rx.health()?)))
+        .await?;
+    let restart = health.unread.iter().map(|u| (u.list, u.since_ms)).collect();
     let mut c = Catchup {
         engine: engine.clone(),
         settings,
@@ -262,15 +374,34 @@ async fn compare(
         rebased: Vec::new(),
         anonymized: Vec::new(),
         deleted: Vec::new(),
+        restart,
+        unread: Vec::new(),
     };
     if reach == Reach::Open {
         c.notes.push("the Lever key cannot see confidential candidates, so they were not compared: give the key confidential access to include them".into());
     }
-    let hired = hires::find(&mut c).await?;
-    changes::find(&mut c, &hired).await?;
-    invites::find(&mut c).await?;
-    outcomes::find(&mut c).await?;
-    deleted::find(&mut c).await?;
+    let mark = c.mark();
+    let found = hires::find(&mut c).await;
+    match c.settle(List::Hires, mark, found)? {
+        Some(hired) => {
+            let mark = c.mark();
+            let found = changes::find(&mut c, &hired).await;
+            c.settle(List::Offers, mark, found)?;
+        }
+        None => c.not_read(
+            List::Offers,
+            "the offers are found through the list of hires, which could not be read",
+        ),
+    }
+    let mark = c.mark();
+    let found = invites::find(&mut c).await;
+    c.settle(List::Invites, mark, found)?;
+    let mark = c.mark();
+    let found = outcomes::find(&mut c).await;
+    c.settle(List::Outcomes, mark, found)?;
+    let mark = c.mark();
+    let found = deleted::find(&mut c).await;
+    c.settle(List::Deletions, mark, found)?;
     Ok(c)
 }
 

@@ -3,7 +3,7 @@
 //! candidate has one.
 
 use super::hires::archived_at;
-use super::{Action, Catchup, Found, FoundKind, Item, ReconcileError};
+use super::{Action, Catchup, Found, FoundKind, Item, List, ReconcileError};
 use crate::time;
 use crate::work::OutcomeState;
 
@@ -19,7 +19,12 @@ pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
         return Ok(());
     }
     let open: std::collections::HashSet<String> = open.into_iter().cloned().collect();
-    let archived = c.lever.archived_since(c.since_ms, &[], c.reach).await?;
+    let listed = c
+        .lever
+        .archived_since(c.since(List::Outcomes), &[], c.reach)
+        .await?;
+    c.note_rows(List::Outcomes, &listed);
+    let archived = listed.rows;
     c.listed += archived.len() as u64;
     for opp in archived
         .iter()

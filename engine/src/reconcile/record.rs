@@ -2,11 +2,13 @@
 //! deleted in Lever (a deletion with an entry of its own, as the webhook's would have), an
 //! entry and a background job for each
 //! item with work (marked as found by catching up), the watches' new state, where the
-//! next catch-up starts, the webhook health, and the catch-up's own history entry. Then
-//! the runner is woken, and a notification says what the webhooks missed.
+//! next catch-up starts, the webhook health (and the lists this catch-up could not read),
+//! and the catch-up's own history entry. Then the runner is woken, and a notification says
+//! what the webhooks missed. A candidate purged while the catch-up read Lever gets
+//! nothing.
 
 use super::health::Health;
-use super::{Action, FoundKind, Item, Report};
+use super::{Action, FoundKind, Item, List, Report};
 use crate::keys;
 use crate::model::{Flow, Source, Status};
 use crate::notify::{Kind, Notice};
@@ -34,8 +36,10 @@ pub(super) async fn write(
     purges: Purges,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    let missed_hires = earliest(&items, FoundKind::Hire);
-    let missed_moves = earliest(&items, FoundKind::Invite);
+    let unread = report.unread.clone();
+    let read = |list| !unread.iter().any(|u| u.list == list);
+    let missed_hires = read(List::Hires).then(|| earliest(&items, FoundKind::Hire));
+    let missed_moves = read(List::Invites).then(|| earliest(&items, FoundKind::Invite));
     let (until, now) = (report.until_ms, time::now_ms());
     let mut summary = report.clone();
     summary.found = items.iter().map(|i| i.found.clone()).collect();
@@ -58,6 +62,9 @@ pub(super) async fn write(
             }
             let mut found = Vec::new();
             for item in items {
+                if tx.is_purged(&item.found.opportunity_id)? {
+                    continue;
+                }
                 let mut f = item.found;
                 if let Some(work) = item.work {
                     let id = open(tx, &f, work)?;
@@ -70,6 +77,7 @@ pub(super) async fn write(
             }
             let mut health = tx.health()?;
             record_health(&mut health, missed_hires, missed_moves);
+            health.unread = unread;
             tx.put_health(&health)?;
             tx.put_meta(keys::RECONCILED_UNTIL, until)?;
             tx.put_meta(keys::RECONCILED_AT, now)?;
@@ -93,7 +101,8 @@ pub(super) async fn write(
     for m in health.missed.iter().filter(|m| {
         matches!(
             (m.webhook, missed_hires, missed_moves),
-            (LeverWebhook::CandidateHired, Some(_), _) | (LeverWebhook::StageChange, _, Some(_))
+            (LeverWebhook::CandidateHired, Some(Some(_)), _)
+                | (LeverWebhook::StageChange, _, Some(Some(_)))
         )
     }) {
         engine.notifier.send(Notice {
@@ -170,12 +179,20 @@ fn earliest(items: &[Item], kind: FoundKind) -> Option<(u64, u64)> {
     Some((queued.len() as u64, *first))
 }
 
-fn record_health(h: &mut Health, hires: Option<(u64, u64)>, moves: Option<(u64, u64)>) {
+/// What the hire and stage webhooks missed, per list read (`None`: the list could not be
+/// read, so the webhook's record stays as it was).
+fn record_health(
+    h: &mut Health,
+    hires: Option<Option<(u64, u64)>>,
+    moves: Option<Option<(u64, u64)>>,
+) {
     for (hook, found) in [
         (LeverWebhook::CandidateHired, hires),
         (LeverWebhook::StageChange, moves),
     ] {
-        let (count, since) = found.unwrap_or((0, 0));
-        h.record(hook, count, since);
+        if let Some(found) = found {
+            let (count, since) = found.unwrap_or((0, 0));
+            h.record(hook, count, since);
+        }
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::lists::Unread;
+
 /// The kind of thing found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -61,8 +63,11 @@ pub struct Report {
     pub lever_calls: u64,
     /// Opportunities Lever's lists returned.
     pub listed: u64,
-    /// Remarks (a list that could not be read, a setting missing).
+    /// Remarks (rows skipped, a setting missing).
     pub notes: Vec<String>,
+    /// The lists that could not be read, each with why and from when the next catch-up
+    /// reads it again; the others were caught up.
+    pub unread: Vec<Unread>,
     /// The webhook health lines, after this catch-up.
     pub health: Vec<String>,
     /// The catch-up's own history entry.
@@ -108,13 +113,21 @@ impl Report {
         if listed > 0 {
             parts.push(format!("{listed} listed for a person"));
         }
-        let head = if parts.is_empty() {
+        let head = if parts.is_empty() && self.unread.is_empty() {
             "in sync with Lever: nothing missed".to_string()
+        } else if parts.is_empty() {
+            "nothing missed in the lists read".to_string()
         } else {
             parts.join(", ")
         };
+        let unread: Vec<&str> = self.unread.iter().map(|u| u.list.label()).collect();
+        let unread = if unread.is_empty() {
+            String::new()
+        } else {
+            format!("; not read, tried again next time: {}", unread.join(", "))
+        };
         format!(
-            "{head} (since {}, {} Lever requests)",
+            "{head} (since {}, {} Lever requests){unread}",
             crate::time::day(self.since_ms),
             self.lever_calls
         )

@@ -48,8 +48,10 @@ fn print_report(r: &Report) {
         r.listed,
         r.lever_calls
     );
-    if r.found.is_empty() {
+    if r.found.is_empty() && r.unread.is_empty() {
         println!("Nothing missed: Hirewire is in sync with Lever.");
+    } else if r.found.is_empty() {
+        println!("Nothing missed in the lists that could be read.");
     }
     for f in &r.found {
         let action = match f.action {
@@ -67,10 +69,14 @@ fn print_report(r: &Report) {
             f.what
         );
     }
+    for u in &r.unread {
+        println!("Not caught up: {}", u.message());
+    }
     for n in &r.notes {
         println!("Note: {n}");
     }
-    for h in &r.health {
+    let unread: Vec<String> = r.unread.iter().map(|u| u.message()).collect();
+    for h in r.health.iter().filter(|h| !unread.contains(h)) {
         println!("Webhooks: {h}");
     }
 }

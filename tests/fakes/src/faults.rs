@@ -39,6 +39,8 @@ pub struct FaultRule {
     pub method: Option<String>,
     /// Only paths (with query) containing this.
     pub path_contains: String,
+    /// …and not containing this (to single out one of several lists on the same path).
+    pub path_lacks: Option<String>,
     /// What it does.
     pub kind: FaultKind,
     /// How many times it may fire (`None`: forever).
@@ -53,6 +55,7 @@ impl FaultRule {
         FaultRule {
             method: None,
             path_contains: path_contains.into(),
+            path_lacks: None,
             kind,
             times: None,
             probability: 1.0,
@@ -62,6 +65,12 @@ impl FaultRule {
     /// Only for this method (case-insensitive).
     pub fn method(mut self, m: &str) -> Self {
         self.method = Some(m.to_ascii_uppercase());
+        self
+    }
+
+    /// Not for paths (with query) containing `fragment`.
+    pub fn unless(mut self, fragment: impl Into<String>) -> Self {
+        self.path_lacks = Some(fragment.into());
         self
     }
 
@@ -105,7 +114,12 @@ impl Faults {
         let mut rules = self.rules.lock().ok()?;
         for rule in rules.iter_mut() {
             let method_ok = rule.method.as_deref().is_none_or(|m| m == method);
-            if !method_ok || !path.contains(&rule.path_contains) || rule.times == Some(0) {
+            let lacks_ok = rule.path_lacks.as_deref().is_none_or(|l| !path.contains(l));
+            if !method_ok
+                || !lacks_ok
+                || !path.contains(&rule.path_contains)
+                || rule.times == Some(0)
+            {
                 continue;
             }
             // NaN counts as "never", so a bad probability cannot panic `random_bool`.
@@ -123,5 +137,27 @@ impl Faults {
             return Some(rule.kind.clone());
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unless_singles_out_one_list_of_a_shared_path() {
+        let faults = Faults::default();
+        let gone = FaultKind::Status {
+            status: 503,
+            retry_after: None,
+        };
+        faults.add(
+            FaultRule::new("/opportunities?archived=true", gone.clone())
+                .unless("archive_reason_id"),
+        );
+        let hires = "/v1/opportunities?archived=true&archive_reason_id=r1";
+        let archived = "/v1/opportunities?archived=true&archived_at_start=1";
+        assert_eq!(faults.pick("GET", hires), None);
+        assert_eq!(faults.pick("GET", archived), Some(gone));
     }
 }

@@ -336,7 +336,7 @@ export class FakeEngine {
       this.caughtUp = true;
       if (found.length) this.health = ["1 hire since 12 Nov 2026 reached Hirewire only by catching up: Lever's “Candidate Hired” webhook may be off or pointing elsewhere (Setup → Webhooks)"];
     }
-    return { since_ms: sinceMs, until_ms: Date.now(), dry_run: dryRun, found, lever_calls: 4, listed: 12, notes: [], health: this.health, entry_id: null };
+    return { since_ms: sinceMs, until_ms: Date.now(), dry_run: dryRun, found, lever_calls: 4, listed: 12, notes: [], unread: [], health: this.health, entry_id: null };
   }
 
   private retry(id: number): null {

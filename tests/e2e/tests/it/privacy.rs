@@ -379,3 +379,61 @@ async fn a_key_that_may_not_list_deletions_still_catches_up_and_names_the_box() 
         "the catch-up was recorded: {report:#}"
     );
 }
+
+/// A row of Lever's deleted list that cannot be read (`"id": null`) is skipped and named, by
+/// place and without the person's data; the deletion next to it is purged, the missed hire is
+/// caught up, and the next catch-up starts from where this one ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_row_without_an_id_is_skipped_and_named_and_the_rest_is_caught_up() {
+    let w = World::started().await;
+    let (opp, _) = hire(
+        &w,
+        &Hireable {
+            id: "opp-kat",
+            name: "Katherine Johnson",
+            email: "katherine@example.com",
+            title: "Software Engineer",
+            start: "2027-03-01",
+            ..Default::default()
+        },
+    )
+    .await;
+    w.lever
+        .delete_opportunity(&opp, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.lever.add_raw_deleted_row(serde_json::json!({
+        "id": null,
+        "name": "Someone Unreadable",
+        "deletedAt": hirewire_fakes::clock::now_ms(),
+    }));
+    let missed = w.add_hired_without_webhook("odd", "mae", 1, "2027-03-01");
+
+    let report = w.app.reconcile_json(&["--since", &yesterday()]);
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("deleted candidates had 1 row(s) Hirewire could not read")
+            && notes.contains("row 1: its id is null"),
+        "{report:#}"
+    );
+    assert!(
+        notes.contains("1 candidate(s) deleted in Lever"),
+        "{report:#}"
+    );
+    assert!(
+        !report.to_string().contains("Someone Unreadable"),
+        "the row's data is not repeated: {report:#}"
+    );
+    assert_eq!(report["unread"], serde_json::json!([]), "{report:#}");
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert!(
+        found.iter().any(|f| f["opportunity_id"] == missed.as_str()),
+        "{report:#}"
+    );
+    assert!(entries_of(&w, &opp).is_empty(), "Katherine is purged");
+
+    let next = w.app.reconcile_json(&[]);
+    assert!(
+        next["since_ms"].as_u64() > report["since_ms"].as_u64(),
+        "the start moved on: {next:#}"
+    );
+}

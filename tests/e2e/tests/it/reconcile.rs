@@ -569,3 +569,207 @@ async fn the_demo_ends_with_a_hire_found_by_catching_up_and_its_health() {
         &after[out.len()..]
     );
 }
+
+/// The `param` (a start, in ms) of the fake Lever's requests since `from` (an index into its
+/// log) whose path holds `path` and none of `but`.
+fn starts_asked(w: &World, from: usize, path: &str, but: &str, param: &str) -> Vec<u64> {
+    let key = format!("{param}=");
+    lever_paths(w, from)
+        .iter()
+        .filter(|p| p.contains(path) && (but.is_empty() || !p.contains(but)))
+        .filter_map(|p| {
+            let rest = &p[p.find(&key)? + key.len()..];
+            rest.split('&').next()?.parse().ok()
+        })
+        .collect()
+}
+
+/// Lever's list of deleted opportunities answers 404 and then its hire list fails after its
+/// retries: each time the other lists are caught up all the same, the report, its text form
+/// and the health banner name the list that failed and why, and the next catch-up reads that
+/// list again from where it stood while the others move on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_lever_cannot_give_is_named_and_read_again_from_where_it_stood_while_the_others_are_caught_up(
+) {
+    use hirewire_fakes::{FaultKind, FaultRule};
+    let w = World::started().await;
+    hired(&w, 1, "2027-03-01");
+    let gone = FaultKind::Status {
+        status: 404,
+        retry_after: None,
+    };
+    w.lever
+        .faults()
+        .add(FaultRule::new("/opportunities/deleted", gone));
+
+    let first = reconcile(&w, &["--since", &yesterday()]);
+    let found = first["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "the hire is caught up: {first:#}");
+    assert_eq!(found[0]["action"], "queued");
+    let unread = first["unread"].as_array().cloned().unwrap_or_default();
+    assert_eq!(unread.len(), 1, "{first:#}");
+    assert_eq!(unread[0]["list"], "deletions");
+    assert!(unread[0]["reason"].to_string().contains("404"), "{first:#}");
+    let stood = unread[0]["since_ms"].as_u64().unwrap_or_default();
+    assert_eq!(Some(stood), first["since_ms"].as_u64());
+    assert!(
+        first["health"]
+            .to_string()
+            .contains("Lever's list of deleted candidates could not be read"),
+        "the banner names it: {first:#}"
+    );
+    hires_final(&w, 1).await;
+
+    // Still failing: deletions are asked from where they stood, while the others' start
+    // moves on; the text form says so too.
+    let before = w.lever.requests().len();
+    let second = reconcile(&w, &[]);
+    let deleted = starts_asked(
+        &w,
+        before,
+        "/opportunities/deleted?",
+        "",
+        "deleted_at_start",
+    );
+    assert_eq!(deleted, vec![stood], "deletions from where they stood");
+    assert_eq!(second["unread"][0]["since_ms"].as_u64(), Some(stood));
+    assert!(
+        second["since_ms"].as_u64().unwrap_or_default() > stood,
+        "the start moved on for the others: {second:#}"
+    );
+    let text = w.app.ok(&["reconcile", "--dry-run"], "");
+    assert!(
+        text.contains("Not caught up: Lever's list of deleted candidates could not be read")
+            && text.contains("404"),
+        "{text}"
+    );
+
+    // Now the hire list fails after its retries (a 503 each time): Ada's invite still goes,
+    // the deletions are read from where they stood, and the hire list keeps its start.
+    w.lever.faults().clear();
+    w.lever.faults().add(FaultRule::new(
+        "archive_reason_id",
+        FaultKind::Status {
+            status: 503,
+            retry_after: Some(0),
+        },
+    ));
+    w.lever.set_stage(&w.ids.ada, &w.ids.stage_byteboard);
+    let before = w.lever.requests().len();
+    let third = reconcile(&w, &[]);
+    let third_since = third["since_ms"].as_u64().unwrap_or_default();
+    let deleted = starts_asked(
+        &w,
+        before,
+        "/opportunities/deleted?",
+        "",
+        "deleted_at_start",
+    );
+    assert_eq!(
+        deleted,
+        vec![stood],
+        "deletions read again from where they stood"
+    );
+    let lists: Vec<&str> = third["unread"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["list"].as_str())
+        .collect();
+    assert_eq!(lists, ["hires", "offers"], "{third:#}");
+    assert!(third["unread"][0]["reason"].to_string().contains("503"));
+    let found = third["found"].as_array().cloned().unwrap_or_default();
+    assert!(
+        found
+            .iter()
+            .any(|f| f["kind"] == "invite" && f["opportunity_id"] == w.ids.ada.as_str()),
+        "the invite list is caught up: {third:#}"
+    );
+    let health = third["health"].to_string();
+    assert!(
+        health.contains("Lever's list of hires could not be read")
+            && !health.contains("deleted candidates could not"),
+        "{health}"
+    );
+
+    // A hire Lever dates from the start of that catch-up, found only if the hire list is
+    // read again from where it stood (the others start 15 minutes before it ended).
+    let late = hired(&w, 2, "2027-03-01");
+    w.lever
+        .archive_at(&late, &w.ids.reason_hired, third_since + 1);
+    w.lever.faults().clear();
+    let fourth = reconcile(&w, &[]);
+    assert_eq!(fourth["unread"], serde_json::json!([]), "{fourth:#}");
+    assert!(
+        fourth["since_ms"].as_u64().unwrap_or_default() > third_since + 1,
+        "{fourth:#}"
+    );
+    let found: Vec<&Value> = fourth["found"].as_array().into_iter().flatten().collect();
+    assert!(
+        found
+            .iter()
+            .any(|f| f["kind"] == "hire" && f["opportunity_id"] == late.as_str()),
+        "the hire list was read from where it stood: {fourth:#}"
+    );
+    assert!(
+        !fourth["health"].to_string().contains("could not be read"),
+        "{fourth:#}"
+    );
+}
+
+/// A list that moves while it is paged through gives an opportunity twice: each missed hire
+/// is one entry, and the count and banner say as many as there are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opportunity_listed_twice_across_pages_is_caught_up_once() {
+    let w = World::started().await;
+    for i in 0..5 {
+        hired(&w, i, "2027-03-01");
+    }
+    w.lever.set_page_cap(2);
+    w.lever.set_page_overlap(true);
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    let ids: HashSet<&str> = found
+        .iter()
+        .filter_map(|f| f["opportunity_id"].as_str())
+        .collect();
+    assert_eq!(found.len(), 5, "one per hire: {report:#}");
+    assert_eq!(ids.len(), 5);
+    assert!(
+        report["health"].to_string().contains("5 hires since"),
+        "{report:#}"
+    );
+    assert!(
+        report["notes"].to_string().contains("twice"),
+        "the repeat is named: {report:#}"
+    );
+    let entries = hires_final(&w, 5).await;
+    assert_eq!(entries.len(), 5, "{entries:#?}");
+}
+
+/// A candidate erased by hand (`person --erase`) is not brought back as a missed hire by a
+/// catch-up that covers their hire: no entry, no name, no count on the banner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_candidate_is_not_brought_back_by_a_catch_up() {
+    let w = World::started().await;
+    let opp = hired(&w, 3, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let erased = w
+        .app
+        .ok(&["person", "cand0003@example.com", "--erase", "--yes"], "");
+    assert!(
+        erased.contains("nothing of cand0003@example.com is left"),
+        "{erased}"
+    );
+    let entries = w.app.history().len();
+
+    let report = reconcile(&w, &["--since", &yesterday()]);
+    assert_eq!(report["found"], serde_json::json!([]), "{report:#}");
+    let text = report.to_string();
+    assert!(!text.contains("Cand 0003"), "no name: {report:#}");
+    assert!(!report["health"].to_string().contains("hire"), "{report:#}");
+    let after = w.app.history();
+    assert_eq!(after.len(), entries + 1, "only the catch-up's own entry");
+    assert!(!after.iter().any(|e| e["opportunity_id"] == opp.as_str()));
+}

@@ -62,6 +62,17 @@ impl FakeLever {
         });
     }
 
+    /// Archives an opportunity with `reason_id` as Lever dates it at `at_ms` (a candidate
+    /// archived while nobody was looking, or one whose archive Lever lists late).
+    pub fn archive_at(&self, opp_id: &str, reason_id: &str, at_ms: u64) {
+        self.with(|d| {
+            d.opp_mut(opp_id).into_iter().for_each(|o| {
+                o.archived = Some((at_ms, reason_id.to_string()));
+                o.updated_at = crate::clock::now_ms();
+            })
+        });
+    }
+
     /// Makes an archived opportunity active again (`archived: null`), bumping `updatedAt`.
     pub fn unarchive(&self, opp_id: &str) {
         let now = crate::clock::now_ms();

@@ -13,6 +13,7 @@ mod filters;
 mod lifecycle;
 mod model;
 mod notes;
+mod odd;
 mod opportunity;
 mod paging;
 mod papers;
@@ -94,6 +95,8 @@ pub(crate) struct Data {
     /// Event names whose webhook group a Super Admin switched on.
     pub enabled_events: HashSet<String>,
     pub switches: Switches,
+    /// Odd answers switched on by a test.
+    pub odd: odd::Odd,
     pub utc_offset_hours: i32,
     /// Page positions handed out as `next` tokens; any other `offset` is refused.
     pub issued_pages: HashSet<usize>,

@@ -89,5 +89,6 @@ pub(crate) async fn deleted(State(s): State<Shared>, h: HeaderMap, q: Q) -> Resp
             v
         })
         .collect();
+    let items = [d.odd.deleted_rows.clone(), items].concat();
     page(&mut d, items, &q)
 }

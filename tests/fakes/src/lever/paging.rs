@@ -69,8 +69,9 @@ pub(crate) fn page(d: &mut Data, items: Vec<Value>, q: &[(String, String)]) -> R
             None => return error(400, "offset must be the `next` value of the previous page"),
         },
     };
-    let start = start.min(items.len());
-    let end = (start + limit.min(d.page_cap.max(1))).min(items.len());
+    let size = limit.min(d.page_cap.max(1));
+    let start = d.odd.page_start(start.min(items.len()), size);
+    let end = (start + size).min(items.len());
     let has_next = end < items.len();
     let mut body = json!({"data": items[start..end], "hasNext": has_next});
     if has_next {
