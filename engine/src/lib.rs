@@ -148,9 +148,21 @@ pub fn profile_dir(data: Option<&Path>, profile: &str) -> PathBuf {
 }
 
 impl Engine {
-    /// Opens the profile's database (creating it) without starting anything.
+    /// Opens the profile's database (creating it) without starting anything. Secrets are
+    /// in the keychain, or in the profile's encrypted file when a secrets key is found in
+    /// the environment (see [`secrets::key`]).
     pub fn open(data: Option<&Path>, profile: &str) -> Result<Engine, store::StoreError> {
-        Engine::open_with(data, profile, Secrets::new(profile))
+        Engine::open_keyed(data, profile, None)
+    }
+
+    /// [`Engine::open`] with the secrets key file given on the command line, if any.
+    pub fn open_keyed(
+        data: Option<&Path>,
+        profile: &str,
+        key_file: Option<&Path>,
+    ) -> Result<Engine, store::StoreError> {
+        let dir = profile_dir(data, profile);
+        Engine::open_with(data, profile, Secrets::for_profile(profile, &dir, key_file))
     }
 
     /// [`Engine::open`] with these secrets (the demo's are in memory).

@@ -13,12 +13,17 @@ use crate::engine::store::StoreError;
 use crate::engine::{check, mappings, time, Engine};
 
 /// Runs one subcommand.
-pub async fn run(data: Option<PathBuf>, profile: String, command: Command) -> Result<(), Failure> {
+pub async fn run(
+    data: Option<PathBuf>,
+    profile: String,
+    key_file: Option<PathBuf>,
+    command: Command,
+) -> Result<(), Failure> {
     #[cfg(feature = "demo")]
     if let Command::Demo = command {
         return super::demo::run(data).await;
     }
-    let engine = Engine::open(data.as_deref(), &profile)?;
+    let engine = Engine::open_keyed(data.as_deref(), &profile, key_file.as_deref())?;
     match command {
         Command::Run => run_engine(engine).await,
         Command::Connect { code } => connect(&engine, &code).await,
@@ -99,14 +104,18 @@ async fn missing_for_run(engine: &Engine) -> Result<(), Failure> {
     if conn.is_none() {
         return Err(Failure::Usage("nothing is set up yet: connect to a relay with `hirewire connect CODE` (the code `hirewire-relay channel add` prints), set the keys with `hirewire secret set NAME` and the settings with `hirewire config import settings.toml`; `hirewire check` then says what is still missing".into()));
     }
-    if let Ok(list) = keychain::list(engine).await {
-        let missing: Vec<&str> = list.iter().filter(|s| !s.set).map(|s| s.name).collect();
-        if !missing.is_empty() {
-            tracing::warn!(
-                "not set yet: {} (`hirewire secret set NAME`): what needs them is refused or fails until they are",
-                missing.join(", ")
-            );
-        }
+    // Where the secrets are must be usable before anything starts: an engine that cannot
+    // read them would wait for ever, looking unconfigured.
+    let list = keychain::list(engine).await?;
+    let missing: Vec<&str> = list.iter().filter(|s| !s.set).map(|s| s.name).collect();
+    if !missing.is_empty() {
+        tracing::warn!(
+            "not set yet: {} (`hirewire secret set NAME`): what needs them is refused or fails until they are",
+            missing.join(", ")
+        );
+    }
+    if let Ok(place) = engine.secrets.place() {
+        tracing::info!("secrets are kept in {place}");
     }
     Ok(())
 }
@@ -136,6 +145,9 @@ async fn secret(engine: &Engine, cmd: SecretCmd) -> Result<(), Failure> {
         }
         SecretCmd::Delete { name } => Ok(keychain::delete(engine, &name).await?),
         SecretCmd::List => {
+            if let Ok(place) = engine.secrets.place() {
+                eprintln!("secrets are kept in {place}");
+            }
             for s in keychain::list(engine).await? {
                 println!("{:<40} {}", s.name, if s.set { "set" } else { "not set" });
             }

@@ -38,6 +38,11 @@ pub struct Cli {
         default_value = "default"
     )]
     pub profile: String,
+    /// Keep this profile's secrets in an encrypted file in its data directory, under a key
+    /// derived from this file (at least 32 random bytes), instead of the OS keychain: for a
+    /// server without a desktop session. Also systemd's credential hirewire-secrets-key.
+    #[arg(long, global = true, env = "HIREWIRE_SECRETS_KEY_FILE")]
+    pub secrets_key_file: Option<PathBuf>,
     /// What to do (nothing: open the window).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -303,7 +308,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(commands::run(cli.data, cli.profile, command)) {
+    let key_file = cli.secrets_key_file;
+    match runtime.block_on(commands::run(cli.data, cli.profile, key_file, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(msg)) => {
             eprintln!("hirewire: {msg}");

@@ -110,7 +110,8 @@ impl World {
         }
     }
 
-    fn configure(&self, opts: &Options) {
+    /// Configures everything: the relay connection, every secret and the settings.
+    pub fn configure(&self, opts: &Options) {
         for (ep, t) in &self.tokens {
             self.app.set_secret(&format!("lever-signing-token/{ep}"), t);
         }

@@ -21,6 +21,7 @@ mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
 mod scripts;
+mod server_secrets;
 mod stream_watchdog;
 mod webhook_setup;
 mod window;

@@ -1,14 +1,22 @@
-//! The keychain: every key, token and secret lives there and nowhere else (service
-//! `hirewire`, account `PROFILE/NAME`). Values are wrapped in [`Secret`], whose `Debug` and
-//! `Display` never show them.
+//! Secrets: every key, token and secret lives in one store and nowhere else. On a desktop
+//! that is the OS keychain (service `hirewire`, account `PROFILE/NAME`); on a server, given
+//! a secrets key, an encrypted file in the profile's folder ([`file`], [`key`]); for the
+//! demo, memory. Values are wrapped in [`Secret`], whose `Debug` and `Display` never show
+//! them.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
-
-use keyring::Entry;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::webhooks::LeverWebhook;
+
+pub mod file;
+pub mod key;
+mod keychain;
+mod memory;
+pub mod store;
+
+use store::SecretStore;
 
 /// The keychain service name.
 pub const SERVICE: &str = "hirewire";
@@ -68,74 +76,100 @@ pub enum SecretError {
     #[error("the value for {0} is empty")]
     Empty(String),
     /// The keychain is locked or absent.
-    #[error("the keychain is not available ({0}); unlock it (on Linux: a Secret Service such as gnome-keyring must be running and unlocked)")]
+    #[error("the keychain is not available ({0}); unlock it (on Linux: a Secret Service such as gnome-keyring must be running and unlocked), or, on a server, keep secrets in an encrypted file: give a secrets key with --secrets-key-file PATH, HIREWIRE_SECRETS_KEY_FILE or systemd's credential hirewire-secrets-key")]
     Unavailable(String),
+    /// The secrets key cannot be used.
+    #[error("{0}")]
+    Key(String),
+    /// The secrets file was sealed with another key.
+    #[error("the secrets key does not open {0}: it was written with another key; give the key file it was made with (nothing was changed)")]
+    WrongKey(String),
+    /// The secrets file cannot be read or written.
+    #[error("{0}")]
+    File(String),
+    /// The profile keeps its secrets in a file and no key was given.
+    #[error("this profile keeps its secrets in {0}: give its key with --secrets-key-file PATH, HIREWIRE_SECRETS_KEY_FILE or systemd's credential hirewire-secrets-key")]
+    NeedsKey(String),
 }
 
 impl SecretError {
-    /// Whether the caller gave a wrong name or an empty value.
+    /// Whether the caller gave a wrong name, an empty value or an unusable key.
     pub fn is_usage(&self) -> bool {
-        matches!(self, SecretError::UnknownName(_) | SecretError::Empty(_))
+        matches!(
+            self,
+            SecretError::UnknownName(_)
+                | SecretError::Empty(_)
+                | SecretError::Key(_)
+                | SecretError::WrongKey(_)
+                | SecretError::NeedsKey(_)
+        )
     }
 }
 
-/// The keychain of one profile (or, for the demo, a keychain in memory).
-#[derive(Debug, Clone)]
+/// The secrets of one profile, wherever they live.
+#[derive(Clone)]
 pub struct Secrets {
-    profile: String,
-    /// The demo's fake keys live here, never in the user's keychain.
-    memory: Option<Arc<Mutex<HashMap<String, String>>>>,
+    /// The store, or why none can be used (said at each use, so that commands that need no
+    /// secret still work).
+    store: Result<Arc<dyn SecretStore>, SecretError>,
+}
+
+impl fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.store {
+            Ok(s) => write!(f, "Secrets({})", s.place()),
+            Err(e) => write!(f, "Secrets(unusable: {e})"),
+        }
+    }
 }
 
 impl Secrets {
-    /// Secrets of `profile` (two profiles never share one).
+    /// The OS keychain's secrets of `profile` (two profiles never share one).
     pub fn new(profile: &str) -> Self {
         Secrets {
-            profile: profile.to_string(),
-            memory: None,
+            store: Ok(Arc::new(keychain::Keychain::new(profile))),
         }
     }
 
     /// Secrets held in this process only, gone when it ends: the demo's fake keys.
-    pub fn in_memory(profile: &str) -> Self {
+    pub fn in_memory(_profile: &str) -> Self {
         Secrets {
-            profile: profile.to_string(),
-            memory: Some(Arc::default()),
+            store: Ok(Arc::new(memory::Memory::default())),
         }
     }
 
-    /// The in-memory keychain, after checking the name (no keychain is touched for it).
-    fn memory(
-        &self,
-        name: &str,
-    ) -> Result<Option<std::sync::MutexGuard<'_, HashMap<String, String>>>, SecretError> {
+    /// The secrets of the profile in `dir`: in its encrypted file when a secrets key is
+    /// given (`explicit`, else the environment, see [`key::find`]), else in the keychain.
+    /// A profile whose file exists is never silently read from the keychain instead.
+    pub fn for_profile(profile: &str, dir: &Path, explicit: Option<&Path>) -> Self {
+        let store: Result<Arc<dyn SecretStore>, SecretError> = match key::find(explicit) {
+            Some(path) => key::load(&path)
+                .map(|k| Arc::new(file::SecretsFile::new(dir, k)) as Arc<dyn SecretStore>),
+            None if dir.join(file::FILE).exists() => Err(SecretError::NeedsKey(
+                dir.join(file::FILE).display().to_string(),
+            )),
+            None => Ok(Arc::new(keychain::Keychain::new(profile))),
+        };
+        Secrets { store }
+    }
+
+    /// Where the secrets are, in a user's words.
+    pub fn place(&self) -> Result<String, SecretError> {
+        Ok(self.store.as_ref().map_err(Clone::clone)?.place())
+    }
+
+    /// The store, after checking the name (no store is touched for an unknown one).
+    fn store(&self, name: &str) -> Result<&dyn SecretStore, SecretError> {
         if !NAMES.contains(&name) {
             return Err(SecretError::UnknownName(name.to_string()));
         }
-        Ok(self
-            .memory
-            .as_ref()
-            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner())))
+        self.store.as_deref().map_err(Clone::clone)
     }
 
-    fn entry(&self, name: &str) -> Result<Entry, SecretError> {
-        if !NAMES.contains(&name) {
-            return Err(SecretError::UnknownName(name.to_string()));
-        }
-        Entry::new(SERVICE, &format!("{}/{name}", self.profile))
-            .map_err(|e| SecretError::Unavailable(e.to_string()))
-    }
-
-    /// Reads a secret; `None` when it is not set. Blocking (D-Bus): call off the runtime.
+    /// Reads a secret; `None` when it is not set. Blocking (D-Bus, disk): call off the
+    /// runtime.
     pub fn get(&self, name: &str) -> Result<Option<Secret>, SecretError> {
-        if let Some(m) = self.memory(name)? {
-            return Ok(m.get(name).cloned().map(Secret));
-        }
-        match self.entry(name)?.get_password() {
-            Ok(v) => Ok(Some(Secret(v))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(SecretError::Unavailable(e.to_string())),
-        }
+        Ok(self.store(name)?.get(name)?.map(Secret))
     }
 
     /// Stores a secret, replacing any previous value.
@@ -144,25 +178,12 @@ impl Secrets {
         if value.trim().is_empty() {
             return Err(SecretError::Empty(name.to_string()));
         }
-        if let Some(mut m) = self.memory(name)? {
-            m.insert(name.to_string(), value.to_string());
-            return Ok(());
-        }
-        self.entry(name)?
-            .set_password(value)
-            .map_err(|e| SecretError::Unavailable(e.to_string()))
+        self.store(name)?.set(name, value)
     }
 
     /// Deletes a secret (no error if it was not set).
     pub fn delete(&self, name: &str) -> Result<(), SecretError> {
-        if let Some(mut m) = self.memory(name)? {
-            m.remove(name);
-            return Ok(());
-        }
-        match self.entry(name)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(SecretError::Unavailable(e.to_string())),
-        }
+        self.store(name)?.delete(name)
     }
 
     /// Every name with whether it is set. Never the values.
@@ -211,8 +232,9 @@ mod tests {
                 .map(|v| v.expose().to_string()),
             Some("demo-key".into())
         );
-        assert!(
-            Secrets::new("demo").memory.is_none(),
+        assert_eq!(
+            Secrets::new("demo").place().ok().as_deref(),
+            Some("the OS keychain"),
             "a real profile uses the keychain"
         );
         assert!(s.get("nope").is_err());
@@ -229,7 +251,7 @@ mod tests {
     #[test]
     fn unknown_names_are_refused_before_touching_the_keychain() {
         let err = Secrets::new("t")
-            .entry("nope")
+            .get("nope")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
