@@ -132,6 +132,11 @@ pub fn lever_probes() -> Vec<(Perm, reqwest::Method, String)> {
 pub async fn run(engine: &Engine) -> Vec<Item> {
     let mut out = Vec::new();
     out.push(run_relay(engine).await);
+    if let Ok(Some(conn)) = engine.store.read_async(|rx| rx.relay_conn()).await {
+        if let Some(why) = super::setup::https::not_https(&conn.url) {
+            out.push(item("relay", false, why));
+        }
+    }
     out.extend(lever(engine).await);
     for hook in LeverWebhook::ALL {
         let ep = hook.endpoint();
@@ -147,6 +152,9 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
                 )
             },
         ));
+    }
+    for warning in super::setup::lever_webhooks::origin_warnings(engine).await {
+        out.push(item("webhooks", false, warning));
     }
     out.push(bob(engine).await);
     out.extend(partner(engine).await);

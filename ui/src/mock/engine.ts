@@ -402,6 +402,7 @@ export class FakeEngine {
       url: this.conn ? `${this.conn.url}/hooks/${this.conn.channel}/${h.endpoint}` : "",
       token_set: this.secrets.has(`lever-signing-token/${h.endpoint}`),
       first_signed_at: this.firstSigned.get(h.endpoint) ?? null,
+      warning: null,
     }));
   }
 

@@ -70,6 +70,11 @@ pub(crate) struct Switches {
     pub webhook_nested_data: bool,
     /// `expand=a,b` is split at commas (unverified for Lever; off by default).
     pub expand_commas: bool,
+    /// A webhook made without `configuration.conditions` fires for no origin (unverified
+    /// reading; off by default: it fires for every origin).
+    pub bare_webhooks_fire_for_none: bool,
+    /// `POST /webhooks` takes `http://` URLs on loopback (tests only; Lever takes none).
+    pub http_loopback_webhooks: bool,
 }
 
 /// Everything the fake knows, behind one lock (requests are tiny; contention is not a
