@@ -74,9 +74,15 @@ impl Lever {
         self.all_opportunities(&filters).await
     }
 
-    /// The ids of the opportunities deleted at or after `since_ms`.
-    pub async fn deleted_since(&self, since_ms: u64) -> Result<Vec<String>, ApiError> {
-        let filter = vec![("deleted_at_start", since_ms.to_string())];
+    /// The ids of the opportunities deleted at or after `since_ms`. Like Lever's other
+    /// lists, this one leaves confidential candidates out unless `reach` asks for them.
+    pub async fn deleted_since(
+        &self,
+        since_ms: u64,
+        reach: Reach,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut filter = vec![("deleted_at_start", since_ms.to_string())];
+        filter.extend(reach.filter());
         /// Only the id is read: the rest is the person's data, not needed to purge it.
         #[derive(serde::Deserialize)]
         struct Deleted {
@@ -91,6 +97,19 @@ impl Lever {
             )
             .await?;
         Ok(list.into_iter().map(|o| o.id).collect())
+    }
+
+    /// The id of one (non-confidential) opportunity of the account, if it has any: a real
+    /// candidate for `hirewire check` to try the per-candidate permissions on.
+    pub async fn any_opportunity(&self) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            id: String,
+        }
+        let (list, _): (Vec<Listed>, bool) = self
+            .list_where(Perm::FindOpportunities, "/opportunities", &[], 1)
+            .await?;
+        Ok(list.into_iter().map(|o| o.id).next())
     }
 
     /// Active opportunities now in `stage_id`, with their tags.

@@ -8,7 +8,7 @@ use crate::clients::lever_perm::{missing_checkbox, Perm};
 
 /// Lists the deletions and keeps the ones to purge in `c.deleted`.
 pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
-    match c.lever.deleted_since(c.since_ms).await {
+    match c.lever.deleted_since(c.since_ms, c.reach).await {
         Ok(ids) => {
             c.listed += ids.len() as u64;
             c.deleted = ids

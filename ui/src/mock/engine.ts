@@ -22,6 +22,7 @@ export const SECRET_NAMES = [
 const LEVER_PERMISSIONS = [
   "Find an opportunity",
   "Find all opportunities",
+  "Find all deleted opportunities",
   "Find a posting",
   "Find all candidate offers",
   "Find all candidate resumes",

@@ -184,6 +184,59 @@ async fn check_reports_the_single_item_checkbox_and_the_confidential_toggle_in_l
     );
 }
 
+/// Lever does not document whether a key without «Find an opportunity» gets 403 or 404 for an
+/// id that does not exist: `check` tries a real candidate, so the missing box is named under
+/// either answer; an account without candidates hears that those boxes are not proven.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_tries_a_real_candidate_so_a_missing_single_read_shows_whatever_lever_answers_first()
+{
+    use hirewire_fakes::lever::UnknownIdAnswer;
+    let w = World::new(Options::default()).await;
+    let partial: Vec<Perm> = Perm::all()
+        .into_iter()
+        .filter(|p| *p != Perm::FindOpportunity)
+        .collect();
+    w.lever.add_key_with("no-single-read", &partial, true);
+    w.app.set_secret("lever-api-key", "no-single-read");
+    for answer in [
+        UnknownIdAnswer::ForbiddenFirst,
+        UnknownIdAnswer::NotFoundFirst,
+    ] {
+        w.lever.set_unknown_id_answer(answer);
+        let out = w.app.cli(&["check"], "");
+        assert_eq!(out.code, 1, "{answer:?}: {}", out.stdout);
+        let missing: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("MISS"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{answer:?}: {}", out.stdout);
+        assert!(
+            missing[0].contains("«Find an opportunity»"),
+            "{answer:?}: {}",
+            out.stdout
+        );
+    }
+    // No candidate to try: said, not passed off as allowed.
+    for opp in [&w.ids.ada, &w.ids.grace, &w.ids.alan] {
+        w.lever
+            .delete_opportunity(opp, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = w.app.cli(&["check"], "");
+    assert!(
+        out.stdout.contains("«Find an opportunity» is not proven")
+            && out.stdout.contains("Lever has no candidate yet"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("every permission Hirewire needs,"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_confidential_candidate_s_403_says_the_toggle_not_a_checkbox() {
     let w = World::started().await;

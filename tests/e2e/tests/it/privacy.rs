@@ -378,4 +378,72 @@ async fn a_key_that_may_not_list_deletions_still_catches_up_and_names_the_box() 
         report["entry_id"].as_u64().is_some(),
         "the catch-up was recorded: {report:#}"
     );
+    // `check` asks about the box like the others, and names it.
+    let check = w.app.cli(&["check"], "");
+    let missing: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("MISS"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{}", check.stdout);
+    assert!(
+        missing[0].contains("«Find all deleted opportunities»"),
+        "{}",
+        check.stdout
+    );
+}
+
+/// Lever's lists leave confidential candidates out unless asked: the catch-up asks for them
+/// (its key may see them), so a confidential candidate deleted without the webhook is
+/// found and purged too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confidential_candidate_deleted_without_the_webhook_is_found_by_catching_up() {
+    let w = World::started().await;
+    let (opp, employee) = hire(
+        &w,
+        &Hireable {
+            id: "opp-ros",
+            name: "Rosalind Franklin",
+            email: "rosalind@example.com",
+            title: "Software Engineer",
+            start: "2027-03-01",
+            confidential: true,
+        },
+    )
+    .await;
+    w.lever
+        .delete_opportunity(&opp, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = w.app.reconcile_json(&["--since", &yesterday()]);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("1 candidate(s) deleted in Lever"),
+        "{report:#}"
+    );
+    assert!(
+        w.lever
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/opportunities/deleted")
+                && r.path.contains("confidentiality=all")),
+        "the deleted list asked for confidential candidates"
+    );
+    let e = w
+        .app
+        .wait_entry("the confidential deletion found", T, |e| {
+            e["event"] == "candidateDeleted" && e["status"] == "waiting"
+        })
+        .await;
+    assert!(
+        e["reason"]
+            .to_string()
+            .contains(&format!("bob employee {employee}")),
+        "{e:#}"
+    );
+    no_byte_left(
+        w.app.profile_dir(),
+        &["Rosalind Franklin", "rosalind@example.com"],
+    )
+    .await;
 }

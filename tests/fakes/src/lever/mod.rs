@@ -33,6 +33,7 @@ pub use model::{
     Opportunity, Posting, Resume, User,
 };
 pub use perms::{Perm, CONFIDENTIAL_TOGGLE};
+pub use routes::UnknownIdAnswer;
 pub use webhooks::{Delivery, Webhook, WEBHOOK_EVENTS};
 
 use crate::faults::Faults;
@@ -75,6 +76,8 @@ pub(crate) struct Switches {
     pub bare_webhooks_fire_for_none: bool,
     /// `POST /webhooks` takes `http://` URLs on loopback (tests only; Lever takes none).
     pub http_loopback_webhooks: bool,
+    /// 403 or 404 first for a made-up id with a key that lacks the checkbox.
+    pub unknown_id: UnknownIdAnswer,
 }
 
 /// Everything the fake knows, behind one lock (requests are tiny; contention is not a
