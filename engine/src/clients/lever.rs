@@ -200,15 +200,6 @@ impl Lever {
         Ok(self.list_where(perm, path, &[], usize::MAX).await?.0)
     }
 
-    /// [`Self::list`] for the other client modules.
-    pub(super) async fn list_all<T: DeserializeOwned>(
-        &self,
-        perm: Perm,
-        path: &str,
-    ) -> Result<Vec<T>, ApiError> {
-        self.list(perm, path).await
-    }
-
     /// A request with a JSON body (a `POST` is sent once), for the other client modules.
     pub(super) async fn send_json(
         &self,
@@ -229,12 +220,35 @@ impl Lever {
         filters: &[(&str, String)],
         max: usize,
     ) -> Result<(Vec<T>, bool), ApiError> {
+        self.paged(perm, path, filters, max, true).await
+    }
+
+    /// A list for which Lever documents no `limit` (`GET /webhooks`): asked for without
+    /// one, as documented; a page that says `hasNext` is still followed.
+    pub(super) async fn list_without_limit<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+    ) -> Result<Vec<T>, ApiError> {
+        Ok(self.paged(perm, path, &[], usize::MAX, false).await?.0)
+    }
+
+    async fn paged<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+        filters: &[(&str, String)],
+        max: usize,
+        limit: bool,
+    ) -> Result<(Vec<T>, bool), ApiError> {
         let mut out = Vec::new();
         let mut offset: Option<String> = None;
         let mut cursors = std::collections::HashSet::new();
         for _ in 0..MAX_PAGES {
             let mut query = filters.to_vec();
-            query.push(("limit", PAGE.to_string()));
+            if limit {
+                query.push(("limit", PAGE.to_string()));
+            }
             if let Some(o) = &offset {
                 query.push(("offset", o.clone()));
             }

@@ -88,10 +88,12 @@ impl Hook {
 }
 
 impl Lever {
-    /// Every webhook of the account. Lever documents no paging for this list, so one
-    /// answer is read as the whole list (a `hasNext` page is still followed).
+    /// Every webhook of the account. Lever documents neither `limit` nor paging for this
+    /// list, so it is asked for without `limit` and one answer is the whole list (a page
+    /// that says `hasNext` is still followed).
     pub async fn webhooks(&self) -> Result<Vec<Hook>, ApiError> {
-        self.list_all(Perm::FindWebhooks, "/webhooks").await
+        self.list_without_limit(Perm::FindWebhooks, "/webhooks")
+            .await
     }
 
     /// Makes a webhook for `event` delivering to `url`, and returns its signing token. With

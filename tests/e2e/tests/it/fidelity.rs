@@ -362,3 +362,38 @@ async fn a_note_that_landed_before_a_crash_is_found_by_its_text_and_not_written_
         "recovered by its text: {steps}"
     );
 }
+
+/// Lever lists a note a recruiter deleted, with `deletedAt`: after a crash, such a note is
+/// not taken as the one already posted, so the candidate still gets a note that is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_deleted_in_lever_before_recovery_is_written_again_not_taken_as_posted() {
+    let mut w = World::new(Options::default()).await;
+    w.lever.faults().add(
+        FaultRule::new("/notes", FaultKind::DelayAfter(Duration::from_secs(30)))
+            .method("POST")
+            .times(1),
+    );
+    w.start().await;
+    let ada = w.ids.ada.clone();
+    w.move_to_assessment(&ada).await;
+    hirewire_e2e::wait::until_true("the note to reach Lever", T, || async {
+        !w.lever.notes(&ada).is_empty()
+    })
+    .await;
+    w.app.kill9();
+    let first = w.lever.notes(&ada)[0].id.clone();
+    w.lever
+        .delete_note(&ada, &first)
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.app.start().await;
+    let e = w.wait_final(&ada, "candidateStageChange", T).await;
+    assert_eq!(e["status"], "done", "{e:#}");
+    let notes = w.lever.notes(&ada);
+    let live: Vec<_> = notes.iter().filter(|n| n.deleted_at.is_none()).collect();
+    assert_eq!(live.len(), 1, "one note that is there: {notes:#?}");
+    assert_ne!(live[0].id, first);
+    assert!(
+        !e["steps"].to_string().contains("found as note"),
+        "the deleted note was not taken as posted: {e:#}"
+    );
+}

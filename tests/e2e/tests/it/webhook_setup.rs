@@ -43,6 +43,18 @@ async fn created_webhooks_deliver_signed_events_that_become_work(nested_answer: 
     assert!(out.stdout.contains("switch on"), "{}", out.stdout);
     let hooks = w.lever.webhooks();
     assert_eq!(hooks.len(), 4);
+    // Lever documents no `limit` for its list of webhooks: none is sent.
+    let lists: Vec<String> = w
+        .lever
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with("/v1/webhooks"))
+        .map(|r| r.path)
+        .collect();
+    assert!(
+        !lists.is_empty() && lists.iter().all(|p| p == "/v1/webhooks"),
+        "{lists:?}"
+    );
     for ep in LEVER_ENDPOINTS {
         let url = w.relay.hook_url(&w.channel.channel, ep);
         assert!(
