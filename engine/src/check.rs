@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::clients::http::ApiError;
 use super::clients::lever::Perm;
-use super::clients::lever_perm::{missing_checkbox, PROBE};
+use super::clients::lever_perm::missing_checkbox;
 use super::clients::partner::Partner;
+use super::probes::{self, Answer};
 use super::secrets;
 use super::webhooks::LeverWebhook;
 use super::Engine;
@@ -78,60 +79,18 @@ fn missing_perm(perm: Perm) -> Item {
 /// The checkboxes the permanent Lever key needs, in Lever's words and the order the check
 /// asks about them (the setup screen lists them before the key is made).
 pub fn lever_permissions() -> Vec<&'static str> {
-    lever_probes()
-        .into_iter()
-        .map(|(p, _, _)| p.label())
-        .collect()
-}
-
-/// Every permission the flows use, with the very call shape the flows make (one item, or
-/// a list) on a candidate that does not exist: `404` or `400` proves the checkbox
-/// without touching data, `403` says it is missing.
-pub fn lever_probes() -> Vec<(Perm, reqwest::Method, String)> {
-    use reqwest::Method;
-    let o = format!("/opportunities/{PROBE}");
-    vec![
-        (Perm::FindOpportunity, Method::GET, o.clone()),
-        (
-            Perm::FindOpportunities,
-            Method::GET,
-            "/opportunities".into(),
-        ),
-        (Perm::FindPosting, Method::GET, format!("/postings/{PROBE}")),
-        (Perm::FindOffers, Method::GET, format!("{o}/offers")),
-        (Perm::FindResumes, Method::GET, format!("{o}/resumes")),
-        (Perm::FindFiles, Method::GET, format!("{o}/files")),
-        (
-            Perm::DownloadResume,
-            Method::GET,
-            format!("{o}/resumes/{PROBE}/download"),
-        ),
-        (
-            Perm::DownloadOffer,
-            Method::GET,
-            format!("{o}/offers/{PROBE}/download"),
-        ),
-        (
-            Perm::DownloadFile,
-            Method::GET,
-            format!("{o}/files/{PROBE}/download"),
-        ),
-        (Perm::FindStages, Method::GET, "/stages".into()),
-        (
-            Perm::FindArchiveReasons,
-            Method::GET,
-            "/archive_reasons".into(),
-        ),
-        (Perm::FindTags, Method::GET, "/tags".into()),
-        (Perm::FindNotes, Method::GET, format!("{o}/notes")),
-        (Perm::CreateNote, Method::POST, format!("{o}/notes")),
-    ]
+    probes::PERMS.into_iter().map(Perm::label).collect()
 }
 
 /// Runs every check.
 pub async fn run(engine: &Engine) -> Vec<Item> {
     let mut out = Vec::new();
     out.push(run_relay(engine).await);
+    if let Ok(Some(conn)) = engine.store.read_async(|rx| rx.relay_conn()).await {
+        if let Some(why) = super::setup::https::not_https(&conn.url) {
+            out.push(item("relay", false, why));
+        }
+    }
     out.extend(lever(engine).await);
     for hook in LeverWebhook::ALL {
         let ep = hook.endpoint();
@@ -147,6 +106,9 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
                 )
             },
         ));
+    }
+    for warning in super::setup::lever_webhooks::origin_warnings(engine).await {
+        out.push(item("webhooks", false, warning));
     }
     out.push(bob(engine).await);
     out.extend(partner(engine).await);
@@ -229,16 +191,28 @@ async fn lever(engine: &Engine) -> Vec<Item> {
         Ok(l) => l,
         Err(e) => return vec![item("lever", false, e.to_string())],
     };
-    let mut missing = Vec::new();
-    for (perm, method, path) in lever_probes() {
-        match lever.permitted(perm, method, &path).await {
-            Ok(true) => {}
-            Ok(false) => missing.push(perm),
-            // Not an answer about permissions: say what it is, and stop asking.
-            Err(e) => return vec![failed("lever", &e)],
-        }
-    }
+    let answers = match probes::run(&lever).await {
+        Ok(a) => a,
+        // Not an answer about permissions: say what it is, and stop asking.
+        Err(e) => return vec![failed("lever", &e)],
+    };
+    let missing: Vec<Perm> = answers
+        .iter()
+        .filter(|(_, a)| *a == Answer::Missing)
+        .map(|(p, _)| *p)
+        .collect();
     let mut out: Vec<Item> = missing.iter().map(|p| missing_perm(*p)).collect();
+    let unproven: Vec<Item> = answers
+        .iter()
+        .filter_map(|(p, a)| match a {
+            Answer::Unproven(why) => Some(item(
+                "lever",
+                true,
+                format!("«{}» is not proven: {why}", p.label()),
+            )),
+            _ => None,
+        })
+        .collect();
     if !missing.contains(&Perm::FindOpportunities) {
         match lever.sees_confidential().await {
             Ok(true) => {}
@@ -258,9 +232,14 @@ async fn lever(engine: &Engine) -> Vec<Item> {
         out.push(item(
             "lever",
             true,
-            "the API key has every permission Hirewire needs, confidential candidates included",
+            if unproven.is_empty() {
+                "the API key has every permission Hirewire needs, confidential candidates included"
+            } else {
+                "the API key has every permission Hirewire needs that could be tried, confidential candidates included"
+            },
         ));
     }
+    out.extend(unproven);
     out
 }
 

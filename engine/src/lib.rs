@@ -22,6 +22,7 @@ pub mod model;
 pub mod notify;
 pub mod preview;
 pub mod privacy;
+pub mod probes;
 pub mod reconcile;
 pub(crate) mod relay_client;
 pub mod relay_watch;

@@ -74,6 +74,13 @@ impl Envelope {
             .map(str::to_string)
     }
 
+    /// The contact (the person across opportunities) the event is about: `contactId`, else
+    /// `candidateId`, Lever's older name for the person.
+    pub fn contact_id(&self) -> Option<String> {
+        self.data_str("contactId")
+            .or_else(|| self.data_str("candidateId"))
+    }
+
     /// A data field as a string.
     pub fn data_str(&self, key: &str) -> Option<String> {
         self.data

@@ -87,6 +87,12 @@ impl LeverWebhook {
         }
     }
 
+    /// Whether Lever lets this webhook take `configuration.conditions` (origins): every one
+    /// but `candidateDeleted`, which Lever says cannot be configured.
+    pub const fn takes_conditions(self) -> bool {
+        !matches!(self, LeverWebhook::CandidateDeleted)
+    }
+
     /// The webhook posted to `endpoint`, if it is one of Lever's.
     pub fn from_endpoint(endpoint: &str) -> Option<LeverWebhook> {
         Self::ALL.into_iter().find(|w| w.endpoint() == endpoint)

@@ -200,15 +200,6 @@ impl Lever {
         Ok(self.list_where(perm, path, &[], usize::MAX).await?.0)
     }
 
-    /// [`Self::list`] for the other client modules.
-    pub(super) async fn list_all<T: DeserializeOwned>(
-        &self,
-        perm: Perm,
-        path: &str,
-    ) -> Result<Vec<T>, ApiError> {
-        self.list(perm, path).await
-    }
-
     /// A request with a JSON body (a `POST` is sent once), for the other client modules.
     pub(super) async fn send_json(
         &self,
@@ -229,12 +220,35 @@ impl Lever {
         filters: &[(&str, String)],
         max: usize,
     ) -> Result<(Vec<T>, bool), ApiError> {
+        self.paged(perm, path, filters, max, true).await
+    }
+
+    /// A list for which Lever documents no `limit` (`GET /webhooks`): asked for without
+    /// one, as documented; a page that says `hasNext` is still followed.
+    pub(super) async fn list_without_limit<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+    ) -> Result<Vec<T>, ApiError> {
+        Ok(self.paged(perm, path, &[], usize::MAX, false).await?.0)
+    }
+
+    async fn paged<T: DeserializeOwned>(
+        &self,
+        perm: Perm,
+        path: &str,
+        filters: &[(&str, String)],
+        max: usize,
+        limit: bool,
+    ) -> Result<(Vec<T>, bool), ApiError> {
         let mut out = Vec::new();
         let mut offset: Option<String> = None;
         let mut cursors = std::collections::HashSet::new();
         for _ in 0..MAX_PAGES {
             let mut query = filters.to_vec();
-            query.push(("limit", PAGE.to_string()));
+            if limit {
+                query.push(("limit", PAGE.to_string()));
+            }
             if let Some(o) = &offset {
                 query.push(("offset", o.clone()));
             }
@@ -425,14 +439,17 @@ impl Lever {
         }
     }
 
-    /// Tries one call without retries and reports only whether the key may make it:
-    /// `Ok(true)` allowed, `Ok(false)` refused with 403.
-    pub async fn permitted(
+    /// Tries one call with few retries and reports only what it says about the key's
+    /// permission: [`Probe::Refused`] on 403, [`Probe::NotFound`] on 404 (which proves
+    /// nothing when the id was made up: whether Lever checks the key before it looks the id
+    /// up is not documented), [`Probe::Allowed`] otherwise (400 or 422 mean Lever read the
+    /// request, so the key passed).
+    pub async fn probe(
         &self,
         perm: Perm,
         method: reqwest::Method,
         path: &str,
-    ) -> Result<bool, ApiError> {
+    ) -> Result<Probe, ApiError> {
         let quick = Lever {
             policy: quick_policy(),
             ..self.clone()
@@ -442,14 +459,32 @@ impl Lever {
             .call(perm, method, path, &[("limit", "1".into())], body)
             .await
         {
-            Ok(_) => Ok(true),
-            Err(e) if e.status == Some(403) => Ok(false),
-            // The path may name nothing (404) or the body may be refused (400): that still
-            // proves the key passed the permission check.
-            Err(e) if matches!(e.status, Some(400 | 404 | 422)) => Ok(true),
+            Ok(_) => Ok(Probe::Allowed),
+            Err(e) if e.status == Some(403) => Ok(Probe::Refused),
+            Err(e) if e.status == Some(404) => Ok(Probe::NotFound),
+            Err(e) if matches!(e.status, Some(400 | 422)) => Ok(Probe::Allowed),
             Err(e) => Err(e),
         }
     }
+
+    /// This client with the permission check's retry policy (a little, never long).
+    pub fn quick(&self) -> Lever {
+        Lever {
+            policy: quick_policy(),
+            ..self.clone()
+        }
+    }
+}
+
+/// What a permission probe found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// The key passed Lever's permission check.
+    Allowed,
+    /// 403: the key lacks the checkbox.
+    Refused,
+    /// 404: no such record (says nothing about the key when the id was made up).
+    NotFound,
 }
 
 /// A permission check retries a little (Lever's bucket may be busy) and never long.

@@ -75,9 +75,15 @@ impl Lever {
         self.all_opportunities(&filters).await
     }
 
-    /// The ids of the opportunities deleted at or after `since_ms`.
-    pub async fn deleted_since(&self, since_ms: u64) -> Result<Rows<String>, ApiError> {
-        let filter = vec![("deleted_at_start", since_ms.to_string())];
+    /// The ids of the opportunities deleted at or after `since_ms`. Like Lever's other
+    /// lists, this one leaves confidential candidates out unless `reach` asks for them.
+    pub async fn deleted_since(
+        &self,
+        since_ms: u64,
+        reach: Reach,
+    ) -> Result<Rows<String>, ApiError> {
+        let mut filter = vec![("deleted_at_start", since_ms.to_string())];
+        filter.extend(reach.filter());
         /// Only the id is read: the rest is the person's data, not needed to purge it.
         #[derive(serde::Deserialize)]
         struct Deleted {
@@ -92,6 +98,70 @@ impl Lever {
             )
             .await?;
         Ok(lever_rows::read::<Deleted>(list).map(|o| o.id))
+    }
+
+    /// The opportunities of contact `contact` that Lever still has (`contact_id` filter).
+    pub async fn opportunities_of_contact(
+        &self,
+        contact: &str,
+        reach: Reach,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut filters = vec![("contact_id", contact.to_string())];
+        filters.extend(reach.filter());
+        Ok(self
+            .all_opportunities(&filters)
+            .await?
+            .rows
+            .into_iter()
+            .map(|o| o.id)
+            .collect())
+    }
+
+    /// The opportunities of contact `contact` deleted at or after `since_ms` (the deleted
+    /// list shows each as it was, its `contact` included).
+    pub async fn deleted_of_contact(
+        &self,
+        since_ms: u64,
+        contact: &str,
+        reach: Reach,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut filter = vec![("deleted_at_start", since_ms.to_string())];
+        filter.extend(reach.filter());
+        /// The id and the person: nothing else of theirs is read.
+        #[derive(serde::Deserialize)]
+        struct Deleted {
+            id: String,
+            #[serde(default, deserialize_with = "super::lever_types::id_or_object")]
+            contact: Option<String>,
+        }
+        let (list, _) = self
+            .list_where(
+                Perm::FindDeletedOpportunities,
+                "/opportunities/deleted",
+                &filter,
+                usize::MAX,
+            )
+            .await?;
+        // Read row by row: one row Lever sends without an id must not hide the others.
+        Ok(lever_rows::read::<Deleted>(list)
+            .rows
+            .into_iter()
+            .filter(|o| o.contact.as_deref() == Some(contact))
+            .map(|o| o.id)
+            .collect())
+    }
+
+    /// The id of one (non-confidential) opportunity of the account, if it has any: a real
+    /// candidate for `hirewire check` to try the per-candidate permissions on.
+    pub async fn any_opportunity(&self) -> Result<Option<String>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            id: String,
+        }
+        let (list, _): (Vec<Listed>, bool) = self
+            .list_where(Perm::FindOpportunities, "/opportunities", &[], 1)
+            .await?;
+        Ok(list.into_iter().map(|o| o.id).next())
     }
 
     /// Active opportunities now in `stage_id`, with their tags.

@@ -407,6 +407,9 @@ pub struct Note {
     pub text: String,
     /// Its fields (one per comment of a thread).
     pub fields: Vec<NoteField>,
+    /// When a recruiter deleted it (ms); Lever still lists it.
+    #[serde(rename = "deletedAt", deserialize_with = "lenient_u64")]
+    pub deleted_at: Option<u64>,
 }
 
 /// One field of a note.
@@ -425,9 +428,10 @@ pub struct NoteField {
 }
 
 impl Note {
-    /// Whether this note says exactly `words` (in any of its fields).
+    /// Whether this note is still there and says exactly `words` (in any of its fields): a
+    /// note a recruiter deleted says nothing any more.
     pub fn says(&self, words: &str) -> bool {
-        self.fields.iter().any(|f| f.value == words)
+        self.deleted_at.is_none() && self.fields.iter().any(|f| f.value == words)
     }
 }
 
@@ -443,6 +447,11 @@ mod tests {
         .unwrap_or_default();
         assert!(n.says("invite sent"));
         assert!(!n.says("Note"));
+        let gone: Note = serde_json::from_str(
+            r#"{"id":"n1","text":"Note","deletedAt":1700000000000,"fields":[{"type":"note","text":"Comment","value":"invite sent"}]}"#,
+        )
+        .unwrap_or_default();
+        assert!(!gone.says("invite sent"), "a deleted note is not the note");
     }
 
     #[test]

@@ -1,13 +1,29 @@
-//! Lever's webhooks API, used once at setup with a setup key: `GET /webhooks` lists the
+//! Lever's webhooks API, used at setup with a setup key: `GET /webhooks` lists the
 //! account's webhooks and `POST /webhooks` makes one for one event, answering its signing
 //! token (`configuration.signatureToken`) — the only time Lever shows it. Whether Lever wraps
 //! the create answer in one `data` or two is unverified (`docs/fidelity.md`): both are read.
+//!
+//! A webhook of a configurable event is made with `configuration.conditions.origins` naming
+//! every origin, as Lever's own example does: a webhook whose conditions leave an origin out
+//! never fires for candidates of that origin, and what Lever does with no conditions at all
+//! is not documented.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::http::{self, ApiError, Service};
 use super::lever::{Lever, Perm};
+
+/// Every origin of an opportunity, as Lever names them: what a webhook's conditions must
+/// list for it to fire for every candidate.
+pub const ORIGINS: [&str; 6] = [
+    "agency",
+    "applied",
+    "internal",
+    "referred",
+    "sourced",
+    "university",
+];
 
 /// A webhook as Lever lists or creates it.
 #[derive(Debug, Clone, Deserialize)]
@@ -29,18 +45,67 @@ pub struct HookConfig {
     /// The signing token (create answer only).
     #[serde(default, rename = "signatureToken")]
     pub signature_token: Option<String>,
+    /// Which candidates it fires for; none: Lever's default, whatever that is.
+    #[serde(default)]
+    pub conditions: Option<Conditions>,
+}
+
+/// `configuration.conditions` of a webhook.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Conditions {
+    /// The origins of the candidates it fires for.
+    #[serde(default)]
+    pub origins: Option<Vec<String>>,
+}
+
+impl Hook {
+    /// The origins this webhook's conditions leave out (it never fires for them); empty
+    /// when it names them all, or names none (Lever's default).
+    pub fn origins_left_out(&self) -> Vec<&'static str> {
+        let Some(named) = self
+            .configuration
+            .as_ref()
+            .and_then(|c| c.conditions.as_ref())
+            .and_then(|c| c.origins.as_ref())
+        else {
+            return Vec::new();
+        };
+        ORIGINS
+            .into_iter()
+            .filter(|o| !named.iter().any(|n| n.eq_ignore_ascii_case(o)))
+            .collect()
+    }
+
+    /// Whether it carries conditions that name every origin.
+    pub fn names_every_origin(&self) -> bool {
+        self.configuration
+            .as_ref()
+            .and_then(|c| c.conditions.as_ref())
+            .and_then(|c| c.origins.as_ref())
+            .is_some()
+            && self.origins_left_out().is_empty()
+    }
 }
 
 impl Lever {
-    /// Every webhook of the account.
+    /// Every webhook of the account. Lever documents neither `limit` nor paging for this
+    /// list, so it is asked for without `limit` and one answer is the whole list (a page
+    /// that says `hasNext` is still followed).
     pub async fn webhooks(&self) -> Result<Vec<Hook>, ApiError> {
-        self.list_all(Perm::FindWebhooks, "/webhooks").await
+        self.list_without_limit(Perm::FindWebhooks, "/webhooks")
+            .await
     }
 
-    /// Makes a webhook for `event` delivering to `url`, and returns its signing token. Sent
-    /// once: a retried create after a lost answer would make a second webhook.
-    pub async fn create_webhook(&self, url: &str, event: &str) -> Result<String, ApiError> {
-        let body = json!({ "url": url, "event": event });
+    /// Makes a webhook for `event` delivering to `url`, and returns its signing token. With
+    /// `conditions`, the webhook fires for candidates of every origin. Sent once: a retried
+    /// create after a lost answer would make a second webhook.
+    pub async fn create_webhook(
+        &self,
+        url: &str,
+        event: &str,
+        conditions: bool,
+    ) -> Result<String, ApiError> {
+        let body = create_body(url, event, conditions);
         let resp = self
             .send_json(
                 Perm::CreateWebhook,
@@ -56,6 +121,16 @@ impl Lever {
                 "its answer to creating a webhook has no configuration.signatureToken",
             )
         })
+    }
+}
+
+/// The body of `POST /webhooks`.
+fn create_body(url: &str, event: &str, conditions: bool) -> Value {
+    if conditions {
+        json!({ "url": url, "event": event,
+                "configuration": {"conditions": {"origins": ORIGINS}} })
+    } else {
+        json!({ "url": url, "event": event })
     }
 }
 
@@ -91,5 +166,32 @@ mod tests {
         let listed = json!({"data": {"id": "w1", "url": "u", "event": "e", "configuration": {}}});
         assert_eq!(created_token(&listed), None);
         assert_eq!(created_token(&json!({"data": []})), None);
+    }
+
+    #[test]
+    fn conditions_name_every_origin_and_a_narrower_list_is_seen() {
+        let body = create_body("https://r/x", "candidateHired", true);
+        let sent: Vec<&str> = body["configuration"]["conditions"]["origins"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(sent, ORIGINS);
+        assert!(create_body("https://r/x", "candidateDeleted", false)
+            .get("configuration")
+            .is_none());
+        let hook = |c: Value| -> Hook {
+            serde_json::from_value(json!({"id": "w", "url": "u", "event": "e", "configuration": c}))
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let narrow = hook(json!({"conditions": {"origins": ["applied", "Sourced"]}}));
+        assert_eq!(
+            narrow.origins_left_out(),
+            ["agency", "internal", "referred", "university"]
+        );
+        assert!(!narrow.names_every_origin());
+        let none = hook(json!({}));
+        assert!(none.origins_left_out().is_empty() && !none.names_every_origin());
+        let every = hook(json!({"conditions": {"origins": ORIGINS}}));
+        assert!(every.names_every_origin());
     }
 }

@@ -164,7 +164,12 @@ fn event(
     settings: &Settings,
 ) -> (NewEntry, Option<Work>, bool) {
     entry.event = env.event.clone();
-    entry.opportunity_id = env.opportunity_id();
+    entry.opportunity_id = if hook == LeverWebhook::CandidateDeleted {
+        // Only an opportunity id is purged at intake; a contact's are found by its job.
+        env.data_str("opportunityId")
+    } else {
+        env.opportunity_id()
+    };
     let routed = route::route(hook, env, settings);
     entry.flow = routed.flow;
     entry.status = if routed.work.is_some() {

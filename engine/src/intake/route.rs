@@ -7,7 +7,7 @@ use crate::model::Flow;
 use crate::settings::Settings;
 use crate::webhook::Envelope;
 use crate::webhooks::LeverWebhook;
-use crate::work::{HireState, InviteState, OutcomeState, Work};
+use crate::work::{HireState, InviteState, OutcomeState, PurgeState, Work};
 
 /// Where a verified event goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,9 @@ pub fn route(hook: LeverWebhook, env: &Envelope, settings: &Settings) -> Routed 
             env.event, hook.endpoint(), hook.event()
         ));
     }
+    if hook == LeverWebhook::CandidateDeleted {
+        return deleted(env);
+    }
     let Some(opp) = env.opportunity_id() else {
         return nothing(Flow::None, "the event names no opportunity");
     };
@@ -55,12 +58,28 @@ pub fn route(hook: LeverWebhook, env: &Envelope, settings: &Settings) -> Routed 
         LeverWebhook::CandidateHired => work(Flow::Hire, HireState::new(&opp)),
         LeverWebhook::StageChange => stage_change(env, &opp, settings),
         LeverWebhook::ArchiveChange => archive_change(env, &opp),
-        LeverWebhook::CandidateDeleted => Routed {
+        LeverWebhook::CandidateDeleted => deleted(env),
+    }
+}
+
+/// `candidateDeleted`, whose data Lever does not document: the opportunity it names is
+/// purged at intake; when it names only a contact (or candidate) id, a job finds that
+/// person's opportunities in Lever and purges each.
+fn deleted(env: &Envelope) -> Routed {
+    if env.data_str("opportunityId").is_some() {
+        return Routed {
             flow: Flow::Privacy,
             work: None,
             reason: None,
             purge: true,
-        },
+        };
+    }
+    match env.contact_id() {
+        Some(contact) => work(Flow::Privacy, PurgeState::of_contact(&contact)),
+        None => nothing(
+            Flow::Privacy,
+            "the event names no opportunity and no contact: nothing to remove",
+        ),
     }
 }
 

@@ -46,6 +46,7 @@ impl Purged {
                 cause,
                 elsewhere: self.elsewhere.clone(),
                 noted: false,
+                find: None,
             })
         })
     }

@@ -8,7 +8,11 @@ use crate::clients::lever_perm::{missing_checkbox, Perm};
 
 /// Lists the deletions and keeps the ones to purge in `c.deleted`.
 pub(super) async fn find(c: &mut Catchup) -> Result<(), ReconcileError> {
-    match c.lever.deleted_since(c.since(List::Deletions)).await {
+    match c
+        .lever
+        .deleted_since(c.since(List::Deletions), c.reach)
+        .await
+    {
         Ok(listed) => {
             c.note_rows(List::Deletions, &listed);
             let ids = listed.rows;

@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use super::{blocking, relay::hook_url, SetupError};
-use crate::clients::http::{ApiError, Bucket};
+use crate::clients::http::{ApiError, Bucket, RetryPolicy};
 use crate::clients::lever::{Lever, Perm, RATE_BURST, RATE_PER_SECOND};
 use crate::clients::lever_webhooks::Hook;
 use crate::secrets::Secret;
@@ -65,6 +65,10 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
         .ok_or_else(|| {
             Invalid("connect the relay first (step 1): the webhooks deliver to it".into())
         })?;
+    // Lever would refuse the URL (or never deliver to it): say why before asking it.
+    if let Some(why) = super::https::not_https(&conn.url) {
+        return Err(Invalid(why).into());
+    }
     let base = engine
         .store
         .read_async(|rx| rx.settings())
@@ -89,7 +93,10 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
         let (made, message) = match lookup(&existing, &url, hook) {
             Some(_) if kept => (Made::AlreadyThere, "already in Lever, and its signing token is kept".to_string()),
             Some(_) => (Made::NeedsToken, "Lever already has a webhook for this URL and shows its signing token only when it is made: paste the token from Lever's Webhooks page below, or delete that webhook in Lever and create them again".to_string()),
-            None => match lever.create_webhook(&url, hook.event()).await {
+            None => match lever
+                .create_webhook(&url, hook.event(), hook.takes_conditions())
+                .await
+            {
                 Ok(token) => {
                     let secrets = engine.secrets.clone();
                     blocking(move || secrets.set(hook.token_name(), &token)).await?;
@@ -111,9 +118,73 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
             message,
         });
     }
+    read_back(&lever, &conn, &mut hooks).await;
     Ok(WebhooksMade {
         hooks,
         refused: None,
+    })
+}
+
+/// Reads Lever's list again and adds to each webhook's message when Lever has it with
+/// conditions that leave some origins out: it never fires for those candidates.
+async fn read_back(lever: &Lever, conn: &crate::store::RelayConn, hooks: &mut [HookMade]) {
+    let Ok(listed) = lever.webhooks().await else {
+        return;
+    };
+    for made in hooks.iter_mut() {
+        let Some(hook) = LeverWebhook::from_endpoint(made.endpoint) else {
+            continue;
+        };
+        if !hook.takes_conditions() || made.made == Made::Failed {
+            continue;
+        }
+        let url = hook_url(conn, hook.endpoint());
+        let Some(found) = lookup(&listed, &url, hook) else {
+            continue;
+        };
+        if let Some(warning) = origins_warning(found, hook) {
+            made.message = format!("{}. But {warning}", made.message);
+        }
+    }
+}
+
+/// For `hirewire check`: a warning for each of Hirewire's webhooks that Lever has with
+/// conditions leaving origins out, read with the permanent key. Nothing when the key may
+/// not list webhooks (the box is optional) or Lever cannot be asked.
+pub async fn origin_warnings(engine: &Engine) -> Vec<String> {
+    let Ok(Some(conn)) = engine.store.read_async(|rx| rx.relay_conn()).await else {
+        return Vec::new();
+    };
+    let Ok(settings) = engine.store.read_async(|rx| rx.settings()).await else {
+        return Vec::new();
+    };
+    let Ok(lever) = engine.lever(&settings).await else {
+        return Vec::new();
+    };
+    // A look, not a job: an unreachable Lever is already said by the key's own check.
+    let lever = lever.with_policy(RetryPolicy {
+        retries: 0,
+        ..RetryPolicy::default()
+    });
+    let Ok(listed) = lever.webhooks().await else {
+        return Vec::new();
+    };
+    LeverWebhook::ALL
+        .into_iter()
+        .filter(|h| h.takes_conditions())
+        .filter_map(|h| origins_warning(lookup(&listed, &hook_url(&conn, h.endpoint()), h)?, h))
+        .collect()
+}
+
+/// What to tell a person about a webhook whose conditions leave origins out, if they do.
+pub fn origins_warning(found: &Hook, hook: LeverWebhook) -> Option<String> {
+    let left_out = found.origins_left_out();
+    (!left_out.is_empty()).then(|| {
+        format!(
+            "Lever's {} webhook fires only for some candidates: its conditions leave out the origin(s) {}, so candidates added that way never reach Hirewire. In Lever, delete that webhook, then create the webhooks again here",
+            hook.label(),
+            left_out.join(", ")
+        )
     })
 }
 

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod config;
+pub mod https;
 pub mod keychain;
 pub mod lever_webhooks;
 pub mod relay;

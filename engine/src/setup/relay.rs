@@ -42,6 +42,8 @@ pub struct WebhookInfo {
     pub token_set: bool,
     /// When the first verified event arrived on it (ms).
     pub first_signed_at: Option<u64>,
+    /// Why Lever would not deliver to `url` (a relay without HTTPS), if it would not.
+    pub warning: Option<String>,
 }
 
 /// The URL of each Lever webhook on the connected relay, whether its signing token is set,
@@ -63,6 +65,7 @@ pub async fn webhooks(engine: &Engine) -> Result<Vec<WebhookInfo>, SetupError> {
             url,
             token_set,
             first_signed_at: (first > 0).then_some(first),
+            warning: conn.as_ref().and_then(|c| super::https::not_https(&c.url)),
         });
     }
     Ok(out)

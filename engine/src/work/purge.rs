@@ -39,6 +39,22 @@ pub struct PurgeState {
     /// A person took note.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub noted: bool,
+    /// A `candidateDeleted` that named no opportunity, only this contact (or candidate)
+    /// id: its opportunities are found in Lever and purged first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub find: Option<String>,
+}
+
+impl PurgeState {
+    /// The purge of every opportunity of contact `id`, still to be found in Lever.
+    pub fn of_contact(id: &str) -> Self {
+        PurgeState {
+            cause: Cause::Deleted,
+            elsewhere: Vec::new(),
+            noted: false,
+            find: Some(id.to_string()),
+        }
+    }
 }
 
 impl PurgeState {

@@ -124,8 +124,12 @@ async fn connect(engine: &Engine, code: &str) -> Result<(), Failure> {
     let item = relay::connect(engine, code).await?;
     println!("{}", item.message);
     println!("Paste these webhook URLs into Lever (Settings → Integrations and API → Webhooks):");
-    for hook in relay::webhooks(engine).await? {
+    let hooks = relay::webhooks(engine).await?;
+    for hook in &hooks {
         println!("  {:<32} {}", hook.event, hook.url);
+    }
+    if let Some(why) = hooks.iter().find_map(|h| h.warning.as_ref()) {
+        println!("warning: {why}");
     }
     Ok(())
 }

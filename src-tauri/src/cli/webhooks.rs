@@ -23,7 +23,11 @@ pub async fn run(engine: &Engine, create: bool) -> Result<(), Failure> {
         }
         println!("In Lever (Settings → Integrations and API → Webhooks), switch on each of these events' webhooks: Lever delivers nothing until they are on.");
     }
-    for hook in relay::webhooks(engine).await? {
+    let hooks = relay::webhooks(engine).await?;
+    if let Some(why) = hooks.iter().find_map(|h| h.warning.as_ref()) {
+        println!("warning: {why}");
+    }
+    for hook in hooks {
         let token = if hook.token_set {
             "token kept"
         } else {

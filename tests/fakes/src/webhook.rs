@@ -86,6 +86,23 @@ impl LeverEvent {
         )
     }
 
+    /// `candidateDeleted` in one of the shapes its undocumented data may take (see
+    /// [`DeletedShape`]), for opportunity `opportunity_id` of contact `contact_id`.
+    pub fn candidate_deleted_as(
+        opportunity_id: &str,
+        contact_id: &str,
+        shape: DeletedShape,
+    ) -> Self {
+        let data = match shape {
+            DeletedShape::Full => {
+                json!({"opportunityId": opportunity_id, "candidateId": opportunity_id, "contactId": contact_id})
+            }
+            DeletedShape::ContactOnly => json!({"contactId": contact_id}),
+            DeletedShape::CandidateOnly => json!({"candidateId": contact_id}),
+        };
+        Self::new("candidateDeleted", data)
+    }
+
     /// The settings page's test button: the event with empty data.
     pub fn test_ping(event: &str) -> Self {
         Self::new(event, json!({}))
@@ -166,4 +183,16 @@ mod tests {
         assert!(body.get("id").is_none());
         assert_eq!(body["signature"], sign("t", &a.token, a.triggered_at));
     }
+}
+
+/// What a `candidateDeleted`'s `data` names. Lever publishes no example of it, so each
+/// plausible shape can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletedShape {
+    /// `opportunityId`, `candidateId` (the same id) and `contactId`, like the other events.
+    Full,
+    /// Only `contactId`: one event for the person.
+    ContactOnly,
+    /// Only `candidateId`, Lever's older name for the person.
+    CandidateOnly,
 }

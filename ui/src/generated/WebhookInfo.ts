@@ -23,4 +23,8 @@ token_set: boolean,
 /**
  * When the first verified event arrived on it (ms).
  */
-first_signed_at: number | null, };
+first_signed_at: number | null, 
+/**
+ * Why Lever would not deliver to `url` (a relay without HTTPS), if it would not.
+ */
+warning: string | null, };

@@ -22,6 +22,7 @@ export const SECRET_NAMES = [
 const LEVER_PERMISSIONS = [
   "Find an opportunity",
   "Find all opportunities",
+  "Find all deleted opportunities",
   "Find a posting",
   "Find all candidate offers",
   "Find all candidate resumes",
@@ -402,6 +403,7 @@ export class FakeEngine {
       url: this.conn ? `${this.conn.url}/hooks/${this.conn.channel}/${h.endpoint}` : "",
       token_set: this.secrets.has(`lever-signing-token/${h.endpoint}`),
       first_signed_at: this.firstSigned.get(h.endpoint) ?? null,
+      warning: null,
     }));
   }
 

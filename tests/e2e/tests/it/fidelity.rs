@@ -184,6 +184,59 @@ async fn check_reports_the_single_item_checkbox_and_the_confidential_toggle_in_l
     );
 }
 
+/// Lever does not document whether a key without «Find an opportunity» gets 403 or 404 for an
+/// id that does not exist: `check` tries a real candidate, so the missing box is named under
+/// either answer; an account without candidates hears that those boxes are not proven.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_tries_a_real_candidate_so_a_missing_single_read_shows_whatever_lever_answers_first()
+{
+    use hirewire_fakes::lever::UnknownIdAnswer;
+    let w = World::new(Options::default()).await;
+    let partial: Vec<Perm> = Perm::all()
+        .into_iter()
+        .filter(|p| *p != Perm::FindOpportunity)
+        .collect();
+    w.lever.add_key_with("no-single-read", &partial, true);
+    w.app.set_secret("lever-api-key", "no-single-read");
+    for answer in [
+        UnknownIdAnswer::ForbiddenFirst,
+        UnknownIdAnswer::NotFoundFirst,
+    ] {
+        w.lever.set_unknown_id_answer(answer);
+        let out = w.app.cli(&["check"], "");
+        assert_eq!(out.code, 1, "{answer:?}: {}", out.stdout);
+        let missing: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("MISS"))
+            .collect();
+        assert_eq!(missing.len(), 1, "{answer:?}: {}", out.stdout);
+        assert!(
+            missing[0].contains("«Find an opportunity»"),
+            "{answer:?}: {}",
+            out.stdout
+        );
+    }
+    // No candidate to try: said, not passed off as allowed.
+    for opp in [&w.ids.ada, &w.ids.grace, &w.ids.alan] {
+        w.lever
+            .delete_opportunity(opp, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = w.app.cli(&["check"], "");
+    assert!(
+        out.stdout.contains("«Find an opportunity» is not proven")
+            && out.stdout.contains("Lever has no candidate yet"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("every permission Hirewire needs,"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_confidential_candidate_s_403_says_the_toggle_not_a_checkbox() {
     let w = World::started().await;
@@ -307,5 +360,40 @@ async fn a_note_that_landed_before_a_crash_is_found_by_its_text_and_not_written_
     assert!(
         steps.contains("found as note"),
         "recovered by its text: {steps}"
+    );
+}
+
+/// Lever lists a note a recruiter deleted, with `deletedAt`: after a crash, such a note is
+/// not taken as the one already posted, so the candidate still gets a note that is there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_deleted_in_lever_before_recovery_is_written_again_not_taken_as_posted() {
+    let mut w = World::new(Options::default()).await;
+    w.lever.faults().add(
+        FaultRule::new("/notes", FaultKind::DelayAfter(Duration::from_secs(30)))
+            .method("POST")
+            .times(1),
+    );
+    w.start().await;
+    let ada = w.ids.ada.clone();
+    w.move_to_assessment(&ada).await;
+    hirewire_e2e::wait::until_true("the note to reach Lever", T, || async {
+        !w.lever.notes(&ada).is_empty()
+    })
+    .await;
+    w.app.kill9();
+    let first = w.lever.notes(&ada)[0].id.clone();
+    w.lever
+        .delete_note(&ada, &first)
+        .unwrap_or_else(|e| panic!("{e}"));
+    w.app.start().await;
+    let e = w.wait_final(&ada, "candidateStageChange", T).await;
+    assert_eq!(e["status"], "done", "{e:#}");
+    let notes = w.lever.notes(&ada);
+    let live: Vec<_> = notes.iter().filter(|n| n.deleted_at.is_none()).collect();
+    assert_eq!(live.len(), 1, "one note that is there: {notes:#?}");
+    assert_ne!(live[0].id, first);
+    assert!(
+        !e["steps"].to_string().contains("found as note"),
+        "the deleted note was not taken as posted: {e:#}"
     );
 }

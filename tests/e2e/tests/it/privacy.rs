@@ -378,6 +378,138 @@ async fn a_key_that_may_not_list_deletions_still_catches_up_and_names_the_box() 
         report["entry_id"].as_u64().is_some(),
         "the catch-up was recorded: {report:#}"
     );
+    // `check` asks about the box like the others, and names it.
+    let check = w.app.cli(&["check"], "");
+    let missing: Vec<&str> = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("MISS"))
+        .collect();
+    assert_eq!(missing.len(), 1, "{}", check.stdout);
+    assert!(
+        missing[0].contains("«Find all deleted opportunities»"),
+        "{}",
+        check.stdout
+    );
+}
+
+/// Lever's lists leave confidential candidates out unless asked: the catch-up asks for them
+/// (its key may see them), so a confidential candidate deleted without the webhook is
+/// found and purged too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confidential_candidate_deleted_without_the_webhook_is_found_by_catching_up() {
+    let w = World::started().await;
+    let (opp, employee) = hire(
+        &w,
+        &Hireable {
+            id: "opp-ros",
+            name: "Rosalind Franklin",
+            email: "rosalind@example.com",
+            title: "Software Engineer",
+            start: "2027-03-01",
+            confidential: true,
+        },
+    )
+    .await;
+    w.lever
+        .delete_opportunity(&opp, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = w.app.reconcile_json(&["--since", &yesterday()]);
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("1 candidate(s) deleted in Lever"),
+        "{report:#}"
+    );
+    assert!(
+        w.lever
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/opportunities/deleted")
+                && r.path.contains("confidentiality=all")),
+        "the deleted list asked for confidential candidates"
+    );
+    let e = w
+        .app
+        .wait_entry("the confidential deletion found", T, |e| {
+            e["event"] == "candidateDeleted" && e["status"] == "waiting"
+        })
+        .await;
+    assert!(
+        e["reason"]
+            .to_string()
+            .contains(&format!("bob employee {employee}")),
+        "{e:#}"
+    );
+    no_byte_left(
+        w.app.profile_dir(),
+        &["Rosalind Franklin", "rosalind@example.com"],
+    )
+    .await;
+}
+
+/// Lever publishes no example of `candidateDeleted`'s data. When it names only the person
+/// (`contactId`, or Lever's older `candidateId`), their deleted opportunities are found in
+/// Lever's list of deletions and purged, and the bob employee waits for a person as after a
+/// deletion that names the opportunity.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_deleted_naming_only_the_person_purges_each_of_their_opportunities() {
+    use hirewire_fakes::webhook::DeletedShape;
+    let w = World::started().await;
+    let people = [
+        (
+            DeletedShape::ContactOnly,
+            "opp-mae",
+            "Mae Jemison",
+            "mae@example.com",
+        ),
+        (
+            DeletedShape::CandidateOnly,
+            "opp-sal",
+            "Sally Ride",
+            "sally@example.com",
+        ),
+    ];
+    for (shape, id, name, email) in people {
+        let (opp, employee) = hire(
+            &w,
+            &Hireable {
+                id,
+                name,
+                email,
+                title: "Software Engineer",
+                start: "2027-03-01",
+                ..Default::default()
+            },
+        )
+        .await;
+        w.lever
+            .delete_opportunity(&opp, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        // The fake's contact of an opportunity it was not given one for.
+        let contact = format!("contact-{opp}");
+        let event = LeverEvent::candidate_deleted_as(&opp, &contact, shape);
+        assert_eq!(w.send(&event).await, 200);
+        let e = w
+            .app
+            .wait_entry("the deletion to wait for a person", T, |e| {
+                e["event"] == "candidateDeleted"
+                    && e["status"] == "waiting"
+                    && e["reason"].to_string().contains(&employee)
+            })
+            .await;
+        assert!(
+            e["reason"]
+                .to_string()
+                .contains(&format!("bob employee {employee}")),
+            "{shape:?}: {e:#}"
+        );
+        assert!(
+            entries_of(&w, &opp).is_empty(),
+            "{shape:?}: no entry keeps the id"
+        );
+        no_byte_left(w.app.profile_dir(), &[name, email]).await;
+    }
 }
 
 /// A row of Lever's deleted list that cannot be read (`"id": null`) is skipped and named, by

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::filters::{canonical_email, Confidentiality};
 use super::paging::{flag, page, param, params};
 use super::render::{self, data, error};
-use super::routes::{confidential_denied, gate, Q};
+use super::routes::{confidential_denied, gate, gate_id, Q};
 use super::{ArchiveReason, Perm, Shared};
 
 /// `GET /postings?confidentiality=` (default `non-confidential`, as for opportunities).
@@ -41,7 +41,13 @@ pub(crate) async fn posting(
     h: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::FindPosting) {
+    let d = match gate_id(
+        &s,
+        &h,
+        Perm::FindPosting,
+        |d| d.posting(&id).is_some(),
+        "Posting not found",
+    ) {
         Ok(d) => d,
         Err(r) => return r,
     };

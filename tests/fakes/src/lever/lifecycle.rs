@@ -40,6 +40,21 @@ impl FakeLever {
         });
     }
 
+    /// Deletes a note as a recruiter does in Lever's UI: it stays in the list with its
+    /// `deletedAt` set to now. Err when there is no such note.
+    pub fn delete_note(&self, opp_id: &str, note_id: &str) -> anyhow::Result<()> {
+        let now = crate::clock::now_ms();
+        self.with(|d| {
+            let note = d
+                .notes
+                .get_mut(opp_id)
+                .and_then(|ns| ns.iter_mut().find(|n| n.id == note_id))
+                .ok_or_else(|| anyhow!("no note {note_id} on {opp_id}"))?;
+            note.deleted_at = Some(now);
+            Ok(())
+        })
+    }
+
     /// Moves an opportunity to a stage (what a recruiter does before the webhook fires).
     pub fn set_stage(&self, opp_id: &str, stage_id: &str) {
         self.with(|d| {

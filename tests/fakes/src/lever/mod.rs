@@ -34,6 +34,7 @@ pub use model::{
     Opportunity, Posting, Resume, User,
 };
 pub use perms::{Perm, CONFIDENTIAL_TOGGLE};
+pub use routes::UnknownIdAnswer;
 pub use webhooks::{Delivery, Webhook, WEBHOOK_EVENTS};
 
 use crate::faults::Faults;
@@ -71,6 +72,13 @@ pub(crate) struct Switches {
     pub webhook_nested_data: bool,
     /// `expand=a,b` is split at commas (unverified for Lever; off by default).
     pub expand_commas: bool,
+    /// A webhook made without `configuration.conditions` fires for no origin (unverified
+    /// reading; off by default: it fires for every origin).
+    pub bare_webhooks_fire_for_none: bool,
+    /// `POST /webhooks` takes `http://` URLs on loopback (tests only; Lever takes none).
+    pub http_loopback_webhooks: bool,
+    /// 403 or 404 first for a made-up id with a key that lacks the checkbox.
+    pub unknown_id: UnknownIdAnswer,
 }
 
 /// Everything the fake knows, behind one lock (requests are tiny; contention is not a

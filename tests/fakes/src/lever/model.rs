@@ -174,6 +174,9 @@ pub struct Note {
     pub score: Option<u8>,
     /// The opportunity's stage when the note was written (the field's `stage`).
     pub stage: Option<String>,
+    /// `deletedAt` (ms): a recruiter deleted it; Lever's note attributes carry it, so the
+    /// list still shows the note, marked.
+    pub deleted_at: Option<u64>,
 }
 
 /// How an opportunity's archive state is rendered: Lever's attribute table and its JSON

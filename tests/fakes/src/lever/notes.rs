@@ -77,6 +77,7 @@ pub(crate) async fn create(
         notify_followers: fields.notify_followers,
         score: fields.score,
         stage,
+        deleted_at: None,
     };
     let note_id = note.id.clone();
     d.notes.entry(id).or_default().push(note);

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::filters::{Confidentiality, OpportunityFilter, Window};
 use super::paging::{expands, page};
 use super::render::{self, data, error};
-use super::routes::{confidential_denied, gate, Q};
+use super::routes::{confidential_denied, gate, gate_id, Q};
 use super::{Perm, Shared};
 
 /// The 404 message for an opportunity that does not exist (or was deleted).
@@ -45,7 +45,13 @@ pub(crate) async fn one(
     Path(id): Path<String>,
     q: Q,
 ) -> Response {
-    let d = match gate(&s, &h, Perm::FindOpportunity) {
+    let d = match gate_id(
+        &s,
+        &h,
+        Perm::FindOpportunity,
+        |d| d.opp(&id).is_some(),
+        NOT_FOUND,
+    ) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -58,10 +64,10 @@ pub(crate) async fn one(
     data(render::opportunity(&d, o, &expands(&d, &q)))
 }
 
-/// `GET /opportunities/deleted?deleted_at_start=&deleted_at_end=`: each deleted
-/// opportunity as it was, with `deletedAt` and `deletedBy`. Confidential ones are listed
-/// only for keys with confidential access (Lever documents no `confidentiality` filter
-/// here).
+/// `GET /opportunities/deleted?deleted_at_start=&deleted_at_end=&confidentiality=`: each
+/// deleted opportunity as it was, with `deletedAt` and `deletedBy`. As Lever's other lists,
+/// it leaves confidential ones out unless `confidentiality` asks for them, which needs the
+/// key's confidential access.
 pub(crate) async fn deleted(State(s): State<Shared>, h: HeaderMap, q: Q) -> Response {
     let mut d = match gate(&s, &h, Perm::FindAllDeletedOpportunities) {
         Ok(d) => d,
@@ -71,11 +77,13 @@ pub(crate) async fn deleted(State(s): State<Shared>, h: HeaderMap, q: Q) -> Resp
         Ok(w) => w,
         Err(m) => return error(400, &m),
     };
-    let shown = if d.confidential {
-        Confidentiality::All
-    } else {
-        Confidentiality::NonConfidential
+    let shown = match Confidentiality::parse(&q) {
+        Ok(c) => c,
+        Err(m) => return error(400, &m),
     };
+    if shown.asks_confidential() && !d.confidential {
+        return confidential_denied();
+    }
     let expanded = expands(&d, &q);
     let items = d
         .deleted

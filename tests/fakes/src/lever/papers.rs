@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::opportunity::NOT_FOUND;
 use super::paging::{page, param};
 use super::render::{self, error};
-use super::routes::{base, gate, Access, Q};
+use super::routes::{base, gate_id, Access, Q};
 use super::{Data, Perm, Shared};
 
 /// `GET /opportunities/{id}/offers`.
@@ -52,7 +52,8 @@ pub(crate) async fn offer_download(
     Path((id, offer)): Path<(String, String)>,
     q: Q,
 ) -> Response {
-    let d = match opened(&s, &h, Perm::DownloadOffer, &id) {
+    let known = |d: &Data| of(&d.offers, &id).iter().any(|o| o.id == offer);
+    let d = match opened_with(&s, &h, Perm::DownloadOffer, &id, known) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -111,7 +112,8 @@ pub(crate) async fn resume_download(
     h: HeaderMap,
     Path((id, resume)): Path<(String, String)>,
 ) -> Response {
-    let d = match opened(&s, &h, Perm::DownloadResume, &id) {
+    let known = |d: &Data| of(&d.resumes, &id).iter().any(|r| r.id == resume);
+    let d = match opened_with(&s, &h, Perm::DownloadResume, &id, known) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -150,7 +152,8 @@ pub(crate) async fn file_download(
     h: HeaderMap,
     Path((id, file)): Path<(String, String)>,
 ) -> Response {
-    let d = match opened(&s, &h, Perm::DownloadFile, &id) {
+    let known = |d: &Data| of(&d.files, &id).iter().any(|f| f.id == file);
+    let d = match opened_with(&s, &h, Perm::DownloadFile, &id, known) {
         Ok(d) => d,
         Err(r) => return r,
     };
@@ -173,7 +176,21 @@ pub(crate) fn opened<'a>(
     perm: Perm,
     id: &str,
 ) -> Result<Access<'a>, Response> {
-    let d = gate(s, h, perm)?;
+    opened_with(s, h, perm, id, |_| true)
+}
+
+/// [`opened`] for a call that also names one of the opportunity's papers: whether it
+/// exists (`known`) counts too when the fake answers 404 before 403.
+#[allow(clippy::result_large_err)]
+pub(crate) fn opened_with<'a>(
+    s: &'a Shared,
+    h: &HeaderMap,
+    perm: Perm,
+    id: &str,
+    known: impl FnOnce(&Data) -> bool,
+) -> Result<Access<'a>, Response> {
+    let exists = |d: &Data| d.opp(id).is_some() && known(d);
+    let d = gate_id(s, h, perm, exists, NOT_FOUND)?;
     let Some(o) = d.opp(id) else {
         return Err(error(404, NOT_FOUND));
     };

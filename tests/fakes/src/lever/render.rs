@@ -190,6 +190,7 @@ pub(crate) fn note(n: &Note) -> Value {
         "secret": n.secret,
         "createdAt": n.created_at,
         "completedAt": n.created_at,
+        "deletedAt": n.deleted_at,
     })
 }
 

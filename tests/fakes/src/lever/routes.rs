@@ -147,6 +147,41 @@ pub(crate) fn gate<'a>(
     })
 }
 
+/// [`gate`] for a call on one record: when the key lacks `perm` and the record does not
+/// exist (`exists` is false), the fake answers as [`UnknownIdAnswer`] says (Lever does not
+/// document which comes first).
+#[allow(clippy::result_large_err)]
+pub(crate) fn gate_id<'a>(
+    data: &'a Shared,
+    headers: &HeaderMap,
+    perm: Perm,
+    exists: impl FnOnce(&Data) -> bool,
+    not_found: &str,
+) -> Result<Access<'a>, Response> {
+    match gate(data, headers, perm) {
+        Err(r) if r.status() == axum::http::StatusCode::FORBIDDEN => {
+            let d = data.lock().unwrap_or_else(|p| p.into_inner());
+            if d.switches.unknown_id == UnknownIdAnswer::NotFoundFirst && !exists(&d) {
+                Err(error(404, not_found))
+            } else {
+                Err(r)
+            }
+        }
+        other => other,
+    }
+}
+
+/// What Lever answers a key that lacks a call's checkbox when the call names a record that
+/// does not exist: undocumented, so both are modelled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownIdAnswer {
+    /// 403: the checkbox is checked before the id is looked up (the default).
+    #[default]
+    ForbiddenFirst,
+    /// 404: the id is looked up first, so a made-up id says nothing about the key.
+    NotFoundFirst,
+}
+
 /// `http://HOST/v1`, as the client addressed this fake, for absolute `downloadUrl`s.
 pub(crate) fn base(d: &Data, headers: &HeaderMap) -> String {
     let fallback = d

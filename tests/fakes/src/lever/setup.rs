@@ -94,6 +94,12 @@ impl FakeLever {
         self.with(|d| d.switches.webhook_nested_data = on);
     }
 
+    /// What a key without a call's checkbox gets for an id that does not exist: 403
+    /// (default) or 404. Lever does not document the order.
+    pub fn set_unknown_id_answer(&self, answer: super::UnknownIdAnswer) {
+        self.with(|d| d.switches.unknown_id = answer);
+    }
+
     /// When on, one `expand` value may list several names (`expand=a,b`). Lever documents
     /// only the repeated form (`expand=a&expand=b`); whether commas work is unverified, so
     /// by default a comma-separated value is an unknown name and expands nothing.

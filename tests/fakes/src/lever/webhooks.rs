@@ -80,15 +80,16 @@ pub struct Delivery {
 
 impl Webhook {
     /// Whether the webhook's origin conditions let through an event about an opportunity
-    /// of this origin (no conditions: every origin).
-    fn admits(&self, origin: Option<&str>) -> bool {
+    /// of this origin. Without conditions: every origin when `bare_fires`, else none (what
+    /// Lever does then is undocumented; see [`FakeLever::set_webhooks_without_conditions_fire`]).
+    fn admits(&self, origin: Option<&str>, bare_fires: bool) -> bool {
         let Some(origins) = self
             .conditions
             .as_ref()
             .and_then(|c| c.get("origins"))
             .and_then(Value::as_array)
         else {
-            return true;
+            return bare_fires || !CONFIGURABLE.contains(&self.event.as_str());
         };
         origin.is_none_or(|o| origins.iter().any(|x| x == o))
     }
@@ -127,7 +128,7 @@ pub(crate) async fn create(State(s): State<Shared>, h: HeaderMap, body: Bytes) -
     let Ok(Value::Object(v)) = serde_json::from_slice::<Value>(&body) else {
         return error(400, "Request body must be a JSON object");
     };
-    let (url, event, conditions) = match read(&v) {
+    let (url, event, conditions) = match read(&v, d.switches.http_loopback_webhooks) {
         Ok(x) => x,
         Err(m) => return error(400, &m),
     };
@@ -170,18 +171,26 @@ pub(crate) async fn remove(
     StatusCode::NO_CONTENT.into_response()
 }
 
-/// Checks a create body: `(url, event, conditions)`, or the `400` message.
-fn read(v: &Map<String, Value>) -> Result<(String, String, Option<Value>), String> {
+/// Checks a create body: `(url, event, conditions)`, or the `400` message. Lever delivers
+/// only to HTTPS, so an `http://` URL is refused, unless `http_loopback` lets a test's
+/// receiver on this machine's loopback through.
+fn read(
+    v: &Map<String, Value>,
+    http_loopback: bool,
+) -> Result<(String, String, Option<Value>), String> {
     let url = v
         .get("url")
         .and_then(Value::as_str)
         .filter(|u| !u.trim().is_empty())
         .ok_or("Missing required field: url")?;
-    // Lever delivers only to HTTPS with a recognised certificate; the fake also takes
-    // http:// so that tests can receive on loopback.
     match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {}
-        _ => return Err(format!("url must be an absolute https URL, not {url:?}")),
+        Ok(u) if u.scheme() == "https" && u.host().is_some() => {}
+        Ok(u) if u.scheme() == "http" && http_loopback && is_loopback(&u) => {}
+        _ => {
+            return Err(format!(
+                "Webhook URLs must use HTTPS: {url:?} is not an absolute https URL"
+            ))
+        }
     }
     let event = v
         .get("event")
@@ -216,6 +225,16 @@ fn read(v: &Map<String, Value>) -> Result<(String, String, Option<Value>), Strin
     Ok((url.to_string(), event.to_string(), conditions))
 }
 
+/// Whether `u` names this machine (a test's receiver).
+fn is_loopback(u: &reqwest::Url) -> bool {
+    let host = u.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A fresh signing token: 48 lowercase hex characters, like Lever's example.
 fn token() -> String {
     let mut rng = rand::rng();
@@ -234,6 +253,21 @@ impl FakeLever {
     /// `event` (e.g. `candidateStageChange`), so its webhooks start to deliver.
     pub fn enable_webhooks(&self, event: &str) {
         self.with(|d| d.enabled_events.insert(event.to_string()));
+    }
+
+    /// Lever's example creates webhooks with every origin in `configuration.conditions`;
+    /// what a webhook made without conditions fires for is not documented. On (default):
+    /// for every origin; off: for none, the reading under which such a webhook never fires.
+    /// Events that take no conditions (`candidateDeleted` …) always fire.
+    pub fn set_webhooks_without_conditions_fire(&self, on: bool) {
+        self.with(|d| d.switches.bare_webhooks_fire_for_none = !on);
+    }
+
+    /// Lever refuses webhook URLs that are not HTTPS. On, the fake also takes `http://`
+    /// URLs on this machine's loopback, so that a test's plain-HTTP receiver can be
+    /// registered; off (default), every `http://` URL is refused as Lever refuses it.
+    pub fn allow_http_loopback_webhooks(&self, on: bool) {
+        self.with(|d| d.switches.http_loopback_webhooks = on);
     }
 
     /// Turns the group of `event` off again.
@@ -268,7 +302,10 @@ impl FakeLever {
             });
             d.webhooks
                 .iter()
-                .filter(|w| w.event == event.event && w.admits(origin.as_deref()))
+                .filter(|w| {
+                    w.event == event.event
+                        && w.admits(origin.as_deref(), !d.switches.bare_webhooks_fire_for_none)
+                })
                 .cloned()
                 .collect()
         });

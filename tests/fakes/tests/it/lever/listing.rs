@@ -326,3 +326,40 @@ async fn archive_reasons_filter_by_type_and_can_answer_one_object() {
     let r = get(&lever, "reasons", "/archive_reasons/reason-withdrew").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_deleted_confidential_opportunity_is_listed_only_when_asked_by_a_key_that_may() {
+    let (lever, key) = demo().await;
+    lever.add_opportunity(Opportunity {
+        id: "opp-secret".into(),
+        name: "Secret".into(),
+        confidential: true,
+        ..Default::default()
+    });
+    lever
+        .delete_opportunity("opp-secret", None)
+        .expect("exists");
+    lever.delete_opportunity("opp-alan", None).expect("exists");
+    let ids = |k: &str, q: &str| {
+        let (lever, k, q) = (&lever, k.to_string(), q.to_string());
+        async move { list_ids(lever, &k, &format!("/opportunities/deleted{q}")).await }
+    };
+    assert_eq!(ids(&key, "").await, ["opp-alan"], "the default hides it");
+    assert_eq!(
+        ids(&key, "?confidentiality=all").await,
+        ["opp-secret", "opp-alan"]
+    );
+    assert_eq!(
+        ids(&key, "?confidentiality=confidential").await,
+        ["opp-secret"]
+    );
+    lever.add_key_with("no-toggle", &Perm::all(), false);
+    assert_eq!(ids("no-toggle", "").await, ["opp-alan"]);
+    let refused = get(
+        &lever,
+        "no-toggle",
+        "/opportunities/deleted?confidentiality=all",
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}

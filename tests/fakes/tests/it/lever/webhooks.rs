@@ -58,6 +58,7 @@ async fn create(lever: &FakeLever, key: &str, body: Value) -> reqwest::Response 
 #[tokio::test]
 async fn webhooks_are_created_listed_and_deleted_with_their_tokens() {
     let (lever, key) = demo().await;
+    lever.allow_http_loopback_webhooks(true);
     let (url, _) = receiver().await;
     let made = create(
         &lever,
@@ -177,6 +178,7 @@ async fn webhooks_are_created_listed_and_deleted_with_their_tokens() {
 #[tokio::test]
 async fn deliveries_start_when_enabled_and_are_signed_with_the_webhooks_token() {
     let (lever, key) = demo().await;
+    lever.allow_http_loopback_webhooks(true);
     let (url, got) = receiver().await;
     create(
         &lever,
@@ -260,4 +262,60 @@ async fn deliveries_start_when_enabled_and_are_signed_with_the_webhooks_token() 
         lever.deliver(&moved).await.is_empty(),
         "deleted webhooks deliver nothing"
     );
+}
+
+#[tokio::test]
+async fn webhook_urls_must_be_https_and_loopback_http_only_when_a_test_allows_it() {
+    let (lever, key) = demo().await;
+    let hook = |url: &str| json!({"url": url, "event": "candidateHired"});
+    for url in ["http://127.0.0.1:9/hook", "http://relay.example.com/hook"] {
+        let r = create(&lever, &key, hook(url)).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{url}");
+        assert!(json(r).await["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("HTTPS")));
+    }
+    let https = create(&lever, &key, hook("https://relay.example.com/hook")).await;
+    assert_eq!(https.status(), StatusCode::CREATED);
+    lever.allow_http_loopback_webhooks(true);
+    let local = create(&lever, &key, hook("http://127.0.0.1:9/hook")).await;
+    assert_eq!(local.status(), StatusCode::CREATED);
+    let remote = create(&lever, &key, hook("http://relay.example.com/hook")).await;
+    assert_eq!(
+        remote.status(),
+        StatusCode::BAD_REQUEST,
+        "never beyond loopback"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_without_conditions_fires_for_nobody_when_switched_so() {
+    let (lever, key) = demo().await;
+    lever.allow_http_loopback_webhooks(true);
+    let (url, got) = receiver().await;
+    create(&lever, &key, json!({"url": url, "event": "candidateHired"})).await;
+    create(
+        &lever,
+        &key,
+        json!({"url": url, "event": "candidateDeleted"}),
+    )
+    .await;
+    lever.enable_webhooks("candidateHired");
+    lever.enable_webhooks("candidateDeleted");
+    lever.set_webhooks_without_conditions_fire(false);
+    assert!(lever
+        .deliver(&LeverEvent::hired("opp-ada"))
+        .await
+        .is_empty());
+    assert_eq!(
+        lever
+            .deliver(&LeverEvent::candidate_deleted("opp-ada"))
+            .await
+            .len(),
+        1,
+        "an event that takes no conditions still fires"
+    );
+    lever.set_webhooks_without_conditions_fire(true);
+    assert_eq!(lever.deliver(&LeverEvent::hired("opp-ada")).await.len(), 1);
+    assert_eq!(received(&got).len(), 2);
 }

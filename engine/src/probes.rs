@@ -1,0 +1,228 @@
+//! The Lever permission probes of `hirewire check`: every call shape the flows make, tried
+//! with the key. Whether Lever checks a key's checkbox before it looks an id up is not
+//! documented, so a 404 for a made-up id proves nothing: the per-candidate calls are tried
+//! on a real candidate of the account (and on its real posting, offer, resume and file),
+//! and what cannot be tried that way is reported as not proven, never as allowed.
+
+use reqwest::Method;
+
+use crate::clients::http::ApiError;
+use crate::clients::lever::{Lever, Perm, Probe};
+use crate::clients::lever_perm::PROBE;
+
+/// The checkboxes the permanent key needs, in the order the check asks about them.
+pub const PERMS: [Perm; 15] = [
+    Perm::FindOpportunity,
+    Perm::FindOpportunities,
+    Perm::FindDeletedOpportunities,
+    Perm::FindPosting,
+    Perm::FindOffers,
+    Perm::FindResumes,
+    Perm::FindFiles,
+    Perm::DownloadResume,
+    Perm::DownloadOffer,
+    Perm::DownloadFile,
+    Perm::FindStages,
+    Perm::FindArchiveReasons,
+    Perm::FindTags,
+    Perm::FindNotes,
+    Perm::CreateNote,
+];
+
+/// What the check learnt about one checkbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The key has it.
+    Allowed,
+    /// Lever refused the key (403).
+    Missing,
+    /// Nothing could prove it either way; the words say why.
+    Unproven(String),
+}
+
+/// Tries every checkbox of [`PERMS`]; an error is an answer that is not about permissions
+/// (Lever unreachable, the key refused), and stops the check.
+pub async fn run(lever: &Lever) -> Result<Vec<(Perm, Answer)>, ApiError> {
+    let lever = lever.quick();
+    let mut out = Vec::new();
+    let sample = match lever.any_opportunity().await {
+        Ok(s) => {
+            out.push((Perm::FindOpportunities, Answer::Allowed));
+            s
+        }
+        Err(e) if e.status == Some(403) => {
+            out.push((Perm::FindOpportunities, Answer::Missing));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    for (perm, path) in [
+        (Perm::FindDeletedOpportunities, "/opportunities/deleted"),
+        (Perm::FindStages, "/stages"),
+        (Perm::FindArchiveReasons, "/archive_reasons"),
+        (Perm::FindTags, "/tags"),
+    ] {
+        out.push((
+            perm,
+            answer(lever.probe(perm, Method::GET, path).await?, ""),
+        ));
+    }
+    match sample {
+        Some(opp) => out.extend(on_candidate(&lever, &opp).await?),
+        None => {
+            let why = if out.contains(&(Perm::FindOpportunities, Answer::Missing)) {
+                "the key may not list candidates, so there was no real candidate to try it on"
+            } else {
+                "Lever has no candidate yet to try it on: run the check again once it has one"
+            };
+            out.extend(
+                PERMS
+                    .into_iter()
+                    .filter(|p| !out.iter().any(|(q, _)| q == p))
+                    .map(|p| (p, Answer::Unproven(why.into())))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    out.sort_by_key(|(p, _)| PERMS.iter().position(|q| q == p));
+    Ok(out)
+}
+
+/// The per-candidate checkboxes, tried on opportunity `opp` and its papers.
+async fn on_candidate(lever: &Lever, opp: &str) -> Result<Vec<(Perm, Answer)>, ApiError> {
+    let o = format!("/opportunities/{opp}");
+    let mut out = Vec::new();
+    let posting = match lever.opportunity(opp).await {
+        Ok(found) => {
+            out.push((Perm::FindOpportunity, Answer::Allowed));
+            found.posting_id()
+        }
+        Err(e) => {
+            out.push((Perm::FindOpportunity, refused_or(e)?));
+            None
+        }
+    };
+    out.push(match posting {
+        Some(p) => (
+            Perm::FindPosting,
+            answer(
+                lever
+                    .probe(Perm::FindPosting, Method::GET, &format!("/postings/{p}"))
+                    .await?,
+                "",
+            ),
+        ),
+        None => (
+            Perm::FindPosting,
+            Answer::Unproven(
+                "the candidate tried has no posting (or could not be read) to try it on".into(),
+            ),
+        ),
+    });
+    let offer = match lever.offers(opp).await {
+        Ok(list) => {
+            out.push((Perm::FindOffers, Answer::Allowed));
+            list.into_iter()
+                .find(|x| x.signed_document.is_some() || x.sent_document.is_some())
+                .map(|x| x.id)
+        }
+        Err(e) => {
+            out.push((Perm::FindOffers, refused_or(e)?));
+            None
+        }
+    };
+    let resume = match lever.resumes(opp).await {
+        Ok(list) => {
+            out.push((Perm::FindResumes, Answer::Allowed));
+            list.into_iter().find(|r| r.file.is_some()).map(|r| r.id)
+        }
+        Err(e) => {
+            out.push((Perm::FindResumes, refused_or(e)?));
+            None
+        }
+    };
+    let file = match lever.files(opp).await {
+        Ok(list) => {
+            out.push((Perm::FindFiles, Answer::Allowed));
+            list.into_iter().next().map(|f| f.id)
+        }
+        Err(e) => {
+            out.push((Perm::FindFiles, refused_or(e)?));
+            None
+        }
+    };
+    out.push(match lever.notes(opp).await {
+        Ok(_) => (Perm::FindNotes, Answer::Allowed),
+        Err(e) => (Perm::FindNotes, refused_or(e)?),
+    });
+    for (perm, kind, id) in [
+        (Perm::DownloadResume, "resumes", resume),
+        (Perm::DownloadOffer, "offers", offer),
+        (Perm::DownloadFile, "files", file),
+    ] {
+        out.push((perm, download(lever, perm, &o, kind, id).await?));
+    }
+    // A real candidate would get the note: the write is tried on a made-up one, where only
+    // a 403 says something for sure.
+    let note = lever
+        .probe(
+            Perm::CreateNote,
+            Method::POST,
+            &format!("/opportunities/{PROBE}/notes"),
+        )
+        .await?;
+    out.push((
+        Perm::CreateNote,
+        answer(note, "it was tried on a made-up candidate, since a real one would get a note; the first note Hirewire writes will tell"),
+    ));
+    Ok(out)
+}
+
+/// A download tried on the candidate's own paper when it has one, else on a made-up id.
+async fn download(
+    lever: &Lever,
+    perm: Perm,
+    opp_path: &str,
+    kind: &str,
+    id: Option<String>,
+) -> Result<Answer, ApiError> {
+    let real = id.is_some();
+    let id = id.unwrap_or_else(|| PROBE.to_string());
+    let found = lever
+        .probe(
+            perm,
+            Method::GET,
+            &format!("{opp_path}/{kind}/{id}/download"),
+        )
+        .await?;
+    let why = if real {
+        "Lever did not find the document it had just listed"
+    } else {
+        "the candidate tried has none to download, and a made-up one proves nothing"
+    };
+    Ok(answer(found, why))
+}
+
+/// A probe's answer; a 404 is not proven, for the reason given.
+fn answer(p: Probe, why_not_found: &str) -> Answer {
+    match p {
+        Probe::Allowed => Answer::Allowed,
+        Probe::Refused => Answer::Missing,
+        Probe::NotFound if why_not_found.is_empty() => {
+            Answer::Unproven("Lever did not find what it had just listed".into())
+        }
+        Probe::NotFound => Answer::Unproven(why_not_found.into()),
+    }
+}
+
+/// A per-candidate read that failed: a 403 is the missing box, a 404 (the candidate went
+/// away meanwhile) proves nothing, anything else stops the check.
+fn refused_or(e: ApiError) -> Result<Answer, ApiError> {
+    match e.status {
+        Some(403) => Ok(Answer::Missing),
+        Some(404) => Ok(Answer::Unproven(
+            "the candidate tried was gone before it could be read".into(),
+        )),
+        _ => Err(e),
+    }
+}
