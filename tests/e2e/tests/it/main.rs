@@ -2,6 +2,7 @@
 
 mod assessment;
 mod cli_messages;
+mod deploy;
 mod engine_robustness;
 mod fidelity;
 mod hire;
