@@ -270,9 +270,40 @@ pub struct FieldMapping {
 #[error("{0}")]
 pub struct Invalid(pub String);
 
+/// The largest settings file taken: real settings are a few KiB.
+pub const MAX_SETTINGS_BYTES: usize = 1024 * 1024;
+/// Most entries in one settings table (interview types, archive reasons, field mappings,
+/// values mapped per field, fields with mapped values): a recruiting team has tens.
+pub const MAX_TABLE: usize = 1_000;
+/// Most names kept per kind in `[names]`.
+pub const MAX_NAMES: usize = 10_000;
+/// Longest id, tag, name or URL in the settings.
+pub const MAX_TEXT: usize = 2_048;
+
+/// The sections a settings file may have, as its top-level tables are named.
+pub const SECTIONS: [&str; 10] = [
+    "lever",
+    "bob",
+    "assessment",
+    "stages",
+    "archive_reasons",
+    "interview_types",
+    "fields",
+    "value_map",
+    "privacy",
+    "names",
+];
+
 impl Settings {
     /// Parses TOML, naming the line and field of any mistake.
     pub fn from_toml(text: &str) -> Result<Settings, Invalid> {
+        if text.len() > MAX_SETTINGS_BYTES {
+            return Err(Invalid(format!(
+                "the settings file is {} KiB; settings are at most {} KiB (is this the right file?)",
+                text.len() / 1024,
+                MAX_SETTINGS_BYTES / 1024
+            )));
+        }
         let s: Settings = toml::from_str(text)
             .map_err(|e| Invalid(format!("the settings file is not valid: {e}")))?;
         s.validate()?;
@@ -313,6 +344,7 @@ impl Settings {
             }
         }
         self.validate_stages()?;
+        self.validate_sizes()?;
         for (tag, test) in &self.interview_types {
             if tag.is_empty() || test.trim().is_empty() {
                 return Err(Invalid(format!(
@@ -328,6 +360,70 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// Every table within [`MAX_TABLE`] entries and every text within [`MAX_TEXT`]: a
+    /// settings file is read on every event, so its size is bounded like any other input.
+    fn validate_sizes(&self) -> Result<(), Invalid> {
+        let tables = [
+            ("[archive_reasons]", self.archive_reasons.len(), MAX_TABLE),
+            ("[interview_types]", self.interview_types.len(), MAX_TABLE),
+            ("[[fields]]", self.fields.len(), MAX_TABLE),
+            ("[value_map]", self.value_map.len(), MAX_TABLE),
+            ("[names.stages]", self.names.stages.len(), MAX_NAMES),
+            (
+                "[names.archive_reasons]",
+                self.names.archive_reasons.len(),
+                MAX_NAMES,
+            ),
+            (
+                "[names.unmapped_seen]",
+                self.names.unmapped_seen.len(),
+                MAX_NAMES,
+            ),
+        ];
+        for (table, len, max) in tables {
+            if len > max {
+                return Err(Invalid(format!(
+                    "{table} has {len} entries; at most {max} are taken (a team's settings have tens)"
+                )));
+            }
+        }
+        for (field, values) in &self.value_map {
+            if values.len() > MAX_TABLE {
+                return Err(Invalid(format!(
+                    "[value_map] maps {} values for {field}; at most {MAX_TABLE} are taken",
+                    values.len()
+                )));
+            }
+        }
+        let value = toml::Value::try_from(self)
+            .map_err(|e| Invalid(format!("the settings cannot be checked: {e}")))?;
+        if let Some(path) = long_text(&value, "") {
+            return Err(Invalid(format!(
+                "{path} is longer than {MAX_TEXT} characters; ids, names and URLs are shorter"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The sections a settings file leaves out that hold something other than their
+    /// defaults now: importing the file as a whole would reset them.
+    pub fn sections_reset_by(text: &str, current: &Settings) -> Result<Vec<&'static str>, Invalid> {
+        let given: toml::Table = text
+            .parse()
+            .map_err(|e| Invalid(format!("the settings file is not valid: {e}")))?;
+        let now = toml::Value::try_from(current)
+            .map_err(|e| Invalid(format!("the current settings cannot be read: {e}")))?;
+        let default = toml::Value::try_from(Settings::default())
+            .map_err(|e| Invalid(format!("the default settings cannot be read: {e}")))?;
+        Ok(SECTIONS
+            .iter()
+            // Lever's names are kept across imports anyway (see `Names::merge`).
+            .filter(|s| **s != "names" && !given.contains_key(**s))
+            .filter(|s| now.get(**s) != default.get(**s))
+            .copied()
+            .collect())
     }
 
     /// Every number setting with its allowed range. The bounds keep every product of them
@@ -381,6 +477,29 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+}
+
+/// The dotted path of the first string longer than [`MAX_TEXT`], keys included.
+fn long_text(v: &toml::Value, path: &str) -> Option<String> {
+    match v {
+        toml::Value::String(s) if s.chars().count() > MAX_TEXT => Some(path.to_string()),
+        toml::Value::Table(t) => t.iter().find_map(|(k, v)| {
+            if k.chars().count() > MAX_TEXT {
+                return Some(format!("a key in [{path}]"));
+            }
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            long_text(v, &here)
+        }),
+        toml::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| long_text(v, &format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 
@@ -521,5 +640,42 @@ bob = "payroll.employment.equity"
         );
         assert!(Settings::from_toml("[bob]\nbase_url = \"ftp://x\"\n")
             .is_err_and(|e| e.0.contains("bob.base_url")));
+    }
+
+    #[test]
+    fn a_table_past_its_bound_is_refused_naming_it() {
+        let mut text = String::from("[interview_types]\n");
+        for i in 0..=MAX_TABLE {
+            text.push_str(&format!("\"tag-{i}\" = \"test-{i}\"\n"));
+        }
+        let err = Settings::from_toml(&text)
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
+        assert!(err.contains("[interview_types] has 1001 entries"), "{err}");
+    }
+
+    #[test]
+    fn a_huge_file_or_a_huge_text_is_refused() {
+        let huge = format!("# {}\n", "x".repeat(MAX_SETTINGS_BYTES));
+        assert!(Settings::from_toml(&huge).is_err_and(|e| e.0.contains("at most 1024 KiB")));
+        let long = format!("[lever]\nperform_as = \"{}\"\n", "s".repeat(MAX_TEXT + 1));
+        assert!(Settings::from_toml(&long).is_err_and(|e| e.0.contains("lever.perform_as")));
+    }
+
+    #[test]
+    fn a_partial_file_names_the_sections_it_would_reset() {
+        let current = Settings::from_toml(
+            "[bob]\nreview_before_create = false\n[interview_types]\n\"SWE\" = \"bb-swe\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let reset = Settings::sections_reset_by("[lever]\nreconcile_hours = 6\n", &current)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reset, ["bob", "interview_types"]);
+        let whole = current.to_toml();
+        assert_eq!(
+            Settings::sections_reset_by(&whole, &current).unwrap_or_else(|e| panic!("{e}")),
+            Vec::<&str>::new()
+        );
     }
 }

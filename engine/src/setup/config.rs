@@ -2,7 +2,7 @@
 
 use super::SetupError;
 use crate::keys;
-use crate::settings::Settings;
+use crate::settings::{Invalid, Settings};
 use crate::{time, Engine};
 
 /// The settings (defaults when none were saved).
@@ -33,9 +33,24 @@ pub async fn save(engine: &Engine, mut settings: Settings) -> Result<(), SetupEr
         .await?)
 }
 
-/// Replaces the settings with a TOML text, naming any mistake.
-pub async fn import_toml(engine: &Engine, text: &str) -> Result<(), SetupError> {
-    save(engine, Settings::from_toml(text)?).await
+/// Replaces the settings with a TOML text, naming any mistake. A file that leaves out a
+/// section holding something now (a partial file, or an old export) would reset it to its
+/// defaults: that is refused, naming the sections, unless `replace` says it is meant.
+pub async fn import_toml(engine: &Engine, text: &str, replace: bool) -> Result<(), SetupError> {
+    let new = Settings::from_toml(text)?;
+    if !replace {
+        let current = get(engine).await?;
+        let reset = Settings::sections_reset_by(text, &current)?;
+        if !reset.is_empty() {
+            let list: Vec<String> = reset.iter().map(|s| format!("[{s}]")).collect();
+            return Err(Invalid(format!(
+                "this file has no {}: importing it would reset what is set there now to the defaults. Add those sections (`hirewire config export` shows them), or import with --replace to reset them",
+                list.join(", ")
+            ))
+            .into());
+        }
+    }
+    save(engine, new).await
 }
 
 /// The settings as TOML (never a secret).

@@ -28,8 +28,8 @@ pub async fn run(
         Command::Run => run_engine(engine).await,
         Command::Connect { code } => connect(&engine, &code).await,
         Command::Secret(cmd) => secret(&engine, cmd).await,
-        Command::Config(ConfigCmd::Import { file }) => {
-            config::import_toml(&engine, &read_input(&file)?).await?;
+        Command::Config(ConfigCmd::Import { file, replace }) => {
+            config::import_toml(&engine, &read_input(&file)?, replace).await?;
             eprintln!("settings imported");
             Ok(())
         }

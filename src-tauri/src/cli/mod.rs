@@ -177,10 +177,14 @@ pub enum SecretCmd {
 /// `config …`
 #[derive(Debug, Subcommand)]
 pub enum ConfigCmd {
-    /// Replace settings and mappings with a TOML file (`-` for stdin).
+    /// Replace settings and mappings with a TOML file (`-` for stdin). A file that leaves
+    /// out a section set now is refused, naming it, unless --replace.
     Import {
         /// The file.
         file: PathBuf,
+        /// Sections the file leaves out go back to their defaults.
+        #[arg(long)]
+        replace: bool,
     },
     /// Print settings and mappings as TOML.
     Export,

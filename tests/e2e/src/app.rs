@@ -118,10 +118,15 @@ impl App {
     }
 
     /// Imports settings TOML.
+    /// (`--replace`: each test's file is the whole of its settings; sections it leaves out
+    /// are meant to be the defaults.)
     pub fn import(&self, toml: &str) {
         let path = self.data.with_extension("toml");
         std::fs::write(&path, toml).unwrap_or_else(|e| panic!("{e}"));
-        self.ok(&["config", "import", &path.to_string_lossy()], "");
+        self.ok(
+            &["config", "import", "--replace", &path.to_string_lossy()],
+            "",
+        );
     }
 
     /// Starts `hirewire run`.
