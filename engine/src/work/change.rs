@@ -158,6 +158,21 @@ impl ChangeState {
             changes: self.changes.clone(),
         }
     }
+
+    /// The changes still to write through `write`, by index.
+    pub fn todo(&self, write: Write) -> Vec<usize> {
+        (0..self.changes.len())
+            .filter(|&i| self.changes[i].write == write && !self.changes[i].done)
+            .collect()
+    }
+
+    /// The labels of these changes, lowercased and joined, for a step's words.
+    pub fn labels(&self, idx: &[usize]) -> String {
+        idx.iter()
+            .map(|&i| self.changes[i].label.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Whether two values say the same to a person: trimmed, case aside, a date by its day

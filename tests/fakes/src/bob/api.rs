@@ -98,6 +98,26 @@ impl FakeBob {
         })
     }
 
+    /// Sets columns of one stored Work row as someone would in bob (`customColumns`,
+    /// `reason`, …), machine format, merged over what it has. Returns false when the
+    /// employee or the row is unknown.
+    pub fn set_work_columns(&self, employee_id: &str, entry_id: u64, columns: Value) -> bool {
+        self.with(|d| {
+            let row = d.employee_mut(employee_id).and_then(|e| {
+                e.work
+                    .iter_mut()
+                    .find(|r| r.get("id").and_then(Value::as_u64) == Some(entry_id))
+            });
+            match (row, columns) {
+                (Some(Value::Object(row)), Value::Object(cols)) => {
+                    row.extend(cols);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
+
     /// An employee's Salary table as `GET /people/{id}/salaries` answers it.
     pub fn salaries(&self, employee_id: &str) -> Vec<Value> {
         self.with(|d| {
