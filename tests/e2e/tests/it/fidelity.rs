@@ -184,6 +184,55 @@ async fn check_reports_the_single_item_checkbox_and_the_confidential_toggle_in_l
     );
 }
 
+/// Approve of a change after the hire reads and rewrites bob's Work rows: `check` tries both
+/// on an employee, changing nothing, so a service user without either permission shows at
+/// setup, not at the first Approve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_names_the_bob_work_permission_approve_of_a_change_needs() {
+    let w = World::new(Options::default()).await;
+    let ada = w.bob.add_employee(
+        serde_json::json!({"firstName": "Ada", "surname": "Lovelace", "email": "ada@example.com",
+            "work": {"site": "London", "startDate": "2020-01-06"}}),
+        true,
+    );
+    let before = w.bob.work_history(&ada);
+    let work_misses = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("MISS") && l.contains("Work"))
+            .map(str::to_string)
+            .collect()
+    };
+    for (view, edit, named) in [
+        (true, false, "«Edit selected employees' Work sections»"),
+        (
+            false,
+            true,
+            "«View selected employees' Work section histories»",
+        ),
+    ] {
+        w.bob.set_work_permissions(view, edit);
+        let out = w.app.cli(&["check"], "");
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        let missing = work_misses(&out.stdout);
+        assert!(
+            missing.len() == 1 && missing[0].contains(named),
+            "{named}: {}",
+            out.stdout
+        );
+    }
+    w.bob.set_work_permissions(true, true);
+    let out = w.app.cli(&["check"], "");
+    assert!(work_misses(&out.stdout).is_empty(), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("may read and rewrite employees' Work rows"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(w.bob.work_history(&ada), before, "check changed nothing");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_confidential_candidate_s_403_says_the_toggle_not_a_checkbox() {
     let w = World::started().await;

@@ -98,6 +98,18 @@ impl FakeBob {
         })
     }
 
+    /// Takes Work section permissions from the service user's group (default: it has
+    /// them): viewing the Work section histories (`GET /people/{id}/work`), editing the
+    /// Work section (adding and rewriting rows). Each lacking one is a 403.
+    pub fn set_work_permissions(&self, view_histories: bool, edit: bool) {
+        self.with(|d| {
+            d.work_denied = super::model::WorkDenied {
+                histories: !view_histories,
+                edit: !edit,
+            }
+        });
+    }
+
     /// Sets columns of one stored Work row as someone would in bob (`customColumns`,
     /// `reason`, …), machine format, merged over what it has. Returns false when the
     /// employee or the row is unknown.

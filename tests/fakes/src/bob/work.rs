@@ -42,6 +42,12 @@ pub(crate) async fn list(
         Ok(d) => d,
         Err(r) => return r,
     };
+    if d.work_denied.histories {
+        return error(
+            403,
+            "The service user may not view selected employees' Work section histories",
+        );
+    }
     match d.employee(&id) {
         Some(e) => Json(json!({"values": worktable::render(&e.work, &d.today())})).into_response(),
         None => no_employee(&id),
@@ -62,6 +68,12 @@ pub(crate) async fn add(
         Err(r) => return r,
     };
     let d = &mut *guard;
+    if d.work_denied.edit {
+        return error(
+            403,
+            "The service user may not edit selected employees' Work sections",
+        );
+    }
     let body = match openapi::json_body(&body) {
         Ok(v) => v,
         Err(e) => return refuse(d, "POST", &uri, vec![e]),
@@ -104,6 +116,12 @@ pub(crate) async fn replace(
         Err(r) => return r,
     };
     let d = &mut *guard;
+    if d.work_denied.edit {
+        return error(
+            403,
+            "The service user may not edit selected employees' Work sections",
+        );
+    }
     let patch =
         match openapi::boolean_param("patchUpdate", q.get("patchUpdate").map(String::as_str)) {
             Ok(p) => p,
