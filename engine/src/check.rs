@@ -276,7 +276,7 @@ async fn bob(engine: &Engine) -> Item {
     // The field list needs no permission at all, so it proves only the credentials; the
     // people search is what every hire calls first.
     let probe = ["hirewire-permission-check@example.invalid".to_string()];
-    if let Err(e) = bob.search_emails(&probe).await {
+    if let Err(e) = bob.search_emails(&probe, true).await {
         return failed("bob", &e);
     }
     match bob.fields().await {

@@ -297,6 +297,52 @@ async fn a_former_employee_with_the_hire_s_email_waits_as_a_rehire() {
     assert_eq!(w.bob.create_calls(), 0);
 }
 
+/// bob's search lists former employees only when asked (`showInactive`). A service user
+/// that may not read the lifecycle fields still never takes a former employee for a current
+/// one: a match found only among inactive people waits for a person, with nothing copied to
+/// it, while a current employee with the hire's email is used at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_employee_waits_as_a_rehire_even_when_the_service_user_cannot_see_lifecycle_fields(
+) {
+    let w = World::started().await;
+    w.bob.hide_field("internal.status");
+    w.bob.hide_field("internal.lifecycleStatus");
+    let former = w.bob.add_former_employee(serde_json::json!({
+        "firstName": "Ada", "surname": "Lovelace", "email": "ada@example.com",
+        "work": {"site": "London", "startDate": "2019-05-01"}
+    }));
+    let grace = w.add_hired_without_webhook("gh", "grace", 1, "2027-03-01");
+    let current = w.bob.add_employee(
+        serde_json::json!({
+            "firstName": "Grace", "surname": "0001", "email": "grace0001@example.com",
+            "work": {"site": "London", "startDate": "2020-01-06"}
+        }),
+        true,
+    );
+    assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
+    assert_eq!(w.send(&LeverEvent::hired(&grace)).await, 200);
+
+    let e = w.wait_final(&w.ids.ada, "candidateHired", T).await;
+    assert_eq!(e["status"], "waiting", "{e:#}");
+    assert!(
+        reason(&e).contains("only among its inactive people") && reason(&e).contains(&former),
+        "{}",
+        reason(&e)
+    );
+    assert!(
+        w.bob.documents(&former).is_empty(),
+        "nothing copied before a person decides"
+    );
+    let g = w.wait_final(&grace, "candidateHired", T).await;
+    assert_eq!(g["status"], "done", "{g:#}");
+    assert_eq!(
+        w.bob.documents(&current).len(),
+        1,
+        "the resume, to the current employee"
+    );
+    assert_eq!(w.bob.create_calls(), 0, "no second record for either");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bob_answers_in_each_allowed_shape_still_give_one_employee_and_three_documents() {
     for (values, key, upload) in [
