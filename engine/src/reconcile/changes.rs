@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::diff::diff;
+use super::unknown;
 use super::{by_id, Action, Catchup, Found, FoundKind, Item, ReconcileError};
 use crate::clients::bob::Bob;
 use crate::clients::bob_updates::held_at;
@@ -32,15 +33,23 @@ pub(super) async fn find(c: &mut Catchup, hired: &[Opportunity]) -> Result<(), R
     }
     let opps = by_id(hired);
     let mut postings: HashMap<String, Posting> = HashMap::new();
-    let mut changed: Vec<(Watch, LeverHire)> = Vec::new();
+    let mut changed: Vec<(Watch, LeverHire, Vec<String>)> = Vec::new();
     for w in watched {
         // No longer archived as hired (unhired, or moved on): nothing to compare.
         let Some(opp) = opps.get(w.opportunity_id.as_str()) else {
             continue;
         };
-        let data = read_offer(c, opp, &mut postings).await?;
+        let mut data = read_offer(c, opp, &mut postings).await?;
+        let lost = unknown::fill(&mut data, &w.inputs);
         if inputs(&data) != w.inputs {
-            changed.push((w, data));
+            changed.push((w, data, lost));
+        } else if !lost.is_empty() {
+            // Only what could not be read: said, and the baseline kept as it is.
+            c.items.push(Item {
+                found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
+                work: None,
+                at_ms: c.now_ms,
+            });
         }
     }
     if changed.is_empty() {
@@ -85,11 +94,11 @@ async fn read_offer(
 async fn compare(
     c: &mut Catchup,
     bob: &Bob,
-    changed: Vec<(Watch, LeverHire)>,
+    changed: Vec<(Watch, LeverHire, Vec<String>)>,
 ) -> Result<(), ReconcileError> {
     let bob_fields = bob.fields().await?;
-    let mut states: Vec<(Watch, ChangeState)> = Vec::new();
-    for (w, data) in changed {
+    let mut states: Vec<(Watch, ChangeState, Vec<String>)> = Vec::new();
+    for (w, data, mut lost) in changed {
         let email = data.opp.email().unwrap_or_default();
         let now = match propose(&c.settings, bob, &data, &email).await {
             Ok((payload, _)) => payload,
@@ -102,12 +111,21 @@ async fn compare(
                 continue;
             }
         };
-        let changes = diff(&w.employee, &now, &bob_fields);
+        let (changes, gone) = unknown::split(diff(&w.employee, &now, &bob_fields));
+        lost.extend(gone);
         let mut rebased = w.clone();
         rebased.inputs = inputs(&data);
         if changes.is_empty() {
-            // Lever changed something bob does not get (an unmapped offer field).
-            c.rebased.push(rebased);
+            if lost.is_empty() {
+                // Lever changed something bob does not get (an unmapped offer field).
+                c.rebased.push(rebased);
+            } else {
+                c.items.push(Item {
+                    found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
+                    work: None,
+                    at_ms: c.now_ms,
+                });
+            }
             continue;
         }
         states.push((
@@ -120,14 +138,18 @@ async fn compare(
                 inputs: rebased.inputs,
                 ..Default::default()
             },
+            lost,
         ));
     }
     mark_edited_in_bob(bob, &mut states).await?;
-    for (_, st) in states {
-        let what = format!(
+    for (_, st, lost) in states {
+        let mut what = format!(
             "the offer changed after the employee was created: {}",
             st.summary()
         );
+        if !lost.is_empty() {
+            what = format!("{what}. {}", unknown::sentence(&lost));
+        }
         let opp = Opportunity {
             id: st.opportunity_id.clone(),
             name: st.candidate.clone(),
@@ -145,18 +167,21 @@ async fn compare(
 /// Notes, per difference, what bob holds when it is neither the old nor the new value.
 async fn mark_edited_in_bob(
     bob: &Bob,
-    states: &mut [(Watch, ChangeState)],
+    states: &mut [(Watch, ChangeState, Vec<String>)],
 ) -> Result<(), ReconcileError> {
     for chunk in states.chunks_mut(50) {
-        let ids: Vec<String> = chunk.iter().map(|(w, _)| w.employee_id.clone()).collect();
+        let ids: Vec<String> = chunk
+            .iter()
+            .map(|(w, _, _)| w.employee_id.clone())
+            .collect();
         let mut fields: Vec<String> = chunk
             .iter()
-            .flat_map(|(_, s)| s.changes.iter().map(|c| c.field.clone()))
+            .flat_map(|(_, s, _)| s.changes.iter().map(|c| c.field.clone()))
             .collect();
         fields.sort();
         fields.dedup();
         let current = bob.values_of(&ids, &fields).await?;
-        for (w, st) in chunk.iter_mut() {
+        for (w, st, _) in chunk.iter_mut() {
             let Some(employee) = current.get(&w.employee_id) else {
                 continue;
             };

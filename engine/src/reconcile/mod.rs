@@ -28,6 +28,7 @@ mod outcomes;
 mod record;
 pub mod report;
 pub mod schedule;
+mod unknown;
 
 use std::collections::HashMap;
 

@@ -457,6 +457,71 @@ async fn a_title_and_a_site_changed_after_the_hire_rewrite_the_hire_s_row_and_ke
     );
 }
 
+/// What the catch-up's re-read of a posting could not obtain (here its department and team
+/// come back empty) is not a change: it is named as not compared, never proposed as
+/// "Department Engineering → (none)", and Approve of a real change beside it leaves bob's
+/// department as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_the_re_read_could_not_obtain_is_reported_unknown_never_proposed_as_none() {
+    let w = World::started().await;
+    let opp = hired(&w, 12, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let employee = w.employees_with("cand0012@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let department = || w.bob.employee(&employee).unwrap_or_default()["work"]["department"].clone();
+    let hired_department = department();
+    assert!(!hired_department.is_null(), "the hire set a department");
+    reconcile(&w, &["--since", &yesterday()]);
+
+    w.lever.set_posting_department(&w.ids.posting_swe, "", "");
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    let what = found[0]["what"].as_str().unwrap_or_default();
+    assert!(
+        found[0]["action"] == "listed"
+            && found[0]["entry_id"].is_null()
+            && what.contains("did not give Department (Engineering at the hire)")
+            && !what.contains("(none)"),
+        "named as unknown, nothing queued: {report:#}"
+    );
+
+    w.lever.set_offer_field(
+        &opp,
+        hirewire_fakes::lever::OfferField {
+            text: "Job title".into(),
+            identifier: "job_title".into(),
+            value: serde_json::json!("Engineering Manager"),
+        },
+    );
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    let what = found[0]["what"].as_str().unwrap_or_default();
+    assert!(
+        what.contains("Title Software Engineer → Engineering Manager")
+            && what.contains("did not give Department")
+            && !what.contains("Department Engineering →"),
+        "{what}"
+    );
+    let id = found[0]["entry_id"].as_u64().unwrap_or_default();
+    w.app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    assert_eq!(
+        department(),
+        hired_department,
+        "bob's department left as it was"
+    );
+}
+
 /// Approves entry `id` and waits until it is done or failed; returns it.
 async fn approve_until_final(w: &World, id: u64) -> Value {
     w.app.ok(&["approve", &id.to_string()], "");

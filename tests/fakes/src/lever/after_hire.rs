@@ -16,3 +16,19 @@ impl FakeLever {
         });
     }
 }
+
+impl FakeLever {
+    /// Sets a posting's department and team, as its `categories` answer them (empty: not
+    /// given, as a re-read that lacks them shows).
+    pub fn set_posting_department(&self, posting_id: &str, department: &str, team: &str) {
+        self.with(|d| {
+            d.postings
+                .iter_mut()
+                .filter(|p| p.id == posting_id)
+                .for_each(|p| {
+                    p.department = department.to_string();
+                    p.team = team.to_string();
+                })
+        });
+    }
+}
