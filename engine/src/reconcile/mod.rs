@@ -24,6 +24,7 @@ pub mod health;
 mod hires;
 mod invites;
 mod known;
+mod offers;
 mod outcomes;
 mod record;
 pub mod report;

@@ -29,7 +29,11 @@ pub(super) fn fill(data: &mut LeverHire, had: &LeverInputs) -> Vec<String> {
         let Some(value) = had.offer.get(id).filter(|v| !is_none(v)) else {
             continue;
         };
-        let offer = data.offer.get_or_insert_with(Offer::default);
+        let offer = data.offer.get_or_insert_with(|| Offer {
+            id: had.offer_id.clone().unwrap_or_default(),
+            created_at: had.offer_created_ms,
+            ..Default::default()
+        });
         if offer.field(id).is_some_and(|v| !is_none(v)) {
             continue;
         }
@@ -137,6 +141,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            ..Default::default()
         };
         let mut data = LeverHire {
             opp: Opportunity::default(),

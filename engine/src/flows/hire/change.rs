@@ -25,7 +25,8 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     }
     if !ctx.job.approved {
         return Ok(Finish::Waiting(format!(
-            "the offer changed in Lever after the employee was created: {}; Approve updates bob, Dismiss keeps it as it is (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            "the offer changed in Lever after the employee was created{}: {}; Approve updates bob, Dismiss keeps it as it is (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            st.offer_note(),
             st.summary(),
             id = ctx.job.id
         )));

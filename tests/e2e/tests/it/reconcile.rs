@@ -522,6 +522,73 @@ async fn a_value_the_re_read_could_not_obtain_is_reported_unknown_never_proposed
     );
 }
 
+/// An offer changed after signature is found in both shapes Lever may record it in: the
+/// signed offer edited in place, or a new offer made after it (here only sent, so less
+/// advanced than the signed one, which used to hide it). Each change says which offer it
+/// is, and Approve writes the newer offer's title.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_changed_after_signature_is_found_edited_in_place_or_as_a_new_offer() {
+    let w = World::started().await;
+    let (edited, renewed) = (hired(&w, 13, "2027-03-01"), hired(&w, 14, "2027-03-01"));
+    for opp in [&edited, &renewed] {
+        assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
+    }
+    hires_final(&w, 2).await;
+    reconcile(&w, &["--since", &yesterday()]);
+
+    let title = || hirewire_fakes::lever::OfferField {
+        text: "Job title".into(),
+        identifier: "job_title".into(),
+        value: serde_json::json!("Engineering Manager"),
+    };
+    w.lever.set_offer_field(&edited, title());
+    w.lever
+        .add_offer_after_hire(&renewed, "sent", vec![title()]);
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    let what = |opp: &str| -> String {
+        found
+            .iter()
+            .find(|f| f["opportunity_id"] == opp)
+            .and_then(|f| f["what"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(found.len(), 2, "{report:#}");
+    assert!(
+        what(&edited).contains("the offer the employee came from (signed), edited")
+            && what(&edited).contains("Title Software Engineer → Engineering Manager"),
+        "{report:#}"
+    );
+    assert!(
+        what(&renewed).contains("a newer offer than the one the employee came from (sent, made")
+            && what(&renewed).contains("Title Software Engineer → Engineering Manager"),
+        "{report:#}"
+    );
+    let id = found
+        .iter()
+        .find(|f| f["opportunity_id"] == renewed.as_str())
+        .and_then(|f| f["entry_id"].as_u64())
+        .unwrap_or_default();
+    let waiting = w
+        .app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    assert!(
+        waiting["reason"].to_string().contains("a newer offer"),
+        "the entry says which offer: {waiting:#}"
+    );
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    let employee = w.employees_with("cand0014@example.com")[0].clone();
+    assert_eq!(
+        employee["work"]["title"], "Engineering Manager",
+        "{employee:#}"
+    );
+}
+
 /// Approves entry `id` and waits until it is done or failed; returns it.
 async fn approve_until_final(w: &World, id: u64) -> Value {
     w.app.ok(&["approve", &id.to_string()], "");

@@ -32,3 +32,41 @@ impl FakeLever {
         });
     }
 }
+
+impl FakeLever {
+    /// Records a change after signature as a new offer (the other shape is editing the
+    /// signed one, `set_offer_field`): a copy of the opportunity's newest offer with a new
+    /// id, `status`, made now, with `fields` replacing or adding fields by identifier, and
+    /// no documents. The opportunity's `updatedAt` moves. Returns the new offer's id.
+    pub fn add_offer_after_hire(
+        &self,
+        opp_id: &str,
+        status: &str,
+        fields: Vec<super::OfferField>,
+    ) -> String {
+        let now = crate::clock::now_ms();
+        self.with(|d| {
+            let offers = d.offers.entry(opp_id.to_string()).or_default();
+            let mut offer = offers
+                .iter()
+                .max_by_key(|o| o.created_at)
+                .cloned()
+                .unwrap_or_default();
+            offer.id = format!("offer-{opp_id}-{}", offers.len() + 1);
+            offer.status = status.to_string();
+            offer.created_at = now;
+            offer.sent_document = None;
+            offer.signed_document = None;
+            for field in fields {
+                offer.fields.retain(|f| f.identifier != field.identifier);
+                offer.fields.push(field);
+            }
+            let id = offer.id.clone();
+            offers.push(offer);
+            d.opp_mut(opp_id)
+                .into_iter()
+                .for_each(|o| o.updated_at = now);
+            id
+        })
+    }
+}
