@@ -343,6 +343,51 @@ async fn a_former_employee_waits_as_a_rehire_even_when_the_service_user_cannot_s
     assert_eq!(w.bob.create_calls(), 0, "no second record for either");
 }
 
+/// bob's `hierarchy-list` fields hold list item ids like `list` fields (bob's lists guide):
+/// an offer field mapped to one is written as the id of its (nested) item, never as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_value_for_a_hierarchy_list_field_is_written_as_its_item_id() {
+    let w = World::started().await;
+    w.bob.add_field(hirewire_fakes::bob::BobField {
+        id: "work.field_1690000000099".into(),
+        name: "Cost centre".into(),
+        category: "work".into(),
+        category_display_name: "Work".into(),
+        json_path: "work.custom.field_1690000000099".into(),
+        kind: "hierarchy-list".into(),
+        list_id: Some("costcentre".into()),
+        ..Default::default()
+    });
+    w.bob.add_list_item("costcentre", "9001", "Engineering");
+    assert!(w
+        .bob
+        .add_list_child("costcentre", "9001", "9002", "Platform"));
+    let id = w.add_hireable(&Hireable {
+        id: "opp-cost-centre",
+        name: "Katherine Johnson",
+        email: "katherine@example.com",
+        title: "Software Engineer",
+        start: "2027-02-01",
+        ..Default::default()
+    });
+    w.lever.set_offer_field(
+        &id,
+        hirewire_fakes::lever::OfferField {
+            text: "Cost centre".into(),
+            identifier: "custom_cost_centre".into(),
+            value: serde_json::json!("Platform"),
+        },
+    );
+    assert_eq!(w.send(&LeverEvent::hired(&id)).await, 200);
+    let e = w.wait_final(&id, "candidateHired", T).await;
+    assert_eq!(e["status"], "done", "{e:#}");
+    let employee = w.employees_with("katherine@example.com")[0].clone();
+    assert_eq!(
+        employee["work"]["custom"]["field_1690000000099"], "9002",
+        "the nested item's id: {employee:#}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bob_answers_in_each_allowed_shape_still_give_one_employee_and_three_documents() {
     for (values, key, upload) in [
