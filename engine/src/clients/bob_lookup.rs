@@ -1,10 +1,10 @@
 //! Employee lookups by email, batched and paced for bob's search limit.
 //!
 //! bob's search lists only current employees unless asked for inactive ones too
-//! (`showInactive`). So current employees are searched first, and only the emails not
-//! among them are searched again among everyone: a match found only then is someone bob
-//! counts inactive (a former employee, or a hire whose start date is still ahead), known
-//! as such whatever fields the service user may read.
+//! (`showInactive`). So the emails a search of everyone found are searched again among
+//! current employees only: a match missing from that one is someone bob counts inactive (a
+//! former employee, or a hire whose start date is still ahead), known as such whatever
+//! fields the service user may read.
 //!
 //! bob allows 50 searches a minute, and every hire must look its employee up before it
 //! may create one. One search takes a list of emails (`"values": [...]`), so lookups that
@@ -164,30 +164,26 @@ impl Lookups {
     }
 }
 
-/// Searches current employees for `emails`, then everyone for the emails not found: each
-/// match by lowercased email, `active` as the search that found it says. `pace` (the
-/// engine's search spacing) is awaited before the second search; the caller awaited it
-/// before the first.
+/// Searches everyone (inactive people too) for `emails`, then current employees only for
+/// the emails found: each match by lowercased email, `active` as bob's own filter says
+/// (found by the second search or not), whatever fields the service user may read. A
+/// batch of new hires, the usual case, costs one search. `pace` (the engine's search
+/// spacing) is awaited before the second search; the caller awaited it before the first.
 pub async fn current_then_former<S: Search>(
     bob: &S,
     emails: Vec<String>,
     pace: Option<&DefaultDirectRateLimiter>,
 ) -> Result<HashMap<String, Found>, ApiError> {
-    let mut found = bob.search(emails.clone(), false).await?;
-    found.values_mut().for_each(|f| f.active = Some(true));
-    let missing: Vec<String> = emails
-        .into_iter()
-        .filter(|e| !found.contains_key(&e.to_lowercase()))
-        .collect();
-    if missing.is_empty() {
+    let mut found = bob.search(emails, true).await?;
+    if found.is_empty() {
         return Ok(found);
     }
     if let Some(pace) = pace {
         pace.until_ready().await;
     }
-    for (email, mut f) in bob.search(missing, true).await? {
-        f.active = Some(false);
-        found.entry(email).or_insert(f);
+    let current = bob.search(found.keys().cloned().collect(), false).await?;
+    for (email, f) in found.iter_mut() {
+        f.active = Some(current.contains_key(email));
     }
     Ok(found)
 }
@@ -322,7 +318,7 @@ mod tests {
         assert_eq!(
             fake.hits("/people/search") - before,
             2,
-            "one search of current employees for all three, one of everyone for the two not among them"
+            "one search of everyone for all three, one of current employees for the two found"
         );
         let former = bob
             .find_by_email("gone@example.com")
