@@ -111,6 +111,7 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
         out.push(item("webhooks", false, warning));
     }
     out.push(bob(engine).await);
+    out.push(bob_work(engine).await);
     out.extend(partner(engine).await);
     out
 }
@@ -254,7 +255,7 @@ async fn bob(engine: &Engine) -> Item {
     // The field list needs no permission at all, so it proves only the credentials; the
     // people search is what every hire calls first.
     let probe = ["hirewire-permission-check@example.invalid".to_string()];
-    if let Err(e) = bob.search_emails(&probe).await {
+    if let Err(e) = bob.search_emails(&probe, true).await {
         return failed("bob", &e);
     }
     match bob.fields().await {
@@ -263,6 +264,28 @@ async fn bob(engine: &Engine) -> Item {
             true,
             format!("the service user may search people and sees {} fields (creating employees and uploading documents can only be proven by the first hire)", f.len()),
         ),
+        Err(e) => failed("bob", &e),
+    }
+}
+
+/// What Approve of a change after the hire needs in bob: the Work table, read and rewritten.
+async fn bob_work(engine: &Engine) -> Item {
+    use super::clients::bob_probe::WorkAccess;
+    let Ok(settings) = engine.store.read_async(|rx| rx.settings()).await else {
+        return item("bob", false, "cannot read the settings");
+    };
+    let bob = match engine.bob(&settings).await {
+        Ok(b) => b,
+        Err(e) => return item("bob", false, e.to_string()),
+    };
+    match bob.try_work_table().await {
+        Ok(WorkAccess::Allowed) => item("bob", true, "the service user may read and rewrite employees' Work rows (Approve of a changed title, department or site)"),
+        Ok(WorkAccess::NoEmployee) => item("bob", true, "bob lists no employee yet to try the Work table on: whether the service user may read and rewrite Work rows shows at the first Approve of a changed title, department or site"),
+        Ok(WorkAccess::Missing(perm)) => Item {
+            kind: ItemKind::MissingPermission,
+            permission: Some(perm),
+            ..item("bob", false, format!("bob's service user lacks «{perm}» (People's data, Work): Approve of a changed title, department or site needs it; add it to the service user's permission group in bob, then check again"))
+        },
         Err(e) => failed("bob", &e),
     }
 }

@@ -386,6 +386,28 @@ test("no message repeats itself: the relay says connected once, bob counts its f
   await close(page);
 });
 
+test("bob's step shows a missing Work permission, which Approve of a change after the hire needs", async () => {
+  const page = await firstRun();
+  await page.getByTestId("relay-code").fill(connectionCode());
+  await page.getByTestId("relay-connect").click();
+  await seeText(page, "relay-status", "Connected to https://relay.example.com");
+  await page.getByTestId("wizard-next").click();
+  await page.getByTestId("lever-key").fill("good-key");
+  await page.getByTestId("lever-key-save").click();
+  await seeText(page, "lever-checks", "every permission");
+  await page.getByTestId("wizard-next").click();
+  await page.getByTestId("wizard-skip").click();
+  await step(page, 4);
+  for (const ep of ["candidate-hired", "stage-change", "archive-change", "candidate-deleted"]) await page.getByTestId(`webhook-token-${ep}`).fill(`tok-${ep}`);
+  await page.getByTestId("wizard-next").click();
+  await step(page, 5);
+  await page.getByTestId("bob-user").fill("svc-1");
+  await page.getByTestId("bob-token").fill("tok-nowork");
+  await page.getByTestId("bob-test").click();
+  await seeText(page, "bob-status", "lacks «Edit selected employees' Work sections»");
+  await close(page);
+});
+
 test("a skipped optional step shows as skipped in the step nav, not done, until it is finished", async () => {
   const page = await firstRun();
   await toStep2(page);

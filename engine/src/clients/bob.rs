@@ -221,21 +221,23 @@ impl Bob {
         if let Some(lookups) = &self.lookups {
             return lookups.find(self, email).await;
         }
-        let found = self.search_emails(&[email.to_string()]).await?;
-        Ok(found.get(&email.to_lowercase()).cloned())
+        let mut found =
+            bob_lookup::current_then_former(self, vec![email.to_string()], None).await?;
+        Ok(found.remove(&email.to_lowercase()))
     }
 
-    /// One search for employees with any of these emails (inactive ones included), by
-    /// lowercased email, with whether each is active and their lifecycle, when the
-    /// service user may read those.
+    /// One search for employees with any of these emails, current ones only or
+    /// (`inactive`) inactive ones too, by lowercased email, with their lifecycle when the
+    /// service user may read it.
     pub async fn search_emails(
         &self,
         emails: &[String],
+        inactive: bool,
     ) -> Result<HashMap<String, Found>, ApiError> {
         let body = json!({
             "fields": ["root.id", "root.email", "internal.status", "internal.lifecycleStatus"],
             "filters": [{"fieldPath": "root.email", "operator": "equals", "values": emails}],
-            "showInactive": true,
+            "showInactive": inactive,
         });
         // A search changes nothing: safe to resend.
         let resp = self
@@ -353,7 +355,11 @@ pub fn document_id(v: &Value) -> Option<String> {
 }
 
 impl Search for Bob {
-    async fn search(&self, emails: Vec<String>) -> Result<HashMap<String, Found>, ApiError> {
-        self.search_emails(&emails).await
+    async fn search(
+        &self,
+        emails: Vec<String>,
+        inactive: bool,
+    ) -> Result<HashMap<String, Found>, ApiError> {
+        self.search_emails(&emails, inactive).await
     }
 }

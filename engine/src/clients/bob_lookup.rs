@@ -1,5 +1,11 @@
 //! Employee lookups by email, batched and paced for bob's search limit.
 //!
+//! bob's search lists only current employees unless asked for inactive ones too
+//! (`showInactive`). So the emails a search of everyone found are searched again among
+//! current employees only: a match missing from that one is someone bob counts inactive (a
+//! former employee, or a hire whose start date is still ahead), known as such whatever
+//! fields the service user may read.
+//!
 //! bob allows 50 searches a minute, and every hire must look its employee up before it
 //! may create one. One search takes a list of emails (`"values": [...]`), so lookups that
 //! arrive while the previous search is still due are answered by one search together —
@@ -28,16 +34,18 @@ const MAX_BATCH: usize = 50;
 pub struct Found {
     /// The bob employee id.
     pub id: String,
-    /// Whether bob counts them active (`internal.status`); `None` when the service user
-    /// may not read it.
+    /// Whether bob counts them active: found by a search of current employees, or only by
+    /// one that also lists inactive people (`None` only in unit tests' answers).
     pub active: Option<bool>,
     /// Their lifecycle (`internal.lifecycleStatus`: employed, hired, terminated, …).
     pub lifecycle: Option<String>,
 }
 
 impl Found {
-    /// Someone who left: inactive, and not a hire whose start date is still ahead (bob
-    /// counts those inactive until they start).
+    /// Someone who may have left, whom a person must confirm as a rehire: inactive, and
+    /// not shown to be a hire whose start date is still ahead (bob counts those inactive
+    /// until they start). When the service user may not read the lifecycle, an inactive
+    /// match waits for a person too.
     pub fn is_former(&self) -> bool {
         self.active == Some(false)
             && !self
@@ -49,10 +57,12 @@ impl Found {
 
 /// What can search bob for emails (the bob client).
 pub trait Search: Clone + Send + Sync + 'static {
-    /// One search for employees with any of `emails`: each found one by lowercased email.
+    /// One search for employees with any of `emails`, current ones only or (`inactive`)
+    /// inactive ones too: each found one by lowercased email.
     fn search(
         &self,
         emails: Vec<String>,
+        inactive: bool,
     ) -> impl Future<Output = Result<HashMap<String, Found>, ApiError>> + Send;
 }
 
@@ -131,8 +141,12 @@ impl Lookups {
             emails.dedup();
             // Its own task: a search that panics answers its batch with an error, and the
             // lookups behind it are still served.
-            let search = bob.clone();
-            let found = match tokio::spawn(async move { search.search(emails).await }).await {
+            let (search, pace) = (bob.clone(), self.pace.clone());
+            let found = match tokio::spawn(async move {
+                current_then_former(&search, emails, Some(&pace)).await
+            })
+            .await
+            {
                 Ok(found) => found,
                 Err(e) => Err(ApiError::unreadable(
                     Service::Bob,
@@ -148,6 +162,30 @@ impl Lookups {
             }
         }
     }
+}
+
+/// Searches everyone (inactive people too) for `emails`, then current employees only for
+/// the emails found: each match by lowercased email, `active` as bob's own filter says
+/// (found by the second search or not), whatever fields the service user may read. A
+/// batch of new hires, the usual case, costs one search. `pace` (the engine's search
+/// spacing) is awaited before the second search; the caller awaited it before the first.
+pub async fn current_then_former<S: Search>(
+    bob: &S,
+    emails: Vec<String>,
+    pace: Option<&DefaultDirectRateLimiter>,
+) -> Result<HashMap<String, Found>, ApiError> {
+    let mut found = bob.search(emails, true).await?;
+    if found.is_empty() {
+        return Ok(found);
+    }
+    if let Some(pace) = pace {
+        pace.until_ready().await;
+    }
+    let current = bob.search(found.keys().cloned().collect(), false).await?;
+    for (email, f) in found.iter_mut() {
+        f.active = Some(current.contains_key(email));
+    }
+    Ok(found)
 }
 
 /// Employees by lowercased email, from a search answer's `employees`, whether bob
@@ -279,8 +317,14 @@ mod tests {
         assert_eq!(ids, vec![Some(ada), Some(gone), None]);
         assert_eq!(
             fake.hits("/people/search") - before,
-            1,
-            "one search for all three"
+            2,
+            "one search of everyone for all three, one of current employees for the two found"
         );
+        let former = bob
+            .find_by_email("gone@example.com")
+            .await
+            .unwrap_or_else(|e| panic!("lookup: {e}"))
+            .unwrap_or_else(|| panic!("found"));
+        assert_eq!(former.active, Some(false));
     }
 }

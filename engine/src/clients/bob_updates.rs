@@ -25,6 +25,17 @@ pub struct WorkRow {
     pub raw: Value,
 }
 
+/// How a Work row rewrite names its row
+/// (https://apidocs.hibob.com/reference/put_people-id-work-entry-id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAddress {
+    /// bob's recommended form: the body's site and effective date name the row.
+    SiteAndDate,
+    /// `patchUpdate=true` (legacy in bob's words): the path's entry id names the row, and
+    /// the columns the body leaves out are kept.
+    Id,
+}
+
 impl Bob {
     /// Writes plain fields (`{"home": {"mobilePhone": …}}`); `Ok(false)` when bob says
     /// nothing changed (`304`).
@@ -84,14 +95,21 @@ impl Bob {
             .map(|_| ())
     }
 
-    /// Overwrites a Work row whole (bob clears the columns a row leaves out).
+    /// Overwrites a Work row whole (bob clears the columns a row leaves out), found as
+    /// `address` says: by the row's site and effective date, which `row` must carry, or by
+    /// `row_id` (`patchUpdate=true`).
     pub async fn replace_work_row(
         &self,
         employee: &str,
         row_id: &str,
         row: &Value,
+        address: RowAddress,
     ) -> Result<(), ApiError> {
-        let path = format!("/people/{employee}/work/{row_id}");
+        let query = match address {
+            RowAddress::SiteAndDate => "",
+            RowAddress::Id => "?patchUpdate=true",
+        };
+        let path = format!("/people/{employee}/work/{row_id}{query}");
         self.send(false, |c, u| c.put(u).json(row), &path)
             .await
             .map(|_| ())

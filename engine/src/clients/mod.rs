@@ -2,6 +2,7 @@
 
 pub mod bob;
 pub mod bob_lookup;
+pub mod bob_probe;
 pub mod bob_updates;
 pub mod bucket;
 pub mod http;

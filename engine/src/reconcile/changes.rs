@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 
 use super::diff::diff;
+use super::offers;
+use super::unknown;
 use super::{by_id, Action, Catchup, Found, FoundKind, Item, ReconcileError};
 use crate::clients::bob::Bob;
 use crate::clients::bob_updates::held_at;
@@ -32,15 +34,28 @@ pub(super) async fn find(c: &mut Catchup, hired: &[Opportunity]) -> Result<(), R
     }
     let opps = by_id(hired);
     let mut postings: HashMap<String, Posting> = HashMap::new();
-    let mut changed: Vec<(Watch, LeverHire)> = Vec::new();
+    let mut changed: Vec<Reread> = Vec::new();
     for w in watched {
         // No longer archived as hired (unhired, or moved on): nothing to compare.
         let Some(opp) = opps.get(w.opportunity_id.as_str()) else {
             continue;
         };
-        let data = read_offer(c, opp, &mut postings).await?;
+        let (mut data, note) = read_offer(c, opp, &w.inputs, &mut postings).await?;
+        let lost = unknown::fill(&mut data, &w.inputs);
         if inputs(&data) != w.inputs {
-            changed.push((w, data));
+            changed.push(Reread {
+                w,
+                data,
+                lost,
+                note,
+            });
+        } else if !lost.is_empty() {
+            // Only what could not be read: said, and the baseline kept as it is.
+            c.items.push(Item {
+                found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
+                work: None,
+                at_ms: c.now_ms,
+            });
         }
     }
     if changed.is_empty() {
@@ -50,12 +65,23 @@ pub(super) async fn find(c: &mut Catchup, hired: &[Opportunity]) -> Result<(), R
     compare(c, &bob, changed).await
 }
 
-/// The hire's Lever data as the employee was made from it, without files.
+/// A watched hire whose Lever data reads differently now.
+struct Reread {
+    w: Watch,
+    data: LeverHire,
+    /// Values the re-read did not give (`unknown`).
+    lost: Vec<String>,
+    /// Which offer is compared, when not simply the hire's own (`offers`).
+    note: Option<String>,
+}
+
+/// The hire's Lever data as it reads now, without files, and which offer that is.
 async fn read_offer(
     c: &Catchup,
     opp: &Opportunity,
+    had: &crate::work::LeverInputs,
     postings: &mut HashMap<String, Posting>,
-) -> Result<LeverHire, ReconcileError> {
+) -> Result<(LeverHire, Option<String>), ReconcileError> {
     let posting = match opp.posting_id() {
         Some(pid) => match postings.get(&pid) {
             Some(p) => Some(p.clone()),
@@ -67,29 +93,27 @@ async fn read_offer(
         },
         None => None,
     };
-    let offer = c
-        .lever
-        .offers(&opp.id)
-        .await?
-        .into_iter()
-        .max_by_key(|o| (o.rank(), o.created_at));
-    Ok(LeverHire {
+    let picked = offers::pick(c.lever.offers(&opp.id).await?, had);
+    let data = LeverHire {
         opp: opp.clone(),
         posting,
-        offer,
+        offer: picked.offer,
         files: vec![],
-    })
+    };
+    Ok((data, picked.note))
 }
 
 /// What bob would get now against what it got; each difference with what bob holds.
-async fn compare(
-    c: &mut Catchup,
-    bob: &Bob,
-    changed: Vec<(Watch, LeverHire)>,
-) -> Result<(), ReconcileError> {
+async fn compare(c: &mut Catchup, bob: &Bob, changed: Vec<Reread>) -> Result<(), ReconcileError> {
     let bob_fields = bob.fields().await?;
-    let mut states: Vec<(Watch, ChangeState)> = Vec::new();
-    for (w, data) in changed {
+    let mut states: Vec<(Watch, ChangeState, Vec<String>)> = Vec::new();
+    for Reread {
+        w,
+        data,
+        mut lost,
+        note,
+    } in changed
+    {
         let email = data.opp.email().unwrap_or_default();
         let now = match propose(&c.settings, bob, &data, &email).await {
             Ok((payload, _)) => payload,
@@ -102,12 +126,21 @@ async fn compare(
                 continue;
             }
         };
-        let changes = diff(&w.employee, &now, &bob_fields);
+        let (changes, gone) = unknown::split(diff(&w.employee, &now, &bob_fields));
+        lost.extend(gone);
         let mut rebased = w.clone();
         rebased.inputs = inputs(&data);
         if changes.is_empty() {
-            // Lever changed something bob does not get (an unmapped offer field).
-            c.rebased.push(rebased);
+            if lost.is_empty() {
+                // Lever changed something bob does not get (an unmapped offer field).
+                c.rebased.push(rebased);
+            } else {
+                c.items.push(Item {
+                    found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
+                    work: None,
+                    at_ms: c.now_ms,
+                });
+            }
             continue;
         }
         states.push((
@@ -118,16 +151,22 @@ async fn compare(
                 candidate: data.opp.name.clone(),
                 changes,
                 inputs: rebased.inputs,
+                offer: note,
                 ..Default::default()
             },
+            lost,
         ));
     }
     mark_edited_in_bob(bob, &mut states).await?;
-    for (_, st) in states {
-        let what = format!(
-            "the offer changed after the employee was created: {}",
+    for (_, st, lost) in states {
+        let mut what = format!(
+            "the offer changed after the employee was created{}: {}",
+            st.offer_note(),
             st.summary()
         );
+        if !lost.is_empty() {
+            what = format!("{what}. {}", unknown::sentence(&lost));
+        }
         let opp = Opportunity {
             id: st.opportunity_id.clone(),
             name: st.candidate.clone(),
@@ -145,18 +184,21 @@ async fn compare(
 /// Notes, per difference, what bob holds when it is neither the old nor the new value.
 async fn mark_edited_in_bob(
     bob: &Bob,
-    states: &mut [(Watch, ChangeState)],
+    states: &mut [(Watch, ChangeState, Vec<String>)],
 ) -> Result<(), ReconcileError> {
     for chunk in states.chunks_mut(50) {
-        let ids: Vec<String> = chunk.iter().map(|(w, _)| w.employee_id.clone()).collect();
+        let ids: Vec<String> = chunk
+            .iter()
+            .map(|(w, _, _)| w.employee_id.clone())
+            .collect();
         let mut fields: Vec<String> = chunk
             .iter()
-            .flat_map(|(_, s)| s.changes.iter().map(|c| c.field.clone()))
+            .flat_map(|(_, s, _)| s.changes.iter().map(|c| c.field.clone()))
             .collect();
         fields.sort();
         fields.dedup();
         let current = bob.values_of(&ids, &fields).await?;
-        for (w, st) in chunk.iter_mut() {
+        for (w, st, _) in chunk.iter_mut() {
             let Some(employee) = current.get(&w.employee_id) else {
                 continue;
             };

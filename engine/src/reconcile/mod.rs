@@ -31,10 +31,12 @@ mod hires;
 mod invites;
 mod known;
 pub mod lists;
+mod offers;
 mod outcomes;
 mod record;
 pub mod report;
 pub mod schedule;
+mod unknown;
 
 use std::collections::HashMap;
 use std::fmt::Display;

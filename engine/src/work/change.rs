@@ -29,6 +29,13 @@ pub struct LeverInputs {
     /// Every offer field by identifier (mapped fields come from these).
     #[serde(default)]
     pub offer: BTreeMap<String, Value>,
+    /// The offer these came from (Lever's offer id): a change after signature may be an
+    /// edit of it or a new offer made after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
+    /// When that offer was made (ms), to tell which offers came after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_created_ms: Option<u64>,
 }
 
 /// An employee Hirewire created, watched for changes in Lever.
@@ -107,6 +114,10 @@ pub struct ChangeState {
     /// A person chose to keep bob as it is.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dismissed: bool,
+    /// Which Lever offer the new values come from, when not simply the one the employee
+    /// was made from as it was ("a newer offer … (sent, made 2026-12-07)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
     /// When a read-back first found a written field still at another value (ms): bob may
     /// show an update late, so it is read again until a while after this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,6 +132,14 @@ impl ChangeState {
             .map(|c| format!("{} {} → {}", c.label, show(&c.was), show(&c.now)))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// Which offer changed, as " (…)", or nothing.
+    pub fn offer_note(&self) -> String {
+        self.offer
+            .as_deref()
+            .map(|o| format!(" ({o})"))
+            .unwrap_or_default()
     }
 
     pub(super) fn approve(&mut self, edited: Option<Value>) -> Result<(), Refused> {
@@ -157,6 +176,21 @@ impl ChangeState {
             dismiss: Some("Keep bob as it is".into()),
             changes: self.changes.clone(),
         }
+    }
+
+    /// The changes still to write through `write`, by index.
+    pub fn todo(&self, write: Write) -> Vec<usize> {
+        (0..self.changes.len())
+            .filter(|&i| self.changes[i].write == write && !self.changes[i].done)
+            .collect()
+    }
+
+    /// The labels of these changes, lowercased and joined, for a step's words.
+    pub fn labels(&self, idx: &[usize]) -> String {
+        idx.iter()
+            .map(|&i| self.changes[i].label.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 

@@ -438,8 +438,16 @@ export class FakeEngine {
     if (!user) items.push(item("bob", false, notSet("bob-service-user")));
     else if (!token) items.push(item("bob", false, notSet("bob-token")));
     else if (token.includes("wrong")) items.push(item("bob", false, "bob answered 401: the service user id or token is wrong", "refused"));
-    else
+    else {
       items.push(item("bob", true, `the service user may search people and sees ${BOB_FIELDS.length} fields (creating employees and uploading documents can only be proven by the first hire)`));
+      // `check::bob_work`: the Work table Approve of a change after the hire needs.
+      const edit = "Edit selected employees' Work sections";
+      items.push(
+        token.includes("nowork")
+          ? { ...item("bob", false, `bob's service user lacks «${edit}» (People's data, Work): Approve of a changed title, department or site needs it; add it to the service user's permission group in bob, then check again`, "missing-permission"), permission: edit }
+          : item("bob", true, "the service user may read and rewrite employees' Work rows (Approve of a changed title, department or site)"),
+      );
+    }
     items.push(
       this.settings.assessment.provider
         ? item("assessment", true, `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)`)

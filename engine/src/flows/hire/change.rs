@@ -7,14 +7,13 @@
 
 use serde_json::{json, Value};
 
-use super::proposal::work_item_id;
 use crate::clients::bob::Bob;
-use crate::clients::bob_updates::{held_at, Held, WorkRow};
+use crate::clients::bob_updates::{held_at, Held};
 use crate::flows::hire::fields::set_path;
 use crate::flows::{done, skipped, Ctx, Finish, FlowError};
 use crate::model::Status;
 use crate::time;
-use crate::work::change::{same, show, Write};
+use crate::work::change::{show, Write};
 use crate::work::{ChangeState, FieldChange};
 
 /// Runs one attempt of a change after the hire.
@@ -26,7 +25,8 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     }
     if !ctx.job.approved {
         return Ok(Finish::Waiting(format!(
-            "the offer changed in Lever after the employee was created: {}; Approve updates bob, Dismiss keeps it as it is (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            "the offer changed in Lever after the employee was created{}: {}; Approve updates bob, Dismiss keeps it as it is (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            st.offer_note(),
             st.summary(),
             id = ctx.job.id
         )));
@@ -35,7 +35,7 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
     let left = leave_edited(ctx, &bob, &mut st).await?;
     let refused = write_plain(ctx, &bob, &mut st).await?;
     write_start_date(ctx, &bob, &mut st).await?;
-    write_work_row(ctx, &bob, &mut st).await?;
+    super::work_row::write(ctx, &bob, &mut st).await?;
     if !refused.is_empty() {
         return Err(not_taken(ctx, &mut st, &refused).await?);
     }
@@ -139,7 +139,7 @@ async fn write_plain(
     bob: &Bob,
     st: &mut ChangeState,
 ) -> Result<Vec<String>, FlowError> {
-    let todo: Vec<usize> = indexes(st, Write::Plain);
+    let todo: Vec<usize> = st.todo(Write::Plain);
     if todo.is_empty() {
         return Ok(vec![]);
     }
@@ -166,10 +166,10 @@ async fn write_plain(
     } else {
         format!(
             "; {} not shown to the service user, so not checked",
-            labels(st, &taken.unread)
+            st.labels(&taken.unread)
         )
     };
-    let names = labels(st, &settled);
+    let names = st.labels(&settled);
     let step = match (settled.is_empty(), changed) {
         (true, _) => None,
         (false, true) => Some(done(
@@ -219,7 +219,7 @@ fn read_back(employee: &Value, st: &ChangeState, todo: &[usize]) -> ReadBack {
 }
 
 async fn write_start_date(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
-    for i in indexes(st, Write::StartDate) {
+    for i in st.todo(Write::StartDate) {
         let date = show(&st.changes[i].now);
         let t = ctx.begin("set the employee's start date in bob");
         bob.set_start_date(&st.employee_id, &date).await?;
@@ -233,131 +233,6 @@ async fn write_start_date(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Res
         ctx.commit(&*st, Some(step), vec![]).await?;
     }
     Ok(())
-}
-
-/// Title, department and site go to the Work table. Before the employee starts, the row
-/// they were hired with is rewritten, dated from the (new) start date; once started, the
-/// change is a row from today (one already dated today is rewritten). A rewrite sends the
-/// whole row (bob clears the columns it leaves out); a new row is only added after reading
-/// the rows shows that an interrupted attempt did not add it already.
-async fn write_work_row(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Result<(), FlowError> {
-    let todo = indexes(st, Write::WorkRow);
-    if todo.is_empty() {
-        return Ok(());
-    }
-    let today = time::date(time::now_ms()).unwrap_or_default();
-    let start = st.inputs.start.clone().unwrap_or_default();
-    ctx.begin("read the employee's work history in bob");
-    let rows = bob.work_rows(&st.employee_id).await?;
-    let (target, effective) = if start > today {
-        let hire_row = rows
-            .iter()
-            .min_by(|a, b| a.effective_date.cmp(&b.effective_date));
-        (hire_row, start)
-    } else {
-        (rows.iter().find(|r| r.effective_date == today), today)
-    };
-    let bob_fields = bob.fields().await?;
-    let mut row = clean_row(target.or_else(|| current(&rows)), &effective);
-    for &i in &todo {
-        let c = &st.changes[i];
-        let key = c.field.trim_start_matches("work.").to_string();
-        let display = show(&c.now);
-        let value = if key == "site" {
-            json!(display)
-        } else {
-            match work_item_id(bob, &bob_fields, &c.field, &display).await? {
-                Some(id) => json!(id),
-                None => {
-                    return Err(FlowError::Stop(format!(
-                        "bob's {key} list has no “{display}”: add it in bob (or map it in Mappings), then Retry"
-                    )))
-                }
-            }
-        };
-        row[key] = value;
-    }
-    let names = labels(st, &todo);
-    let t = ctx.begin(format!("write {names} to bob's work history"));
-    let step = match target {
-        Some(r) if r.effective_date == effective && has_columns(&r.raw, &row) => skipped(
-            format!("write {names} to bob's work history"),
-            format!("the row from {effective} already has them"),
-        ),
-        Some(r) => {
-            bob.replace_work_row(&st.employee_id, &r.id, &row).await?;
-            done(
-                format!("rewrote the work row from {effective} with {names}"),
-                Some(r.id.clone()),
-                Some(200),
-                t,
-            )
-        }
-        None => {
-            bob.add_work_row(&st.employee_id, &row).await?;
-            done(
-                format!("added a work row from {effective} with {names}"),
-                Some(st.employee_id.clone()),
-                Some(200),
-                t,
-            )
-        }
-    };
-    for i in todo {
-        st.changes[i].done = true;
-    }
-    ctx.commit(&*st, Some(step), vec![]).await?;
-    Ok(())
-}
-
-/// The row in effect now: the one bob marks current, else the latest.
-fn current(rows: &[WorkRow]) -> Option<&WorkRow> {
-    rows.iter()
-        .find(|r| r.raw.get("isCurrent").and_then(Value::as_bool) == Some(true))
-        .or_else(|| {
-            rows.iter()
-                .max_by(|a, b| a.effective_date.cmp(&b.effective_date))
-        })
-}
-
-/// The columns a new or rewritten row carries over from `base`, in the shape bob's
-/// WorkTableEntry takes (not the read-only columns of a listed row).
-fn clean_row(base: Option<&WorkRow>, effective: &str) -> Value {
-    let mut row = json!({"effectiveDate": effective});
-    if let Some(b) = base.map(|b| &b.raw) {
-        for key in ["site", "title", "department"] {
-            if let Some(v) = b.get(key).filter(|v| !v.is_null()) {
-                row[key] = v.clone();
-            }
-        }
-        if let Some(id) = b.pointer("/reportsTo/id").filter(|v| !v.is_null()) {
-            row["reportsTo"] = json!({"id": id});
-        }
-    }
-    row
-}
-
-/// Whether a listed row already holds the columns of `row`.
-fn has_columns(listed: &Value, row: &Value) -> bool {
-    ["site", "title", "department"]
-        .iter()
-        .all(|k| match row.get(*k) {
-            Some(v) => listed.get(*k).is_some_and(|l| same(l, v)),
-            None => true,
-        })
-}
-
-fn indexes(st: &ChangeState, write: Write) -> Vec<usize> {
-    (0..st.changes.len())
-        .filter(|&i| st.changes[i].write == write && !st.changes[i].done)
-        .collect()
-}
-
-fn labels(st: &ChangeState, idx: &[usize]) -> String {
-    idx.iter()
-        .map(|&i| st.changes[i].label.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The watch takes what a person decided as its new baseline: Lever's inputs as they are

@@ -93,14 +93,21 @@ async fn found_by_email(
             employee_id: found.id.clone(),
         });
         let step = done(
-            format!("found a former employee in bob with {email}"),
+            format!("found an inactive employee in bob with {email}"),
             Some(found.id.clone()),
             Some(200),
             t,
         );
         ctx.commit(st, Some(step), vec![]).await?;
+        let who = if found.lifecycle.is_some() {
+            "as a former employee"
+        } else {
+            // The service user may not read the lifecycle: bob's search says only that
+            // they are not a current employee.
+            "only among its inactive people (a former employee, or a hire who has not started yet: the service user may not see which)"
+        };
         let why = format!(
-            "bob already has {email} as a former employee (employee {}, inactive): is this a rehire? Approve to use that bob record for this hire (its documents go there; rehire the person in bob as bob asks), or create the employee in bob yourself and Retry",
+            "bob already has {email} {who} (employee {}, inactive): is this a rehire? Approve to use that bob record for this hire (its documents go there; rehire the person in bob as bob asks), or create the employee in bob yourself and Retry",
             found.id
         );
         return Ok(Employee::Wait(why));
@@ -112,8 +119,7 @@ async fn found_by_email(
         (Some(false), Some(l)) if l.eq_ignore_ascii_case("hired") => {
             " (a hire who has not started yet)"
         }
-        (Some(false), _) => " (a former employee: rehire confirmed by a person)",
-        (None, _) => " (whether they are active is not visible to the service user)",
+        (Some(false), _) => " (an inactive employee: rehire confirmed by a person)",
         _ => "",
     };
     let step = done(

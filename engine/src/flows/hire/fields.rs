@@ -223,7 +223,11 @@ pub fn convert(
                 .ok_or("the offer has no compensation currency")?;
             Ok(json!({"value": amount, "currency": code}))
         }
-        "list" => list_item(field, &as_text(), lists).map(Value::String),
+        // A hierarchy list holds item ids like a flat one, its items nested (bob's lists
+        // guide); until issue 23 its values went as text.
+        "list" | "hierarchy-list" | "hierarchyList" => {
+            list_item(field, &as_text(), lists).map(Value::String)
+        }
         "multi-list" | "multiList" => as_text()
             .split(',')
             .filter(|s| !s.trim().is_empty())

@@ -8,6 +8,7 @@ mod employee;
 pub mod fields;
 pub mod lever_hire;
 pub mod proposal;
+mod work_row;
 
 use documents::copy_documents;
 use employee::{ensure_employee, Employee};

@@ -69,6 +69,12 @@ pub fn inputs(data: &LeverHire) -> LeverInputs {
             .flat_map(|o| o.fields.iter())
             .map(|f| (f.identifier.clone(), f.value.clone()))
             .collect(),
+        offer_id: data
+            .offer
+            .as_ref()
+            .map(|o| o.id.clone())
+            .filter(|id| !id.is_empty()),
+        offer_created_ms: data.offer.as_ref().and_then(|o| o.created_at),
     }
 }
 

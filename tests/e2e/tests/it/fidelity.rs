@@ -237,6 +237,55 @@ async fn check_tries_a_real_candidate_so_a_missing_single_read_shows_whatever_le
     );
 }
 
+/// Approve of a change after the hire reads and rewrites bob's Work rows: `check` tries both
+/// on an employee, changing nothing, so a service user without either permission shows at
+/// setup, not at the first Approve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_names_the_bob_work_permission_approve_of_a_change_needs() {
+    let w = World::new(Options::default()).await;
+    let ada = w.bob.add_employee(
+        serde_json::json!({"firstName": "Ada", "surname": "Lovelace", "email": "ada@example.com",
+            "work": {"site": "London", "startDate": "2020-01-06"}}),
+        true,
+    );
+    let before = w.bob.work_history(&ada);
+    let work_misses = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("MISS") && l.contains("Work"))
+            .map(str::to_string)
+            .collect()
+    };
+    for (view, edit, named) in [
+        (true, false, "«Edit selected employees' Work sections»"),
+        (
+            false,
+            true,
+            "«View selected employees' Work section histories»",
+        ),
+    ] {
+        w.bob.set_work_permissions(view, edit);
+        let out = w.app.cli(&["check"], "");
+        assert_eq!(out.code, 1, "{}", out.stdout);
+        let missing = work_misses(&out.stdout);
+        assert!(
+            missing.len() == 1 && missing[0].contains(named),
+            "{named}: {}",
+            out.stdout
+        );
+    }
+    w.bob.set_work_permissions(true, true);
+    let out = w.app.cli(&["check"], "");
+    assert!(work_misses(&out.stdout).is_empty(), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("may read and rewrite employees' Work rows"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(w.bob.work_history(&ada), before, "check changed nothing");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_confidential_candidate_s_403_says_the_toggle_not_a_checkbox() {
     let w = World::started().await;
@@ -299,6 +348,97 @@ async fn a_former_employee_with_the_hire_s_email_waits_as_a_rehire() {
         "the documents went to the former record"
     );
     assert_eq!(w.bob.create_calls(), 0);
+}
+
+/// bob's search lists former employees only when asked (`showInactive`). A service user
+/// that may not read the lifecycle fields still never takes a former employee for a current
+/// one: a match found only among inactive people waits for a person, with nothing copied to
+/// it, while a current employee with the hire's email is used at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_employee_waits_as_a_rehire_even_when_the_service_user_cannot_see_lifecycle_fields(
+) {
+    let w = World::started().await;
+    w.bob.hide_field("internal.status");
+    w.bob.hide_field("internal.lifecycleStatus");
+    let former = w.bob.add_former_employee(serde_json::json!({
+        "firstName": "Ada", "surname": "Lovelace", "email": "ada@example.com",
+        "work": {"site": "London", "startDate": "2019-05-01"}
+    }));
+    let grace = w.add_hired_without_webhook("gh", "grace", 1, "2027-03-01");
+    let current = w.bob.add_employee(
+        serde_json::json!({
+            "firstName": "Grace", "surname": "0001", "email": "grace0001@example.com",
+            "work": {"site": "London", "startDate": "2020-01-06"}
+        }),
+        true,
+    );
+    assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
+    assert_eq!(w.send(&LeverEvent::hired(&grace)).await, 200);
+
+    let e = w.wait_final(&w.ids.ada, "candidateHired", T).await;
+    assert_eq!(e["status"], "waiting", "{e:#}");
+    assert!(
+        reason(&e).contains("only among its inactive people") && reason(&e).contains(&former),
+        "{}",
+        reason(&e)
+    );
+    assert!(
+        w.bob.documents(&former).is_empty(),
+        "nothing copied before a person decides"
+    );
+    let g = w.wait_final(&grace, "candidateHired", T).await;
+    assert_eq!(g["status"], "done", "{g:#}");
+    assert_eq!(
+        w.bob.documents(&current).len(),
+        1,
+        "the resume, to the current employee"
+    );
+    assert_eq!(w.bob.create_calls(), 0, "no second record for either");
+}
+
+/// bob's `hierarchy-list` fields hold list item ids like `list` fields (bob's lists guide):
+/// an offer field mapped to one is written as the id of its (nested) item, never as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_value_for_a_hierarchy_list_field_is_written_as_its_item_id() {
+    let w = World::started().await;
+    w.bob.add_field(hirewire_fakes::bob::BobField {
+        id: "work.field_1690000000099".into(),
+        name: "Cost centre".into(),
+        category: "work".into(),
+        category_display_name: "Work".into(),
+        json_path: "work.custom.field_1690000000099".into(),
+        kind: "hierarchy-list".into(),
+        list_id: Some("costcentre".into()),
+        ..Default::default()
+    });
+    w.bob.add_list_item("costcentre", "9001", "Engineering");
+    assert!(w
+        .bob
+        .add_list_child("costcentre", "9001", "9002", "Platform"));
+    let id = w.add_hireable(&Hireable {
+        id: "opp-cost-centre",
+        name: "Katherine Johnson",
+        email: "katherine@example.com",
+        title: "Software Engineer",
+        start: "2027-02-01",
+        ..Default::default()
+    });
+    w.lever.set_offer_field(
+        &id,
+        hirewire_fakes::lever::OfferField {
+            text: "Cost centre".into(),
+            identifier: "custom_cost_centre".into(),
+            value: serde_json::json!("Platform"),
+        },
+    );
+    assert_eq!(w.send(&LeverEvent::hired(&id)).await, 200);
+    let e = w.wait_final(&id, "candidateHired", T).await;
+    assert_eq!(e["status"], "done", "{e:#}");
+    let employee = w.employees_with("katherine@example.com")[0].clone();
+    assert_eq!(
+        employee["work"]["custom"]["field_1690000000099"], "9002",
+        "the nested item's id: {employee:#}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

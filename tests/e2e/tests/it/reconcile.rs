@@ -379,6 +379,226 @@ async fn a_changed_plain_field_is_read_back_and_one_bob_would_not_take_is_not_ca
     assert_eq!(phone_in_bob(&two), "+44 20 7946 0003");
 }
 
+/// bob finds the Work row a rewrite replaces by the body's site and date unless
+/// `patchUpdate=true` names it by id, and clears every column a rewrite leaves out. A title
+/// changed after the hire rewrites the hire's own row whole, keeping the custom columns and
+/// reason people gave it in bob; a site changed after the hire (no row has the new site yet)
+/// rewrites that same row by its id, and keeps them too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_title_and_a_site_changed_after_the_hire_rewrite_the_hire_s_row_and_keep_its_custom_columns(
+) {
+    let w = World::started().await;
+    let opp = hired(&w, 11, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let employee = w.employees_with("cand0011@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    reconcile(&w, &["--since", &yesterday()]);
+    let rows = w.bob.work_history(&employee);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let entry = rows[0]["id"].as_u64().unwrap_or_default();
+    let custom = serde_json::json!({"column_1700000000001": "Relocation package", "column_1700000000002": "B2"});
+    assert!(w.bob.set_work_columns(
+        &employee,
+        entry,
+        serde_json::json!({"customColumns": custom})
+    ));
+    let the_row = || {
+        let rows = w.bob.work_history(&employee);
+        assert_eq!(rows.len(), 1, "no row added before the start: {rows:#?}");
+        rows[0].clone()
+    };
+
+    w.lever.set_offer_field(
+        &opp,
+        hirewire_fakes::lever::OfferField {
+            text: "Job title".into(),
+            identifier: "job_title".into(),
+            value: serde_json::json!("Engineering Manager"),
+        },
+    );
+    let id = change_entry(&w).await;
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    let manager = w.bob.list_item_id("title", "Engineering Manager");
+    let row = the_row();
+    assert_eq!(
+        (Some(row["title"].clone()), &row["site"], &row["id"]),
+        (
+            manager.map(|m| serde_json::json!(m.to_string())),
+            &serde_json::json!("London"),
+            &serde_json::json!(entry)
+        ),
+        "{row:#}"
+    );
+    assert_eq!(row["customColumns"], custom, "custom columns kept: {row:#}");
+    assert_eq!(row["change"]["reason"], "Hired", "reason kept: {row:#}");
+
+    w.lever.set_opportunity_location(&opp, Some("Berlin"));
+    let id = change_entry(&w).await;
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    let row = the_row();
+    assert_eq!(
+        (&row["site"], &row["id"], &row["effectiveDate"]),
+        (
+            &serde_json::json!("Berlin"),
+            &serde_json::json!(entry),
+            &serde_json::json!("2027-03-01")
+        ),
+        "the hire's own row, by its id: {row:#}"
+    );
+    assert_eq!(row["customColumns"], custom, "custom columns kept: {row:#}");
+    assert_eq!(
+        w.bob.employee(&employee).unwrap_or_default()["work"]["site"],
+        "Berlin"
+    );
+}
+
+/// What the catch-up's re-read of a posting could not obtain (here its department and team
+/// come back empty) is not a change: it is named as not compared, never proposed as
+/// "Department Engineering → (none)", and Approve of a real change beside it leaves bob's
+/// department as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_the_re_read_could_not_obtain_is_reported_unknown_never_proposed_as_none() {
+    let w = World::started().await;
+    let opp = hired(&w, 12, "2027-03-01");
+    assert_eq!(w.send(&LeverEvent::hired(&opp)).await, 200);
+    hires_final(&w, 1).await;
+    let employee = w.employees_with("cand0012@example.com")[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let department = || w.bob.employee(&employee).unwrap_or_default()["work"]["department"].clone();
+    let hired_department = department();
+    assert!(!hired_department.is_null(), "the hire set a department");
+    reconcile(&w, &["--since", &yesterday()]);
+
+    w.lever.set_posting_department(&w.ids.posting_swe, "", "");
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    let what = found[0]["what"].as_str().unwrap_or_default();
+    assert!(
+        found[0]["action"] == "listed"
+            && found[0]["entry_id"].is_null()
+            && what.contains("did not give Department (Engineering at the hire)")
+            && !what.contains("(none)"),
+        "named as unknown, nothing queued: {report:#}"
+    );
+
+    w.lever.set_offer_field(
+        &opp,
+        hirewire_fakes::lever::OfferField {
+            text: "Job title".into(),
+            identifier: "job_title".into(),
+            value: serde_json::json!("Engineering Manager"),
+        },
+    );
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "{report:#}");
+    let what = found[0]["what"].as_str().unwrap_or_default();
+    assert!(
+        what.contains("Title Software Engineer → Engineering Manager")
+            && what.contains("did not give Department")
+            && !what.contains("Department Engineering →"),
+        "{what}"
+    );
+    let id = found[0]["entry_id"].as_u64().unwrap_or_default();
+    w.app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    assert_eq!(
+        department(),
+        hired_department,
+        "bob's department left as it was"
+    );
+}
+
+/// An offer changed after signature is found in both shapes Lever may record it in: the
+/// signed offer edited in place, or a new offer made after it (here only sent, so less
+/// advanced than the signed one, which used to hide it). Each change says which offer it
+/// is, and Approve writes the newer offer's title.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_changed_after_signature_is_found_edited_in_place_or_as_a_new_offer() {
+    let w = World::started().await;
+    let (edited, renewed) = (hired(&w, 13, "2027-03-01"), hired(&w, 14, "2027-03-01"));
+    for opp in [&edited, &renewed] {
+        assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
+    }
+    hires_final(&w, 2).await;
+    reconcile(&w, &["--since", &yesterday()]);
+
+    let title = || hirewire_fakes::lever::OfferField {
+        text: "Job title".into(),
+        identifier: "job_title".into(),
+        value: serde_json::json!("Engineering Manager"),
+    };
+    w.lever.set_offer_field(&edited, title());
+    w.lever
+        .add_offer_after_hire(&renewed, "sent", vec![title()]);
+    let report = reconcile(&w, &[]);
+    let found = report["found"].as_array().cloned().unwrap_or_default();
+    let what = |opp: &str| -> String {
+        found
+            .iter()
+            .find(|f| f["opportunity_id"] == opp)
+            .and_then(|f| f["what"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(found.len(), 2, "{report:#}");
+    assert!(
+        what(&edited).contains("the offer the employee came from (signed), edited")
+            && what(&edited).contains("Title Software Engineer → Engineering Manager"),
+        "{report:#}"
+    );
+    assert!(
+        what(&renewed).contains("a newer offer than the one the employee came from (sent, made")
+            && what(&renewed).contains("Title Software Engineer → Engineering Manager"),
+        "{report:#}"
+    );
+    let id = found
+        .iter()
+        .find(|f| f["opportunity_id"] == renewed.as_str())
+        .and_then(|f| f["entry_id"].as_u64())
+        .unwrap_or_default();
+    let waiting = w
+        .app
+        .wait_entry("the change to wait", T, |e| {
+            e["id"].as_u64() == Some(id) && e["status"] == "waiting"
+        })
+        .await;
+    assert!(
+        waiting["reason"].to_string().contains("a newer offer"),
+        "the entry says which offer: {waiting:#}"
+    );
+    let end = approve_until_final(&w, id).await;
+    assert_eq!(end["status"], "done", "{end:#}");
+    let employee = w.employees_with("cand0014@example.com")[0].clone();
+    assert_eq!(
+        employee["work"]["title"], "Engineering Manager",
+        "{employee:#}"
+    );
+}
+
+/// Approves entry `id` and waits until it is done or failed; returns it.
+async fn approve_until_final(w: &World, id: u64) -> Value {
+    w.app.ok(&["approve", &id.to_string()], "");
+    w.app
+        .wait_entry(&format!("entry {id} to finish"), T, |e| {
+            e["id"].as_u64() == Some(id) && matches!(e["status"].as_str(), Some("done" | "failed"))
+        })
+        .await
+}
+
 /// Approves entry `id` and waits until it has `status`; returns it.
 async fn approve_until(w: &World, id: u64, status: &str, timeout: Duration) -> Value {
     w.app.ok(&["approve", &id.to_string()], "");

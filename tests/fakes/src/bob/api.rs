@@ -98,6 +98,38 @@ impl FakeBob {
         })
     }
 
+    /// Takes Work section permissions from the service user's group (default: it has
+    /// them): viewing the Work section histories (`GET /people/{id}/work`), editing the
+    /// Work section (adding and rewriting rows). Each lacking one is a 403.
+    pub fn set_work_permissions(&self, view_histories: bool, edit: bool) {
+        self.with(|d| {
+            d.work_denied = super::model::WorkDenied {
+                histories: !view_histories,
+                edit: !edit,
+            }
+        });
+    }
+
+    /// Sets columns of one stored Work row as someone would in bob (`customColumns`,
+    /// `reason`, …), machine format, merged over what it has. Returns false when the
+    /// employee or the row is unknown.
+    pub fn set_work_columns(&self, employee_id: &str, entry_id: u64, columns: Value) -> bool {
+        self.with(|d| {
+            let row = d.employee_mut(employee_id).and_then(|e| {
+                e.work
+                    .iter_mut()
+                    .find(|r| r.get("id").and_then(Value::as_u64) == Some(entry_id))
+            });
+            match (row, columns) {
+                (Some(Value::Object(row)), Value::Object(cols)) => {
+                    row.extend(cols);
+                    true
+                }
+                _ => false,
+            }
+        })
+    }
+
     /// An employee's Salary table as `GET /people/{id}/salaries` answers it.
     pub fn salaries(&self, employee_id: &str) -> Vec<Value> {
         self.with(|d| {

@@ -224,6 +224,17 @@ impl Default for Switches {
     }
 }
 
+/// Work section permissions a service user's group may lack (bob's permissions for the
+/// Work table, https://apidocs.hibob.com/reference/employee-tables): each refused with 403
+/// before anything else is looked at.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WorkDenied {
+    /// "View selected employees' Work section histories": `GET /people/{id}/work`.
+    pub histories: bool,
+    /// Editing the Work section: `POST` and `PUT` of Work rows.
+    pub edit: bool,
+}
+
 /// Everything the fake knows, behind one lock.
 #[derive(Debug, Default)]
 pub(crate) struct Data {
@@ -249,6 +260,8 @@ pub(crate) struct Data {
     /// Every refused request's violations: ("METHOD /v1/path", violation).
     pub violations: Vec<(String, String)>,
     pub switches: Switches,
+    /// The Work section permissions the service user lacks.
+    pub work_denied: WorkDenied,
     /// The date the fake takes as today (`None`: the real UTC date).
     pub today: Option<String>,
     /// Where the server listens (for download links).

@@ -125,11 +125,12 @@ pub(crate) fn work_entry() -> Schema {
 /// `PUT /people/{id}/work/{entry_id}` (YAML 2214–2327): the same `WorkEntry` body
 /// (2245–2317); `entry_id` an integer path parameter (2237–2244). Without the
 /// `patchUpdate=true` flag (2222–2227) the whole entry is overwritten and columns left out
-/// are cleared (2220–2221); with it, only the given columns change, so nothing is required.
-/// Answers `200`, or `404` when the entry is not found (2318–2324).
+/// are cleared (2220–2221); with it, only the given columns change, so only `effectiveDate`
+/// is required (bob's changelog "effective date enforced in work table update": required
+/// for all update requests). Answers `200`, or `404` when the entry is not found (2318–2324).
 pub(crate) fn work_update(patch: bool) -> Schema {
     if patch {
-        work_entry().partial()
+        work_entry().partial().required(&["effectiveDate"])
     } else {
         work_entry()
     }
@@ -243,7 +244,13 @@ mod tests {
         assert!(work_entry()
             .check(&json!({"effectiveDate": "2027-02-01", "siteId": 101}))
             .is_empty());
-        assert!(work_update(true).check(&json!({"title": "1"})).is_empty());
+        assert!(work_update(true)
+            .check(&json!({"title": "1", "effectiveDate": "2027-01-04"}))
+            .is_empty());
+        assert_eq!(
+            work_update(true).check(&json!({"title": "1"})),
+            vec!["effectiveDate: is required"]
+        );
         assert_eq!(
             salary().check(&json!({"base": {"value": "1", "currency": "gbp"}, "payPeriod": "Yearly", "effectiveDate": "2027-01-04"})),
             vec![

@@ -1,7 +1,10 @@
 //! Fake bob's Work table endpoints: `GET /people/{id}/work` → `{values: [WorkEntry]}`,
 //! `POST /people/{id}/work` (a new row; `200`, no body) and
-//! `PUT /people/{id}/work/{entry_id}`, which overwrites the whole row (columns left out
-//! are cleared) unless the query flag `patchUpdate=true` is given (YAML 2218–2227).
+//! `PUT /people/{id}/work/{entry_id}`, which overwrites the whole row identified by the
+//! body's site and effective date (columns left out are cleared), unless the query flag
+//! `patchUpdate=true` is given: then the path's `entry_id` names the row and only the given
+//! columns change (YAML 2218–2227). `effectiveDate` is required either way
+//! (https://apidocs.hibob.com/changelog/employee-data-api-effective-date-enforced-in-work-table-update).
 //! `title` and `department` take list item ids (YAML 5478–5487) unless switched; `site`
 //! takes the site's name and `siteId` its id.
 
@@ -39,6 +42,12 @@ pub(crate) async fn list(
         Ok(d) => d,
         Err(r) => return r,
     };
+    if d.work_denied.histories {
+        return error(
+            403,
+            "The service user may not view selected employees' Work section histories",
+        );
+    }
     match d.employee(&id) {
         Some(e) => Json(json!({"values": worktable::render(&e.work, &d.today())})).into_response(),
         None => no_employee(&id),
@@ -59,6 +68,12 @@ pub(crate) async fn add(
         Err(r) => return r,
     };
     let d = &mut *guard;
+    if d.work_denied.edit {
+        return error(
+            403,
+            "The service user may not edit selected employees' Work sections",
+        );
+    }
     let body = match openapi::json_body(&body) {
         Ok(v) => v,
         Err(e) => return refuse(d, "POST", &uri, vec![e]),
@@ -83,8 +98,11 @@ pub(crate) async fn add(
     store(d, &uri, "POST", &id, row, None)
 }
 
-/// `PUT /people/{id}/work/{entry_id}[?patchUpdate=true]`: overwrites the row (or, with the
-/// flag, changes only the given columns); `404` when there is no such row.
+/// `PUT /people/{id}/work/{entry_id}[?patchUpdate=true]`: overwrites the row that has the
+/// body's site and effective date, or, with the flag, changes only the given columns of the
+/// row `entry_id` (keeping its date: bob's changelog says a date is moved by adding and
+/// deleting rows, never by an update); `404` "Requested entry not found" when no row is so
+/// identified.
 pub(crate) async fn replace(
     State(s): State<Shared>,
     h: HeaderMap,
@@ -98,6 +116,12 @@ pub(crate) async fn replace(
         Err(r) => return r,
     };
     let d = &mut *guard;
+    if d.work_denied.edit {
+        return error(
+            403,
+            "The service user may not edit selected employees' Work sections",
+        );
+    }
     let patch =
         match openapi::boolean_param("patchUpdate", q.get("patchUpdate").map(String::as_str)) {
             Ok(p) => p,
@@ -115,24 +139,34 @@ pub(crate) async fn replace(
     if !violations.is_empty() {
         return refuse(d, "PUT", &uri, violations);
     }
-    let Some(old) = d.employee(&id).map(|e| {
-        e.work
-            .iter()
-            .find(|r| r.get("id").and_then(Value::as_u64) == Some(entry_id))
-            .cloned()
-    }) else {
-        return no_employee(&id);
-    };
-    let Some(Value::Object(old)) = old else {
-        return error(
-            404,
-            &format!("Work entry {entry_id} not found. Nothing was changed"),
-        );
-    };
     let given = match worktable::columns(d, &body, forms(d)) {
         Ok(c) => c,
         Err(v) => return refuse(d, "PUT", &uri, v),
     };
+    let Some(rows) = d.employee(&id).map(|e| e.work.clone()) else {
+        return no_employee(&id);
+    };
+    // With the flag the path's entry id names the row; without it, the body's site and
+    // effective date do, whatever the path says (YAML 2218–2227).
+    let old = rows.into_iter().find(|r| {
+        if patch {
+            r.get("id").and_then(Value::as_u64) == Some(entry_id)
+        } else {
+            r.get("effectiveDate") == given.get("effectiveDate")
+                && r.get("siteId") == given.get("siteId")
+        }
+    });
+    let Some(Value::Object(old)) = old else {
+        return error(404, "Requested entry not found. Nothing was changed");
+    };
+    if patch && old.get("effectiveDate") != given.get("effectiveDate") {
+        let v = format!(
+            "effectiveDate: an update keeps the entry's date ({}); to move it, add an entry and delete this one",
+            old.get("effectiveDate").cloned().unwrap_or(Value::Null)
+        );
+        return refuse(d, "PUT", &uri, vec![v]);
+    }
+    let entry_id = old.get("id").and_then(Value::as_u64).unwrap_or(entry_id);
     let mut row = if patch {
         old.clone()
     } else {

@@ -132,7 +132,8 @@ pub(crate) fn conflicts(rows: &[Value], row: &Value, except: Option<u64>) -> boo
     })
 }
 
-/// The table as `GET /people/{id}/work` answers it, oldest first.
+/// The table as `GET /people/{id}/work` answers it, oldest first; the stored `reason` is
+/// listed as `change.reason`.
 pub(crate) fn render(rows: &[Value], today: &str) -> Vec<Value> {
     let now = current(rows, today);
     let mut out: Vec<(String, Value)> = rows
@@ -147,6 +148,11 @@ pub(crate) fn render(rows: &[Value], today: &str) -> Vec<Value> {
                 m.insert("endEffectiveDate".into(), Value::Null);
                 m.insert("canBeDeleted".into(), json!(true));
                 m.entry("customColumns").or_insert_with(|| json!({}));
+                // A row is written with `reason` and listed with it under `change`
+                // (`WorkEntry` against `WorkEntryForGet`, YAML 5352–5362, 5466–5469).
+                if let Some(reason) = m.remove("reason") {
+                    m.insert("change".into(), json!({"reason": reason}));
+                }
             }
             (effective, r)
         })

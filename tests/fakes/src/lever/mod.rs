@@ -7,6 +7,7 @@
 //! places where Lever's own examples disagree with its attribute tables.
 
 mod account;
+mod after_hire;
 mod dates;
 mod demo;
 mod filters;

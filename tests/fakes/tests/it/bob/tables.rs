@@ -1,6 +1,6 @@
 //! Fake bob's Work table: create writes the first row; new rows take list item ids; a
-//! `PUT` of a row overwrites it (omitted columns cleared) unless `patchUpdate=true`; the
-//! current row shows in the employee.
+//! `PUT` of a row overwrites the row of its site and date (omitted columns cleared) unless
+//! `patchUpdate=true` names it by id; the current row shows in the employee.
 
 use hirewire_fakes::bob::ListValues;
 use reqwest::StatusCode;
@@ -102,13 +102,15 @@ async fn create_writes_the_first_work_row_and_new_rows_take_item_ids() {
 }
 
 #[tokio::test]
-async fn a_row_put_overwrites_unless_patch_update() {
+async fn a_row_put_overwrites_the_row_of_its_site_and_date_unless_patch_update_names_it_by_id() {
     let bob = Bob::start().await;
     bob.fake.set_today(Some("2027-02-01"));
     let id = bob.create(&ada()).await;
     let entry = bob.fake.work_history(&id)[0]["id"]
         .as_u64()
         .expect("entry id");
+    let custom = json!({"customColumns": {"column_1": "Relocation"}});
+    assert!(bob.fake.set_work_columns(&id, entry, custom));
     let path = format!("/people/{id}/work/{entry}");
     let row = |history: Vec<Value>| {
         history
@@ -116,8 +118,15 @@ async fn a_row_put_overwrites_unless_patch_update() {
             .find(|r| r["id"] == entry)
             .unwrap_or_default()
     };
+    assert_eq!(
+        row(bob.fake.work_history(&id))["change"]["reason"],
+        "Hired",
+        "written as `reason`, listed under `change`"
+    );
 
-    let patch = json!({"title": "403"});
+    // patchUpdate: the path's id names the row, even for another site; only the given
+    // columns change, and the row keeps its date.
+    let patch = json!({"title": "403", "siteId": 102, "effectiveDate": "2027-01-04"});
     let r = bob.put(&format!("{path}?patchUpdate=true"), &patch).await;
     assert_eq!(r.status(), StatusCode::OK);
     let patched = row(bob.fake.work_history(&id));
@@ -126,39 +135,74 @@ async fn a_row_put_overwrites_unless_patch_update() {
             &patched["title"],
             &patched["department"],
             &patched["site"],
-            &patched["effectiveDate"]
+            &patched["effectiveDate"],
+            &patched["customColumns"]["column_1"],
+            &patched["change"]["reason"],
         ),
         (
             &json!("403"),
             &json!("201"),
-            &json!("London"),
-            &json!("2027-01-04")
+            &json!("Berlin"),
+            &json!("2027-01-04"),
+            &json!("Relocation"),
+            &json!("Hired"),
         ),
         "patchUpdate changes only the given columns"
     );
+    let (_, error) = Bob::refusal(
+        bob.put(
+            &format!("{path}?patchUpdate=true"),
+            &json!({"title": "401"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(error, "effectiveDate: is required");
+    let moved = json!({"effectiveDate": "2027-01-11"});
+    let (_, error) = Bob::refusal(bob.put(&format!("{path}?patchUpdate=true"), &moved).await).await;
+    assert!(
+        error.contains("add an entry and delete this one"),
+        "{error}"
+    );
+    let elsewhere = format!("/people/{id}/work/{}?patchUpdate=true", entry + 1000);
+    let r = bob
+        .put(&elsewhere, &json!({"effectiveDate": "2027-01-04"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
-    let (_, error) = Bob::refusal(bob.put(&path, &patch).await).await;
+    // Without the flag the body is a whole row, found by its site and effective date.
+    let (_, error) = Bob::refusal(bob.put(&path, &json!({"title": "401"})).await).await;
     assert_eq!(
         error, "effectiveDate: is required; body: one of site or siteId is required",
         "without the flag the body is a whole row"
     );
-    let whole = json!({"effectiveDate": "2027-01-04", "siteId": 101, "title": "401"});
-    assert_eq!(bob.put(&path, &whole).await.status(), StatusCode::OK);
+    let other_site = json!({"effectiveDate": "2027-01-04", "siteId": 101, "title": "401"});
+    let (status, error) = Bob::refusal(bob.put(&path, &other_site).await).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (
+            StatusCode::NOT_FOUND,
+            "Requested entry not found. Nothing was changed"
+        ),
+        "the row is at Berlin now: London on that date names no row, whatever the path says"
+    );
+    let whole = json!({"effectiveDate": "2027-01-04", "siteId": 102, "title": "401"});
+    let by_site_and_date = format!("/people/{id}/work/{}", entry + 1000);
+    assert_eq!(
+        bob.put(&by_site_and_date, &whole).await.status(),
+        StatusCode::OK
+    );
     let replaced = row(bob.fake.work_history(&id));
     assert_eq!(replaced["title"], "401");
     assert!(
-        replaced.get("department").is_none() && replaced.get("reason").is_none(),
+        replaced.get("department").is_none()
+            && replaced.get("change").is_none()
+            && replaced["customColumns"] == json!({}),
         "omitted columns are cleared: {replaced}"
     );
     let e = bob.fake.employee(&id).expect("stored");
     assert!(e["work"].get("department").is_none(), "{e}");
     assert_eq!(e["work"]["title"], "Software Engineer");
-
-    let missing = format!("/people/{id}/work/{}", entry + 1);
-    assert_eq!(
-        bob.put(&missing, &whole).await.status(),
-        StatusCode::NOT_FOUND
-    );
     assert!(bob
         .fake
         .schema_violations()
