@@ -53,7 +53,7 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
             let conn = rx.relay_conn()?;
             let configured = rx.meta(keys::SETUP_DONE)? > 0;
             let queue = rx.jobs_len()? + rx.inbox_len()?;
-            let health = rx.health()?.messages();
+            let health = rx.health::<crate::reconcile::health::Health>()?.messages();
             let newest = Filter {
                 limit: 1,
                 ..Default::default()

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::{blocking, relay::hook_url, SetupError};
+use super::{blocking, SetupError};
 use crate::clients::http::{ApiError, Bucket, RetryPolicy};
 use crate::clients::lever::{Lever, Perm, RATE_BURST, RATE_PER_SECOND};
 use crate::clients::lever_webhooks::Hook;
@@ -88,7 +88,7 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
     };
     let mut hooks = Vec::new();
     for hook in LeverWebhook::ALL {
-        let url = hook_url(&conn, hook.endpoint());
+        let url = conn.hook_url(hook.endpoint());
         let kept = engine.secret_opt(hook.token_name()).await?.is_some();
         let (made, message) = match lookup(&existing, &url, hook) {
             Some(_) if kept => (Made::AlreadyThere, "already in Lever, and its signing token is kept".to_string()),
@@ -138,7 +138,7 @@ async fn read_back(lever: &Lever, conn: &crate::store::RelayConn, hooks: &mut [H
         if !hook.takes_conditions() || made.made == Made::Failed {
             continue;
         }
-        let url = hook_url(conn, hook.endpoint());
+        let url = conn.hook_url(hook.endpoint());
         let Some(found) = lookup(&listed, &url, hook) else {
             continue;
         };
@@ -172,7 +172,7 @@ pub async fn origin_warnings(engine: &Engine) -> Vec<String> {
     LeverWebhook::ALL
         .into_iter()
         .filter(|h| h.takes_conditions())
-        .filter_map(|h| origins_warning(lookup(&listed, &hook_url(&conn, h.endpoint()), h)?, h))
+        .filter_map(|h| origins_warning(lookup(&listed, &conn.hook_url(h.endpoint()), h)?, h))
         .collect()
 }
 

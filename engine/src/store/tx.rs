@@ -5,8 +5,8 @@ use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransacti
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::tables::*;
 use super::settings_cache::SettingsCache;
+use super::tables::*;
 use super::StoreError;
 use crate::keys;
 use crate::model::{Detail, Entry, RawEvent};
@@ -244,7 +244,8 @@ impl<'a> Rx<'a> {
     /// holds committed data only, so its generation names exactly one settings text.
     pub fn settings(&self) -> Result<Settings, StoreError> {
         let generation = self.meta(keys::SETTINGS_GEN)?;
-        self.cache.get_or_parse(generation, || self.parse_settings())
+        self.cache
+            .get_or_parse(generation, || self.parse_settings())
     }
 }
 
