@@ -315,7 +315,7 @@ async fn an_acme_domain_gets_a_certificate_from_pebble_and_serves_https_with_it(
         .unwrap_or_else(|e| panic!("HTTPS after a restart: {e}"));
     assert_eq!(again.status().as_u16(), 200);
     eprintln!(
-        "RESULT relay_acme first_https_answer_ms={}",
+        "RESULT relay::acme first_https_answer_ms={}",
         to_https.as_millis()
     );
 }
@@ -396,5 +396,8 @@ async fn a_certificate_near_its_expiry_is_renewed_without_a_restart_or_a_dropped
     // renewed in place, nothing restarted.
     post(r#"{"after":"renewal"}"#).await;
     assert_eq!(next_event(&mut ws).await.body, r#"{"after":"renewal"}"#);
-    eprintln!("RESULT relay_acme renewal_after_ms={}", renewal.as_millis());
+    eprintln!(
+        "RESULT relay::acme renewal_after_ms={}",
+        renewal.as_millis()
+    );
 }
