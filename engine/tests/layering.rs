@@ -353,6 +353,34 @@ fn an_import_up_the_layers_is_found() {
 }
 
 #[test]
+fn vendor_clients_are_built_only_in_vendors_rs() {
+    // Built anywhere else, a client would miss Lever's shared rate budget or bob's batched
+    // lookups, or read its key its own way.
+    let root = workspace().join("engine/src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut elsewhere = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(&root).unwrap_or(&f).to_path_buf();
+        if rel.starts_with("clients") || rel == Path::new("vendors.rs") {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&f).unwrap_or_default());
+        for ctor in ["Lever::new(", "Bob::new(", "Partner::new("] {
+            if text.contains(ctor) {
+                elsewhere.push(format!("{} builds {ctor}…)", rel.display()));
+            }
+        }
+    }
+    assert!(
+        elsewhere.is_empty(),
+        "vendor clients built outside engine/src/vendors.rs (use Engine::lever, lever_in, \
+         lever_setup, bob or partner):\n{}",
+        elsewhere.join("\n")
+    );
+}
+
+#[test]
 fn the_engine_names_neither_tauri_nor_clap_nor_the_cli() {
     let mut files = Vec::new();
     rust_files(&workspace().join("engine/src"), &mut files);

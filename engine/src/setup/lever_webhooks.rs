@@ -12,8 +12,8 @@
 use serde::Serialize;
 
 use super::{blocking, SetupError};
-use crate::clients::http::{ApiError, Bucket, RetryPolicy};
-use crate::clients::lever::{Lever, Perm, RATE_BURST, RATE_PER_SECOND};
+use crate::clients::http::{ApiError, RetryPolicy};
+use crate::clients::lever::{Lever, Perm};
 use crate::clients::lever_webhooks::Hook;
 use crate::secrets::Secret;
 use crate::settings::Invalid;
@@ -69,18 +69,8 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
     if let Some(why) = super::https::not_https(&conn.url) {
         return Err(Invalid(why).into());
     }
-    let base = engine
-        .store
-        .read_async(|rx| rx.settings())
-        .await?
-        .lever
-        .base_url;
-    let lever = Lever::new(
-        &base,
-        setup_key,
-        engine.http.clone(),
-        Bucket::new(RATE_PER_SECOND, RATE_BURST),
-    );
+    let settings = engine.store.read_async(|rx| rx.settings()).await?;
+    let lever = engine.lever_setup(&settings, setup_key);
     let existing = match lever.webhooks().await {
         Ok(list) => list,
         Err(e) if e.status == Some(403) => return Ok(refused(Perm::FindWebhooks)),
