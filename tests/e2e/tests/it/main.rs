@@ -2,6 +2,7 @@
 
 mod assessment;
 mod cli_messages;
+mod damaged_profile;
 mod deploy;
 mod engine_robustness;
 mod fidelity;
@@ -24,5 +25,6 @@ mod relay_stream;
 mod scripts;
 mod server_secrets;
 mod stream_watchdog;
+mod upgrade;
 mod webhook_setup;
 mod window;
