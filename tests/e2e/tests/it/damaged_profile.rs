@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use hirewire_e2e::world::{Options, World};
+use hirewire_e2e::world::{Hireable, Options, World};
 use hirewire_fakes::webhook::LeverEvent;
 
 const T: Duration = Duration::from_secs(60);
@@ -22,7 +22,15 @@ async fn a_damaged_profile_is_refused_with_advice_or_opens_whole_never_a_panic()
     ));
     w.configure(&Options::default());
     w.start().await;
-    for opp in [&w.ids.ada, &w.ids.grace] {
+    let second = w.add_hireable(&Hireable {
+        id: "opp-mary",
+        name: "Mary Jackson",
+        email: "mary@example.com",
+        title: "Software Engineer",
+        start: "2027-01-04",
+        ..Default::default()
+    });
+    for opp in [&w.ids.ada, &second] {
         assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
         let entry = w.wait_final(opp, "candidateHired", T).await;
         assert_eq!(entry["status"], "done", "{entry:#}");

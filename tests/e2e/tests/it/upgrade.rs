@@ -284,13 +284,31 @@ fn a_newer_relay_store_is_refused_by_serve_and_left_byte_identical() {
     let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new(hirewire_e2e::bins::path("hirewire-relay"));
     hirewire_e2e::proc::hermetic(&mut cmd);
-    let out = cmd
+    let mut child = cmd
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(&dir)
-        .output()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    // A relay that opened the file would serve for ever: it must exit, within T.
+    let deadline = std::time::Instant::now() + T;
+    let status = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve opened a store of a newer format instead of refusing it");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+    }
+    assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("written by a newer Hirewire relay (format 99); this build reads up to format 1: upgrade hirewire-relay, or restore a backup"),
         "{stderr}"
