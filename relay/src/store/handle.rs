@@ -163,3 +163,52 @@ impl DbHandle {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_transaction_marks_the_database_damaged_for_good() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = super::super::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
+        let handle = DbHandle::new(tmp.path().to_path_buf(), db);
+        // What redb does on a page it cannot make sense of.
+        let got = handle.guard(|_| -> Result<(), StoreError> { unreachable!("a damaged page") });
+        let why = match got {
+            Err(StoreError::Damaged(why)) => why,
+            other => panic!("expected the damage, got {other:?}"),
+        };
+        assert!(
+            why.contains("turned out to be damaged")
+                && why.contains("restore the file from a backup")
+                && why.contains("no app has received yet"),
+            "{why}"
+        );
+        // Every later transaction is refused with the same message, and the server's
+        // watch resolves with it.
+        let again = handle.guard(|_| Ok(1));
+        assert_eq!(again.err().map(|e| e.to_string()), Some(why.clone()));
+        let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
+        let seen = runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), handle.damaged()).await
+        });
+        assert_eq!(seen.ok(), Some(why));
+    }
+
+    #[test]
+    fn redbs_corrupted_error_marks_the_database_damaged_too() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = super::super::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
+        let handle = DbHandle::new(tmp.path().to_path_buf(), db);
+        let got = handle.guard(|_| -> Result<(), StoreError> {
+            Err(redb::StorageError::Corrupted("a bad checksum".into()).into())
+        });
+        let why = got.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            why.contains("(a bad checksum)") && why.contains("backup"),
+            "{why}"
+        );
+        assert!(handle.damage().is_some());
+    }
+}
