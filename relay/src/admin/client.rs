@@ -72,18 +72,23 @@ fn offline(dir: &Path, req: &Request) -> Result<Vec<serde_json::Value>, AdminErr
     })?;
     // A page the open's check passed could still make redb panic if the file changes
     // under it: the command then fails with the damage message, never a panic.
-    crate::panic_guard::catch(|| offline_on(&db, req)).unwrap_or_else(|why| {
-        Err(AdminError::failure(store::damage::in_use(
-            &dir.join(store::DB_FILE),
-            &why,
-        )))
-    })
+    let file = dir.join(store::DB_FILE);
+    crate::panic_guard::catch(|| offline_on(&db, req, &file))
+        .unwrap_or_else(|why| Err(AdminError::failure(store::damage::in_use(&file, &why))))
 }
 
 /// Runs an offline request on the open database.
-fn offline_on(db: &::redb::Database, req: &Request) -> Result<Vec<serde_json::Value>, AdminError> {
-    let err = AdminError::from;
-    let db_err = |e: ::redb::Error| AdminError::failure(e.to_string());
+fn offline_on(
+    db: &::redb::Database,
+    req: &Request,
+    file: &Path,
+) -> Result<Vec<serde_json::Value>, AdminError> {
+    // Damage redb reports on the way carries its reason alone: say what to do about it.
+    let err = |e: StoreError| match e {
+        StoreError::Damaged(why) => AdminError::failure(store::damage::in_use(file, &why)),
+        other => AdminError::from(other),
+    };
+    let db_err = |e: ::redb::Error| err(StoreError::from(e));
     let public_url = |given: &Option<String>| {
         given
             .clone()
