@@ -216,7 +216,7 @@ async fn a_damaged_database_file_is_refused_or_opened_whole_never_a_panic() {
     // A real relay file with a channel and queued events.
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let dir = tmp.path().join("relay");
-    {
+    let ch = {
         let mut relay = Relay::start_in(&dir, "127.0.0.1:0", &[]).await;
         let ch = relay.add_channel("team");
         for i in 0..50 {
@@ -227,7 +227,8 @@ async fn a_damaged_database_file_is_refused_or_opened_whole_never_a_panic() {
             .await;
         }
         relay.stop().await;
-    }
+        ch
+    };
     let good = std::fs::read(dir.join("relay.redb")).unwrap_or_else(|e| panic!("{e}"));
     let damages: Vec<(&str, Vec<u8>)> = vec![
         ("truncated to half", good[..good.len() / 2].to_vec()),
@@ -264,6 +265,20 @@ async fn a_damaged_database_file_is_refused_or_opened_whole_never_a_panic() {
             flip(&good, good.len() / 2 + 100),
         ),
     ];
+    // A byte flipped in each page in turn: the old relay opened most of these and served
+    // whatever the flipped page then said.
+    let flips: Vec<(String, Vec<u8>)> = (0..good.len() / 4096)
+        .map(|p| {
+            (
+                format!("a byte flipped in page {p}"),
+                flip(&good, p * 4096 + 1234),
+            )
+        })
+        .collect();
+    let damages = damages
+        .into_iter()
+        .map(|(w, b)| (w.to_string(), b))
+        .chain(flips);
     for (what, bytes) in damages {
         std::fs::write(dir.join("relay.redb"), &bytes).unwrap_or_else(|e| panic!("{e}"));
         let (code, stderr) = serve_once(&dir);
@@ -283,6 +298,21 @@ async fn a_damaged_database_file_is_refused_or_opened_whole_never_a_panic() {
                 out.contains("\"team\"") && out.contains("\"pending\":50"),
                 "{what}: started without its channel or its queue: {out}"
             );
+            // And every queued event reads back as it was sent.
+            let mut relay = Relay::start_in(&dir, "127.0.0.1:0", &[]).await;
+            let mut s = stream::connect(&relay.url(), &ch.channel, Some(&ch.secret))
+                .await
+                .unwrap_or_else(|c| panic!("{what}: {c}"));
+            for i in 0..50u64 {
+                let e = s.event(T).await;
+                assert_eq!(
+                    (e.seq, e.body.as_str()),
+                    (i + 1, format!("{{\"i\":{i}}}").as_str()),
+                    "{what}: an event reads back otherwise"
+                );
+            }
+            s.close().await;
+            relay.stop().await;
         }
     }
 }
