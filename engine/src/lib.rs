@@ -197,8 +197,13 @@ impl Engine {
     }
 
     /// Runs the relay connection, the intake, the job runner and the assessment
-    /// scheduler until `shutdown` resolves; a part that stops is started again.
-    pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
+    /// scheduler until `shutdown` resolves; a part that stops is started again. Stops
+    /// everything, with the error, when the profile's file turns out to be damaged: no
+    /// part runs on against a file that cannot be trusted.
+    pub async fn run(
+        &self,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> Result<(), store::StoreError> {
         let parts = [
             supervise::start(self.clone(), "relay connection", |e| {
                 Box::pin(relay_client::run(e))
@@ -215,11 +220,15 @@ impl Engine {
                 Box::pin(privacy::retention::run(e))
             }),
         ];
-        shutdown.await;
+        let outcome = tokio::select! {
+            _ = shutdown => Ok(()),
+            why = self.store.damaged() => Err(store::StoreError::Damaged(why)),
+        };
         tracing::info!("stopping");
         for part in parts {
             part.stop().await;
         }
+        outcome
     }
 
     /// Takes the profile's run lock: one engine per profile, or two would fight over the

@@ -116,9 +116,18 @@ fn expand(tail: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// Whether a file holds only tests (`tests.rs`, `*_tests.rs`, declared under
+/// `#[cfg(test)]`): a test may put any parts together, so it is not held to the layers.
+fn is_test_file(f: &Path) -> bool {
+    f.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "tests" || s.ends_with("_tests"))
+}
+
 fn graph(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
     let mut files = Vec::new();
     rust_files(root, &mut files);
+    files.retain(|f| !is_test_file(f));
     let mods: BTreeMap<Module, String> = files
         .iter()
         .map(|f| {

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod panic_guard;
 pub mod protocol;
 
 #[cfg(feature = "server")]

@@ -70,24 +70,35 @@ fn offline(dir: &Path, req: &Request) -> Result<Vec<serde_json::Value>, AdminErr
         )),
         other => AdminError::from(other),
     })?;
-    let err = AdminError::from;
-    let db_err = |e: ::redb::Error| AdminError::failure(e.to_string());
+    // A page the open's check passed could still make redb panic if the file changes
+    // under it: the command then fails with the damage message, never a panic.
+    let file = dir.join(store::DB_FILE);
+    crate::panic_guard::catch(|| offline_on(&db, req, &file))
+        .unwrap_or_else(|why| Err(AdminError::failure(store::damage::in_use(&file, &why))))
+}
+
+/// Runs an offline request on the open database.
+fn offline_on(
+    db: &::redb::Database,
+    req: &Request,
+    file: &Path,
+) -> Result<Vec<serde_json::Value>, AdminError> {
+    // Damage redb reports on the way carries its reason alone: say what to do about it.
+    let err = |e: StoreError| match e {
+        StoreError::Damaged(why) => AdminError::failure(store::damage::in_use(file, &why)),
+        other => AdminError::from(other),
+    };
+    let db_err = |e: ::redb::Error| err(StoreError::from(e));
     let public_url = |given: &Option<String>| {
         given
             .clone()
-            .or_else(|| ops::get_meta(&db, META_PUBLIC_URL).ok().flatten())
+            .or_else(|| ops::get_meta(db, META_PUBLIC_URL).ok().flatten())
     };
     match req {
         Request::List => {
-            let all = ops::list_channels(&db).map_err(err)?;
+            let all = ops::list_channels(db).map_err(err)?;
             all.iter()
-                .map(|(id, rec)| {
-                    Ok(list_json(
-                        id,
-                        rec,
-                        ops::pending_count(&db, id).map_err(err)?,
-                    ))
-                })
+                .map(|(id, rec)| Ok(list_json(id, rec, ops::pending_count(db, id).map_err(err)?)))
                 .collect()
         }
         Request::Add {

@@ -151,10 +151,22 @@ pub async fn run(
     let app = router(state);
 
     let handle = axum_server::Handle::new();
+    // A store found damaged stops the relay as a signal would, and `run` then fails with
+    // the store's message: no half-running relay answering 503 for ever.
+    let fatal: Arc<std::sync::Mutex<Option<String>>> = Default::default();
     let on_stop = {
         let handle = handle.clone();
+        let store = store.clone();
+        let fatal = fatal.clone();
         async move {
-            shutdown.await;
+            tokio::select! {
+                _ = shutdown => {}
+                why = store.damaged() => {
+                    if let Ok(mut slot) = fatal.lock() {
+                        *slot = Some(why);
+                    }
+                }
+            }
             tracing::info!("shutting down: no new connections, finishing what is in flight");
             let _ = stop_tx.send(true);
             handle.graceful_shutdown(Some(DRAIN_TIMEOUT));
@@ -184,7 +196,11 @@ pub async fn run(
             );
         }
     }
-    Ok(())
+    let fatal = fatal.lock().ok().and_then(|mut f| f.take());
+    match fatal {
+        Some(why) => Err(anyhow::anyhow!(why)),
+        None => Ok(()),
+    }
 }
 
 /// Serves HTTP(S) with the connection caps and timeouts until the handle shuts down.

@@ -25,7 +25,7 @@ pub(super) fn apply(
     batch: Vec<Op>,
 ) -> Result<(), StoreError> {
     let mut fx = Effects::sorted(batch);
-    let result = db.current().and_then(|db| {
+    let result = db.guard(|db| {
         let txn = db.begin_write()?;
         let records = write_batch(&txn, &mut fx)?;
         txn.commit()?;
@@ -46,7 +46,7 @@ pub(super) fn apply(
 /// Answers every caller of a batch that could not be committed.
 pub(super) fn fail_all(fx: Effects, e: &StoreError) {
     let again = || match e {
-        StoreError::Unavailable(_) => e.clone(),
+        StoreError::Unavailable(_) | StoreError::Damaged(_) => e.clone(),
         other => StoreError::Unavailable(other.to_string()),
     };
     for (_, _, _, reply) in fx.queued {

@@ -5,12 +5,17 @@
 //! again. Readers therefore never keep the database: they take the current one for one
 //! transaction ([`DbHandle::current`]); the writer swaps in a freshly opened one
 //! ([`DbHandle::reopen`]) once the old one has no reader left.
+//!
+//! Every transaction runs through [`DbHandle::guard`]: a panic inside redb or a
+//! `Corrupted` error marks the database damaged for good ([`DbHandle::damaged`]), every
+//! later call is refused with the message, and the server stops on it.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use redb::Database;
+use tokio::sync::watch;
 
 use super::StoreError;
 
@@ -24,6 +29,8 @@ const READERS_POLL: Duration = Duration::from_millis(5);
 pub struct DbHandle {
     dir: PathBuf,
     current: Arc<RwLock<Option<Arc<Database>>>>,
+    /// Set once the file is found damaged; never cleared.
+    damage: Arc<watch::Sender<Option<String>>>,
 }
 
 impl std::fmt::Debug for DbHandle {
@@ -38,6 +45,63 @@ impl DbHandle {
         DbHandle {
             dir,
             current: Arc::new(RwLock::new(Some(Arc::new(db)))),
+            damage: Arc::new(watch::channel(None).0),
+        }
+    }
+
+    /// Runs one transaction's work on the current database. A panic inside redb, or a
+    /// `Corrupted` error, marks the database damaged and comes back as
+    /// [`StoreError::Damaged`] with what the operator can do.
+    pub fn guard<T>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if let Some(message) = self.damage.borrow().clone() {
+            return Err(StoreError::Damaged(message));
+        }
+        let db = self.current()?;
+        match crate::panic_guard::catch(|| f(&db)) {
+            Ok(Err(StoreError::Damaged(why))) | Err(why) => Err(self.mark_damaged(&why)),
+            Ok(result) => result,
+        }
+    }
+
+    /// Marks the database damaged for good, for redb's reason `why` (logged once), and
+    /// returns the error.
+    pub fn mark_damaged(&self, why: &str) -> StoreError {
+        let path = self.dir.join(super::DB_FILE);
+        self.set_damage(super::damage::in_use(&path, why))
+    }
+
+    /// Marks the database unusable for good with this whole message (logged once).
+    pub fn set_damage(&self, message: String) -> StoreError {
+        let mut first = false;
+        self.damage.send_if_modified(|slot| {
+            if slot.is_none() {
+                *slot = Some(message.clone());
+                first = true;
+            }
+            first
+        });
+        if first {
+            tracing::error!("{message}");
+        }
+        StoreError::Damaged(self.damage.borrow().clone().unwrap_or(message))
+    }
+
+    /// The damage message, once the database was found damaged.
+    pub fn damage(&self) -> Option<String> {
+        self.damage.borrow().clone()
+    }
+
+    /// Resolves with the message once the database is found damaged.
+    pub async fn damaged(&self) -> String {
+        let mut rx = self.damage.subscribe();
+        let seen = rx.wait_for(Option::is_some).await.map(|m| m.clone());
+        match seen {
+            Ok(message) => message.unwrap_or_default(),
+            // This handle holds the sender: it cannot be gone while we wait.
+            Err(_) => std::future::pending().await,
         }
     }
 
@@ -97,5 +161,54 @@ impl DbHandle {
             .map_err(|_| StoreError::Unavailable("the database handle is poisoned".into()))?;
         *slot = Some(Arc::new(db));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_transaction_marks_the_database_damaged_for_good() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = super::super::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
+        let handle = DbHandle::new(tmp.path().to_path_buf(), db);
+        // What redb does on a page it cannot make sense of.
+        let got = handle.guard(|_| -> Result<(), StoreError> { unreachable!("a damaged page") });
+        let why = match got {
+            Err(StoreError::Damaged(why)) => why,
+            other => panic!("expected the damage, got {other:?}"),
+        };
+        assert!(
+            why.contains("turned out to be damaged")
+                && why.contains("restore the file from a backup")
+                && why.contains("no app has received yet"),
+            "{why}"
+        );
+        // Every later transaction is refused with the same message, and the server's
+        // watch resolves with it.
+        let again = handle.guard(|_| Ok(1));
+        assert_eq!(again.err().map(|e| e.to_string()), Some(why.clone()));
+        let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
+        let seen = runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), handle.damaged()).await
+        });
+        assert_eq!(seen.ok(), Some(why));
+    }
+
+    #[test]
+    fn redbs_corrupted_error_marks_the_database_damaged_too() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = super::super::open(tmp.path()).unwrap_or_else(|e| panic!("{e}"));
+        let handle = DbHandle::new(tmp.path().to_path_buf(), db);
+        let got = handle.guard(|_| -> Result<(), StoreError> {
+            Err(redb::StorageError::Corrupted("a bad checksum".into()).into())
+        });
+        let why = got.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            why.contains("(a bad checksum)") && why.contains("backup"),
+            "{why}"
+        );
+        assert!(handle.damage().is_some());
     }
 }

@@ -6,6 +6,9 @@
 //! number of relay processes.
 
 mod commit;
+pub mod damage;
+#[cfg(test)]
+mod damage_tests;
 pub mod handle;
 pub mod nats;
 pub mod open;
@@ -57,6 +60,13 @@ pub enum StoreError {
     /// The channel's backlog is full (the store itself enforces `--max-pending`).
     #[error("{0}")]
     Full(String),
+    /// The database file is damaged: the message says what to do. (Inside a transaction it
+    /// carries redb's reason alone; [`handle::DbHandle::guard`] makes it the full message.)
+    #[error("{0}")]
+    Damaged(String),
+    /// The database was written by a newer relay; it was left as it is.
+    #[error("{0}")]
+    TooNew(String),
     /// The writer thread has stopped (shutdown or a fatal error).
     #[error("the store is shutting down")]
     Closed,
@@ -72,21 +82,45 @@ impl StoreError {
     }
 }
 
+/// The reason of a redb error that says the file is damaged, if it is one.
+fn corrupted(e: &::redb::StorageError) -> Option<&str> {
+    match e {
+        ::redb::StorageError::Corrupted(why) => Some(why),
+        _ => None,
+    }
+}
+
 macro_rules! from_redb {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $damage:expr),*) => {$(
         impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                StoreError::Db(e.to_string())
+                let damage: fn(&$t) -> Option<&str> = $damage;
+                match damage(&e) {
+                    Some(why) => StoreError::Damaged(why.to_string()),
+                    None => StoreError::Db(e.to_string()),
+                }
             }
         }
     )*};
 }
 from_redb!(
-    ::redb::Error,
-    ::redb::TransactionError,
-    ::redb::TableError,
-    ::redb::StorageError,
-    ::redb::CommitError
+    ::redb::Error => |e| match e {
+        ::redb::Error::Corrupted(why) => Some(why),
+        _ => None,
+    },
+    ::redb::TransactionError => |e| match e {
+        ::redb::TransactionError::Storage(s) => corrupted(s),
+        _ => None,
+    },
+    ::redb::TableError => |e| match e {
+        ::redb::TableError::Storage(s) => corrupted(s),
+        _ => None,
+    },
+    ::redb::StorageError => corrupted,
+    ::redb::CommitError => |e| match e {
+        ::redb::CommitError::Storage(s) => corrupted(s),
+        _ => None,
+    }
 );
 
 /// One stored event as read back: its seq, and the event or why it cannot be read.
@@ -162,6 +196,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Finishes what is queued and releases the store.
     async fn close(&self);
+
+    /// Resolves, with the operator's message, once the store is found damaged while
+    /// serving: the relay then stops instead of answering 503 for ever.
+    async fn damaged(&self) -> String {
+        std::future::pending().await
+    }
 
     /// Channels whose latest acknowledgement is not recorded yet (said when a stop cannot
     /// wait for them).

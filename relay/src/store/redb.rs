@@ -26,17 +26,21 @@ impl RedbStore {
     /// Opens the data directory (refusing an empty or damaged file), loads every channel
     /// and starts the writer thread.
     pub fn open(dir: &Path, metrics: Arc<Metrics>) -> Result<RedbStore, StoreError> {
-        let db = super::open(dir)?;
+        let db = DbHandle::new(dir.to_path_buf(), super::open(dir)?);
         let registry = Arc::new(Registry::default());
-        for (id, record) in ops::list_channels(&db)? {
-            let pending = ops::pending_count(&db, &id)?;
+        let loaded = db.guard(|db| {
+            ops::list_channels(db)?
+                .into_iter()
+                .map(|(id, record)| Ok((ops::pending_count(db, &id)?, id, record)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        for (pending, id, record) in loaded {
             let live = registry.insert(ChannelLive::new(&id, &record, pending));
             metrics
                 .pending
                 .get_or_create(&Metrics::channel(&live.name))
                 .set(pending as i64);
         }
-        let db = DbHandle::new(dir.to_path_buf(), db);
         let (writer, thread) = Writer::start(db.clone(), registry.clone(), metrics)?;
         Ok(RedbStore {
             db,
@@ -60,7 +64,7 @@ impl RedbStore {
         f: impl FnOnce(&redb::Database) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || f(&*db.current()?))
+        tokio::task::spawn_blocking(move || db.guard(f))
             .await
             .map_err(|e| StoreError::Db(format!("storage task failed: {e}")))?
     }
@@ -154,6 +158,10 @@ impl Store for RedbStore {
             generation = c.generation;
         });
         Ok(generation)
+    }
+
+    async fn damaged(&self) -> String {
+        self.db.damaged().await
     }
 
     async fn close(&self) {

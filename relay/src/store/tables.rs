@@ -10,6 +10,8 @@ pub const CHANNELS: TableDefinition<&str, &[u8]> = TableDefinition::new("channel
 /// (channel id, seq) → JSON [`super::records::StoredEvent`]; deleted when acknowledged.
 pub const EVENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("events-v1");
 
+/// Meta key of the store's format version (see [`super::open::FORMAT_VERSION`]).
+pub const META_FORMAT: &str = "format_version";
 /// Meta key of the public URL the last `serve` announced, used in connection codes.
 pub const META_PUBLIC_URL: &str = "public_url";
 /// Meta key the health probe rewrites, so that `/healthz` proves a real durable commit.

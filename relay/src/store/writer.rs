@@ -144,6 +144,14 @@ fn run(db: &DbHandle, registry: &Registry, metrics: &Metrics, mut rx: mpsc::Rece
             continue;
         }
         batch.retain(|op| !matches!(op, Op::Flush));
+        if let Some(message) = db.damage() {
+            // A damaged file takes no more writes: each caller hears why, and the server
+            // stops on the same message.
+            deferred.clear();
+            metrics.store_healthy.set(0);
+            fail_all(Effects::sorted(batch), &StoreError::Damaged(message));
+            continue;
+        }
         if let Err(why) = recover(db, metrics, &mut health) {
             // Acks wait for the store to come back; everything else is answered now.
             let (acks, rest): (Vec<Op>, Vec<Op>) = batch
@@ -159,13 +167,17 @@ fn run(db: &DbHandle, registry: &Registry, metrics: &Metrics, mut rx: mpsc::Rece
         }
         metrics.batch_size.observe(batch.len() as f64);
         if let Err(e) = apply(db, registry, metrics, batch) {
+            if matches!(e, StoreError::Damaged(_)) {
+                metrics.store_healthy.set(0);
+                continue;
+            }
             tracing::error!(error = %e, "commit failed; this batch is answered 503 and the database will be reopened");
             health.broken = Some(e.to_string());
             health.last_try = Some(Instant::now());
             metrics.store_healthy.set(0);
         }
     }
-    if !deferred.is_empty() && health.broken.is_none() {
+    if !deferred.is_empty() && health.broken.is_none() && db.damage().is_none() {
         let _ = apply(db, registry, metrics, deferred);
     }
 }
@@ -186,6 +198,12 @@ fn recover(db: &DbHandle, metrics: &Metrics, health: &mut Health) -> Result<(), 
             metrics.store_healthy.set(1);
             health.broken = None;
             Ok(())
+        }
+        Err(e @ (StoreError::Unusable(_) | StoreError::Damaged(_) | StoreError::TooNew(_))) => {
+            // The file itself is the problem, not the disk: stop, do not retry.
+            let message = e.to_string();
+            db.set_damage(message.clone());
+            Err(message)
         }
         Err(e) => {
             let why = format!("{e} (after: {why}); free disk space, the relay retries by itself");

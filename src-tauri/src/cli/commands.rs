@@ -93,7 +93,7 @@ async fn run_engine(engine: Engine) -> Result<(), Failure> {
     missing_for_run(&engine).await?;
     let _lock = engine.lock_run()?;
     tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
-    engine.run(shutdown_signal()).await;
+    engine.run(shutdown_signal()).await?;
     Ok(())
 }
 

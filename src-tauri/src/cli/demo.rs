@@ -31,7 +31,7 @@ pub async fn run(data: Option<PathBuf>) -> Result<(), Failure> {
             println!("The demo is over: every sample event was handled. Ctrl-C ends it; `hirewire` (with a display) opens the window, and `hirewire --help` lists what else there is.");
         }
     });
-    demo.engine.run(shutdown_signal()).await;
+    demo.engine.run(shutdown_signal()).await?;
     Ok(())
 }
 

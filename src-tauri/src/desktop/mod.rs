@@ -187,7 +187,15 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
     let until = stop.clone();
     current.running = Some(tauri::async_runtime::spawn(async move {
         let _lock = lock;
-        runner.run(async move { until.notified().await }).await;
+        if let Err(e) = runner.run(async move { until.notified().await }).await {
+            // The engine stopped on a damaged profile: say so where the person looks.
+            runner.notifier.send(hirewire_engine::notify::Notice {
+                summary: "Hirewire stopped: its data file is damaged".into(),
+                body: e.to_string(),
+                entry_id: None,
+                kind: hirewire_engine::notify::Kind::Attention,
+            });
+        }
     }));
     let mut events = engine.events.subscribe();
     let handle = app.clone();

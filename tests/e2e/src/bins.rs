@@ -1,5 +1,6 @@
 //! Where the binaries under test are: beside this test executable's `deps/` folder, in the
-//! same target directory and profile (`cargo build --workspace --bins` puts them there).
+//! same target directory and profile (`cargo build --workspace --bins` puts them there),
+//! or in `HIREWIRE_E2E_BINS` when set (the fixture maker runs a release's binaries).
 
 use std::path::PathBuf;
 
@@ -15,8 +16,12 @@ pub fn path(name: &str) -> PathBuf {
     p
 }
 
-/// The target profile directory (`target/debug` or `target/release`).
+/// The target profile directory (`target/debug` or `target/release`), or
+/// `HIREWIRE_E2E_BINS`.
 pub fn profile_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HIREWIRE_E2E_BINS") {
+        return PathBuf::from(dir);
+    }
     let exe = std::env::current_exe().unwrap_or_default();
     let mut dir = exe.parent().map(PathBuf::from).unwrap_or_default();
     if dir.ends_with("deps") {

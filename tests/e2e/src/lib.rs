@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod bins;
+pub mod fixtures;
 pub mod holdback;
 pub mod nats;
 pub mod net;

@@ -2,6 +2,7 @@
 
 mod assessment;
 mod cli_messages;
+mod damaged_profile;
 mod deploy;
 mod engine_robustness;
 mod fidelity;
@@ -13,5 +14,6 @@ mod relay;
 mod scripts;
 mod server_secrets;
 mod stream_watchdog;
+mod upgrade;
 mod webhook_setup;
 mod window;
