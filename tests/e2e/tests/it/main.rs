@@ -21,6 +21,7 @@ mod relay_reconnect;
 mod relay_recovery;
 mod relay_revocation;
 mod relay_stream;
+mod score_rules;
 mod scripts;
 mod server_secrets;
 mod stream_watchdog;
