@@ -131,7 +131,7 @@ async fn a_score_above_the_bar_moves_once_across_a_poll_a_callback_and_a_catch_u
     assert!(!notes.contains("score rule applied"), "{report:#}");
     assert_eq!(
         w.lever.stage_changes(&ids.ada),
-        [ids.stage_onsite.clone()],
+        std::slice::from_ref(&ids.stage_onsite),
         "exactly one stage change"
     );
     let (stage, tags, archived) = w.lever.opportunity_state(&ids.ada).unwrap_or_default();

@@ -44,6 +44,9 @@ pub enum Move {
     },
 }
 
+/// A write that passed the gate: the locked data, its JSON body and `perform_as`.
+type Checked<'a> = (Access<'a>, serde_json::Map<String, Value>, Option<String>);
+
 /// The locked data after the gate, the JSON body and `perform_as`, checked; or the answer.
 #[allow(clippy::result_large_err)]
 fn checked<'a>(
@@ -53,7 +56,7 @@ fn checked<'a>(
     id: &str,
     q: &Q,
     body: &Bytes,
-) -> Result<(Access<'a>, serde_json::Map<String, Value>, Option<String>), Response> {
+) -> Result<Checked<'a>, Response> {
     let d = opened(s, h, perm, id)?;
     let Ok(Value::Object(v)) = serde_json::from_slice::<Value>(body) else {
         return Err(error(400, "Request body must be a JSON object"));
