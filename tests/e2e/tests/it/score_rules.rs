@@ -280,3 +280,73 @@ async fn a_key_without_the_stage_change_checkbox_fails_the_move_naming_it() {
     );
     assert!(w.lever.stage_changes(&ids.ada).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_added_after_the_result_moves_nobody_until_asked_and_the_preview_says_what_it_would_do(
+) {
+    // No rule yet: the result is only noted.
+    let mut w = World::new(Options::default()).await;
+    w.start().await;
+    let ids = w.ids.clone();
+    let interview = invited(&w, &ids.ada).await;
+    w.partner.grade(&interview, 81.0).await;
+    let noted = w
+        .app
+        .wait_entry("the result check to finish", T, |e| {
+            e["event"] == "assessmentStatusChanged" && e["status"] == "done"
+        })
+        .await;
+    assert!(
+        noted["reason"].is_null(),
+        "no rule, nothing said: {noted:#}"
+    );
+    // The rule comes later.
+    w.app.import(&w.settings_toml(&Options {
+        extra_toml: rules(&ids),
+        ..Default::default()
+    }));
+    let plain = w.app.reconcile_json(&["--since", &yesterday()]);
+    assert!(
+        plain["notes"]
+            .to_string()
+            .contains("1 result(s) were graded before their test had a score rule: nothing moved"),
+        "{plain:#}"
+    );
+    let preview = w
+        .app
+        .reconcile_json(&["--since", &yesterday(), "--apply-rules", "--dry-run"]);
+    assert!(
+        preview["notes"].to_string().contains(
+            "would apply the score rule: Ada Lovelace (Byteboard SWE): score 81 ≥ 70: moved to Onsite"
+        ),
+        "{preview:#}"
+    );
+    assert!(w.lever.moves(&ids.ada).is_empty(), "neither moved anybody");
+    assert!(rule_entries(&w, &ids.ada).is_empty());
+
+    let applied = w
+        .app
+        .reconcile_json(&["--since", &yesterday(), "--apply-rules"]);
+    assert!(
+        applied["notes"]
+            .to_string()
+            .contains("score rule applied: Ada Lovelace"),
+        "{applied:#}"
+    );
+    let e = w.wait_final(&ids.ada, "assessmentScoreRule", T).await;
+    assert_eq!(e["status"], "done", "{e:#}");
+    assert_eq!(e["source"], "reconcile", "found by catching up: {e:#}");
+    // Asked again: applied once.
+    let again = w
+        .app
+        .reconcile_json(&["--since", &yesterday(), "--apply-rules"]);
+    assert!(
+        !again["notes"].to_string().contains("score rule applied"),
+        "{again:#}"
+    );
+    assert_eq!(
+        w.lever.stage_changes(&ids.ada),
+        std::slice::from_ref(&ids.stage_onsite)
+    );
+    assert_eq!(rule_entries(&w, &ids.ada).len(), 1);
+}

@@ -1,7 +1,7 @@
 //! The writes that move an opportunity, as Lever's "Opportunities" section documents them:
 //! `PUT …/stage` with `{"stage"}` (required), `POST …/addTags` with `{"tags": [..]}`
-//! (required), `PUT …/archived` with `{"reason"}` (required to archive; `null` makes the
-//! opportunity active again), each with an optional `perform_as` that must name a user.
+//! (required), `PUT …/archived` with `{"reason"}` (required to archive; unarchiving is
+//! not modelled), each with an optional `perform_as` that must name a user.
 //! Each checks its checkbox first (403), then the opportunity (404), then the body (400),
 //! keeps the new state on the opportunity, and logs the write for tests. The answer is the
 //! opportunity as it now is.
