@@ -62,6 +62,11 @@ pub async fn open(
         Err(why) => return Ok(Opened::Nothing(why)),
     };
     let what = words(settings, &decision);
+    let told = if decision.ask {
+        format!("{}: waits for Approve to be {what}", decision.why)
+    } else {
+        format!("{}: {what}", decision.why)
+    };
     let state = RuleState {
         interview_id: x.interview_id.clone(),
         opportunity_id: x.opportunity_id.clone(),
@@ -107,7 +112,7 @@ pub async fn open(
     if new {
         engine.entry_changed(id);
         engine.jobs_ready.notify_one();
-        Ok(Opened::Entry(id, what))
+        Ok(Opened::Entry(id, told))
     } else {
         Ok(Opened::Entry(
             id,
