@@ -9,7 +9,6 @@ use super::clients::lever::Opportunity;
 use super::clients::lever_lists::Reach;
 use super::flows::FlowError;
 use super::history::{self, Filter};
-use super::preview::lever_client;
 use super::time::now_ms;
 use super::Engine;
 
@@ -49,7 +48,7 @@ pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, Flow
         return Ok(vec![]);
     }
     let settings = engine.store.read_async(|rx| rx.settings()).await?;
-    let lever = lever_client(engine, &settings).await?;
+    let lever = engine.lever(&settings).await?;
     // Confidential candidates are listed only when asked for, and only to a key that may
     // see them (asking with a key that may not is refused).
     let reach = if lever.sees_confidential().await? {

@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::clients::http::ApiError;
 use super::clients::lever::Perm;
 use super::clients::lever_perm::missing_checkbox;
-use super::clients::partner::Partner;
 use super::probes::{self, Answer};
 use super::secrets;
 use super::webhooks::LeverWebhook;
@@ -336,14 +335,11 @@ async fn partner(engine: &Engine) -> Vec<Item> {
             "no assessment partner configured (optional)",
         )];
     }
-    let key = match engine.secret(secrets::ASSESSMENT_API_KEY).await {
-        Ok(k) => k,
+    let partner = match engine.partner().await {
+        Ok(p) => p,
         Err(e) => return vec![item("assessment", false, e.to_string())],
     };
-    match Partner::new(key, engine.http.clone())
-        .list_tests(&a.list_tests_url)
-        .await
-    {
+    match partner.list_tests(&a.list_tests_url).await {
         Ok(t) => vec![item(
             "assessment",
             true,

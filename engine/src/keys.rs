@@ -98,6 +98,9 @@ pub fn first_signed(endpoint: &str) -> String {
 pub const NEXT_ID: &str = "next_id";
 /// Meta key of the next inbox position.
 pub const NEXT_INBOX: &str = "next_inbox";
+/// Meta counter raised by every settings write, so a process can tell that the settings
+/// it parsed are still the stored ones without parsing them again.
+pub const SETTINGS_GEN: &str = "settings_gen";
 /// Meta key set when the setup wizard was finished.
 pub const SETUP_DONE: &str = "setup_done";
 /// Meta key: when settings were first saved (ms).

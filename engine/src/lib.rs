@@ -60,8 +60,8 @@ pub enum EngineEvent {
     },
     /// The relay connection changed.
     Relay {
-        /// connected, connecting, offline, not-configured.
-        state: String,
+        /// Where the connection stands.
+        state: model::RelayLink,
         /// Details (the last error), if any.
         detail: Option<String>,
     },
@@ -117,8 +117,8 @@ pub struct Inner {
 /// The relay connection as the status bar shows it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RelayState {
-    /// connected, connecting, offline, not-configured (empty before the first attempt).
-    pub state: String,
+    /// Where the connection stands (none before the first attempt).
+    pub state: Option<model::RelayLink>,
     /// The last error.
     pub detail: Option<String>,
     /// Since when (ms).

@@ -1,11 +1,10 @@
 //! Mapping suggestions: archive reasons matched against the seed's table of common reasons
 //! (case-insensitive), and stages and interview types proposed from their names.
 
-use super::clients::http::Bucket;
-use super::clients::lever::{Lever, Named, Tag, RATE_BURST, RATE_PER_SECOND};
-use super::clients::partner::{Partner, PartnerTest};
+use super::clients::lever::{Named, Tag};
+use super::clients::partner::PartnerTest;
 use super::flows::FlowError;
-use super::secrets::{self, Secret};
+use super::secrets::Secret;
 use super::settings::{Names, Outcome, Settings};
 use super::Engine;
 
@@ -79,13 +78,7 @@ pub struct Suggestion {
 /// the partner's tests, and proposes mappings on top of the current settings.
 pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, FlowError> {
     let current = engine.store.read_async(|rx| rx.settings()).await?;
-    // The setup key gets its own bucket: it is a different key with its own Lever limit.
-    let lever = Lever::new(
-        &current.lever.base_url,
-        setup_key,
-        engine.http.clone(),
-        Bucket::new(RATE_PER_SECOND, RATE_BURST),
-    );
+    let lever = engine.lever_setup(&current, setup_key);
     let stages = lever.stages().await?;
     let archive_reasons = lever.archive_reasons().await?;
     let tags = lever.tags().await?;
@@ -94,8 +87,9 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
     let tests = if a.list_tests_url.is_empty() {
         Vec::new()
     } else {
-        let key = engine.secret(secrets::ASSESSMENT_API_KEY).await?;
-        Partner::new(key, engine.http.clone())
+        engine
+            .partner()
+            .await?
             .list_tests(&a.list_tests_url)
             .await?
     };

@@ -269,3 +269,35 @@ pub fn history_json(entry: &Entry, detail: &Detail) -> serde_json::Value {
         "steps": steps,
     })
 }
+
+/// Where the engine's connection to the relay stands, as the status bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum RelayLink {
+    /// Opening a stream, or open but not yet shown to deliver.
+    Connecting,
+    /// A stream that delivers.
+    Connected,
+    /// The last stream ended; the next attempt waits out its backoff.
+    Offline,
+    /// No relay connection code was given yet.
+    NotConfigured,
+}
+
+impl RelayLink {
+    /// The word the logs and the window use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelayLink::Connecting => "connecting",
+            RelayLink::Connected => "connected",
+            RelayLink::Offline => "offline",
+            RelayLink::NotConfigured => "not-configured",
+        }
+    }
+}
+
+impl std::fmt::Display for RelayLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

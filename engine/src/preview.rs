@@ -14,7 +14,6 @@ use super::flows::FlowError;
 use super::history::{self, Filter};
 use super::keys;
 use super::model::Flow;
-use super::secrets;
 use super::settings::Settings;
 use super::Engine;
 
@@ -69,24 +68,10 @@ pub struct FieldRow {
     pub error: Option<String>,
 }
 
-/// A Lever client with the stored key, sharing the engine's rate limit.
-pub(super) async fn lever_client(engine: &Engine, settings: &Settings) -> Result<Lever, FlowError> {
-    let key = engine.secret(secrets::LEVER_API_KEY).await?;
-    Ok(Lever::new(
-        &settings.lever.base_url,
-        key,
-        engine.http.clone(),
-        engine.lever_bucket.clone(),
-    ))
-}
-
 async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
     let settings = engine.store.read_async(|rx| rx.settings()).await?;
-    let lever = lever_client(engine, &settings).await?;
-    let user = engine.secret(secrets::BOB_SERVICE_USER).await?;
-    let token = engine.secret(secrets::BOB_TOKEN).await?;
-    let bob = Bob::new(&settings.bob.base_url, user, token, engine.http.clone())
-        .with_lookups(engine.bob_lookups.clone());
+    let lever = engine.lever(&settings).await?;
+    let bob = engine.bob(&settings).await?;
     Ok((settings, lever, bob))
 }
 

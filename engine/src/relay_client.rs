@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::inbox::{self, Accepted};
-use super::model::{Flow, Status};
+use super::model::{Flow, RelayLink, Status};
 use super::notify::{Kind, Notice};
 use super::relay_watch::{self, Silence, Watch};
 use super::secrets::RELAY_SECRET;
@@ -40,11 +40,11 @@ pub async fn run(engine: Engine) {
     let mut delays = backoff();
     loop {
         let Some((conn, secret)) = configured(&engine).await else {
-            state(&engine, "not-configured", None);
+            state(&engine, RelayLink::NotConfigured, None);
             tokio::time::sleep(SETUP_POLL).await;
             continue;
         };
-        state(&engine, "connecting", None);
+        state(&engine, RelayLink::Connecting, None);
         let result = stream(&engine, &conn, secret.expose(), &mut || delays = backoff()).await;
         let why = match result {
             Ok(()) => "the relay closed the stream".to_string(),
@@ -52,7 +52,7 @@ pub async fn run(engine: Engine) {
         };
         let wait = delays.next().unwrap_or(RECONNECT_CAP);
         tracing::warn!("relay stream ended: {why}; reconnecting in {wait:?}");
-        state(&engine, "offline", Some(why));
+        state(&engine, RelayLink::Offline, Some(why));
         tokio::time::sleep(wait).await;
     }
 }
@@ -66,25 +66,25 @@ fn backoff() -> impl Iterator<Item = Duration> {
         .build()
 }
 
-fn state(engine: &Engine, state: &str, detail: Option<String>) {
+fn state(engine: &Engine, state: RelayLink, detail: Option<String>) {
     let now = time::now_ms();
     let notify_offline = {
         let Ok(mut rs) = engine.relay_state.lock() else {
             return;
         };
-        if rs.state != state {
-            tracing::info!(state, "relay connection: {state}");
+        if rs.state != Some(state) {
+            tracing::info!(state = state.as_str(), "relay connection: {state}");
             rs.since = Some(now);
-            if state != "offline" {
+            if state != RelayLink::Offline {
                 rs.offline_notified = false;
             }
         }
-        rs.state = state.to_string();
+        rs.state = Some(state);
         rs.detail = detail.clone();
         let long = rs
             .since
             .is_some_and(|s| now.saturating_sub(s) > OFFLINE_ALERT.as_millis() as u64);
-        let fire = state == "offline" && long && !rs.offline_notified;
+        let fire = state == RelayLink::Offline && long && !rs.offline_notified;
         if fire {
             rs.offline_notified = true;
         }
@@ -101,10 +101,7 @@ fn state(engine: &Engine, state: &str, detail: Option<String>) {
             kind: Kind::Attention,
         });
     }
-    let _ = engine.events.send(EngineEvent::Relay {
-        state: state.to_string(),
-        detail,
-    });
+    let _ = engine.events.send(EngineEvent::Relay { state, detail });
 }
 
 async fn configured(engine: &Engine) -> Option<(RelayConn, super::secrets::Secret)> {
@@ -194,12 +191,12 @@ async fn stream(
                 tracing::info!(pending, %relay_version, "connected to the relay");
                 watch.welcome(pending);
                 if watch.is_delivering() {
-                    state(engine, "connected", None);
+                    state(engine, RelayLink::Connected, None);
                 } else {
                     // Not "connected" until the stream shows it delivers.
                     state(
                         engine,
-                        "connecting",
+                        RelayLink::Connecting,
                         Some(format!("the relay holds {pending} event(s); receiving")),
                     );
                 }
@@ -238,7 +235,7 @@ fn delivering(engine: &Engine, watch: &mut Watch) {
     let first = !watch.is_delivering();
     watch.delivered();
     if first {
-        state(engine, "connected", None);
+        state(engine, RelayLink::Connected, None);
     }
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::history::{self, Filter};
 use crate::keys;
+use crate::model::RelayLink;
 use crate::store::StoreError;
 use crate::{Engine, RelayState};
 
@@ -28,8 +29,8 @@ pub struct EngineStatus {
 /// The relay connection as shown.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RelayView {
-    /// connected, connecting, offline, not-configured.
-    pub state: String,
+    /// Where the connection stands.
+    pub state: RelayLink,
     /// The last error.
     pub detail: Option<String>,
     /// The relay's URL, once connected.
@@ -53,7 +54,7 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
             let conn = rx.relay_conn()?;
             let configured = rx.meta(keys::SETUP_DONE)? > 0;
             let queue = rx.jobs_len()? + rx.inbox_len()?;
-            let health = rx.health()?.messages();
+            let health = rx.health::<crate::reconcile::health::Health>()?.messages();
             let newest = Filter {
                 limit: 1,
                 ..Default::default()
@@ -65,11 +66,7 @@ pub async fn status(engine: &Engine) -> Result<EngineStatus, StoreError> {
             Ok((conn, configured, queue, last, health))
         })
         .await?;
-    let state = if rs.state.is_empty() {
-        "connecting".to_string()
-    } else {
-        rs.state
-    };
+    let state = rs.state.unwrap_or(RelayLink::Connecting);
     Ok(EngineStatus {
         profile: engine.profile.clone(),
         configured,

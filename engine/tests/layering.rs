@@ -1,6 +1,7 @@
 //! The layering holds by test, not by care: no module of the engine, the relay or the app
-//! shell imports one that imports it back (directly or round a longer loop), and the engine
-//! names neither Tauri, clap nor the CLI. Edges are the `crate::…`, `super::…` and
+//! shell imports one that imports it back (directly or round a longer loop), no module of
+//! the engine imports one of a layer above its own (the order `docs/architecture.md`
+//! draws, which this file holds it to), and the engine names neither Tauri, clap nor the CLI. Edges are the `crate::…`, `super::…` and
 //! `self::…` paths in code (comments and test modules aside), resolved to the deepest
 //! module that exists.
 
@@ -47,7 +48,8 @@ fn code(text: &str) -> String {
         .join("\n")
 }
 
-/// Every `crate::a::b`, `super::a` and `self::a` path in the code, as segments.
+/// Every `crate::a::b`, `super::a` and `self::a` path in the code, as segments; a group
+/// (`use super::{a, relay::hook_url}`) gives one path per item.
 fn paths(code: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for kw in ["crate::", "super::", "self::"] {
@@ -56,17 +58,60 @@ fn paths(code: &str) -> Vec<(String, Vec<String>)> {
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
-            let rest: String = code[i + kw.len()..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            let segs = rest
-                .split("::")
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            out.push((kw.trim_end_matches("::").to_string(), segs));
+            let kind = kw.trim_end_matches("::").to_string();
+            for segs in expand(&code[i + kw.len()..]) {
+                out.push((kind.clone(), segs));
+            }
         }
+    }
+    out
+}
+
+/// The paths a `use` tail names: `a::b` is one, `a::{b, c::d, self}` three (nested groups
+/// too).
+fn expand(tail: &str) -> Vec<Vec<String>> {
+    let head: String = tail
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+        .collect();
+    let base: Vec<String> = head
+        .split("::")
+        .filter(|s| !s.is_empty() && *s != "self")
+        .map(str::to_string)
+        .collect();
+    let rest = &tail[head.len()..];
+    if !(head.is_empty() || head.ends_with("::")) || !rest.starts_with('{') {
+        return vec![base];
+    }
+    // The group's items, split at its own commas only.
+    let (mut depth, mut start, mut items) = (0usize, 1usize, Vec::new());
+    for (k, c) in rest.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    items.push(&rest[start..k]);
+                    break;
+                }
+            }
+            ',' if depth == 1 => {
+                items.push(&rest[start..k]);
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for item in items {
+        for segs in expand(item.trim()) {
+            let mut p = base.clone();
+            p.extend(segs);
+            out.push(p);
+        }
+    }
+    if out.is_empty() {
+        out.push(base);
     }
     out
 }
@@ -140,6 +185,81 @@ fn cycle(g: &BTreeMap<Module, BTreeSet<Module>>) -> Option<Vec<Module>> {
         .find_map(|m| visit(m, g, &mut Vec::new(), &mut done))
 }
 
+/// The engine's layers, bottom first, with their top-level modules: the table in
+/// `docs/architecture.md`, which the tests below hold to this list. A module may import its
+/// own layer and those below it. The crate root (`lib.rs`: the map, `Engine`, `open`, `run`)
+/// is not a layer: it is what the shells hold.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "Records",
+        &[
+            "model",
+            "work",
+            "settings",
+            "score_rules",
+            "keys",
+            "webhooks",
+            "time",
+            "notify",
+        ],
+    ),
+    ("Store", &["store"]),
+    ("Privacy", &["privacy"]),
+    ("Vendors", &["clients", "vendors", "secrets"]),
+    (
+        "Intake",
+        &["relay_client", "relay_watch", "inbox", "intake", "webhook"],
+    ),
+    ("Jobs", &["jobs", "flows"]),
+    ("Catching up", &["reconcile"]),
+    (
+        "Use-cases",
+        &[
+            "setup",
+            "history",
+            "check",
+            "probes",
+            "mappings",
+            "preview",
+            "candidates",
+            "status",
+        ],
+    ),
+    ("Running", &["supervise", "bindings"]),
+];
+
+/// The layer (its place, bottom 0) of a top-level module.
+fn layer_of(top: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, mods)| mods.contains(&top))
+}
+
+/// Every import of `g` from a module to one of a higher layer, as "from → to" with the
+/// layers named. Modules outside every layer are left to
+/// [`every_engine_module_has_a_documented_layer`].
+fn upward(g: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (from, deps) in g {
+        let Some(a) = from.first().and_then(|t| layer_of(t)) else {
+            continue;
+        };
+        for to in deps {
+            let Some(b) = to.first().and_then(|t| layer_of(t)) else {
+                continue;
+            };
+            if b > a {
+                out.push(format!(
+                    "{} ({}) → {} ({})",
+                    from.join("::"),
+                    LAYERS[a].0,
+                    to.join("::"),
+                    LAYERS[b].0
+                ));
+            }
+        }
+    }
+    out
+}
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -154,6 +274,117 @@ fn no_module_imports_one_that_imports_it_back() {
             panic!("{crate_src}: an import loop: {}", names.join(" → "));
         }
     }
+}
+
+#[test]
+fn no_engine_module_imports_one_of_a_layer_above_its_own() {
+    let up = upward(&graph(&workspace().join("engine/src")));
+    assert!(
+        up.is_empty(),
+        "imports that run up the layers of docs/architecture.md (move the code to the lower \
+         layer, or pass what it needs down):\n{}",
+        up.join("\n")
+    );
+}
+
+#[test]
+fn every_engine_module_has_a_documented_layer() {
+    let g = graph(&workspace().join("engine/src"));
+    let doc = std::fs::read_to_string(workspace().join("docs/architecture.md"))
+        .unwrap_or_else(|e| panic!("docs/architecture.md: {e}"));
+    let tops: BTreeSet<&str> = g
+        .keys()
+        .filter_map(|m| m.first().map(String::as_str))
+        .collect();
+    for top in &tops {
+        let Some(i) = layer_of(top) else {
+            panic!(
+                "engine/src/{top} is in no layer: add it to LAYERS in this file and to the \
+                 layer table of docs/architecture.md"
+            );
+        };
+        let (name, _) = LAYERS[i];
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| **{name}** |")))
+            .unwrap_or_else(|| panic!("docs/architecture.md has no row for the {name} layer"));
+        assert!(
+            row.contains(&format!("`{top}`")) || row.contains(&format!("`{top}/`")),
+            "docs/architecture.md's {name} row does not name `{top}`"
+        );
+    }
+    for (name, mods) in LAYERS {
+        for m in *mods {
+            assert!(
+                tops.contains(m),
+                "LAYERS names {m} in {name}, but engine/src has no such module"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_group_import_names_each_of_its_items() {
+    let p = paths(
+        "use super::{blocking, relay::hook_url, SetupError};\nuse crate::check::{self, Item};",
+    );
+    let segs: Vec<String> = p
+        .iter()
+        .map(|(k, s)| format!("{k}:{}", s.join("::")))
+        .collect();
+    for want in [
+        "super:blocking",
+        "super:relay::hook_url",
+        "super:SetupError",
+        "crate:check",
+        "crate:check::Item",
+    ] {
+        assert!(segs.iter().any(|s| s == want), "{want} not in {segs:?}");
+    }
+}
+
+#[test]
+fn an_import_up_the_layers_is_found() {
+    let m = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Module>();
+    let g = BTreeMap::from([
+        (
+            m(&["store", "watch"]),
+            BTreeSet::from([m(&["reconcile", "health"])]),
+        ),
+        (m(&["reconcile"]), BTreeSet::from([m(&["store"])])),
+        (m(&["check"]), BTreeSet::from([m(&["setup", "relay"])])),
+    ]);
+    let up = upward(&g);
+    assert_eq!(up.len(), 1, "{up:?}");
+    assert!(up[0].starts_with("store::watch (Store) → reconcile::health (Catching up)"));
+}
+
+#[test]
+fn vendor_clients_are_built_only_in_vendors_rs() {
+    // Built anywhere else, a client would miss Lever's shared rate budget or bob's batched
+    // lookups, or read its key its own way.
+    let root = workspace().join("engine/src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut elsewhere = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(&root).unwrap_or(&f).to_path_buf();
+        if rel.starts_with("clients") || rel == Path::new("vendors.rs") {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(&f).unwrap_or_default());
+        for ctor in ["Lever::new(", "Bob::new(", "Partner::new("] {
+            if text.contains(ctor) {
+                elsewhere.push(format!("{} builds {ctor}…)", rel.display()));
+            }
+        }
+    }
+    assert!(
+        elsewhere.is_empty(),
+        "vendor clients built outside engine/src/vendors.rs (use Engine::lever, lever_in, \
+         lever_setup, bob or partner):\n{}",
+        elsewhere.join("\n")
+    );
 }
 
 #[test]

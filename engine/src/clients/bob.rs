@@ -239,16 +239,7 @@ impl Bob {
             "filters": [{"fieldPath": "root.email", "operator": "equals", "values": emails}],
             "showInactive": inactive,
         });
-        // A search changes nothing: safe to resend.
-        let resp = self
-            .send(false, |c, u| c.post(u).json(&body), "/people/search")
-            .await?;
-        let v: Value = http::json(Service::Bob, resp).await?;
-        let employees = v
-            .get("employees")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let employees = self.search_people(&body).await?;
         let mut found = bob_lookup::by_email(&employees);
         if let ([email], true) = (emails, found.is_empty()) {
             // A service user that may not read emails still gets the match's id.
@@ -257,6 +248,20 @@ impl Bob {
             }
         }
         Ok(found)
+    }
+
+    /// The people a `POST /people/search` with `body` lists (none when bob's answer has no
+    /// `employees` list).
+    pub(super) async fn search_people(&self, body: &Value) -> Result<Vec<Value>, ApiError> {
+        // A search changes nothing: safe to resend.
+        let resp = self
+            .send(false, |c, u| c.post(u).json(body), "/people/search")
+            .await?;
+        let mut v: Value = http::json(Service::Bob, resp).await?;
+        Ok(match v.get_mut("employees").map(Value::take) {
+            Some(Value::Array(people)) => people,
+            _ => Vec::new(),
+        })
     }
 
     /// Creates an employee; returns the new id.

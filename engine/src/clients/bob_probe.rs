@@ -5,11 +5,11 @@
 //! not gets 403; that bob checks the permission before it looks for the row is not
 //! documented (`docs/fidelity.md`).
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::bob::Bob;
 use super::bob_lookup::employee_id;
-use super::http::{self, ApiError, Service};
+use super::http::ApiError;
 
 /// The service user's permission to list an employee's Work rows, in bob's words
 /// (https://apidocs.hibob.com/reference/employee-tables).
@@ -56,14 +56,10 @@ impl Bob {
     /// all), if any.
     async fn any_employee(&self) -> Result<Option<String>, ApiError> {
         let body = json!({"fields": ["root.id"], "showInactive": false});
-        let resp = self
-            .send(false, |c, u| c.post(u).json(&body), "/people/search")
-            .await?;
-        let v: Value = http::json(Service::Bob, resp).await?;
-        Ok(v.get("employees")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        Ok(self
+            .search_people(&body)
+            .await?
+            .iter()
             .find_map(employee_id))
     }
 }

@@ -133,15 +133,11 @@ impl Bob {
             "showInactive": true,
             "humanReadable": "APPEND",
         });
-        let resp = self
-            .send(false, |c, u| c.post(u).json(&body), "/people/search")
-            .await?;
-        let v: Value = http::json(Service::Bob, resp).await?;
-        Ok(v.get("employees")
-            .and_then(Value::as_array)
+        Ok(self
+            .search_people(&body)
+            .await?
             .into_iter()
-            .flatten()
-            .filter_map(|e| Some((employee_id(e)?, e.clone())))
+            .filter_map(|e| Some((employee_id(&e)?, e)))
             .collect())
     }
 }

@@ -279,7 +279,7 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
         report.health = engine
             .store
             .read_async(move |rx| {
-                let mut h = rx.health()?;
+                let mut h = rx.health::<health::Health>()?;
                 h.unread = unread;
                 Ok(h.messages())
             })
@@ -364,7 +364,7 @@ async fn compare(
     };
     let (known, health) = engine
         .store
-        .read_async(|rx| Ok((Known::read(rx)?, rx.health()?)))
+        .read_async(|rx| Ok((Known::read(rx)?, rx.health::<health::Health>()?)))
         .await?;
     let restart = health.unread.iter().map(|u| (u.list, u.since_ms)).collect();
     let mut c = Catchup {

@@ -75,7 +75,7 @@ pub(super) async fn write(
             for w in rebased {
                 tx.put_watch(&w)?;
             }
-            let mut health = tx.health()?;
+            let mut health: Health = tx.health()?;
             record_health(&mut health, missed_hires, missed_moves);
             health.unread = unread;
             tx.put_health(&health)?;

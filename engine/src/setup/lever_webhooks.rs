@@ -11,9 +11,9 @@
 
 use serde::Serialize;
 
-use super::{blocking, relay::hook_url, SetupError};
-use crate::clients::http::{ApiError, Bucket, RetryPolicy};
-use crate::clients::lever::{Lever, Perm, RATE_BURST, RATE_PER_SECOND};
+use super::{blocking, SetupError};
+use crate::clients::http::{ApiError, RetryPolicy};
+use crate::clients::lever::{Lever, Perm};
 use crate::clients::lever_webhooks::Hook;
 use crate::secrets::Secret;
 use crate::settings::Invalid;
@@ -69,18 +69,8 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
     if let Some(why) = super::https::not_https(&conn.url) {
         return Err(Invalid(why).into());
     }
-    let base = engine
-        .store
-        .read_async(|rx| rx.settings())
-        .await?
-        .lever
-        .base_url;
-    let lever = Lever::new(
-        &base,
-        setup_key,
-        engine.http.clone(),
-        Bucket::new(RATE_PER_SECOND, RATE_BURST),
-    );
+    let settings = engine.store.read_async(|rx| rx.settings()).await?;
+    let lever = engine.lever_setup(&settings, setup_key);
     let existing = match lever.webhooks().await {
         Ok(list) => list,
         Err(e) if e.status == Some(403) => return Ok(refused(Perm::FindWebhooks)),
@@ -88,7 +78,7 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
     };
     let mut hooks = Vec::new();
     for hook in LeverWebhook::ALL {
-        let url = hook_url(&conn, hook.endpoint());
+        let url = conn.hook_url(hook.endpoint());
         let kept = engine.secret_opt(hook.token_name()).await?.is_some();
         let (made, message) = match lookup(&existing, &url, hook) {
             Some(_) if kept => (Made::AlreadyThere, "already in Lever, and its signing token is kept".to_string()),
@@ -138,7 +128,7 @@ async fn read_back(lever: &Lever, conn: &crate::store::RelayConn, hooks: &mut [H
         if !hook.takes_conditions() || made.made == Made::Failed {
             continue;
         }
-        let url = hook_url(conn, hook.endpoint());
+        let url = conn.hook_url(hook.endpoint());
         let Some(found) = lookup(&listed, &url, hook) else {
             continue;
         };
@@ -172,7 +162,7 @@ pub async fn origin_warnings(engine: &Engine) -> Vec<String> {
     LeverWebhook::ALL
         .into_iter()
         .filter(|h| h.takes_conditions())
-        .filter_map(|h| origins_warning(lookup(&listed, &hook_url(&conn, h.endpoint()), h)?, h))
+        .filter_map(|h| origins_warning(lookup(&listed, &conn.hook_url(h.endpoint()), h)?, h))
         .collect()
 }
 

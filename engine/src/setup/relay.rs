@@ -54,7 +54,7 @@ pub async fn webhooks(engine: &Engine) -> Result<Vec<WebhookInfo>, SetupError> {
     for hook in LeverWebhook::ALL {
         let url = conn
             .as_ref()
-            .map(|c| hook_url(c, hook.endpoint()))
+            .map(|c| c.hook_url(hook.endpoint()))
             .unwrap_or_default();
         let token_set = matches!(engine.secret_opt(hook.token_name()).await, Ok(Some(_)));
         let key = keys::first_signed(hook.endpoint());
@@ -69,14 +69,4 @@ pub async fn webhooks(engine: &Engine) -> Result<Vec<WebhookInfo>, SetupError> {
         });
     }
     Ok(out)
-}
-
-/// The public URL of an endpoint of the connected channel.
-pub fn hook_url(conn: &RelayConn, endpoint: &str) -> String {
-    ConnectCode {
-        url: conn.url.clone(),
-        channel: conn.channel.clone(),
-        secret: String::new(),
-    }
-    .hook_url(endpoint)
 }

@@ -3,6 +3,7 @@
 
 pub mod entries;
 mod scan;
+mod settings_cache;
 mod tables;
 pub mod tx;
 mod watch;
@@ -66,6 +67,8 @@ pub struct Store {
     /// write side.
     db: Arc<RwLock<Database>>,
     path: PathBuf,
+    /// The settings as last parsed, shared by every clone of this handle.
+    settings: Arc<settings_cache::SettingsCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -99,6 +102,7 @@ impl Store {
         let store = Store {
             db: Arc::new(RwLock::new(db)),
             path,
+            settings: Arc::default(),
         };
         store.write(|tx| {
             tx.create_tables()?;
@@ -111,6 +115,11 @@ impl Store {
         self.db
             .read()
             .map_err(|_| StoreError::Db("the database handle was poisoned by a crash".into()))
+    }
+
+    /// How many times this handle parsed the stored settings (once per change).
+    pub fn settings_parses(&self) -> u64 {
+        self.settings.parses()
     }
 
     /// The database file.
@@ -174,7 +183,7 @@ impl Store {
     pub fn read<T>(&self, f: impl FnOnce(&Rx) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let db = self.db()?;
         let txn = db.begin_read()?;
-        f(&Rx::new(&txn))
+        f(&Rx::new(&txn, &self.settings))
     }
 
     /// [`Store::write`] off the async runtime (commits wait for the disk).

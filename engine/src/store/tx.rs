@@ -5,6 +5,7 @@ use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransacti
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::settings_cache::SettingsCache;
 use super::tables::*;
 use super::StoreError;
 use crate::keys;
@@ -32,6 +33,18 @@ pub struct RelayConn {
     pub channel: String,
 }
 
+impl RelayConn {
+    /// The public URL of one of this channel's endpoints, as Lever or the partner posts to it.
+    pub fn hook_url(&self, endpoint: &str) -> String {
+        hirewire_relay::protocol::ConnectCode {
+            url: self.url.clone(),
+            channel: self.channel.clone(),
+            secret: String::new(),
+        }
+        .hook_url(endpoint)
+    }
+}
+
 fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     Ok(serde_json::from_slice(bytes)?)
 }
@@ -39,8 +52,8 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
 /// Read helpers shared by [`Tx`] and [`Rx`]: both transaction types open tables the same way.
 macro_rules! read_methods {
     () => {
-        /// The settings (defaults when none were saved).
-        pub fn settings(&self) -> Result<Settings, StoreError> {
+        /// The stored settings, parsed (defaults when none were saved).
+        fn parse_settings(&self) -> Result<Settings, StoreError> {
             let t = self.txn.open_table(SETTINGS)?;
             let Some(v) = t.get(KEY_SETTINGS)? else {
                 return Ok(Settings::default());
@@ -217,14 +230,23 @@ pub struct Tx<'a> {
 /// A read transaction.
 pub struct Rx<'a> {
     pub(crate) txn: &'a ReadTransaction,
+    cache: &'a SettingsCache,
 }
 
 impl<'a> Rx<'a> {
-    pub(super) fn new(txn: &'a ReadTransaction) -> Self {
-        Rx { txn }
+    pub(super) fn new(txn: &'a ReadTransaction, cache: &'a SettingsCache) -> Self {
+        Rx { txn, cache }
     }
 
     read_methods!();
+
+    /// The settings (defaults when none were saved), parsed once per change: a snapshot
+    /// holds committed data only, so its generation names exactly one settings text.
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        let generation = self.meta(keys::SETTINGS_GEN)?;
+        self.cache
+            .get_or_parse(generation, || self.parse_settings())
+    }
 }
 
 impl<'a> Tx<'a> {
@@ -233,6 +255,12 @@ impl<'a> Tx<'a> {
     }
 
     read_methods!();
+
+    /// The settings (defaults when none were saved). Parsed every time: this transaction
+    /// may hold a change not yet committed, which must never reach the shared cache.
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        self.parse_settings()
+    }
 
     pub(super) fn create_tables(&self) -> Result<(), StoreError> {
         self.txn.open_table(SETTINGS)?;
@@ -277,7 +305,8 @@ impl<'a> Tx<'a> {
         self.txn
             .open_table(SETTINGS)?
             .insert(KEY_SETTINGS, s.to_toml().as_str())?;
-        Ok(())
+        let generation = self.meta(keys::SETTINGS_GEN)?;
+        self.put_meta(keys::SETTINGS_GEN, generation.wrapping_add(1))
     }
 
     /// Adds Lever's names to the stored settings (see [`crate::settings::Names`]); a reason

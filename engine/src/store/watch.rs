@@ -1,10 +1,13 @@
-//! The watched employees (changes after the hire) and the webhook health record.
+//! The watched employees (changes after the hire) and the webhook health record. The
+//! health's type belongs to the catch-up above this layer, so it is kept here as JSON of
+//! whatever type the caller names.
 
 use redb::ReadableTable;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use super::tables::{KEY_HEALTH, SETTINGS, WATCH};
 use super::{Rx, StoreError, Tx};
-use crate::reconcile::health::Health;
 use crate::work::Watch;
 
 macro_rules! watch_reads {
@@ -32,8 +35,9 @@ macro_rules! watch_reads {
             Ok(v.and_then(|v| serde_json::from_slice(v.value()).ok()))
         }
 
-        /// What catching up found the webhooks missed.
-        pub fn health(&self) -> Result<Health, StoreError> {
+        /// What catching up found the webhooks missed: the record `reconcile::health`
+        /// owns, read as its type (the default when none is kept or it does not read).
+        pub fn health<H: DeserializeOwned + Default>(&self) -> Result<H, StoreError> {
             let t = self.txn.open_table(SETTINGS)?;
             let v = t.get(KEY_HEALTH)?;
             Ok(v.and_then(|v| serde_json::from_str(v.value()).ok())
@@ -63,8 +67,8 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Saves the webhook health.
-    pub fn put_health(&self, h: &Health) -> Result<(), StoreError> {
+    /// Saves the webhook health (see [`Rx::health`]).
+    pub fn put_health<H: Serialize>(&self, h: &H) -> Result<(), StoreError> {
         let text = serde_json::to_string(h)?;
         self.txn
             .open_table(SETTINGS)?

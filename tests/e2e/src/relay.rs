@@ -245,6 +245,18 @@ impl Relay {
     }
 }
 
+/// Posts `body` to `url` as a webhook sender would; the status, or 0 when no answer came
+/// (refused, reset, timed out). The one way the suites post to a relay.
+pub async fn post(url: &str, body: impl AsRef<[u8]>) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .body(body.as_ref().to_vec())
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0)
+}
+
 /// Runs a `channel` command against a data directory, server running or not (on the NATS
 /// store, the command reaches NATS itself when no relay answers).
 pub fn channel_cmd(dir: &Path, args: &[&str]) -> (i32, String, String) {

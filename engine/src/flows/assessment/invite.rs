@@ -8,7 +8,6 @@ use crate::flows::{done, once, Ctx, Finish, FlowError};
 use crate::keys;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
-use crate::setup::relay::hook_url;
 use crate::store::RelayConn;
 use crate::time;
 use crate::webhooks::assessment_callback;
@@ -265,5 +264,5 @@ async fn no_single_type(
 async fn callback_url(ctx: &Ctx, token: &str) -> Result<String, FlowError> {
     let conn: Option<RelayConn> = ctx.engine.store.read_async(|rx| rx.relay_conn()).await?;
     let conn = conn.ok_or_else(|| FlowError::Stop("the relay is not connected, so the partner could not report back: paste the connection code in Setup".into()))?;
-    Ok(hook_url(&conn, &assessment_callback(token)))
+    Ok(conn.hook_url(&assessment_callback(token)))
 }

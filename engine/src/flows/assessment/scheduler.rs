@@ -44,8 +44,7 @@ async fn poll_once(engine: &Engine) -> Result<(), FlowError> {
     if due.is_empty() {
         return Ok(());
     }
-    let key = engine.secret(crate::secrets::ASSESSMENT_API_KEY).await?;
-    let partner = crate::clients::partner::Partner::new(key, engine.http.clone());
+    let partner = engine.partner().await?;
     for mut x in due {
         let expired = now.saturating_sub(x.sent_at) > POLL_FOR.as_millis() as u64;
         let complete = match partner.status(&a.test_status_url, &x.interview_id).await {

@@ -5,21 +5,11 @@
 use std::time::Duration;
 
 use hirewire_e2e::nats::Nats;
-use hirewire_e2e::relay::{skip_on_nats, Channel, Relay};
+use hirewire_e2e::relay::{post, skip_on_nats, Channel, Relay};
 use hirewire_e2e::stream;
 use hirewire_relay::protocol::ConnectCode;
 
 const T: Duration = Duration::from_secs(20);
-
-async fn post(url: &str, body: String) -> u16 {
-    reqwest::Client::new()
-        .post(url)
-        .body(body)
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
 
 fn migrate(dir: &std::path::Path, store: &str) -> (i32, String, String) {
     let mut cmd = std::process::Command::new(hirewire_e2e::bins::path("hirewire-relay"));
@@ -105,7 +95,7 @@ async fn a_redb_relay_moves_to_nats_and_the_app_gets_everything_with_its_codes()
     let two_all = [(1, "{\"two\":1}"), (2, "{\"two\":2}"), (3, "{\"two\":3}")];
     receive_with_code(&two, &two_all).await;
     let hook = relay.hook_url(&one.channel, "stage-change");
-    assert_eq!(post(&hook, "{\"one\":6}".into()).await, 200);
+    assert_eq!(post(&hook, "{\"one\":6}").await, 200);
     let mut s = stream::connect(&relay.url(), &one.channel, Some(&one.secret))
         .await
         .unwrap_or_else(|c| panic!("{c}"));

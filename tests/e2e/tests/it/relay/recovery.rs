@@ -26,7 +26,7 @@ async fn post(url: &str, body: String) -> u16 {
 
 #[tokio::test]
 async fn a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows() {
-    if hirewire_e2e::relay::skip_on_nats("a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows", "it edits relay.redb; nats_store::an_unreadable_message_is_skipped_with_a_notice_and_the_rest_still_flows is its equivalent") {
+    if hirewire_e2e::relay::skip_on_nats("a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows", "it edits relay.redb; nats::store::an_unreadable_message_is_skipped_with_a_notice_and_the_rest_still_flows is its equivalent") {
         return;
     }
     let mut relay = Relay::start(&[]).await;
@@ -94,7 +94,7 @@ async fn a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows() {
 
 #[tokio::test]
 async fn a_full_disk_answers_503_and_the_relay_recovers_by_itself_when_space_is_freed() {
-    if hirewire_e2e::relay::skip_on_nats("a_full_disk_answers_503_and_the_relay_recovers_by_itself_when_space_is_freed", "a full disk under redb; nats_store::posts_get_503_while_nats_is_down_and_flow_again_without_a_restart is its equivalent") {
+    if hirewire_e2e::relay::skip_on_nats("a_full_disk_answers_503_and_the_relay_recovers_by_itself_when_space_is_freed", "a full disk under redb; nats::store::posts_get_503_while_nats_is_down_and_flow_again_without_a_restart is its equivalent") {
         return;
     }
     let fs = match SmallFs::mount(16) {

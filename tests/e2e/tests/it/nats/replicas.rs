@@ -55,13 +55,7 @@ async fn close_code(s: &mut StreamClient) -> Option<u16> {
 }
 
 async fn post(relay: &Relay, ch: &Channel, body: &str) -> u16 {
-    reqwest::Client::new()
-        .post(relay.hook_url(&ch.channel, "stage-change"))
-        .body(body.to_string())
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
+    hirewire_e2e::relay::post(&relay.hook_url(&ch.channel, "stage-change"), body).await
 }
 
 #[tokio::test]

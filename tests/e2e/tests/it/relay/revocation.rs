@@ -15,13 +15,7 @@ const T: Duration = Duration::from_secs(10);
 const BIG: usize = 1024 * 1024;
 
 async fn post(relay: &Relay, ch: &Channel, body: String) -> u16 {
-    reqwest::Client::new()
-        .post(relay.hook_url(&ch.channel, "stage-change"))
-        .body(body)
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
+    hirewire_e2e::relay::post(&relay.hook_url(&ch.channel, "stage-change"), body).await
 }
 
 async fn open(relay: &Relay, ch: &Channel, secret: &str) -> StreamClient {

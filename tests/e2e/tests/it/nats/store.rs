@@ -6,21 +6,11 @@
 use std::time::Duration;
 
 use hirewire_e2e::nats::{publish_raw, Nats};
-use hirewire_e2e::relay::{channel_cmd, Channel, Relay};
+use hirewire_e2e::relay::{channel_cmd, post, Channel, Relay};
 use hirewire_e2e::stream::{self, Next};
 use hirewire_relay::protocol::ServerFrame;
 
 const T: Duration = Duration::from_secs(20);
-
-async fn post(url: &str, body: &str) -> u16 {
-    reqwest::Client::new()
-        .post(url)
-        .body(body.to_string())
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
 
 async fn health(relay: &Relay) -> u16 {
     reqwest::get(format!("{}/healthz", relay.url()))

@@ -3,19 +3,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use hirewire_e2e::relay::{channel_cmd, Relay};
+use hirewire_e2e::relay::{channel_cmd, post, Relay};
 use hirewire_e2e::stream;
 use hirewire_relay::protocol::{ConnectCode, CLOSE_CHANNEL_REMOVED};
-
-async fn post(url: &str) -> u16 {
-    reqwest::Client::new()
-        .post(url)
-        .body("{}")
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
 
 #[tokio::test]
 async fn add_prints_credentials_whose_code_opens_the_stream() {
@@ -73,7 +63,7 @@ async fn list_shows_pending_and_last_delivery() {
     let ch = relay.add_channel("team");
     for _ in 0..2 {
         assert_eq!(
-            post(&relay.hook_url(&ch.channel, "stage-change")).await,
+            post(&relay.hook_url(&ch.channel, "stage-change"), "{}").await,
             200
         );
     }
@@ -131,9 +121,9 @@ async fn remove_deletes_the_channel_and_its_queue() {
     let ch = relay.add_channel("team");
     let keep = relay.add_channel("keep");
     for _ in 0..3 {
-        post(&relay.hook_url(&ch.channel, "stage-change")).await;
+        post(&relay.hook_url(&ch.channel, "stage-change"), "{}").await;
     }
-    post(&relay.hook_url(&keep.channel, "stage-change")).await;
+    post(&relay.hook_url(&keep.channel, "stage-change"), "{}").await;
     let mut s = stream::connect(&relay.url(), &ch.channel, Some(&ch.secret))
         .await
         .unwrap_or_else(|c| panic!("{c}"));
@@ -150,7 +140,7 @@ async fn remove_deletes_the_channel_and_its_queue() {
         other => panic!("open stream should close with 4004, got {other:?}"),
     }
     assert_eq!(
-        post(&relay.hook_url(&ch.channel, "stage-change")).await,
+        post(&relay.hook_url(&ch.channel, "stage-change"), "{}").await,
         404
     );
     let (_, out, _) = relay.channel_cmd(&["list"]);
@@ -170,7 +160,7 @@ async fn remove_deletes_the_channel_and_its_queue() {
 
 #[tokio::test]
 async fn channel_commands_work_offline_and_the_server_picks_them_up() {
-    if hirewire_e2e::relay::skip_on_nats("channel_commands_work_offline_and_the_server_picks_them_up", "offline commands edit relay.redb; nats_store::channel_commands_work_with_no_relay_running is its equivalent") {
+    if hirewire_e2e::relay::skip_on_nats("channel_commands_work_offline_and_the_server_picks_them_up", "offline commands edit relay.redb; nats::store::channel_commands_work_with_no_relay_running is its equivalent") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -187,7 +177,7 @@ async fn channel_commands_work_offline_and_the_server_picks_them_up() {
         serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}"));
     let relay = Relay::start_in(&dir, "127.0.0.1:0", &[]).await;
     assert_eq!(
-        post(&relay.hook_url(&ch.channel, "stage-change")).await,
+        post(&relay.hook_url(&ch.channel, "stage-change"), "{}").await,
         200
     );
     assert!(stream::connect(&relay.url(), &ch.channel, Some(&ch.secret))

@@ -14,7 +14,7 @@ use hirewire_e2e::relay::Channel;
 use hirewire_e2e::stream::{self, Next};
 use hirewire_relay::protocol::ServerFrame;
 
-use crate::nats_replicas::{knows, two_replicas};
+use crate::nats::replicas::{knows, two_replicas};
 
 /// Posters per channel; each posts one webhook at a time.
 const POSTERS: usize = 3;
