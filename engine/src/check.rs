@@ -196,12 +196,27 @@ async fn lever(engine: &Engine) -> Vec<Item> {
         // Not an answer about permissions: say what it is, and stop asking.
         Err(e) => return vec![failed("lever", &e)],
     };
-    let missing: Vec<Perm> = answers
+    let needed = rule_perms_needed(&settings);
+    // A box only score rules need is missing only when a rule needs it.
+    let (missing, spare): (Vec<Perm>, Vec<Perm>) = answers
         .iter()
         .filter(|(_, a)| *a == Answer::Missing)
         .map(|(p, _)| *p)
-        .collect();
+        .partition(|p| !probes::RULE_PERMS.contains(p) || needed.contains(p));
     let mut out: Vec<Item> = missing.iter().map(|p| missing_perm(*p)).collect();
+    let spare: Vec<Item> = spare
+        .iter()
+        .map(|p| {
+            item(
+                "lever",
+                true,
+                format!(
+                    "the API key lacks «{}», which only a score rule needs (none does now); tick it in a new key before adding one",
+                    p.label()
+                ),
+            )
+        })
+        .collect();
     let unproven: Vec<Item> = answers
         .iter()
         .filter_map(|(p, a)| match a {
@@ -240,6 +255,25 @@ async fn lever(engine: &Engine) -> Vec<Item> {
         ));
     }
     out.extend(unproven);
+    out.extend(spare);
+    out
+}
+
+/// The boxes the configured score rules need: moving needs the stage change, a tag the
+/// tags, a proposed archive the archived state.
+fn rule_perms_needed(settings: &super::settings::Settings) -> Vec<Perm> {
+    let mut out = Vec::new();
+    for r in &settings.score_rules {
+        if !r.move_to.is_empty() {
+            out.push(Perm::UpdateStage);
+        }
+        if !r.tag.is_empty() || !r.below_tag.is_empty() {
+            out.push(Perm::AddTags);
+        }
+        if !r.propose_archive.is_empty() {
+            out.push(Perm::UpdateArchived);
+        }
+    }
     out
 }
 

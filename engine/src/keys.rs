@@ -8,7 +8,10 @@
 //! - `done:{action}` / `intent:{action}` → the result / the start of a create that cannot
 //!   be asked "did you?" (see `flows::once`), where `{action}` is `invite:{opp}:{test}`,
 //!   `note:{what}` or `outcome:{job}`;
-//! - `callback:{token}` → the interview whose own callback URL ends in `token`.
+//! - `callback:{token}` → the interview whose own callback URL ends in `token`;
+//! - `rule:{opp}:{interview}` → the history entry that applies the score rule to that
+//!   result (one per result, however often it arrives); its writes are the actions
+//!   `rule-move:…`, `rule-tag:…` and `rule-archive:…` with the same `{opp}:{interview}`.
 
 /// The bob employee of the hire of `opp`.
 pub fn employee(opp: &str) -> String {
@@ -38,6 +41,26 @@ pub fn note(what: &str) -> String {
 /// The action "tell the partner the outcome of job `job`".
 pub fn outcome(job: u64) -> String {
     format!("outcome:{job}")
+}
+
+/// The entry that applies the score rule to interview `interview` of `opp`.
+pub fn score_rule(opp: &str, interview: &str) -> String {
+    format!("rule:{opp}:{interview}")
+}
+
+/// The action "the score rule's `what` (`move`, `tag`, `archive`) for this result".
+pub fn rule_action(what: &str, opp: &str, interview: &str) -> String {
+    format!("rule-{what}:{opp}:{interview}")
+}
+
+/// Every link-key prefix of the score rules applied to `opp` (for a purge).
+pub fn score_rule_prefixes(opp: &str) -> Vec<String> {
+    let mut out = vec![score_rule(opp, "")];
+    for what in ["move", "tag", "archive"] {
+        out.push(done(&rule_action(what, opp, "")));
+        out.push(intent(&rule_action(what, opp, "")));
+    }
+    out
 }
 
 /// The link that holds an action's result.

@@ -26,6 +26,7 @@ pub mod probes;
 pub mod reconcile;
 pub(crate) mod relay_client;
 pub mod relay_watch;
+pub mod score_rules;
 pub mod secrets;
 pub mod settings;
 pub mod setup;

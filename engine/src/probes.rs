@@ -11,7 +11,7 @@ use crate::clients::lever::{Lever, Perm, Probe};
 use crate::clients::lever_perm::PROBE;
 
 /// The checkboxes the permanent key needs, in the order the check asks about them.
-pub const PERMS: [Perm; 15] = [
+pub const PERMS: [Perm; 18] = [
     Perm::FindOpportunity,
     Perm::FindOpportunities,
     Perm::FindDeletedOpportunities,
@@ -27,7 +27,13 @@ pub const PERMS: [Perm; 15] = [
     Perm::FindTags,
     Perm::FindNotes,
     Perm::CreateNote,
+    Perm::UpdateStage,
+    Perm::AddTags,
+    Perm::UpdateArchived,
 ];
+
+/// The checkboxes only score rules need (a key without them does everything else).
+pub const RULE_PERMS: [Perm; 3] = [Perm::UpdateStage, Perm::AddTags, Perm::UpdateArchived];
 
 /// What the check learnt about one checkbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +181,20 @@ async fn on_candidate(lever: &Lever, opp: &str) -> Result<Vec<(Perm, Answer)>, A
         Perm::CreateNote,
         answer(note, "it was tried on a made-up candidate, since a real one would get a note; the first note Hirewire writes will tell"),
     ));
+    // The score rules' writes would move a real candidate: tried on a made-up one too.
+    for (perm, method, tail) in [
+        (Perm::UpdateStage, Method::PUT, "stage"),
+        (Perm::AddTags, Method::POST, "addTags"),
+        (Perm::UpdateArchived, Method::PUT, "archived"),
+    ] {
+        let p = lever
+            .probe(perm, method, &format!("/opportunities/{PROBE}/{tail}"))
+            .await?;
+        out.push((
+            perm,
+            answer(p, "it was tried on a made-up candidate, since a real one would be moved; the first move a score rule makes will tell"),
+        ));
+    }
     Ok(out)
 }
 

@@ -21,6 +21,8 @@ pub struct Settings {
     pub archive_reasons: BTreeMap<String, Outcome>,
     /// Lever tag (exact, case-sensitive) → partner test id.
     pub interview_types: BTreeMap<String, String>,
+    /// What a graded assessment moves in Lever, per partner test (`[[score_rules]]`).
+    pub score_rules: Vec<ScoreRule>,
     /// Explicit field mappings on top of the same-name rule.
     pub fields: Vec<FieldMapping>,
     /// Lever values mapped to bob list values, per bob field id (`work.title` …): for a
@@ -265,6 +267,8 @@ pub struct FieldMapping {
     pub bob: String,
 }
 
+pub use crate::score_rules::ScoreRule;
+
 /// A setting that cannot be used, said so that the user can fix it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -281,13 +285,14 @@ pub const MAX_NAMES: usize = 10_000;
 pub const MAX_TEXT: usize = 2_048;
 
 /// The sections a settings file may have, as its top-level tables are named.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "lever",
     "bob",
     "assessment",
     "stages",
     "archive_reasons",
     "interview_types",
+    "score_rules",
     "fields",
     "value_map",
     "privacy",
@@ -359,6 +364,7 @@ impl Settings {
                 ));
             }
         }
+        crate::score_rules::validate(&self.score_rules).map_err(|e| Invalid(e.0))?;
         Ok(())
     }
 
@@ -369,6 +375,7 @@ impl Settings {
             ("[archive_reasons]", self.archive_reasons.len(), MAX_TABLE),
             ("[interview_types]", self.interview_types.len(), MAX_TABLE),
             ("[[fields]]", self.fields.len(), MAX_TABLE),
+            ("[[score_rules]]", self.score_rules.len(), MAX_TABLE),
             ("[value_map]", self.value_map.len(), MAX_TABLE),
             ("[names.stages]", self.names.stages.len(), MAX_NAMES),
             (
@@ -640,6 +647,36 @@ bob = "payroll.employment.equity"
         );
         assert!(Settings::from_toml("[bob]\nbase_url = \"ftp://x\"\n")
             .is_err_and(|e| e.0.contains("bob.base_url")));
+    }
+
+    #[test]
+    fn score_rules_read_as_the_issue_writes_them_and_are_bounded() {
+        let text = r#"
+[[score_rules]]
+test = "bb-swe"
+at_least = 70
+move_to = "st-onsite"
+tag = "Passed assessment"
+below = 40
+below_tag = "Below bar"
+propose_archive = "ar-under"
+propose_only = false
+"#;
+        let s = Settings::from_toml(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.score_rules[0].at_least, Some(70.0));
+        assert_eq!(Settings::from_toml(&s.to_toml()), Ok(s));
+        let mut many = String::new();
+        for i in 0..=MAX_TABLE {
+            many.push_str(&format!(
+                "[[score_rules]]\ntest = \"t{i}\"\nat_least = 1\ntag = \"x\"\n"
+            ));
+        }
+        assert!(Settings::from_toml(&many)
+            .is_err_and(|e| e.0.contains("[[score_rules]] has 1001 entries")));
+        assert!(
+            Settings::from_toml("[[score_rules]]\ntest = \"t\"\nat_least = 1\n")
+                .is_err_and(|e| e.0.contains("nothing to do"))
+        );
     }
 
     #[test]

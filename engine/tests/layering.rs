@@ -202,7 +202,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "Records",
         &[
-            "model", "work", "settings", "keys", "webhooks", "time", "notify",
+            "model",
+            "work",
+            "settings",
+            "score_rules",
+            "keys",
+            "webhooks",
+            "time",
+            "notify",
         ],
     ),
     ("Store", &["store"]),

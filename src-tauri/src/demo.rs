@@ -134,9 +134,11 @@ impl Demo {
             LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard),
             LeverEvent::stage_change(&ids.grace, &ids.stage_phone, &ids.stage_byteboard),
             LeverEvent::stage_change(&ids.alan, &ids.stage_phone, &ids.stage_byteboard),
-            LeverEvent::stage_change(&ids.ada, &ids.stage_byteboard, &ids.stage_onsite),
             LeverEvent::archive_change(&ids.grace, &ids.reason_not_a_fit),
             LeverEvent::archive_change(&ids.alan, &ids.reason_unmapped),
+            // Ada's score (87) passes the demo's score rule, which moves her to Onsite in
+            // Lever; this is Lever's webhook for that move, the next step for the partner.
+            LeverEvent::stage_change(&ids.ada, &ids.stage_byteboard, &ids.stage_onsite),
         ];
         let hooks = self.hooks.clone();
         let tokens = self.tokens.clone();
@@ -145,6 +147,13 @@ impl Demo {
             let client = reqwest::Client::new();
             for event in script {
                 tokio::time::sleep(PACE).await;
+                // A move into the assessment stage happened in Lever before its webhook:
+                // the score rule later finds the candidate there.
+                if event.data["toStageId"] == ids.stage_byteboard.as_str() {
+                    if let Some(opp) = event.data["opportunityId"].as_str() {
+                        lever.set_stage(opp, &ids.stage_byteboard);
+                    }
+                }
                 let Some(hook) = LeverWebhook::from_event(&event.event) else {
                     tracing::warn!("demo event {} has no webhook", event.event);
                     continue;
@@ -229,6 +238,7 @@ async fn catch_up(engine: &Engine, lever: &FakeLever, ids: &DemoIds) {
     let opts = crate::engine::reconcile::Options {
         since_ms: Some(since),
         dry_run: false,
+        apply_rules: false,
     };
     match crate::engine::reconcile::run(engine, opts).await {
         Ok(r) => tracing::info!("demo catch-up: {}", r.summary()),
@@ -305,6 +315,14 @@ fn settings(lever: &FakeLever, bob: &FakeBob, partner: &FakePartner, ids: &DemoI
         .insert("Byteboard SWE".into(), "12345".into());
     s.interview_types
         .insert("Byteboard Web".into(), "67890".into());
+    // One candidate moved by a rule: a pass moves to Onsite and tags.
+    s.score_rules.push(crate::engine::settings::ScoreRule {
+        test: "12345".into(),
+        at_least: Some(70.0),
+        move_to: ids.stage_onsite.clone(),
+        tag: "Passed assessment".into(),
+        ..Default::default()
+    });
     // Lever's names for them, as a setup key would have loaded them (the unmapped reason's
     // name arrives with the event that meets it).
     let name = |id: &String, text: &str| (id.clone(), text.to_string());

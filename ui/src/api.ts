@@ -29,6 +29,7 @@ import type { Report } from "./generated/Report";
 import type { Found } from "./generated/Found";
 import type { FieldChange } from "./generated/FieldChange";
 import type { Source } from "./generated/Source";
+import type { ScoreRule } from "./generated/ScoreRule";
 import type { SecretState } from "./generated/SecretState";
 import type { Settings } from "./generated/Settings";
 import type { Status } from "./generated/Status";
@@ -58,6 +59,7 @@ export type {
   Report,
   Found,
   FieldChange,
+  ScoreRule,
   Source,
   SecretState,
   Settings,

@@ -68,3 +68,27 @@ test("loading Lever's lists with a setup key keeps their names in the settings",
   assert.equal(names.unmapped_seen["reason-odd"], 3, "what was met is kept");
   await close(page);
 });
+
+test("score rules show Lever's names, save what is changed, and a rule with nothing to do is refused", async () => {
+  const page = await open(browser, server.url, "entries=5");
+  await page.getByTestId("nav-mappings").click();
+  await page.getByTestId("score-rules").waitFor();
+  assert.equal(await shown(page, "rule-move-0"), "Onsite interview", "the stage by its Lever name");
+  assert.equal(await shown(page, "rule-archive-0"), "Underqualified", "the archive reason by its Lever name");
+  await page.getByTestId("rule-at-least-0").fill("75");
+  await page.getByTestId("rule-only-0").check();
+  await page.getByTestId("mappings-save").click();
+  await seeText(page, "toast", "Mappings saved");
+  const saved = (await calls(page, "settings_save")).at(-1).args.settings.score_rules;
+  assert.equal(saved.length, 1);
+  assert.equal(saved[0].at_least, 75);
+  assert.equal(saved[0].propose_only, true);
+  assert.equal(saved[0].move_to, "stage-onsite");
+
+  await page.getByTestId("rule-move-0").selectOption("");
+  await page.getByTestId("rule-tag-0").fill("");
+  await page.getByTestId("mappings-save").click();
+  await seeText(page, "mappings-error", "nothing to do");
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});

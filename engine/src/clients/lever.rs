@@ -211,6 +211,24 @@ impl Lever {
         self.call(perm, method, path, &[], Some(body)).await
     }
 
+    /// A write on behalf of `perform_as` (left out when empty) with a JSON body; a `POST`
+    /// is sent once, a `PUT` (which sets a state, so a repeat changes nothing) may retry.
+    pub(super) async fn write_as(
+        &self,
+        perm: Perm,
+        method: reqwest::Method,
+        path: &str,
+        perform_as: &str,
+        body: serde_json::Value,
+    ) -> Result<reqwest::Response, ApiError> {
+        let query: Vec<(&str, String)> = if perform_as.is_empty() {
+            vec![]
+        } else {
+            vec![("perform_as", perform_as.to_string())]
+        };
+        self.call(perm, method, path, &query, Some(body)).await
+    }
+
     /// Pages through a list with these filters, stopping after `max` items; the flag says
     /// whether Lever had more.
     pub(super) async fn list_where<T: DeserializeOwned>(

@@ -39,6 +39,12 @@ pub enum Perm {
     FindUsers,
     /// `POST /opportunities/{id}/notes`.
     CreateNote,
+    /// `PUT /opportunities/{id}/stage` (score rules).
+    UpdateStage,
+    /// `POST /opportunities/{id}/addTags` (score rules).
+    AddTags,
+    /// `PUT /opportunities/{id}/archived` (score rules, after Approve).
+    UpdateArchived,
     /// `GET /webhooks` (setup only, with a setup key).
     FindWebhooks,
     /// `POST /webhooks` (setup only, with a setup key).
@@ -67,6 +73,9 @@ impl Perm {
             Perm::FindTags => "Find all tags",
             Perm::FindUsers => "Find all users",
             Perm::CreateNote => "Create an opportunity note",
+            Perm::UpdateStage => "Update an opportunity's stage",
+            Perm::AddTags => "Add opportunity tags",
+            Perm::UpdateArchived => "Update an opportunity's archived state",
             Perm::FindWebhooks => "Find all webhooks",
             Perm::CreateWebhook => "Create a webhook",
         }

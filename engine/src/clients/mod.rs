@@ -8,6 +8,7 @@ pub mod bucket;
 pub mod http;
 pub mod lever;
 pub mod lever_lists;
+mod lever_moves;
 pub mod lever_perm;
 pub mod lever_rows;
 mod lever_types;

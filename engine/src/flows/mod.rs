@@ -245,5 +245,6 @@ pub async fn run(ctx: &mut Ctx) -> Result<Finish, FlowError> {
         Work::Outcome(st) => outcome::run(ctx, st).await,
         Work::Change(st) => hire::change::run(ctx, st).await,
         Work::Purge(st) => purge::run(ctx, st).await,
+        Work::ScoreRule(st) => assessment::rules::run(ctx, st).await,
     }
 }

@@ -75,6 +75,7 @@ pub(super) fn of(
             (!done.is_empty()).then(|| format!("bob updated: {}", done.join(", ")))
         }
         Work::Purge(_) => None,
+        Work::ScoreRule(st) => (!st.confirm && !st.declined).then(|| st.said.clone()),
     })
 }
 

@@ -262,12 +262,13 @@ fn remove_records(tx: &Tx, opp: &str) -> Result<usize, StoreError> {
         tx.remove_link(&k)?;
         n += 1;
     }
-    let owned = [
+    let mut owned = vec![
         keys::employee(opp),
         keys::document(opp, ""),
         keys::done(&keys::invite(opp, "")),
         keys::invite_intents(opp),
     ];
+    owned.extend(keys::score_rule_prefixes(opp));
     for prefix in owned {
         for (k, _) in tx.links_with_prefix(&prefix)? {
             // `employee:{opp}` must not take `employee:{opp}x` with it.

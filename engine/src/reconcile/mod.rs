@@ -35,6 +35,7 @@ mod offers;
 mod outcomes;
 mod record;
 pub mod report;
+mod results;
 pub mod schedule;
 mod unknown;
 
@@ -73,6 +74,8 @@ pub struct Options {
     pub since_ms: Option<u64>,
     /// Only say what would be done.
     pub dry_run: bool,
+    /// Apply score rules to results graded before their rule existed.
+    pub apply_rules: bool,
 }
 
 /// Why a catch-up could not run.
@@ -259,6 +262,8 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
         unread: c.unread,
         ..Default::default()
     };
+    let results = results::catch_up(engine, &c.settings, opts.dry_run, opts.apply_rules).await?;
+    report.notes.extend(results);
     if opts.dry_run {
         report.found = c
             .items

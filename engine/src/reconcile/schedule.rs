@@ -49,6 +49,7 @@ pub async fn run(engine: Engine) {
         let opts = Options {
             since_ms: (until == 0).then_some(setup),
             dry_run: false,
+            apply_rules: false,
         };
         match super::run(&engine, opts).await {
             Ok(r) => tracing::info!("scheduled catch-up: {}", r.summary()),

@@ -131,4 +131,8 @@ pub struct Assessment {
     /// The token of its own callback URL (invites sent before these had none).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_token: Option<String>,
+    /// The stage the invite was sent from (invites sent before score rules have none:
+    /// the assessment stage of the settings stands in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }

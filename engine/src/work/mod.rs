@@ -8,6 +8,7 @@ pub mod change;
 pub mod hire;
 pub mod outcome;
 pub mod purge;
+pub mod score_rule;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,6 +18,7 @@ pub use change::{ChangeState, FieldChange, LeverInputs, Watch};
 pub use hire::{DocState, HireQuestion, HireState};
 pub use outcome::{OutcomeKind, OutcomeState, Recorded, RecordedKind};
 pub use purge::{Cause, PurgeState};
+pub use score_rule::RuleState;
 
 /// The work of one job: which flow, and where it stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +36,8 @@ pub enum Work {
     Change(ChangeState),
     /// A candidate's data was removed; what exists elsewhere waits for a person.
     Purge(PurgeState),
+    /// A score rule moves a graded candidate in Lever (or proposes to).
+    ScoreRule(RuleState),
 }
 
 /// A job: the resumable state of one entry's work.
@@ -122,6 +126,7 @@ impl Work {
             Work::Outcome(_) => "outcome",
             Work::Change(_) => "change",
             Work::Purge(_) => "purge",
+            Work::ScoreRule(_) => "score-rule",
         }
     }
 
@@ -134,6 +139,7 @@ impl Work {
             Work::Purge(_) => return None,
             Work::Outcome(s) => &s.opportunity_id,
             Work::Change(s) => &s.opportunity_id,
+            Work::ScoreRule(s) => &s.opportunity_id,
         };
         (!id.is_empty()).then_some(id.as_str())
     }
@@ -152,9 +158,11 @@ impl Work {
         match self {
             Work::Hire(s) => s.prepare_retry(),
             Work::Invite(s) => s.prepare_retry(),
-            Work::AssessmentResult(_) | Work::Outcome(_) | Work::Change(_) | Work::Purge(_) => {
-                RetryPlan::default()
-            }
+            Work::AssessmentResult(_)
+            | Work::Outcome(_)
+            | Work::Change(_)
+            | Work::Purge(_)
+            | Work::ScoreRule(_) => RetryPlan::default(),
         }
     }
 
@@ -164,6 +172,7 @@ impl Work {
             Work::Hire(s) => s.approve(edited),
             Work::Change(s) => s.approve(edited),
             Work::Purge(s) => s.approve(),
+            Work::ScoreRule(s) => s.approve(),
             Work::Invite(s) if s.confirm => {
                 s.approve();
                 Ok(())
@@ -178,6 +187,7 @@ impl Work {
             Work::Hire(s) => s.dismiss(),
             Work::Change(s) => s.dismiss(),
             Work::Invite(s) => s.dismiss(),
+            Work::ScoreRule(s) => s.dismiss(),
             _ => Err(Refused::NothingToDismiss),
         }
     }
@@ -189,6 +199,7 @@ impl Work {
             Work::Change(s) => s.review(),
             Work::Invite(s) => s.review(),
             Work::Purge(s) => s.review(),
+            Work::ScoreRule(s) => s.review(),
             _ => Review::default(),
         }
     }
@@ -273,6 +284,12 @@ impl From<ChangeState> for Work {
 impl From<PurgeState> for Work {
     fn from(s: PurgeState) -> Work {
         Work::Purge(s)
+    }
+}
+
+impl From<RuleState> for Work {
+    fn from(s: RuleState) -> Work {
+        Work::ScoreRule(s)
     }
 }
 

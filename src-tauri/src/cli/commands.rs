@@ -47,8 +47,9 @@ pub async fn run(
         Command::Reconcile {
             since,
             dry_run,
+            apply_rules,
             json,
-        } => super::reconcile::run(&engine, since, dry_run, json).await,
+        } => super::reconcile::run(&engine, since, dry_run, apply_rules, json).await,
         Command::Person {
             email,
             json,

@@ -98,6 +98,10 @@ pub enum Command {
         /// Only say what would be done; write nothing anywhere.
         #[arg(long)]
         dry_run: bool,
+        /// Also apply score rules to results graded before their rule existed (preview
+        /// with --dry-run).
+        #[arg(long)]
+        apply_rules: bool,
         /// The report as one JSON object.
         #[arg(long)]
         json: bool,

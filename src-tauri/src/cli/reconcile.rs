@@ -11,6 +11,7 @@ pub async fn run(
     engine: &Engine,
     since: Option<String>,
     dry_run: bool,
+    apply_rules: bool,
     json: bool,
 ) -> Result<(), Failure> {
     let since_ms = match since {
@@ -22,7 +23,15 @@ pub async fn run(
         })?),
         None => None,
     };
-    let report = reconcile::run(engine, Options { since_ms, dry_run }).await?;
+    let report = reconcile::run(
+        engine,
+        Options {
+            since_ms,
+            dry_run,
+            apply_rules,
+        },
+    )
+    .await?;
     if json {
         let text = serde_json::to_string(&report).map_err(|e| Failure::Other(e.to_string()))?;
         println!("{text}");

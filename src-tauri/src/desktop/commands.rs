@@ -254,9 +254,16 @@ pub async fn reconcile(
         })?),
         None => None,
     };
-    reconcile::run(&shell.engine(), reconcile::Options { since_ms, dry_run })
-        .await
-        .map_err(text)
+    reconcile::run(
+        &shell.engine(),
+        reconcile::Options {
+            since_ms,
+            dry_run,
+            apply_rules: false,
+        },
+    )
+    .await
+    .map_err(text)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ import type { LeverSettings } from "./LeverSettings";
 import type { Names } from "./Names";
 import type { Outcome } from "./Outcome";
 import type { PrivacySettings } from "./PrivacySettings";
+import type { ScoreRule } from "./ScoreRule";
 import type { Stages } from "./Stages";
 
 /**
@@ -36,6 +37,10 @@ archive_reasons: { [key in string]: Outcome },
  * Lever tag (exact, case-sensitive) → partner test id.
  */
 interview_types: { [key in string]: string }, 
+/**
+ * What a graded assessment moves in Lever, per partner test (`[[score_rules]]`).
+ */
+score_rules: Array<ScoreRule>, 
 /**
  * Explicit field mappings on top of the same-name rule.
  */

@@ -100,6 +100,8 @@ const EVENT_LABEL: Record<string, string> = {
   candidateDeleted: "Candidate deleted",
   assessmentStatusChanged: "Assessment result",
   "assessment-done": "Assessment result",
+  assessmentCompleted: "Assessment result",
+  assessmentScoreRule: "Score rule",
   offerChanged: "Offer changed",
   reconcile: "Catch-up",
   relayRewound: "Relay rewound",

@@ -35,6 +35,9 @@ const LEVER_PERMISSIONS = [
   "Find all tags",
   "Find all candidate notes",
   "Create an opportunity note",
+  "Update an opportunity's stage",
+  "Add opportunity tags",
+  "Update an opportunity's archived state",
 ];
 
 const HOOKS = [
@@ -75,6 +78,9 @@ function defaultSettings(configured: boolean): Settings {
     stages: configured ? { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" } : { assessment: "", onsite: "", offer: "" },
     archive_reasons: configured ? { "reason-rejected": "rejected", "reason-withdrew": "withdrew" } : {},
     interview_types: configured ? { "Byteboard SWE": "12345" } : {},
+    score_rules: configured
+      ? [{ test: "12345", at_least: 70, move_to: "stage-onsite", tag: "Passed assessment", below: 40, below_tag: "", propose_archive: "reason-rejected", propose_only: false }]
+      : [],
     fields: configured ? [{ lever: "custom_equity", bob: "payroll.employment.equity" }] : [],
     value_map: {},
     privacy: { history_retention_days: 365 },
@@ -125,6 +131,18 @@ export function validateSettings(s: Settings): string | null {
     if (!tag || !test.trim()) return `interview type ${JSON.stringify(tag)} needs both a Lever tag and a partner test id`;
   }
   if (s.fields.some((f) => !f.lever.trim() || !f.bob.trim())) return "each [[fields]] mapping needs both `lever` and `bob`";
+  const seen = new Set<string>();
+  for (const r of s.score_rules) {
+    const t = r.test.trim();
+    if (!t) return "each [[score_rules]] entry needs `test`, the partner's test id as in [interview_types]";
+    if (seen.has(t)) return `[[score_rules]] has two rules for test ${JSON.stringify(t)}; keep one per test`;
+    seen.add(t);
+    const a = r.at_least, b = r.below;
+    if (a !== undefined && b !== undefined && b > a) return `the score rule for ${JSON.stringify(t)}: \`below\` (${b}) is above \`at_least\` (${a}); a score cannot be both a pass and under the bar`;
+    if (a !== undefined && !r.move_to && !r.tag) return `the score rule for ${JSON.stringify(t)} has \`at_least\` but nothing to do: set \`move_to\` (a Lever stage) and/or \`tag\``;
+    if (b !== undefined && !r.below_tag && !r.propose_archive) return `the score rule for ${JSON.stringify(t)} has \`below\` but nothing to do: set \`below_tag\` and/or \`propose_archive\` (a Lever archive reason)`;
+    if (a === undefined && b === undefined) return `the score rule for ${JSON.stringify(t)} needs \`at_least\` or \`below\` (or both)`;
+  }
   return null;
 }
 

@@ -45,6 +45,7 @@ export const LEVER_LISTS: LeverLists = {
       "reason-position": "not-applicable",
     },
     interview_types: { "Byteboard SWE": "12345" },
+    score_rules: [],
     fields: [],
     value_map: {},
     privacy: { history_retention_days: 365 },

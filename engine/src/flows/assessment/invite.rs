@@ -141,6 +141,7 @@ async fn send(
         next_poll_ms: now.saturating_add(a.poll_minutes.saturating_mul(60_000)),
         status: AssessmentStatus::Pending,
         callback_token: Some(token.clone()),
+        stage: st.stage.clone(),
         ..Default::default()
     };
     ctx.engine

@@ -6,6 +6,7 @@
 
 pub mod invite;
 pub mod results;
+pub mod rules;
 pub mod scheduler;
 
 use crate::store::StoreError;

@@ -4,10 +4,13 @@
 use crate::clients::lever::Lever;
 use crate::clients::partner::{Partner, TestStatus, UnusableAnswer};
 use crate::flows::{done, once, Ctx, Finish, FlowError};
+use crate::model::Source;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
 use crate::settings::AssessmentSettings;
 use crate::work::{Assessment, AssessmentStatus, ResultState};
+
+use super::rules;
 
 /// Checks assessments and notes each finished one in Lever, once.
 pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
@@ -21,12 +24,20 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
     let partner = ctx.partner().await?;
     let lever = ctx.lever().await?;
     let mut noted = Vec::new();
+    let mut rules = Vec::new();
     for x in &wanted {
-        if check_one(ctx, &partner, &lever, &st, x.clone()).await? {
+        if let Some(ruled) = check_one(ctx, &partner, &lever, &st, x.clone()).await? {
             if wanted.len() == 1 {
                 ctx.set_candidate(&x.candidate).await?;
             }
             noted.push(x.candidate.clone());
+            if let Some(words) = ruled.said() {
+                rules.push(if wanted.len() == 1 {
+                    words
+                } else {
+                    format!("{}: {words}", x.candidate)
+                });
+            }
         }
     }
     if noted.is_empty() {
@@ -45,7 +56,8 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
         entry_id: Some(ctx.job.id),
         kind: Kind::Done,
     });
-    Ok(Finish::Final(Status::Done, None))
+    let said = (!rules.is_empty()).then(|| rules.join("; "));
+    Ok(Finish::Final(Status::Done, said))
 }
 
 /// The assessments this job is about: one interview, or every pending one.
@@ -60,15 +72,16 @@ async fn wanted(ctx: &Ctx, st: &ResultState) -> Result<Vec<Assessment>, FlowErro
         .collect())
 }
 
-/// Asks the partner about one assessment; a finished one is noted in Lever once and
-/// recorded as complete (`true`), an unfinished one is recorded as checked.
+/// Asks the partner about one assessment; a finished one is noted in Lever once, recorded
+/// as complete, and handed to its score rule (`Some`, with what the rule did); an
+/// unfinished one is recorded as checked (`None`).
 async fn check_one(
     ctx: &mut Ctx,
     partner: &Partner,
     lever: &Lever,
     st: &ResultState,
     mut x: Assessment,
-) -> Result<bool, FlowError> {
+) -> Result<Option<rules::Opened>, FlowError> {
     let a = ctx.settings.assessment.clone();
     let t = ctx.begin(format!("check {}'s {} result", x.candidate, x.tag));
     let status = status_of(partner, &a, &x).await?;
@@ -79,7 +92,7 @@ async fn check_one(
         );
         let step = done(action, Some(x.interview_id.clone()), Some(200), t);
         ctx.commit(st, Some(step), vec![]).await?;
-        return Ok(false);
+        return Ok(None);
     }
     let score = status
         .partner_score
@@ -97,14 +110,29 @@ async fn check_one(
     );
     let what = format!("result:{}", x.interview_id);
     once::note(ctx, st, lever, &x.opportunity_id, &what, &text).await?;
-    x.status = AssessmentStatus::Complete;
+    // Only a result that arrives now gets its rule: one graded before a rule existed
+    // moves nobody unless a person asks (`hirewire reconcile --apply-rules`). The rule's
+    // entry is opened before the result is recorded complete, so an interruption between
+    // the two still applies it (once: `rules::open` finds the entry it opened).
+    let newly = x.status == AssessmentStatus::Pending;
     x.score = status.partner_score;
     x.report_url = status.partner_profile_url;
+    let opened = if newly {
+        let source = if ctx.job.background {
+            Source::Reconcile
+        } else {
+            Source::Webhook
+        };
+        rules::open(&ctx.engine, &ctx.settings, &x, ctx.job.background, source).await?
+    } else {
+        rules::Opened::NoRule
+    };
+    x.status = AssessmentStatus::Complete;
     ctx.engine
         .store
         .write_async(move |tx| tx.put_assessment(&x))
         .await?;
-    Ok(true)
+    Ok(Some(opened))
 }
 
 /// The partner's `test_status`; an answer Hirewire cannot use is reported to the partner.

@@ -11,6 +11,7 @@ mod nats;
 mod privacy;
 mod reconcile;
 mod relay;
+mod score_rules;
 mod scripts;
 mod server_secrets;
 mod stream_watchdog;

@@ -13,6 +13,7 @@ mod demo;
 mod filters;
 mod lifecycle;
 mod model;
+mod moves;
 mod notes;
 mod odd;
 mod opportunity;
@@ -34,6 +35,7 @@ pub use model::{
     ArchiveReason, ArchiveShape, DeletedOpportunity, LeverFile, Note, Offer, OfferField,
     Opportunity, Posting, Resume, User,
 };
+pub use moves::Move;
 pub use perms::{Perm, CONFIDENTIAL_TOGGLE};
 pub use routes::UnknownIdAnswer;
 pub use webhooks::{Delivery, Webhook, WEBHOOK_EVENTS};
@@ -95,6 +97,9 @@ pub(crate) struct Data {
     pub files: HashMap<String, Vec<LeverFile>>,
     /// Notes per opportunity, oldest first.
     pub notes: HashMap<String, Vec<Note>>,
+    /// Writes made through the API per opportunity (stage changes, tags added,
+    /// archives), oldest first.
+    pub moves: HashMap<String, Vec<moves::Move>>,
     pub stages: Vec<(String, String)>,
     pub reasons: Vec<ArchiveReason>,
     pub tags: Vec<String>,

@@ -37,6 +37,14 @@ pub enum Perm {
     FindAllNotes,
     /// `POST /opportunities/{id}/notes`: "Create an opportunity note".
     CreateNote,
+    /// `PUT /opportunities/{id}/stage`: "Update an opportunity's stage" (seen on the
+    /// key screen as listed by docs.adway.ai, with a typographic apostrophe).
+    UpdateStage,
+    /// `POST /opportunities/{id}/addTags`: "Add opportunity tags" (seen there too).
+    AddTags,
+    /// `PUT /opportunities/{id}/archived`: "Update an opportunity's archived state"
+    /// (unverified label).
+    UpdateArchived,
     /// `GET /postings/{id}`: "Find a posting".
     FindPosting,
     /// `GET /postings`: "Find all postings".
@@ -102,6 +110,9 @@ impl Perm {
             DownloadFile,
             FindAllNotes,
             CreateNote,
+            UpdateStage,
+            AddTags,
+            UpdateArchived,
             FindPosting,
             FindAllPostings,
             FindStage,
@@ -131,6 +142,9 @@ impl Perm {
             Perm::DownloadFile => "Download an opportunity file",
             Perm::FindAllNotes => "Find all opportunity notes",
             Perm::CreateNote => "Create an opportunity note",
+            Perm::UpdateStage => "Update an opportunity's stage",
+            Perm::AddTags => "Add opportunity tags",
+            Perm::UpdateArchived => "Update an opportunity's archived state",
             Perm::FindPosting => "Find a posting",
             Perm::FindAllPostings => "Find all postings",
             Perm::FindStage => "Find a stage",

@@ -10,11 +10,11 @@ use std::sync::MutexGuard;
 use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use super::render::error;
-use super::{account, notes, opportunity, papers, webhooks};
+use super::{account, moves, notes, opportunity, papers, webhooks};
 use super::{Data, Opportunity, Perm, Shared, CONFIDENTIAL_TOGGLE};
 use crate::server::basic_auth;
 
@@ -58,6 +58,9 @@ pub(crate) fn router(data: Shared) -> Router {
             "/v1/opportunities/{id}/notes",
             get(notes::list).post(notes::create),
         )
+        .route("/v1/opportunities/{id}/stage", put(moves::stage))
+        .route("/v1/opportunities/{id}/addTags", post(moves::add_tags))
+        .route("/v1/opportunities/{id}/archived", put(moves::archived))
         .route("/v1/postings", get(account::postings))
         .route("/v1/postings/{id}", get(account::posting))
         .route("/v1/stages", get(account::stages))

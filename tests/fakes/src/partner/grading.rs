@@ -12,12 +12,13 @@ const CALLBACK_TIMEOUT: Duration = Duration::from_secs(10);
 /// The score automatic grading gives.
 const AUTO_SCORE: f64 = 87.0;
 
-/// Grades `interview_id`; false when it is unknown.
+/// Grades `interview_id` (with no score when `score` is `None`, as a partner whose test
+/// is not scored answers `partner_score: null`); false when it is unknown.
 pub(crate) async fn grade(
     data: &Shared,
     client: &reqwest::Client,
     interview_id: &str,
-    score: f64,
+    score: Option<f64>,
 ) -> bool {
     let target = {
         let mut d = data.lock().unwrap_or_else(|p| p.into_inner());
@@ -30,7 +31,7 @@ pub(crate) async fn grade(
             return false;
         };
         invite.status = "complete".into();
-        invite.score = Some(score);
+        invite.score = score;
         let url = invite.url.clone();
         (!off && !url.is_empty()).then_some(url)
     };
@@ -61,6 +62,12 @@ pub(crate) fn grade_later(data: Shared, interview_id: String, after: Duration) {
         if data.lock().map(|d| d.stopped).unwrap_or(true) {
             return;
         }
-        grade(&data, &reqwest::Client::new(), &interview_id, AUTO_SCORE).await;
+        grade(
+            &data,
+            &reqwest::Client::new(),
+            &interview_id,
+            Some(AUTO_SCORE),
+        )
+        .await;
     });
 }

@@ -251,7 +251,19 @@ impl FakePartner {
     /// Completes an interview with `score`, a report URL and metadata, then `PATCH`es the
     /// invite's own top-level `url` (unless callbacks are off). False when the interview is unknown.
     pub async fn grade(&self, interview_id: &str, score: f64) -> bool {
-        grading::grade(&self.data, &reqwest::Client::new(), interview_id, score).await
+        grading::grade(
+            &self.data,
+            &reqwest::Client::new(),
+            interview_id,
+            Some(score),
+        )
+        .await
+    }
+
+    /// Completes an interview without a score (`partner_score: null`), then `PATCH`es as
+    /// [`FakePartner::grade`] does. False when the interview is unknown.
+    pub async fn grade_without_score(&self, interview_id: &str) -> bool {
+        grading::grade(&self.data, &reqwest::Client::new(), interview_id, None).await
     }
 
     /// Sets the demo key and tests ("Byteboard SWE" = 12345, "Byteboard Web" = 67890, named

@@ -135,6 +135,13 @@ async fn test_status(
             "partner_score": score,
             "metadata": {"test_name": test_name, "language": "Python", "duration_minutes": 90, "passed": score >= 70.0},
         })),
+        // Graded without a score (a test that is not scored): complete, `partner_score` null.
+        None if invite.status == "complete" => Json(json!({
+            "partner_status": "complete",
+            "partner_profile_url": format!("{}/reports/{id}", d.base),
+            "partner_score": null,
+            "metadata": {"test_name": test_name},
+        })),
         _ => Json(json!({
             "partner_status": "pending",
             "partner_profile_url": null,

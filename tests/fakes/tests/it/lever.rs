@@ -4,6 +4,7 @@
 
 mod access;
 mod listing;
+mod moves;
 mod shapes;
 mod webhooks;
 
@@ -142,9 +143,9 @@ async fn a_missing_permission_is_a_403_naming_the_checkbox() {
     let unknown = get(&lever, "no-such-key", "/stages").await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json(unknown).await["code"], "Unauthorized");
-    assert_eq!(Perm::all().len(), 23);
+    assert_eq!(Perm::all().len(), 26);
     let labels: std::collections::HashSet<&str> = Perm::all().iter().map(Perm::label).collect();
-    assert_eq!(labels.len(), 23, "every checkbox has its own label");
+    assert_eq!(labels.len(), 26, "every checkbox has its own label");
 }
 
 #[tokio::test]
