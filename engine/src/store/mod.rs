@@ -1,6 +1,7 @@
 //! The app's one redb file: settings, the inbox, history, jobs and the links that make
 //! every action idempotent. Writes are short transactions, each durable on commit.
 
+pub mod dump;
 pub mod entries;
 mod scan;
 mod tables;
