@@ -310,6 +310,44 @@ mod tests {
     }
 
     #[test]
+    fn an_identity_file_as_age_keygen_writes_it_opens_the_archive() {
+        use age::secrecy::ExposeSecret as _;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let id = age::x25519::Identity::generate();
+        let file = dir.path().join("key.txt");
+        let text = format!(
+            "# created: 2026-12-07T00:00:00Z\n# public key: {}\n{}\n",
+            id.to_public(),
+            id.to_string().expose_secret()
+        );
+        std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
+        let dest = dir.path().join("backup.age");
+        let lock =
+            Lock::recipients(&[id.to_public().to_string()]).unwrap_or_else(|e| panic!("{e}"));
+        seal(&dest, &lock, |w| {
+            w.write_all(b"payload")
+                .map_err(|e| BackupError::Io(e.to_string()))
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let unlock = Unlock::identity_file(&file).unwrap_or_else(|e| panic!("{e}"));
+        let (mut r, _) = open(&dest, &unlock).unwrap_or_else(|e| panic!("{e}"));
+        let mut got = Vec::new();
+        r.read_to_end(&mut got).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, b"payload");
+
+        std::fs::write(&file, "# only a comment\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Unlock::identity_file(&file),
+            Err(BackupError::Key(_))
+        ));
+        std::fs::write(&file, "AGE-SECRET-KEY-1NOPE\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            Unlock::identity_file(&file),
+            Err(BackupError::Key(_))
+        ));
+    }
+
+    #[test]
     fn a_sealed_archive_opens_with_its_identity_only() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dest = dir.path().join("backup.age");
