@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod backup;
 #[cfg(test)]
 mod bindings;
 pub mod candidates;

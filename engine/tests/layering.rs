@@ -232,6 +232,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "preview",
             "candidates",
             "status",
+            "backup",
         ],
     ),
     ("Running", &["supervise", "bindings"]),

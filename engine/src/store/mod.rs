@@ -4,6 +4,7 @@
 mod damage;
 #[cfg(test)]
 mod damage_tests;
+pub mod dump;
 pub mod entries;
 pub mod open;
 mod scan;

@@ -23,6 +23,19 @@ pub async fn run(
     if let Command::Demo = command {
         return super::demo::run(data).await;
     }
+    if let Command::Restore {
+        file,
+        identity,
+        passphrase_file,
+    } = command
+    {
+        let target = crate::engine::backup::Target {
+            data,
+            profile,
+            key_file,
+        };
+        return super::backup::restore(target, file, identity, passphrase_file).await;
+    }
     let engine = Engine::open_keyed(data.as_deref(), &profile, key_file.as_deref())?;
     match command {
         Command::Run => run_engine(engine).await,
@@ -76,6 +89,12 @@ pub async fn run(
         #[cfg(feature = "demo")]
         Command::Demo => Ok(()),
         Command::Check => run_check(&engine).await,
+        Command::Backup {
+            file,
+            recipient,
+            passphrase_file,
+        } => super::backup::backup(&engine, file, recipient, passphrase_file).await,
+        Command::Restore { .. } => Ok(()),
     }
 }
 

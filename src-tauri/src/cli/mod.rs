@@ -2,6 +2,7 @@
 //! app can be scripted, tested from outside, and run where there is no display.
 //! Exit status: 0 success, 2 bad usage or bad input (one-line reason), 1 other failure.
 
+mod backup;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
@@ -155,6 +156,30 @@ pub enum Command {
     Mappings(MappingsCmd),
     /// Try every configured connection and Lever permission; print what is missing.
     Check,
+    /// Write one encrypted archive of this profile (settings, history, jobs, links, the
+    /// inbox, relay cursors and secrets) under a passphrase read from stdin, or to keys.
+    Backup {
+        /// The archive to write (replaced atomically if it exists).
+        file: PathBuf,
+        /// Seal it to this age public key (age1…) instead of a passphrase; repeatable.
+        #[arg(long, value_name = "AGE_PUBLIC_KEY")]
+        recipient: Vec<String>,
+        /// Read the passphrase from this file's first line instead of stdin.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Bring an archive of `hirewire backup` into this profile, which must be empty; its
+    /// secrets go to the keychain, or to the secrets file when a secrets key is given.
+    Restore {
+        /// The archive.
+        file: PathBuf,
+        /// The age identity file (AGE-SECRET-KEY-1…) of an archive sealed to a key.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// Read the passphrase from this file's first line instead of stdin.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+    },
     /// Run the embedded demo without a window: a local relay, fake Lever, bob and partner,
     /// and sample events (data under --data, else a temporary folder).
     #[cfg(feature = "demo")]

@@ -1,6 +1,7 @@
 //! One integration-test binary: every suite runs the real binaries on loopback.
 
 mod assessment;
+mod backup;
 mod cli_messages;
 mod damaged_profile;
 mod deploy;
