@@ -269,7 +269,13 @@ pub fn open(file: &Path, unlock: &Unlock) -> Result<(impl Read, u64), BackupErro
 }
 
 fn header_error(file: &Path, e: age::DecryptError) -> BackupError {
-    BackupError::damaged(file, format!("its header: {e}"))
+    match e {
+        // age's own words suggest upgrading it, which is no help with a damaged file.
+        age::DecryptError::UnknownFormat => {
+            BackupError::damaged(file, "its header is not one an age archive has")
+        }
+        e => BackupError::damaged(file, format!("its header: {e}")),
+    }
 }
 
 #[cfg(test)]

@@ -77,7 +77,12 @@ impl BackupError {
     pub(super) fn damaged(file: &Path, why: impl std::fmt::Display) -> BackupError {
         BackupError::Damaged {
             file: file.display().to_string(),
-            why: why.to_string(),
+            // A library's reason may span lines; a refusal is one line.
+            why: why
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 
@@ -158,6 +163,20 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_archive_is_refused_in_one_line_whatever_the_reason_holds() {
+        let e = BackupError::damaged(
+            Path::new("/tmp/b.age"),
+            "its header: Unknown age format.\nHave you tried upgrading?",
+        );
+        let text = e.to_string();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains("Unknown age format. Have you tried"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn numbers_have_thousands_separators() {
