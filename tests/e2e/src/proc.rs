@@ -132,6 +132,12 @@ impl Proc {
         }
     }
 
+    /// The exit code once the process has ended by itself (None while it runs, or when a
+    /// signal ended it).
+    pub fn exit_code(&mut self) -> Option<i32> {
+        self.child.try_wait().ok().flatten().and_then(|s| s.code())
+    }
+
     /// Whether the process is still running.
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

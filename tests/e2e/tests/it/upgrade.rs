@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use hirewire_e2e::app::App;
 use hirewire_e2e::fixtures::{self, Dump};
+use hirewire_e2e::proc::Proc;
 use hirewire_e2e::relay::Relay;
 use hirewire_e2e::stream;
 use serde_json::{json, Value};
@@ -270,8 +271,8 @@ fn a_newer_profile_is_refused_by_every_command_and_left_byte_identical() {
     }
 }
 
-#[test]
-fn a_newer_relay_store_is_refused_by_serve_and_left_byte_identical() {
+#[tokio::test]
+async fn a_newer_relay_store_is_refused_by_serve_and_left_byte_identical() {
     if hirewire_e2e::relay::skip_on_nats(
         "a_newer_relay_store_is_refused_by_serve_and_left_byte_identical",
         "the fixture is a redb file",
@@ -283,36 +284,23 @@ fn a_newer_relay_store_is_refused_by_serve_and_left_byte_identical() {
     make_newer_relay(&file);
     let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = Command::new(hirewire_e2e::bins::path("hirewire-relay"));
-    hirewire_e2e::proc::hermetic(&mut cmd);
-    let mut child = cmd
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(&dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    // A relay that opened the file would serve for ever: it must exit, within T.
-    let deadline = std::time::Instant::now() + T;
-    let status = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("serve opened a store of a newer format instead of refusing it");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut stderr = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
-    }
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("written by a newer Hirewire relay (format 99); this build reads up to format 1: upgrade hirewire-relay, or restore a backup"),
-        "{stderr}"
-    );
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&dir);
+    let mut relay = Proc::spawn("relay", cmd);
+    relay
+        .wait_line(
+            "written by a newer Hirewire relay (format 99); this build reads up to format 1: upgrade hirewire-relay, or restore a backup",
+            T,
+        )
+        .await;
+    // A relay that opened the file would serve for ever: it must exit, with 1, within T
+    // (a Proc is killed when dropped, so a relay that serves does not outlive the test).
+    let code = hirewire_e2e::wait::until("serve to exit after refusing the store", T, || {
+        let code = relay.exit_code();
+        async move { code }
+    })
+    .await;
+    assert_eq!(code, 1, "{:#?}", relay.output());
     let now = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
     assert!(now == bytes, "serve changed the file");
 }
