@@ -3,10 +3,12 @@
 
 use std::time::Instant;
 
-use hirewire_team::{open_record, seal_record, DeviceKeys, Epochs, Opened, TeamKey};
+use hirewire_team::{open_record, seal_epoch, seal_record, DeviceKeys, Epochs, Opened, TeamKey};
 
 const N: u64 = 100_000;
 const BODY: usize = 1024;
+/// The relay's default `--max-seats`: the largest epoch record a removal writes.
+const SEATS: usize = 64;
 
 fn main() {
     let engine = DeviceKeys::generate();
@@ -54,5 +56,31 @@ fn main() {
     println!(
         "overhead: {} bytes per record",
         sealed_bytes / N as usize - BODY
+    );
+
+    // A removal: the new key sealed to every remaining seat, opened by the last of them.
+    let seats: Vec<DeviceKeys> = (0..SEATS).map(|_| DeviceKeys::generate()).collect();
+    let recipients: Vec<String> = seats.iter().map(DeviceKeys::recipient).collect();
+    let start = Instant::now();
+    let rec = seal_epoch(
+        "ch_bench",
+        N,
+        &TeamKey::generate(1),
+        engine.signing_key(),
+        &recipients,
+    )
+    .expect("sealed");
+    let sealed = start.elapsed();
+    let start = Instant::now();
+    match open_record("ch_bench", N, &epochs, &engine_pub, seats.last(), &rec) {
+        Ok(Opened::Epoch(k)) if k.epoch == 1 => {}
+        other => panic!("epoch record did not open: {other:?}"),
+    }
+    let opened = start.elapsed();
+    println!(
+        "epoch record to {SEATS} seats: {} bytes, sealed in {:.1} ms, opened by the last seat in {:.1} ms",
+        rec.len(),
+        sealed.as_secs_f64() * 1e3,
+        opened.as_secs_f64() * 1e3
     );
 }
