@@ -83,7 +83,7 @@ fn every_single_byte_flip_of_a_command_is_refused() {
     let s = setup();
     let c = s.seal(1, &body());
     for i in 0..c.len() {
-        for bit in [0x01u8, 0x80] {
+        for bit in [0x01u8, 0x80, 0xff] {
             let mut bad = c.clone();
             bad[i] ^= bit;
             assert!(

@@ -50,7 +50,7 @@ fn every_single_byte_flip_of_a_body_record_is_refused() {
     let t = team();
     let r = seal_record(CH, 3, t.key(), t.engine.signing_key(), b"{\"entry\":1}");
     for i in 0..r.len() {
-        for bit in [0x01u8, 0x80] {
+        for bit in [0x01u8, 0x80, 0xff] {
             let mut bad = r.clone();
             bad[i] ^= bit;
             assert!(
