@@ -40,6 +40,10 @@ import type { WebhookInfo } from "./generated/WebhookInfo";
 import type { WebhooksMade } from "./generated/WebhooksMade";
 import type { HookMade } from "./generated/HookMade";
 import type { JsonValue } from "./generated/serde_json/JsonValue";
+import type { Invited } from "./generated/Invited";
+import type { MemberLine } from "./generated/MemberLine";
+import type { Role } from "./generated/Role";
+import type { TeamView } from "./generated/TeamView";
 
 export type {
   BobField,
@@ -69,6 +73,10 @@ export type {
   WebhookInfo,
   WebhooksMade,
   HookMade,
+  Invited,
+  MemberLine,
+  Role,
+  TeamView,
 };
 
 /** An entry with what the detail panel shows. */
@@ -119,6 +127,14 @@ export const api = {
   /** Catch up with Lever from `since` (YYYY-MM-DD; null: from the last catch-up); `dryRun` writes nothing. */
   reconcile: (since: string | null, dryRun: boolean) => invoke<Report>("reconcile", { since, dryRun }),
   leaveDemo: () => invoke<void>("leave_demo"),
+  /** Outside a team, the team's engine, or a seat (and, on a seat, whether the engine is there). */
+  teamStatus: () => invoke<TeamView>("team_status"),
+  /** Every member, removed ones included. */
+  teamList: () => invoke<MemberLine[]>("team_list"),
+  /** Invites `name`; `owner` (this profile's member name) is asked only when it starts the team. */
+  teamInvite: (name: string, role: "member" | "viewer", owner: string) => invoke<Invited>("team_invite", { name, role, owner }),
+  /** Removes a member: a new team key its device cannot open. */
+  teamRemove: (name: string) => invoke<null>("team_remove", { name }),
   /** The first screen is painted: the engine logs how long the start took. */
   uiReady: (screen: string, ms: number) => invoke<void>("ui_ready", { screen, ms }),
 };

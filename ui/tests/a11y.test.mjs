@@ -106,6 +106,27 @@ const SCREENS = [
     },
   },
   {
+    name: "Team on the engine, with an invite code shown and a Remove to confirm",
+    query: "entries=5&team=engine",
+    show: async (page) => {
+      await page.getByTestId("nav-team").click();
+      await page.getByTestId("invite-name").fill("lee");
+      await page.getByTestId("invite-send").click();
+      await page.getByTestId("invite-code").waitFor();
+      await page.getByTestId("remove-dana").click();
+      await page.getByTestId("remove-confirm").waitFor();
+    },
+  },
+  {
+    name: "a viewer's seat: the engine's line and a waiting hire that can only be looked at",
+    query: "entries=60&team=viewer",
+    show: async (page) => {
+      await page.getByTestId("engine-line").waitFor();
+      await page.getByTestId("history-row-59").click();
+      await page.getByTestId("detail-viewer-only").waitFor();
+    },
+  },
+  {
     name: "the health banner",
     query: "entries=30",
     show: async (page) => {

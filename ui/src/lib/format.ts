@@ -147,3 +147,23 @@ export function eventLabel(event: string): string {
 export function sentence(text: string): string {
   return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
+
+/**
+ * How long ago `then` was, in words ("just now", "5 minutes ago", "3 hours ago", "2 days
+ * ago"); `now` is given by tests.
+ */
+export function ago(then: number, now = Date.now()): string {
+  const minutes = Math.floor(Math.max(0, now - then) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return minutes === 1 ? "a minute ago" : `${minutes} minutes ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return hours === 1 ? "an hour ago" : `${hours} hours ago`;
+  const days = Math.floor(hours / 24);
+  return days === 1 ? "yesterday" : `${days} days ago`;
+}
+
+/** A time the engine gives in seconds or in milliseconds since the epoch, as milliseconds. */
+export function epochMs(t: number): number {
+  // 1e12 ms is 2001; 1e12 s is 33 658 AD: a value below it is seconds.
+  return t < 1e12 ? t * 1000 : t;
+}

@@ -1,6 +1,6 @@
 // The parts of the window that are not the first screen, each its own script: History is the
 // first screen of every configured user, and parsing and running the wizard's, the mappings',
-// the dry run's and the detail panel's code before it was part of its start-up (docs/perf.md).
+// the dry run's, the team's and the detail panel's code before it was part of its start-up (docs/perf.md).
 // They are fetched as soon as the first screen is painted, so opening one later does not wait.
 import { painted } from "./ready";
 
@@ -16,6 +16,7 @@ export const screens = {
   dryRun: once(() => import("../dryrun/DryRun.svelte")),
   detail: once(() => import("../history/DetailPanel.svelte")),
   catchUp: once(() => import("../history/CatchUp.svelte")),
+  team: once(() => import("../team/Team.svelte")),
 };
 
 painted.then(() => {

@@ -1,13 +1,15 @@
 // App-wide state shared by the screens: the current view, the engine's status, toasts,
 // and the Lever lists loaded with a setup key (memory only, for this window's lifetime).
-import { api, type AppStatus, type LeverLists, type Settings, type WebhooksMade } from "../api";
-import { takeStatus } from "./early";
+import { api, type AppStatus, type LeverLists, type Settings, type TeamView, type WebhooksMade } from "../api";
+import { takeStatus, takeTeam } from "./early";
 
-export type View = "history" | "mappings" | "dryrun" | "setup";
+export type View = "history" | "mappings" | "dryrun" | "setup" | "team";
 
 export const app = $state({
   view: "history" as View,
   status: null as AppStatus | null,
+  /** This profile's place in a team (null until first read). */
+  team: null as TeamView | null,
   /** An entry the History screen should open (a notification was clicked). */
   openEntry: null as number | null,
   /** Bumped on every engine `entry` event; screens that show entries refresh on it. */
@@ -46,8 +48,29 @@ export function dismiss(id: number): void {
   toasts.list = toasts.list.filter((t) => t.id !== id);
 }
 
+/** The engine's status and the profile's place in a team, asked together. */
 export async function refreshStatus(): Promise<void> {
-  app.status = await (takeStatus() ?? api.status());
+  const [status, team] = await Promise.all([takeStatus() ?? api.status(), (takeTeam() ?? api.teamStatus()).catch(teamUnknown)]);
+  app.status = status;
+  if (team) app.team = team;
+}
+
+/**
+ * A team status that cannot be read leaves the window as it was (outside a team at start):
+ * the status bar and the history still work, and the next refresh asks again.
+ */
+function teamUnknown(): null {
+  return null;
+}
+
+/** A seat: another recruiter's app, reading the engine's history and sending it commands. */
+export function isSeat(): boolean {
+  return app.team?.side === "seat";
+}
+
+/** A viewer's seat: it may only look. */
+export function isViewer(): boolean {
+  return app.team?.side === "seat" && app.team.role === "viewer";
 }
 
 /**

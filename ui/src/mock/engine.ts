@@ -4,6 +4,7 @@
 import { emit } from "@tauri-apps/api/event";
 import type { AppStatus, Entry, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo, WebhooksMade, HookMade } from "../api";
 import { FakeHistory } from "./history";
+import { FakeTeam, SEAT_COMMANDS, type TeamSide } from "./team";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
 
 export const SECRET_NAMES = [
@@ -53,6 +54,10 @@ export interface Options {
   demo: boolean;
   /** Commands that reject with `failText` until healed. */
   fail: string[];
+  /** Outside a team, its engine, or a seat with that role. */
+  team?: TeamSide;
+  /** A seat: whether its engine is connected. */
+  engineConnected?: boolean;
 }
 
 export interface Call {
@@ -170,6 +175,7 @@ export class FakeEngine {
   /** "asked status", "answered status", …: which questions were in flight together. */
   readonly timeline: string[] = [];
   readonly history: FakeHistory;
+  readonly team: FakeTeam;
   private secrets = new Map<string, string>();
   private settings: Settings;
   private relay: AppStatus["relay"];
@@ -193,6 +199,7 @@ export class FakeEngine {
     this.configured = opts.configured;
     this.demo = opts.demo;
     this.history = new FakeHistory(opts.entries, Date.now());
+    this.team = new FakeTeam(opts.team ?? "none", opts.engineConnected ?? false);
     this.settings = defaultSettings(opts.configured);
     for (const c of opts.fail) this.failing.set(c, failText(c));
     if (opts.configured) {
@@ -244,6 +251,8 @@ export class FakeEngine {
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
       const failing = this.failing.get(cmd);
       if (failing) throw failing;
+      // A seat sends these to the engine and waits for its answer.
+      if (this.team.side === "seat" && SEAT_COMMANDS.has(cmd)) await this.team.command(cmd);
       return this.run(cmd, args);
     } finally {
       this.timeline.push(`answered ${cmd}`);
@@ -315,6 +324,14 @@ export class FakeEngine {
       case "finish_setup":
         this.configured = true;
         return null;
+      case "team_status":
+        return this.team.status();
+      case "team_list":
+        return this.team.list();
+      case "team_invite":
+        return this.team.invite(String(a.name ?? ""), String(a.role ?? ""), String(a.owner ?? ""));
+      case "team_remove":
+        return this.team.remove(String(a.name ?? ""));
       case "ui_ready":
         this.readyScreens.push(String(a.screen));
         this.rowsAtReady ??= document.querySelectorAll('[data-testid^="history-row-"]').length;

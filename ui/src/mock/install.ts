@@ -1,9 +1,10 @@
 // Test-only: stands in for Tauri before the app starts. Options come from the page's query:
-//   ?entries=N&configured=0|1&demo=0|1&fail=cmd1,cmd2&delay=ms
+//   ?entries=N&configured=0|1&demo=0|1&fail=cmd1,cmd2&delay=ms&team=none|engine|member|viewer&engine=0|1
 // and tests steer it through `window.__hw` (the call log, faults, events to emit).
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { FakeEngine } from "./engine";
+import type { TeamSide } from "./team";
 
 const q = new URLSearchParams(location.search);
 const engine = new FakeEngine({
@@ -11,7 +12,13 @@ const engine = new FakeEngine({
   configured: q.get("configured") !== "0",
   demo: q.get("demo") === "1",
   fail: (q.get("fail") ?? "").split(",").filter(Boolean),
+  team: teamSide(q.get("team")),
+  engineConnected: q.get("engine") === "1",
 });
+
+function teamSide(v: string | null): TeamSide {
+  return v === "engine" || v === "member" || v === "viewer" ? v : "none";
+}
 
 const violations: string[] = [];
 document.addEventListener("securitypolicyviolation", (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
