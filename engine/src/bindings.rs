@@ -31,6 +31,9 @@ fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::check::ItemKind::export_all(&cfg)?;
     crate::status::EngineStatus::export_all(&cfg)?;
     crate::EngineEvent::export_all(&cfg)?;
+    crate::team::status::TeamView::export_all(&cfg)?;
+    crate::team::manage::MemberLine::export_all(&cfg)?;
+    crate::team::manage::Invited::export_all(&cfg)?;
     crate::reconcile::Report::export_all(&cfg)?;
     Ok(())
 }

@@ -130,3 +130,57 @@ pub fn purged(opp: &str) -> String {
 
 /// What every mark of [`purged`] starts with.
 pub const PURGED: &str = "purged:";
+
+/// Meta: 1 while this profile is a team's engine, so every change to an entry is marked
+/// for the team log (see `crate::team::publish`).
+pub const TEAM_PUBLISH: &str = "team_publish";
+/// Meta: the last change mark given to an entry in `team-outbox-v1`.
+pub const TEAM_MARK: &str = "team_mark";
+/// Meta: the next position of the team log, as the engine last appended (engine), or the
+/// position after the last record applied (seat).
+pub const TEAM_LOG_NEXT: &str = "team_log_next";
+/// Meta: the last command seq taken from the relay (engine).
+pub const TEAM_COMMANDS: &str = "team_commands";
+/// Meta: the newest key epoch whose record was written to the log (engine).
+pub const TEAM_EPOCH_PUBLISHED: &str = "team_epoch_published";
+/// Meta: bumped whenever the team's members, invites or key epochs change, so the running
+/// engine re-reads them (another process, `hirewire team …`, may have changed them).
+pub const TEAM_GEN: &str = "team_gen";
+
+/// Team table: this profile's part in a team (engine or seat).
+pub const TEAM_CONFIG: &str = "config";
+/// Team table: a member device.
+pub fn team_member(device: &str) -> String {
+    format!("member:{device}")
+}
+/// Team table: an open invite, by its relay mailbox.
+pub fn team_invite(mailbox: &str) -> String {
+    format!("invite:{mailbox}")
+}
+/// Team table: a seat's command the engine carried out or refused, by command id.
+pub fn team_command(id: &str) -> String {
+    format!("command:{id}")
+}
+/// Team table (seat): the engine's answer to one of this seat's commands.
+pub fn team_result(id: &str) -> String {
+    format!("result:{id}")
+}
+/// Team table (seat): the team's members as the engine last published them.
+pub const TEAM_MEMBERS: &str = "members";
+/// Team table (seat): the webhook health as the engine last published it.
+pub const TEAM_HEALTH: &str = "health";
+/// Team table (seat): when the engine was last seen, as the relay said.
+pub const TEAM_ENGINE_SEEN: &str = "engine_seen";
+/// Meta: the next number of a team record waiting in `team-v1` under [`team_out`].
+pub const TEAM_OUT_NEXT: &str = "team_out_next";
+/// Team table: a record (members, a command's result) waiting to be appended to the log,
+/// in order.
+pub fn team_out(n: u64) -> String {
+    format!("out:{n:020}")
+}
+/// The prefix of every [`team_out`] key.
+pub const TEAM_OUT_PREFIX: &str = "out:";
+/// Team table (seat): a command sent whose answer has not come, by action and entry.
+pub fn team_pending(action: &str, entry: u64) -> String {
+    format!("pending:{action}:{entry}")
+}

@@ -34,6 +34,7 @@ pub mod setup;
 pub mod status;
 pub mod store;
 mod supervise;
+pub mod team;
 pub mod time;
 mod vendors;
 pub(crate) mod webhook;
@@ -206,7 +207,26 @@ impl Engine {
         &self,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> Result<(), store::StoreError> {
+        // A seat holds no vendor key and takes no webhook: it keeps its copy of the team
+        // log current, and its copy's retention.
+        if team::is_seat(self) {
+            let parts = [
+                supervise::start(self.clone(), "team", |e| Box::pin(team::run(e))),
+                supervise::start(self.clone(), "retention", |e| {
+                    Box::pin(privacy::retention::run(e))
+                }),
+            ];
+            let outcome = tokio::select! {
+                _ = shutdown => Ok(()),
+                why = self.store.damaged() => Err(store::StoreError::Damaged(why)),
+            };
+            for part in parts {
+                part.stop().await;
+            }
+            return outcome;
+        }
         let parts = [
+            supervise::start(self.clone(), "team", |e| Box::pin(team::run(e))),
             supervise::start(self.clone(), "relay connection", |e| {
                 Box::pin(relay_client::run(e))
             }),

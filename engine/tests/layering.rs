@@ -235,6 +235,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "backup",
         ],
     ),
+    ("Team", &["team"]),
     ("Running", &["supervise", "bindings"]),
 ];
 

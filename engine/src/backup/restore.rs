@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::secrets::{Secrets, NAMES};
+use crate::secrets::{every_name, Secrets};
 use crate::store::dump::{table_names, Loader};
 use crate::store::{Store, DB_FILE};
 
@@ -167,7 +167,7 @@ fn load(
             }
             Frame::Secret { name, value } => {
                 close(&mut current)?;
-                if !NAMES.contains(&name.as_str()) || !manifest.secrets.contains(&name) {
+                if !every_name().any(|n| n == name) || !manifest.secrets.contains(&name) {
                     return Err(damaged(format!("an unexpected secret {name:?}")));
                 }
                 secrets.push((name, value));

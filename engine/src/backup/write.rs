@@ -8,7 +8,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::secrets::NAMES;
+use crate::secrets::every_name;
 use crate::store::dump::Dumped;
 use crate::Engine;
 
@@ -20,7 +20,7 @@ use super::manifest::{self, Manifest, TableRows, FORMAT};
 /// Writes the archive of `engine`'s profile to `dest`.
 pub fn backup(engine: &Engine, dest: &Path, lock: &Lock) -> Result<Summary, BackupError> {
     let mut secrets: Vec<(&str, Zeroizing<String>)> = Vec::new();
-    for name in NAMES {
+    for name in every_name() {
         if let Some(value) = engine.secrets.get(name)? {
             secrets.push((name, Zeroizing::new(value.expose().to_string())));
         }

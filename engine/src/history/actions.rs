@@ -68,7 +68,7 @@ impl ActionError {
 }
 
 /// An entry with what the detail panel shows.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct EntryView {
     /// The summary.
     pub entry: Entry,
@@ -114,6 +114,11 @@ pub fn can_approve(entry: &Entry) -> bool {
 
 /// An entry as the detail panel shows it.
 pub async fn view(engine: &Engine, id: u64) -> Result<EntryView, ActionError> {
+    // On a team's seat the engine's own view, as it published it, is what there is.
+    let published = engine.store.read_async(move |rx| rx.team_view(id)).await?;
+    if let Some(bytes) = published {
+        return Ok(serde_json::from_slice(&bytes).map_err(crate::store::StoreError::from)?);
+    }
     let (entry, detail) = engine
         .store
         .read_async(move |rx| super::get(rx, id))

@@ -33,6 +33,19 @@ pub const NAMES: [&str; 9] = [
     BOB_TOKEN,
     ASSESSMENT_API_KEY,
 ];
+/// The secrets team mode keeps (see `crate::team`): written by `hirewire team …`, never
+/// typed by a person, so `secret list` does not offer them; backups carry them.
+pub const TEAM_NAMES: [&str; 2] = [TEAM_DEVICE, TEAM_EPOCHS];
+/// This device's team keys (signing and receiving).
+pub const TEAM_DEVICE: &str = "team-device";
+/// The team's key of each epoch this device holds.
+pub const TEAM_EPOCHS: &str = "team-epochs";
+
+/// Every secret a profile may hold: [`NAMES`] and [`TEAM_NAMES`].
+pub fn every_name() -> impl Iterator<Item = &'static str> {
+    NAMES.into_iter().chain(TEAM_NAMES)
+}
+
 /// The relay channel secret.
 pub const RELAY_SECRET: &str = "relay-secret";
 /// Lever's permanent API key.
@@ -160,7 +173,7 @@ impl Secrets {
 
     /// The store, after checking the name (no store is touched for an unknown one).
     fn store(&self, name: &str) -> Result<&dyn SecretStore, SecretError> {
-        if !NAMES.contains(&name) {
+        if !every_name().any(|n| n == name) {
             return Err(SecretError::UnknownName(name.to_string()));
         }
         self.store.as_deref().map_err(Clone::clone)

@@ -91,6 +91,9 @@ pub fn each_table<V: EachTable>(v: &mut V) -> Result<(), V::Error> {
     v.table(RECENT)?;
     v.table(WATCH)?;
     v.table(OUTCOMES)?;
+    v.table(TEAM)?;
+    v.table(TEAM_OUTBOX)?;
+    v.table(TEAM_VIEWS)?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod open;
 mod scan;
 mod settings_cache;
 mod tables;
+mod team;
 pub mod tx;
 mod watch;
 
@@ -21,6 +22,7 @@ use tokio::sync::watch as damage_signal;
 
 pub use scan::Kept;
 pub use tables::*;
+pub use team::Marked;
 pub use tx::{RelayConn, Rx, Seen, Tx};
 
 /// File name of the database in the data directory.

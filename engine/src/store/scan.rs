@@ -91,6 +91,10 @@ impl Tx<'_> {
         for (id, bytes) in &changed {
             t.insert(*id, bytes.as_slice())?;
         }
+        drop(t);
+        for (id, _) in &changed {
+            self.mark_for_team(*id)?;
+        }
         Ok(changed.len())
     }
 

@@ -32,6 +32,17 @@ pub const WATCH: TableDefinition<&str, &[u8]> = TableDefinition::new("watch-v1")
 /// Opportunity id → JSON list of recorded outcomes.
 pub const OUTCOMES: TableDefinition<&str, &[u8]> = TableDefinition::new("outcomes-v1");
 
+/// Team mode (see `crate::team`), key → JSON: `config` (this profile's part in a team),
+/// `member:{device}`, `invite:{mailbox}`, `command:{id}` (a seat's command carried out or
+/// refused), `result:{id}` (on a seat: the engine's answer to one of its commands).
+pub const TEAM: TableDefinition<&str, &[u8]> = TableDefinition::new("team-v1");
+/// Entry id → change mark: entries changed since the engine last published them to the
+/// team log. Written in the same transaction as the change, so a crash loses none.
+pub const TEAM_OUTBOX: TableDefinition<u64, u64> = TableDefinition::new("team-outbox-v1");
+/// On a seat: entry id → the JSON view the engine published (steps, proposal, what may
+/// be done); the summary goes to `entries-v1` like the engine's own, so History reads both.
+pub const TEAM_VIEWS: TableDefinition<u64, &[u8]> = TableDefinition::new("team-views-v1");
+
 /// Settings key of the settings TOML.
 pub const KEY_SETTINGS: &str = "settings";
 /// Settings key of the relay connection JSON.

@@ -275,6 +275,9 @@ impl<'a> Tx<'a> {
         self.txn.open_table(OUTCOMES)?;
         self.txn.open_table(RECENT)?;
         self.txn.open_table(WATCH)?;
+        self.txn.open_table(TEAM)?;
+        self.txn.open_table(TEAM_OUTBOX)?;
+        self.txn.open_table(TEAM_VIEWS)?;
         Ok(())
     }
 
@@ -389,7 +392,7 @@ impl<'a> Tx<'a> {
         self.txn
             .open_table(ENTRIES)?
             .insert(e.id, serde_json::to_vec(e)?.as_slice())?;
-        Ok(())
+        self.mark_for_team(e.id)
     }
 
     /// Saves an entry's detail.
@@ -397,7 +400,7 @@ impl<'a> Tx<'a> {
         self.txn
             .open_table(DETAILS)?
             .insert(id, serde_json::to_vec(d)?.as_slice())?;
-        Ok(())
+        self.mark_for_team(id)
     }
 
     /// Saves an unfinished job.
@@ -405,13 +408,13 @@ impl<'a> Tx<'a> {
         self.txn
             .open_table(JOBS)?
             .insert(j.id, serde_json::to_vec(j)?.as_slice())?;
-        Ok(())
+        self.mark_for_team(j.id)
     }
 
     /// Removes a job (it finished).
     pub fn remove_job(&self, id: u64) -> Result<(), StoreError> {
         self.txn.open_table(JOBS)?.remove(id)?;
-        Ok(())
+        self.mark_for_team(id)
     }
 
     /// Records a dedupe key.

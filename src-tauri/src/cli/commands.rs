@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use super::input::{self, read_stdin};
 use super::signal::shutdown_signal;
 use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
-use crate::engine::history::{self, actions, Filter};
+use crate::engine::history::{self, Filter};
 use crate::engine::model::{history_json, Entry, Source, Status};
 use crate::engine::setup::{config, keychain, relay};
 use crate::engine::store::StoreError;
+use crate::engine::team::{self, Action};
 use crate::engine::{check, mappings, time, Engine};
 
 /// Runs one subcommand.
@@ -73,17 +74,10 @@ pub async fn run(
             older_than,
             compact,
         } => super::privacy::purge(&engine, older_than, compact).await,
-        Command::Retry { id } => {
-            actions::retry(&engine, id).await?;
-            eprintln!("entry {id} will run again (the running engine picks it up)");
-            Ok(())
-        }
-        Command::Approve { id, employee } => approve(&engine, id, employee).await,
-        Command::Dismiss { id } => {
-            actions::dismiss(&engine, id).await?;
-            eprintln!("entry {id} dismissed: the job goes on with that answer");
-            Ok(())
-        }
+        Command::Retry { id, wait } => super::team::act(&engine, Action::Retry, id, None, wait).await,
+        Command::Approve { id, employee, wait } => approve(&engine, id, employee, wait).await,
+        Command::Dismiss { id, wait } => super::team::act(&engine, Action::Dismiss, id, None, wait).await,
+        Command::Team(cmd) => super::team::run(&engine, cmd).await,
         Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
         Command::Webhooks { create } => super::webhooks::run(&engine, create).await,
         #[cfg(feature = "demo")]
@@ -110,7 +104,13 @@ pub(crate) fn init_logs() {
 
 async fn run_engine(engine: Engine) -> Result<(), Failure> {
     init_logs();
-    missing_for_run(&engine).await?;
+    if team::is_seat(&engine) {
+        // A seat needs no relay connection of its own nor vendor keys: the team's code
+        // carried the relay, and the engine holds the keys.
+        tracing::info!("this profile is a team's seat: keeping its copy of the team's history current");
+    } else {
+        missing_for_run(&engine).await?;
+    }
     let _lock = engine.lock_run()?;
     tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
     engine.run(shutdown_signal()).await?;
@@ -275,7 +275,12 @@ fn history_line(e: &Entry) -> String {
     )
 }
 
-async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<(), Failure> {
+async fn approve(
+    engine: &Engine,
+    id: u64,
+    employee: Option<PathBuf>,
+    wait: std::time::Duration,
+) -> Result<(), Failure> {
     let edited = match employee {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
@@ -287,9 +292,7 @@ async fn approve(engine: &Engine, id: u64, employee: Option<PathBuf>) -> Result<
         }
         None => None,
     };
-    actions::approve(engine, id, edited).await?;
-    eprintln!("entry {id} approved: the employee will be created");
-    Ok(())
+    super::team::act(engine, Action::Approve, id, edited, wait).await
 }
 
 /// `hirewire mappings suggest [--apply]`: the key comes from stdin and stays in memory.

@@ -10,6 +10,7 @@ mod input;
 mod privacy;
 mod reconcile;
 mod signal;
+mod team;
 mod webhooks;
 
 use std::path::PathBuf;
@@ -112,6 +113,9 @@ pub enum Command {
         /// The entry id (the number `hirewire history` shows first).
         #[arg(value_parser = entry_id)]
         id: u64,
+        /// On a team's seat: how long to wait for the engine's answer (e.g. 30s, 5m).
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        wait: std::time::Duration,
     },
     /// Let a hire that waits for review go on.
     Approve {
@@ -121,13 +125,22 @@ pub enum Command {
         /// A JSON file with the edited employee to create instead of the proposal.
         #[arg(long)]
         employee: Option<PathBuf>,
+        /// On a team's seat: how long to wait for the engine's answer (e.g. 30s, 5m).
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        wait: std::time::Duration,
     },
     /// Answer "no" to what a waiting entry asks (e.g. "the files are in bob already").
     Dismiss {
         /// The entry id (the number `hirewire history` shows first).
         #[arg(value_parser = entry_id)]
         id: u64,
+        /// On a team's seat: how long to wait for the engine's answer (e.g. 30s, 5m).
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        wait: std::time::Duration,
     },
+    /// The team: invite a device, join one, list or remove members (see docs/team.md).
+    #[command(subcommand)]
+    Team(TeamCmd),
     /// What Hirewire holds about one candidate (by email): printed, as JSON, or erased.
     Person {
         /// The candidate's email.
@@ -199,6 +212,50 @@ pub enum SecretCmd {
     /// Remove a secret from the keychain.
     Delete {
         /// The secret's name.
+        name: String,
+    },
+}
+
+/// `team …`
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    /// On the owner's profile: print a one-time code for a new device (the running engine
+    /// completes the pairing when the device joins).
+    Invite {
+        /// The device's name in the team (e.g. the recruiter's first name).
+        #[arg(long)]
+        name: String,
+        /// member (see, Approve, Dismiss, Retry, Catch up) or viewer (see only).
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// How long the code works (e.g. 24h, 30m; at most 7 days).
+        #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
+        expires: std::time::Duration,
+        /// The owner's name, shown on seats ("the engine on Ana's device"); asked once,
+        /// when the team starts.
+        #[arg(long, env = "HIREWIRE_TEAM_OWNER")]
+        owner: Option<String>,
+    },
+    /// On a new device: join the team of CODE; exits 0 once this device is a member.
+    Join {
+        /// The code `team invite` printed (hwt1-…).
+        code: String,
+        /// This device's name in the team (default: the name the invite was made for).
+        #[arg(long)]
+        name: Option<String>,
+        /// How long to wait for the owner's engine.
+        #[arg(long, default_value = "2m", value_parser = humantime::parse_duration)]
+        wait: std::time::Duration,
+    },
+    /// Each device, its role and when it was last seen.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// On the owner's profile: remove a device; it can read nothing written after.
+    Remove {
+        /// Its name, as `team list` shows it.
         name: String,
     },
 }
@@ -292,6 +349,12 @@ impl From<ReconcileError> for Failure {
                 | ReconcileError::Secret(_)
         );
         Failure::of(usage, &e)
+    }
+}
+
+impl From<crate::engine::team::TeamError> for Failure {
+    fn from(e: crate::engine::team::TeamError) -> Self {
+        Failure::of(e.is_usage(), &e)
     }
 }
 

@@ -23,9 +23,14 @@ use crate::engine::setup::keychain::{self, SecretState};
 use crate::engine::setup::lever_webhooks::{self, WebhooksMade};
 use crate::engine::setup::relay::{self, WebhookInfo};
 use crate::engine::status::{self, EngineStatus};
+use crate::engine::team::{self, Action};
 use crate::engine::time;
 
 type Res<T> = Result<T, String>;
+
+/// How long a seat's window waits for the engine to carry out an Approve, Dismiss or
+/// Retry before it says the command waits on the relay.
+const SEAT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
@@ -75,19 +80,26 @@ pub async fn history_chart(shell: State<'_, Shell>, days: u64) -> Res<Vec<DayCou
 
 #[tauri::command]
 pub async fn history_retry(shell: State<'_, Shell>, id: u64) -> Res<()> {
-    actions::retry(&shell.engine(), id).await.map_err(text)
+    team::act(&shell.engine(), Action::Retry, id, None, SEAT_WAIT)
+        .await
+        .map(|_| ())
+        .map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_approve(shell: State<'_, Shell>, id: u64, employee: Option<Value>) -> Res<()> {
-    actions::approve(&shell.engine(), id, employee)
+    team::act(&shell.engine(), Action::Approve, id, employee, SEAT_WAIT)
         .await
+        .map(|_| ())
         .map_err(text)
 }
 
 #[tauri::command]
 pub async fn history_dismiss(shell: State<'_, Shell>, id: u64) -> Res<()> {
-    actions::dismiss(&shell.engine(), id).await.map_err(text)
+    team::act(&shell.engine(), Action::Dismiss, id, None, SEAT_WAIT)
+        .await
+        .map(|_| ())
+        .map_err(text)
 }
 
 #[tauri::command]
@@ -286,4 +298,27 @@ pub fn ui_ready(screen: String, ms: f64) {
         .take(20)
         .collect();
     tracing::info!(target: "hirewire::window", "window ready: {screen} painted {ms:.0} ms after the page started");
+}
+
+#[tauri::command]
+pub async fn team_status(shell: State<'_, Shell>) -> Res<team::status::TeamView> {
+    team::status::view(&shell.engine()).map_err(text)
+}
+
+#[tauri::command]
+pub async fn team_list(shell: State<'_, Shell>) -> Res<Vec<team::manage::MemberLine>> {
+    team::manage::list(&shell.engine()).await.map_err(text)
+}
+
+#[tauri::command]
+pub async fn team_invite(shell: State<'_, Shell>, name: String, role: String, owner: String) -> Res<team::manage::Invited> {
+    let role = team::Role::parse_invited(&role)?;
+    team::manage::invite(&shell.engine(), &name, role, team::manage::INVITE_TTL, &owner)
+        .await
+        .map_err(text)
+}
+
+#[tauri::command]
+pub async fn team_remove(shell: State<'_, Shell>, name: String) -> Res<()> {
+    team::manage::remove(&shell.engine(), &name).await.map_err(text)
 }

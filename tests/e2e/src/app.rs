@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::proc::Proc;
 
 /// Every keychain name the app uses (to clean up a test's profile).
-pub const SECRET_NAMES: [&str; 9] = [
+pub const SECRET_NAMES: [&str; 11] = [
     "relay-secret",
     "lever-api-key",
     "lever-signing-token/candidate-hired",
@@ -19,6 +19,8 @@ pub const SECRET_NAMES: [&str; 9] = [
     "bob-service-user",
     "bob-token",
     "assessment-api-key",
+    "team-device",
+    "team-epochs",
 ];
 
 /// What a subcommand did.

@@ -2,30 +2,30 @@
 import type { Role } from "./Role";
 
 /**
- * One member of the team as listed, with when the relay last saw its device.
+ * One line of `team list`.
  */
 export type MemberLine = { 
 /**
- * The device id.
+ * When the relay last saw the device (RFC 3339); the engine's own device: now.
+ */
+last_seen: string | null, 
+/**
+ * Device id.
  */
 device: string, 
 /**
- * The member's name.
+ * Name.
  */
 name: string, 
 /**
- * What the member may do.
+ * Role.
  */
 role: Role, 
 /**
- * When the member was added (unix s).
+ * When it joined (ms).
  */
 added_at: number, 
 /**
- * When the member was removed (unix s), if it was.
+ * When it was removed (ms), if it was.
  */
-removed_at: number | null, 
-/**
- * When the relay last saw the device (RFC 3339), if ever.
- */
-last_seen: string | null, };
+removed_at: number | null, };

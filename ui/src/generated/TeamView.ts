@@ -2,30 +2,32 @@
 import type { Role } from "./Role";
 
 /**
- * This profile's place in a team, as the window shows it.
+ * This profile's part in a team, for the window.
  */
 export type TeamView = { 
 /**
- * Outside a team, the team's engine, or a seat.
+ * "none", "engine" or "seat".
  */
 side: "none" | "engine" | "seat", 
 /**
- * This device's member name, in a team.
+ * This device's name in the team (the owner's on the engine).
  */
 name: string | null, 
 /**
- * This device's role, in a team.
+ * Its role.
  */
 role: Role | null, 
 /**
- * The owner's name, in a team.
+ * The owner's name.
  */
 owner: string | null, 
 /**
- * On a seat whose engine is not connected: where the engine is and since when it was last seen.
+ * On a seat: where the engine stands, in a sentence ("the engine on ana's device was
+ * last seen 3 h ago; hires wait on the relay until it is back"), when it is not
+ * connected now.
  */
 engine_line: string | null, 
 /**
- * Whether the engine is connected to the relay now.
+ * On a seat: whether the engine is connected to the relay now.
  */
 engine_connected: boolean, };

@@ -16,6 +16,7 @@ mod score_rules;
 mod scripts;
 mod server_secrets;
 mod stream_watchdog;
+mod team;
 mod upgrade;
 mod webhook_setup;
 mod window;
