@@ -14,6 +14,8 @@ pub mod proc;
 pub mod relay;
 pub mod smallfs;
 pub mod stream;
+pub mod team;
+pub mod team_load;
 pub mod wait;
 pub mod window;
 pub mod world;
