@@ -78,8 +78,17 @@ pub(super) enum Op {
 pub(super) type TeamDone = Box<dyn std::any::Any + Send>;
 
 /// A team-mode write: one closure run inside the batch's transaction.
-pub(super) struct TeamWork(
-    pub Box<dyn FnOnce(&redb::WriteTransaction) -> Result<TeamDone, StoreError> + Send>,
+pub(super) struct TeamWork(pub TeamFn);
+
+/// The closure of a [`TeamWork`].
+pub(super) type TeamFn =
+    Box<dyn FnOnce(&redb::WriteTransaction) -> Result<TeamDone, StoreError> + Send>;
+
+/// A team write in a sorted batch: the work (taken when run), its reply, its result.
+pub(super) type TeamSlot = (
+    Option<TeamWork>,
+    Reply<TeamDone>,
+    Result<TeamDone, StoreError>,
 );
 
 impl std::fmt::Debug for TeamWork {
@@ -109,11 +118,7 @@ pub(super) struct Effects {
     /// Channel id → (events deleted by acks, events dropped by age).
     pub deleted: HashMap<String, (u64, u64)>,
     /// Team writes, in arrival order: the work (taken when run), reply, and result.
-    pub team: Vec<(
-        Option<TeamWork>,
-        Reply<TeamDone>,
-        Result<TeamDone, StoreError>,
-    )>,
+    pub team: Vec<TeamSlot>,
 }
 
 impl Effects {

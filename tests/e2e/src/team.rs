@@ -13,9 +13,16 @@ pub enum As {
     /// The engine, with the channel secret.
     Engine(String),
     /// A seat: its device id and key.
-    Seat(String, DeviceKey),
+    Seat(String, Box<DeviceKey>),
     /// Nobody (mailbox requests).
     Anyone,
+}
+
+impl As {
+    /// A seat with this device id and key.
+    pub fn seat(device: &str, key: DeviceKey) -> As {
+        As::Seat(device.to_string(), Box::new(key))
+    }
 }
 
 /// A fresh random device key.

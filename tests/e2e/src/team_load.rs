@@ -40,7 +40,7 @@ pub async fn setup(c: &TeamClient, secret: &str) -> anyhow::Result<(As, As)> {
     let key = new_key();
     let (s, body) = c.put_device(&engine, "load-seat", &key, "viewer").await;
     anyhow::ensure!(s == 200, "device not registered: {s} {body}");
-    Ok((engine, As::Seat("load-seat".into(), key)))
+    Ok((engine, As::seat("load-seat", key)))
 }
 
 /// Appends `n` records at `rate`/s (one per request, positions from 1) while the seat

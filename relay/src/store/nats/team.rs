@@ -43,7 +43,8 @@ use super::state::Shared;
 use super::NatsStore;
 use crate::store::team::signals::{Change, TeamSignals};
 use crate::store::team::{
-    Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, MailPost, PutDevice, TeamStore,
+    Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, LogRead, MailPost, Positioned,
+    PutDevice, TeamStore,
 };
 use crate::store::StoreError;
 use crate::team::MailboxSide;
@@ -475,7 +476,7 @@ impl TeamStore for NatsStore {
         channel: &str,
         after: u64,
         limit: usize,
-    ) -> Result<(Vec<(u64, Vec<u8>)>, LogHead), StoreError> {
+    ) -> Result<LogRead, StoreError> {
         let s = &self.shared;
         let stream = s.team_stream(channel, true).await?;
         let head = s.log_head(&stream).await?;
@@ -619,7 +620,7 @@ impl TeamStore for NatsStore {
         side: MailboxSide,
         after: u64,
         now_ms: u64,
-    ) -> Result<Option<Vec<(u64, Vec<u8>)>>, StoreError> {
+    ) -> Result<Option<Positioned>, StoreError> {
         let s = &self.shared;
         let (mut doc, _) = s
             .team_get::<MailboxDoc>(&mailbox_key(channel, mailbox))

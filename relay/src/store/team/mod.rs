@@ -16,6 +16,12 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::team::{MailboxSide, SeatRole};
 
+/// Stored bytes with their position (log records, mailbox messages), oldest first.
+pub type Positioned = Vec<(u64, Vec<u8>)>;
+
+/// A log read: the records and the head.
+pub type LogRead = (Positioned, LogHead);
+
 /// A registered device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceRecord {
@@ -150,7 +156,7 @@ pub trait TeamStore: Send + Sync + 'static {
         channel: &str,
         after: u64,
         limit: usize,
-    ) -> Result<(Vec<(u64, Vec<u8>)>, LogHead), StoreError>;
+    ) -> Result<LogRead, StoreError>;
 
     /// Queues a command; returns its seq.
     async fn push_command(&self, channel: &str, cmd: CommandRecord) -> Result<u64, StoreError>;
@@ -196,7 +202,7 @@ pub trait TeamStore: Send + Sync + 'static {
         side: MailboxSide,
         after: u64,
         now_ms: u64,
-    ) -> Result<Option<Vec<(u64, Vec<u8>)>>, StoreError>;
+    ) -> Result<Option<Positioned>, StoreError>;
 
     /// Deletes expired mailboxes; returns how many.
     async fn sweep_mailboxes(&self, now_ms: u64) -> Result<u64, StoreError>;

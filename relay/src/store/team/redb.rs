@@ -10,7 +10,8 @@ use redb::{ReadTransaction, ReadableDatabase, WriteTransaction};
 use super::redb_ops as ops;
 use super::signals::{Change, TeamSignals};
 use super::{
-    Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, MailPost, PutDevice, TeamStore,
+    Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, LogRead, MailPost, Positioned,
+    PutDevice, TeamStore,
 };
 use crate::store::redb::RedbStore;
 use crate::store::StoreError;
@@ -80,8 +81,7 @@ impl TeamStore for RedbStore {
     }
 
     async fn devices(&self, channel: &str) -> Result<Vec<(String, DeviceRecord)>, StoreError> {
-        self.team_read(channel, |txn, ch| ops::devices(txn, ch))
-            .await
+        self.team_read(channel, ops::devices).await
     }
 
     async fn device(
@@ -130,7 +130,7 @@ impl TeamStore for RedbStore {
         channel: &str,
         after: u64,
         limit: usize,
-    ) -> Result<(Vec<(u64, Vec<u8>)>, LogHead), StoreError> {
+    ) -> Result<LogRead, StoreError> {
         self.team_read(channel, move |txn, ch| ops::read_log(txn, ch, after, limit))
             .await
     }
@@ -212,7 +212,7 @@ impl TeamStore for RedbStore {
         side: MailboxSide,
         after: u64,
         now_ms: u64,
-    ) -> Result<Option<Vec<(u64, Vec<u8>)>>, StoreError> {
+    ) -> Result<Option<Positioned>, StoreError> {
         let mb = mailbox.to_string();
         self.team_read(channel, move |txn, ch| {
             ops::read_mail(txn, ch, &mb, side, after, now_ms)
@@ -232,7 +232,6 @@ impl TeamStore for RedbStore {
     }
 
     async fn engine(&self, channel: &str) -> Result<EngineSeen, StoreError> {
-        self.team_read(channel, |txn, ch| ops::engine(txn, ch))
-            .await
+        self.team_read(channel, ops::engine).await
     }
 }

@@ -4,7 +4,10 @@
 
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
-use super::{Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, MailPost, PutDevice};
+use super::{
+    Append, CommandRecord, DeviceRecord, EngineSeen, LogHead, LogRead, MailPost, Positioned,
+    PutDevice,
+};
 use crate::store::records::{decode, encode};
 use crate::store::tables::{
     TEAM_CMD_ACKED, TEAM_CMD_LAST, TEAM_COMMANDS, TEAM_DEVICES, TEAM_ENGINE_OPEN, TEAM_ENGINE_SEEN,
@@ -205,7 +208,7 @@ pub fn read_log(
     ch: &str,
     after: u64,
     limit: usize,
-) -> Result<(Vec<(u64, Vec<u8>)>, LogHead), StoreError> {
+) -> Result<LogRead, StoreError> {
     let head = head(txn, ch)?;
     let t = txn.open_table(TEAM_LOG)?;
     let mut out = Vec::new();
@@ -306,7 +309,7 @@ pub fn post_mail(
         .open_table(TEAM_MAILBOXES)?
         .get((ch, mb))?
         .map(|v| v.value());
-    if !expires.is_some_and(|e| e > now_ms) {
+    if expires.is_none_or(|e| e <= now_ms) {
         return Ok(MailPost::Gone);
     }
     let s = side_byte(side);
@@ -328,12 +331,12 @@ pub fn read_mail(
     side: MailboxSide,
     after: u64,
     now_ms: u64,
-) -> Result<Option<Vec<(u64, Vec<u8>)>>, StoreError> {
+) -> Result<Option<Positioned>, StoreError> {
     let expires = txn
         .open_table(TEAM_MAILBOXES)?
         .get((ch, mb))?
         .map(|v| v.value());
-    if !expires.is_some_and(|e| e > now_ms) {
+    if expires.is_none_or(|e| e <= now_ms) {
         return Ok(None);
     }
     let s = side_byte(side);

@@ -44,7 +44,7 @@ impl Team {
         let key = new_key();
         let (status, body) = self.c.put_device(&self.engine, device, &key, role).await;
         assert_eq!(status, 200, "{body}");
-        As::Seat(device.to_string(), key)
+        As::seat(device, key)
     }
 }
 
@@ -219,13 +219,13 @@ async fn seat_requests_are_refused_for_an_unknown_device_a_bad_signature_and_a_s
     let seat = t.seat("dana-laptop", "member").await;
     let path = team::log_path(&t.ch.channel);
 
-    let stranger = As::Seat("nobody".into(), new_key());
+    let stranger = As::seat("nobody", new_key());
     let (s, body) = t.c.read_log(&stranger, 0, 0).await;
     assert_eq!(s, 401);
     assert!(error(&body).contains("not a member"), "{body}");
 
     // The right device id with another key: the signature does not verify.
-    let forged = As::Seat("dana-laptop".into(), new_key());
+    let forged = As::seat("dana-laptop", new_key());
     let (s, body) = t.c.read_log(&forged, 0, 0).await;
     assert_eq!(s, 401);
     assert!(error(&body).contains("signature"), "{body}");
@@ -665,7 +665,7 @@ async fn the_relays_disk_holds_the_opaque_bytes_as_sent_and_nothing_only_sent_in
         .map(|r| r.status().as_u16())
         .unwrap_or(0);
     assert_eq!(s, 200);
-    let seat = As::Seat("dana-laptop".into(), key);
+    let seat = As::seat("dana-laptop", key);
     assert_eq!(t.c.append(&t.engine, 1, &[&record]).await.0, 200);
     assert_eq!(t.c.command(&seat, &command).await.0, 200);
     assert_eq!(t.c.open_mailbox(&t.engine, "mbx", 600).await.0, 200);
