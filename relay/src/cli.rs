@@ -112,6 +112,21 @@ pub struct ServeArgs {
     /// Burst allowed above the rate limit.
     #[arg(long, env = "HIREWIRE_RELAY_RATE_BURST", default_value_t = 200)]
     pub rate_burst: u32,
+    /// Team mode: largest sealed log record (bytes, or with KiB/MiB).
+    #[arg(long, env = "HIREWIRE_RELAY_MAX_RECORD", default_value = "256KiB", value_parser = parse_size)]
+    pub max_record: usize,
+    /// Team mode: largest sealed seat command (bytes, or with KiB/MiB).
+    #[arg(long, env = "HIREWIRE_RELAY_MAX_COMMAND", default_value = "64KiB", value_parser = parse_size)]
+    pub max_command: usize,
+    /// Team mode: commands one seat may send per minute.
+    #[arg(long, env = "HIREWIRE_RELAY_SEAT_COMMANDS_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub seat_commands_per_minute: u32,
+    /// Team mode: requests one seat may hold open at once (long-polls).
+    #[arg(long, env = "HIREWIRE_RELAY_SEAT_CONNECTIONS", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub seat_connections: u64,
+    /// Team mode: most devices (seats) a channel may register.
+    #[arg(long, env = "HIREWIRE_RELAY_MAX_SEATS", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_seats: u64,
     /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
     #[arg(long, env = "HIREWIRE_RELAY_TRUST_PROXY")]
     pub trust_proxy: bool,
@@ -320,6 +335,13 @@ impl ServeArgs {
             rate_limit,
             trust_proxy: self.trust_proxy,
             limits,
+            team: crate::server::TeamLimits {
+                max_record: self.max_record,
+                max_command: self.max_command,
+                seat_commands_per_minute: self.seat_commands_per_minute,
+                seat_connections: self.seat_connections as usize,
+                max_seats: self.max_seats as usize,
+            },
         })
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod panic_guard;
 pub mod protocol;
+pub mod team;
 
 #[cfg(feature = "server")]
 pub mod acme;

@@ -37,6 +37,12 @@ pub struct Metrics {
     pub acked_seq: Family<ChannelLabel, Gauge>,
     /// Requests refused, by reason.
     pub refused: Family<ReasonLabel, Counter>,
+    /// Team mode: log records appended.
+    pub team_records: Counter,
+    /// Team mode: seat commands queued.
+    pub team_commands: Counter,
+    /// Team mode: long-polls waiting now.
+    pub team_waiting: Gauge,
     /// Open streams.
     pub clients: Gauge,
     /// Open connections.
@@ -76,6 +82,9 @@ impl Metrics {
             pending: Family::default(),
             acked_seq: Family::default(),
             refused: Family::default(),
+            team_records: Counter::default(),
+            team_commands: Counter::default(),
+            team_waiting: Gauge::default(),
             clients: Gauge::default(),
             connections: Gauge::default(),
             connections_refused: Family::default(),
@@ -125,6 +134,21 @@ impl Metrics {
             m.refused.clone(),
         );
         registry.register("connected_clients", "Open app streams", m.clients.clone());
+        registry.register(
+            "team_log_records",
+            "Team log records appended (team mode)",
+            m.team_records.clone(),
+        );
+        registry.register(
+            "team_commands",
+            "Seat commands queued (team mode)",
+            m.team_commands.clone(),
+        );
+        registry.register(
+            "team_long_polls",
+            "Team long-polls waiting now (team mode)",
+            m.team_waiting.clone(),
+        );
         registry.register("connections", "Open connections", m.connections.clone());
         registry.register(
             "connections_refused",

@@ -7,6 +7,7 @@ mod guard;
 mod ingest;
 mod stream;
 mod sweeper;
+mod team;
 mod window;
 
 use std::future::Future;
@@ -27,6 +28,7 @@ use tokio::sync::watch;
 use crate::live::Registry;
 use crate::metrics::Metrics;
 use crate::store::nats::{NatsOptions, NatsStore};
+use crate::store::team::TeamStore;
 use crate::store::{self, redb::RedbStore, AdminCmd, Store};
 
 /// How long in-flight requests may take to finish after SIGTERM.
@@ -94,6 +96,35 @@ pub struct ServeConfig {
     pub trust_proxy: bool,
     /// Timeouts and connection caps.
     pub limits: Limits,
+    /// Bounds of the seat API (team mode).
+    pub team: TeamLimits,
+}
+
+/// What seats may write and hold (team mode); each value is a flag.
+#[derive(Debug, Clone)]
+pub struct TeamLimits {
+    /// Largest log record, in bytes.
+    pub max_record: usize,
+    /// Largest command, in bytes.
+    pub max_command: usize,
+    /// Commands per minute per seat.
+    pub seat_commands_per_minute: u32,
+    /// Requests one seat may hold open at once.
+    pub seat_connections: usize,
+    /// Most devices per channel.
+    pub max_seats: usize,
+}
+
+impl Default for TeamLimits {
+    fn default() -> Self {
+        TeamLimits {
+            max_record: 256 * 1024,
+            max_command: 64 * 1024,
+            seat_commands_per_minute: 60,
+            seat_connections: 4,
+            max_seats: 64,
+        }
+    }
 }
 
 /// Shared by every request handler.
@@ -104,6 +135,10 @@ pub(crate) struct AppState {
     pub registry: Arc<Registry>,
     pub metrics: Arc<Metrics>,
     pub limiter: Option<Arc<DefaultKeyedRateLimiter<String>>>,
+    /// The seat API's durable state (the same store as `store`).
+    pub team: Arc<dyn TeamStore>,
+    /// Per-seat bounds kept in memory.
+    pub seats: Arc<team::auth::Seats>,
     /// Flips to true on shutdown: streams close with 1001.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -115,11 +150,15 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(Metrics::new());
-    let store: Arc<dyn Store> = match &cfg.nats {
-        None => Arc::new(RedbStore::open(&cfg.data, metrics.clone())?),
+    let (store, team): (Arc<dyn Store>, Arc<dyn TeamStore>) = match &cfg.nats {
+        None => {
+            let redb = Arc::new(RedbStore::open(&cfg.data, metrics.clone())?);
+            (redb.clone(), redb)
+        }
         Some(opts) => {
             store::open::create_private_dir(&cfg.data)?;
-            Arc::new(NatsStore::open(opts.clone(), metrics.clone()).await?)
+            let nats = Arc::new(NatsStore::open(opts.clone(), metrics.clone()).await?);
+            (nats.clone(), nats)
         }
     };
     let local = listener.local_addr()?;
@@ -143,11 +182,14 @@ pub async fn run(
         store: store.clone(),
         metrics: metrics.clone(),
         limiter,
+        team,
+        seats: Arc::new(team::auth::Seats::new(cfg.team.seat_commands_per_minute)),
         shutdown: stop_rx,
     };
     let admin = crate::admin::server::start(&cfg.data, store.clone()).await?;
     let sweeper = tokio::spawn(sweeper::run(state.clone()));
     let flusher = tokio::spawn(sweeper::flush_acks(state.clone()));
+    let mailboxes = tokio::spawn(team::sweep(state.clone()));
     let app = router(state);
 
     let handle = axum_server::Handle::new();
@@ -179,7 +221,9 @@ pub async fn run(
     admin.abort();
     sweeper.abort();
     flusher.abort();
+    mailboxes.abort();
     let _ = flusher.await;
+    let _ = mailboxes.await;
     let _ = admin.await;
     let _ = sweeper.await;
     let _ = std::fs::remove_file(cfg.data.join(store::ADMIN_SOCKET));
@@ -270,6 +314,7 @@ fn router(state: AppState) -> Router {
         )
         .route("/v1/channels/{channel}/stream", get(stream::open))
         .route("/v1/channels/{channel}/status", get(stream::status))
+        .merge(team::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .layer(axum::middleware::from_fn(conn_span))

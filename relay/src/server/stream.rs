@@ -74,6 +74,18 @@ fn authorize(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     if !live.accepts(presented) {
+        let seat = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(crate::team::SEAT_AUTH_SCHEME));
+        if seat {
+            // Seats never receive or acknowledge webhooks: only the engine streams.
+            tracing::warn!(%channel, "refused stream: a seat credential (only the engine, with the channel secret, streams webhooks)");
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                "seats cannot open the webhook stream; only the engine, with the channel secret\n",
+            ));
+        }
         tracing::warn!(%channel, "refused stream: wrong or missing secret");
         return Err((
             StatusCode::UNAUTHORIZED,
@@ -109,6 +121,8 @@ pub(super) async fn open(
         .on_upgrade(move |socket| {
             async move {
                 st.metrics.clients.inc();
+                // Seats see whether the engine is connected, and since when it is not.
+                let _presence = super::team::presence::Presence::start(st.team.clone(), &live.id);
                 match Stream::start(st.clone(), live, epoch, socket).await {
                     Ok(()) => tracing::info!("stream closed"),
                     Err(e) => tracing::warn!("stream ended: {e}"),

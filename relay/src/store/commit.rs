@@ -9,7 +9,7 @@ use redb::WriteTransaction;
 
 use super::handle::DbHandle;
 use super::ops;
-use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply};
+use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply, TeamWork};
 use super::records::{ChannelRecord, StoredEvent};
 use super::tables::META_PROBE;
 use super::StoreError;
@@ -64,6 +64,9 @@ pub(super) fn fail_all(fx: Effects, e: &StoreError) {
     for reply in fx.probes {
         let _ = reply.send(Err(again()));
     }
+    for (_, reply, _) in fx.team {
+        let _ = reply.send(Err(again()));
+    }
 }
 
 /// Applies a sorted batch inside `txn`; returns the channel records as they will be
@@ -99,6 +102,13 @@ fn write_batch(
         fx.deleted.entry(channel).or_default().0 += n;
     }
     append_ingests(txn, &mut records, fx)?;
+    for (work, _, result) in &mut fx.team {
+        if let Some(TeamWork(work)) = work.take() {
+            // A storage error fails the whole batch (every caller hears it); outcomes the
+            // caller must see (a conflict, a full mailbox) are values, not errors.
+            *result = Ok(work(txn)?);
+        }
+    }
     if !fx.probes.is_empty() {
         ops::put_meta(txn, META_PROBE, &ops::now_ms().to_string())?;
     }

@@ -18,6 +18,7 @@ mod queue;
 pub mod records;
 pub mod redb;
 pub mod tables;
+pub mod team;
 pub mod writer;
 
 use std::path::PathBuf;

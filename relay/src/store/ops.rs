@@ -25,6 +25,7 @@ pub fn ensure_tables(db: &Database) -> Result<(), StoreError> {
     txn.open_table(META)?;
     txn.open_table(CHANNELS)?;
     txn.open_table(EVENTS)?;
+    super::team::redb_ops::ensure_tables(&txn)?;
     txn.commit()?;
     Ok(())
 }
@@ -119,6 +120,8 @@ pub fn remove_channel(txn: &WriteTransaction, id: &str) -> Result<u64, StoreErro
     if !existed {
         return Err(StoreError::UnknownChannel(id.to_string()));
     }
+    // Its team goes with it: devices, log, commands, mailboxes.
+    super::team::redb_ops::remove_team(txn, id)?;
     delete_events(txn, id, 0, u64::MAX)
 }
 

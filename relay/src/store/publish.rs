@@ -90,4 +90,7 @@ pub(super) fn publish(
     for reply in fx.probes {
         let _ = reply.send(Ok(()));
     }
+    for (_, reply, result) in fx.team {
+        let _ = reply.send(result);
+    }
 }

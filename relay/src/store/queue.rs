@@ -67,6 +67,34 @@ pub(super) enum Op {
     },
     /// Commit deferred acks, if any (and retry a failed database).
     Flush,
+    /// A team-mode write (see `store::team`), answered after the commit.
+    Team {
+        work: TeamWork,
+        reply: Reply<TeamDone>,
+    },
+}
+
+/// A team-mode write's result, handed back to the typed caller (`Writer::team`).
+pub(super) type TeamDone = Box<dyn std::any::Any + Send>;
+
+/// A team-mode write: one closure run inside the batch's transaction.
+pub(super) struct TeamWork(pub TeamFn);
+
+/// The closure of a [`TeamWork`].
+pub(super) type TeamFn =
+    Box<dyn FnOnce(&redb::WriteTransaction) -> Result<TeamDone, StoreError> + Send>;
+
+/// A team write in a sorted batch: the work (taken when run), its reply, its result.
+pub(super) type TeamSlot = (
+    Option<TeamWork>,
+    Reply<TeamDone>,
+    Result<TeamDone, StoreError>,
+);
+
+impl std::fmt::Debug for TeamWork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TeamWork")
+    }
 }
 
 /// Replies and live-state changes that may only happen after the commit.
@@ -89,6 +117,8 @@ pub(super) struct Effects {
     pub cleared: Vec<(String, u64)>,
     /// Channel id → (events deleted by acks, events dropped by age).
     pub deleted: HashMap<String, (u64, u64)>,
+    /// Team writes, in arrival order: the work (taken when run), reply, and result.
+    pub team: Vec<TeamSlot>,
 }
 
 impl Effects {
@@ -112,6 +142,11 @@ impl Effects {
                 Op::ClearDropped { channel, count } => fx.cleared.push((channel, count)),
                 Op::Probe { reply } => fx.probes.push(reply),
                 Op::Flush => {}
+                Op::Team { work, reply } => fx.team.push((
+                    Some(work),
+                    reply,
+                    Err(StoreError::Unavailable("not run".into())),
+                )),
             }
         }
         fx

@@ -20,6 +20,8 @@ pub struct RedbStore {
     writer: std::sync::Mutex<Option<Writer>>,
     thread: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     registry: Arc<Registry>,
+    /// Wake-ups of the seat API's long-polls (team mode).
+    pub(in crate::store) team: Arc<super::team::signals::TeamSignals>,
 }
 
 impl RedbStore {
@@ -47,10 +49,11 @@ impl RedbStore {
             writer: std::sync::Mutex::new(Some(writer)),
             thread: std::sync::Mutex::new(Some(thread)),
             registry,
+            team: Default::default(),
         })
     }
 
-    fn writer(&self) -> Result<Writer, StoreError> {
+    pub(in crate::store) fn writer(&self) -> Result<Writer, StoreError> {
         self.writer
             .lock()
             .ok()
@@ -59,7 +62,7 @@ impl RedbStore {
     }
 
     /// Runs a read off the async runtime (redb reads may touch the disk).
-    async fn read_db<T: Send + 'static>(
+    pub(in crate::store) async fn read_db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&redb::Database) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {

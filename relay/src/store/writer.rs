@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::commit::{apply, fail_all};
 use super::handle::DbHandle;
-use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply};
+use super::queue::{AdminCmd, AdminOutcome, Effects, Op, Reply, TeamWork};
 use super::records::StoredEvent;
 use super::StoreError;
 use crate::live::Registry;
@@ -107,6 +107,20 @@ impl Writer {
     /// Commits acknowledgements that are waiting for a durable commit.
     pub async fn flush(&self) {
         self.tell(Op::Flush).await
+    }
+
+    /// Runs a team-mode write inside the next group commit; answers once it is durable.
+    pub async fn team<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&redb::WriteTransaction) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let work = TeamWork(Box::new(move |txn| {
+            work(txn).map(|t| Box::new(t) as super::queue::TeamDone)
+        }));
+        let done = self.call(|reply| Op::Team { work, reply }).await?;
+        done.downcast::<T>()
+            .map(|t| *t)
+            .map_err(|_| StoreError::Db("a team write answered with the wrong type".into()))
     }
 
     /// Makes a real durable commit: proves the store accepts writes.

@@ -71,6 +71,11 @@ pub struct Nats {
 }
 
 impl Nats {
+    /// The directory holding every node's config and JetStream store.
+    pub fn dir(&self) -> &Path {
+        self._tmp.path()
+    }
+
     /// One node with JetStream.
     pub async fn single() -> Nats {
         Nats::start(1).await

@@ -202,6 +202,14 @@ impl Relay {
         }
     }
 
+    /// Every directory the relay's store writes to: its data directory, and the NATS
+    /// server's store when it runs on NATS.
+    pub fn store_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.dir.clone()];
+        dirs.extend(self.nats.as_ref().map(|n| n.dir().to_path_buf()));
+        dirs
+    }
+
     /// The relay process's resident memory in KiB.
     pub fn rss_kib(&self) -> u64 {
         crate::net::rss_kib(self.proc.pid())

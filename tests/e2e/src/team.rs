@@ -1,123 +1,237 @@
-//! Team mode from outside: the owner's `team invite`, a device's `team join`, and a seat
-//! held in this process (the engine's own library on an in-memory keychain) for the tests
-//! that must send what no honest seat would: forged, replayed, old-epoch commands.
+//! A client of the relay's seat API (team mode) for the suites and the load tool: the
+//! engine (channel secret) or a seat (a device key), speaking the wire types of
+//! `hirewire_relay::team` over real HTTP.
 
-use std::time::Duration;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use hirewire_engine::store::StoreError;
-use hirewire_engine::team::records::CommandResult;
-use hirewire_engine::team::relay_api::{Caller, RelayApi};
-use hirewire_engine::team::{self, Config};
-use hirewire_engine::{keys, secrets, Engine};
-use hirewire_team::{DeviceKeys, Epochs};
+use hirewire_relay::team::{self, DeviceKey, MailboxSide};
+use serde_json::{json, Value};
 
-use crate::app::App;
-
-/// `team invite` on the owner's profile: the code (the last line of its output).
-pub fn invite(owner: &App, name: &str, role: &str, expires: &str) -> String {
-    let out = owner.ok(
-        &[
-            "team", "invite", "--name", name, "--role", role, "--expires", expires, "--owner",
-            "ana",
-        ],
-        "",
-    );
-    out.lines()
-        .last()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string()
+/// Who a request is sent as.
+#[derive(Clone)]
+pub enum As {
+    /// The engine, with the channel secret.
+    Engine(String),
+    /// A seat: its device id and key.
+    Seat(String, Box<DeviceKey>),
+    /// Nobody (mailbox requests).
+    Anyone,
 }
 
-/// A seat inside the test process.
-pub struct InProcessSeat {
-    /// Its engine (seat side).
-    pub engine: Engine,
-    /// Its keys.
-    pub device: DeviceKeys,
-    /// Its team keys.
-    pub epochs: Epochs,
-    /// Its config.
-    pub config: team::config::SeatConfig,
-    _dir: tempfile::TempDir,
+impl As {
+    /// A seat with this device id and key.
+    pub fn seat(device: &str, key: DeviceKey) -> As {
+        As::Seat(device.to_string(), Box::new(key))
+    }
 }
 
-impl InProcessSeat {
-    /// Joins with `code` as `name`.
-    pub async fn join(code: &str, name: &str) -> InProcessSeat {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let profile = format!("inproc-{}", std::process::id());
-        let engine = Engine::open_with(
-            Some(dir.path()),
-            &profile,
-            secrets::Secrets::in_memory(&profile),
-        )
-        .unwrap_or_else(|e| panic!("open: {e}"));
-        team::join::join(&engine, code, name, Duration::from_secs(60))
+/// A fresh random device key.
+pub fn new_key() -> DeviceKey {
+    DeviceKey::from_bytes(&rand::random())
+}
+
+/// The public half of a key, as `DevicePut::key` carries it.
+pub fn public(key: &DeviceKey) -> String {
+    team::b64(&key.verifying_key().to_bytes())
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The seat API of one channel on one relay.
+#[derive(Clone)]
+pub struct TeamClient {
+    http: reqwest::Client,
+    base: String,
+    /// The channel id.
+    pub channel: String,
+}
+
+/// A status and a JSON body (`Value::Null` when the body is not JSON).
+pub type Answer = (u16, Value);
+
+impl TeamClient {
+    /// A client of `channel` on the relay at `base` (`http://…`).
+    pub fn new(base: &str, channel: &str) -> TeamClient {
+        TeamClient {
+            http: reqwest::Client::new(),
+            base: base.to_string(),
+            channel: channel.to_string(),
+        }
+    }
+
+    /// Sends `method path?query` as `who`, signed at `at_ms` (seats), with a JSON body.
+    pub async fn send_at(
+        &self,
+        who: &As,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: Option<Value>,
+        at_ms: u64,
+    ) -> Answer {
+        let url = format!("{}{path}{query}", self.base);
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let mut req = self.http.request(m, url);
+        match who {
+            As::Engine(secret) => req = req.header("authorization", format!("Bearer {secret}")),
+            As::Seat(device, key) => {
+                let h = team::seat_auth_header(&self.channel, device, key, method, path, at_ms);
+                req = req.header("authorization", h);
+            }
+            As::Anyone => {}
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        match req.send().await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let v = r.json::<Value>().await.unwrap_or(Value::Null);
+                (status, v)
+            }
+            Err(_) => (0, Value::Null),
+        }
+    }
+
+    /// [`Self::send_at`] signed now.
+    pub async fn send(
+        &self,
+        who: &As,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        self.send_at(who, method, path, query, body, now_ms()).await
+    }
+
+    /// Registers a device.
+    pub async fn put_device(
+        &self,
+        engine: &As,
+        device: &str,
+        key: &DeviceKey,
+        role: &str,
+    ) -> Answer {
+        let path = team::device_path(&self.channel, device);
+        let body = json!({"key": public(key), "role": role});
+        self.send(engine, "PUT", &path, "", Some(body)).await
+    }
+
+    /// Revokes a device.
+    pub async fn revoke(&self, engine: &As, device: &str) -> Answer {
+        let path = team::device_path(&self.channel, device);
+        self.send(engine, "DELETE", &path, "", None).await
+    }
+
+    /// Lists devices.
+    pub async fn devices(&self, engine: &As) -> Answer {
+        self.send(engine, "GET", &team::devices_path(&self.channel), "", None)
             .await
-            .unwrap_or_else(|e| panic!("join: {e}"));
-        let mut seat = InProcessSeat {
-            device: DeviceKeys::generate(),
-            epochs: Epochs::default(),
-            config: match team::config(&engine) {
-                Ok(Some(Config::Seat(c))) => c,
-                other => panic!("not a seat: {other:?}"),
-            },
+    }
+
+    /// Appends records at `expect`.
+    pub async fn append(&self, engine: &As, expect: u64, records: &[&[u8]]) -> Answer {
+        let records: Vec<String> = records.iter().map(|r| team::b64(r)).collect();
+        let body = json!({"expect": expect, "records": records});
+        self.send(
             engine,
-            _dir: dir,
-        };
-        seat.reload_keys().await;
-        seat
-    }
-
-    /// Reads its keys again (after the log brought a new epoch).
-    pub async fn reload_keys(&mut self) {
-        let get = |name: &str| {
-            self.engine
-                .secrets
-                .get(name)
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| panic!("{name} is not set"))
-        };
-        self.device = DeviceKeys::from_secret(get(secrets::TEAM_DEVICE).expose())
-            .unwrap_or_else(|e| panic!("{e}"));
-        self.epochs = Epochs::from_secret(get(secrets::TEAM_EPOCHS).expose())
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    /// The relay's team endpoints as this seat.
-    pub fn api(&self) -> RelayApi {
-        RelayApi::new(
-            reqwest::Client::new(),
-            &self.config.relay_url,
-            &self.config.channel,
-            Caller::Seat {
-                device: self.config.device.clone(),
-                key: self.device.signing_key().clone(),
-            },
+            "POST",
+            &team::log_path(&self.channel),
+            "",
+            Some(body),
         )
-    }
-
-    /// Reads the log once (waiting up to `wait` when there is nothing new).
-    pub async fn sync(&self, wait: Duration) {
-        team::seat::sync_once(&self.engine, wait)
-            .await
-            .unwrap_or_else(|e| panic!("sync: {e}"));
-    }
-
-    /// The engine's answer to the command queued at `seq`, once it is in the log.
-    pub async fn answer(&self, seq: u64, timeout: Duration) -> CommandResult {
-        crate::wait::until(&format!("the engine's answer to command {seq}"), timeout, || async {
-            self.sync(Duration::from_millis(500)).await;
-            self.engine
-                .store
-                .read(|rx| -> Result<Option<CommandResult>, StoreError> {
-                    rx.team_get(&keys::team_result(&format!("seq:{seq}")))
-                })
-                .ok()
-                .flatten()
-        })
         .await
     }
+
+    /// Reads the log after `after`, waiting up to `wait_ms`.
+    pub async fn read_log(&self, who: &As, after: u64, wait_ms: u64) -> Answer {
+        let q = format!("?after={after}&wait={wait_ms}");
+        self.send(who, "GET", &team::log_path(&self.channel), &q, None)
+            .await
+    }
+
+    /// Posts a command as a seat.
+    pub async fn command(&self, seat: &As, body: &[u8]) -> Answer {
+        let body = json!({"body": team::b64(body)});
+        self.send(
+            seat,
+            "POST",
+            &team::commands_path(&self.channel),
+            "",
+            Some(body),
+        )
+        .await
+    }
+
+    /// Reads commands after `after` (engine).
+    pub async fn commands(&self, engine: &As, after: u64, wait_ms: u64) -> Answer {
+        let q = format!("?after={after}&wait={wait_ms}");
+        self.send(engine, "GET", &team::commands_path(&self.channel), &q, None)
+            .await
+    }
+
+    /// Acknowledges commands up to `seq` (engine).
+    pub async fn ack(&self, engine: &As, seq: u64) -> Answer {
+        let path = team::commands_ack_path(&self.channel);
+        self.send(engine, "POST", &path, "", Some(json!({"seq": seq})))
+            .await
+    }
+
+    /// Opens a mailbox (engine).
+    pub async fn open_mailbox(&self, engine: &As, mailbox: &str, ttl_secs: u64) -> Answer {
+        let path = team::mailbox_path(&self.channel, mailbox);
+        self.send(
+            engine,
+            "PUT",
+            &path,
+            "",
+            Some(json!({"ttl_secs": ttl_secs})),
+        )
+        .await
+    }
+
+    /// Closes a mailbox (engine).
+    pub async fn close_mailbox(&self, engine: &As, mailbox: &str) -> Answer {
+        let path = team::mailbox_path(&self.channel, mailbox);
+        self.send(engine, "DELETE", &path, "", None).await
+    }
+
+    /// Posts to one side of a mailbox.
+    pub async fn mail(&self, mailbox: &str, side: MailboxSide, body: &[u8]) -> Answer {
+        let path = team::mailbox_side_path(&self.channel, mailbox, side);
+        let body = json!({"body": team::b64(body)});
+        self.send(&As::Anyone, "POST", &path, "", Some(body)).await
+    }
+
+    /// Reads one side of a mailbox after `after`.
+    pub async fn read_mail(
+        &self,
+        mailbox: &str,
+        side: MailboxSide,
+        after: u64,
+        wait_ms: u64,
+    ) -> Answer {
+        let path = team::mailbox_side_path(&self.channel, mailbox, side);
+        let q = format!("?after={after}&wait={wait_ms}");
+        self.send(&As::Anyone, "GET", &path, &q, None).await
+    }
+}
+
+/// The decoded bodies of a log page's records, with their positions.
+pub fn records(page: &Value) -> Vec<(u64, Vec<u8>)> {
+    page["records"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| Some((r["pos"].as_u64()?, team::unb64(r["body"].as_str()?)?)))
+                .collect()
+        })
+        .unwrap_or_default()
 }

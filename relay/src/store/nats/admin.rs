@@ -150,6 +150,8 @@ pub(super) async fn remove(shared: &Shared, id: &str) -> Result<u64, StoreError>
         shared.js.delete_stream(layout::stream_name(id)),
     )
     .await?;
+    // Its team goes with it: devices, log, commands, mailboxes.
+    super::team::remove_team(shared, id).await?;
     for key in [ack_key(id), claim_key(id), name_key(&doc.name)] {
         if let Err(e) = within("delete a channel key", shared.kv.delete(key)).await {
             tracing::warn!(channel = %id, "left a key of the removed channel: {e}");

@@ -20,6 +20,7 @@ mod state;
 mod watch;
 
 mod notes;
+mod team;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -67,14 +68,17 @@ impl NatsStore {
             sides: RwLock::new(HashMap::new()),
             acks: Mutex::new(HashMap::new()),
             replica: format!("replica-{}", crate::credentials::new_channel_id()),
+            team: Default::default(),
+            team_streams: Mutex::new(HashMap::new()),
         });
         // Notes first, so that none is missed between the load and the watch.
         let notes = notes::start(shared.clone()).await?;
+        let team_notes = team::listen(shared.clone()).await?;
         let watch = connect::retrying("load the channels", || watch::start(shared.clone())).await?;
         let reconnects = notes::on_reconnect(shared.clone(), conn.connected);
         let store = NatsStore {
             shared,
-            tasks: Mutex::new(vec![notes, watch, reconnects]),
+            tasks: Mutex::new(vec![notes, team_notes, watch, reconnects]),
             last_reconcile: Mutex::new(Instant::now()),
             waiting_at_close: Default::default(),
         };

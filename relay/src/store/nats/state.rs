@@ -99,6 +99,10 @@ pub(super) struct Shared {
     pub acks: Mutex<HashMap<String, u64>>,
     /// This process, as written into stream claims (for the operator's eyes).
     pub replica: String,
+    /// Wake-ups of the seat API's long-polls (team mode).
+    pub team: Arc<crate::store::team::signals::TeamSignals>,
+    /// Team streams opened so far, by name.
+    pub team_streams: Mutex<HashMap<String, jetstream::stream::Stream>>,
 }
 
 impl Shared {

@@ -5,6 +5,10 @@
 //!
 //! `cargo build --release --workspace --bins && target/release/relay-load --requests 100000 --concurrency 64`
 //!
+//! `--team` (team mode) also appends 1 KiB team-log records at the same steady rate while a
+//! seat reads them with its long-poll: append→seat latency beside post→delivery, from the
+//! same run, then the log's storage per 1,000 records (redb file growth).
+//!
 //! `--store nats1` or `--store nats3` runs the relay on the NATS JetStream store instead of
 //! redb: a private `nats-server`, or a cluster of three on 127.0.0.1 (streams with three
 //! replicas), started and stopped by the tool.
@@ -38,6 +42,9 @@ struct Args {
     /// The relay's store: redb, nats1 (one NATS node) or nats3 (three nodes, R3).
     #[arg(long, default_value = "redb", value_parser = ["redb", "nats1", "nats3"])]
     store: String,
+    /// Team mode: also append log records at the same rate and read them as a seat.
+    #[arg(long)]
+    team: bool,
     /// Another relay binary to load instead of this profile's (an older build, to compare
     /// two builds in one run).
     #[arg(long)]
@@ -87,6 +94,22 @@ async fn main() -> anyhow::Result<()> {
         base,
         delivered.clone(),
     ));
+    let team_client = hirewire_e2e::team::TeamClient::new(&relay.url(), &ch.channel);
+    let team = match args.team {
+        true => {
+            let (engine, seat) = hirewire_e2e::team_load::setup(&team_client, &ch.secret).await?;
+            let run = hirewire_e2e::team_load::run(
+                team_client.clone(),
+                engine.clone(),
+                seat,
+                args.requests as u64,
+                args.rate,
+                base,
+            );
+            Some((engine, tokio::spawn(run)))
+        }
+        false => None,
+    };
     let rss_peak = Arc::new(AtomicU64::new(0));
     let sampler = tokio::spawn(sample_rss(relay.proc.pid(), rss_peak.clone()));
 
@@ -150,6 +173,35 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(0);
 
+    let team_report = match team {
+        Some((engine, run)) => {
+            let f = run.await??;
+            let db = relay.dir.join("relay.redb");
+            let storage = match args.store.as_str() {
+                "redb" => Some(
+                    hirewire_e2e::team_load::storage_per_1000(
+                        &team_client,
+                        &engine,
+                        &db,
+                        args.requests as u64 + 1,
+                    )
+                    .await?,
+                ),
+                _ => None,
+            };
+            serde_json::json!({
+                "log_record_bytes": hirewire_e2e::team_load::RECORD_BYTES,
+                "log_appended": f.append.len(),
+                "log_failed": f.failed,
+                "log_append_p50_ms": ms(pct(&f.append, 0.50)),
+                "log_append_p99_ms": ms(pct(&f.append, 0.99)),
+                "log_seat_p50_ms": ms(pct(&f.seat, 0.50)),
+                "log_seat_p99_ms": ms(pct(&f.seat, 0.99)),
+                "log_redb_bytes_per_1000_records": storage,
+            })
+        }
+        None => serde_json::Value::Null,
+    };
     let mut post = post_lat.lock().map(|v| v.clone()).unwrap_or_default();
     let mut deliver = delivered.lock().map(|v| v.clone()).unwrap_or_default();
     post.sort();
@@ -167,6 +219,7 @@ async fn main() -> anyhow::Result<()> {
         "delivery_p50_ms": ms(pct(&deliver, 0.50)),
         "delivery_p99_ms": ms(pct(&deliver, 0.99)),
         "relay_peak_rss_mb": (hwm_kb.max(rss_peak.load(Ordering::Relaxed)) as f64 / 1024.0 * 10.0).round() / 10.0,
+        "team": team_report,
     });
     println!("{report}");
     Ok(())

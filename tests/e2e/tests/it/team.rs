@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hirewire_e2e::app::App;
 use hirewire_e2e::scan::holding;
-use hirewire_e2e::team::{invite, InProcessSeat};
+use hirewire_e2e::seats::{invite, InProcessSeat};
 use hirewire_e2e::wait;
 use hirewire_e2e::world::{Options, World};
 use hirewire_fakes::webhook::LeverEvent;

@@ -11,3 +11,4 @@ mod reconnect;
 mod recovery;
 mod revocation;
 mod stream;
+mod team;
