@@ -275,6 +275,7 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
         rate_limit: None,
         trust_proxy: false,
         limits: Default::default(),
+        team: Default::default(),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -5,7 +5,7 @@ use redb::{ReadableTable, ReadableTableMetadata};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::tables::{ENTRIES, DETAILS, TEAM, TEAM_OUTBOX, TEAM_VIEWS};
+use super::tables::{DETAILS, ENTRIES, TEAM, TEAM_OUTBOX, TEAM_VIEWS};
 use super::{Rx, StoreError, Tx};
 use crate::keys;
 

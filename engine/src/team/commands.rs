@@ -37,12 +37,17 @@ enum Mark {
 pub async fn run(engine: Engine) -> Result<(), TeamError> {
     let mut ctx = Ctx::load(&engine).await?;
     loop {
-        let (after, gen) =
-            engine.store.read(|rx| Ok((rx.meta(keys::TEAM_COMMANDS)?, rx.meta(keys::TEAM_GEN)?)))?;
+        let (after, gen) = engine
+            .store
+            .read(|rx| Ok((rx.meta(keys::TEAM_COMMANDS)?, rx.meta(keys::TEAM_GEN)?)))?;
         if gen != ctx.gen {
             ctx = Ctx::load(&engine).await?;
         }
         let items = ctx.api.commands(after, WAIT).await?;
+        // The team may have changed while waiting (a removal: a new epoch, a member gone).
+        if engine.store.read(|rx| rx.meta(keys::TEAM_GEN))? != ctx.gen {
+            ctx = Ctx::load(&engine).await?;
+        }
         let mut last = after;
         for item in items {
             if item.seq <= last {
@@ -60,7 +65,13 @@ pub async fn run(engine: Engine) -> Result<(), TeamError> {
 }
 
 /// Opens, checks and carries out one command; records the answer with the queue position.
-async fn take(engine: &Engine, ctx: &Ctx, seq: u64, sender: &str, body: &str) -> Result<(), TeamError> {
+async fn take(
+    engine: &Engine,
+    ctx: &Ctx,
+    seq: u64,
+    sender: &str,
+    body: &str,
+) -> Result<(), TeamError> {
     let opened = open(engine, ctx, sender, body);
     let (member, command) = match opened {
         Ok(ok) => ok,
@@ -70,12 +81,18 @@ async fn take(engine: &Engine, ctx: &Ctx, seq: u64, sender: &str, body: &str) ->
         }
     };
     let id = command.id.clone();
-    let done: Option<Mark> = engine.store.read(|rx| rx.team_get(&keys::team_command(&id)))?;
+    let done: Option<Mark> = engine
+        .store
+        .read(|rx| rx.team_get(&keys::team_command(&id)))?;
     if let Some(Mark::Done { .. }) = done {
         // Sent twice (a seat that did not hear back, a replay, the relay's redelivery):
         // done once.
-        tracing::info!(seq, "team: command already done");
-        engine.store.write(|tx| tx.put_meta(keys::TEAM_COMMANDS, seq))?;
+        tracing::info!(
+            "team: command {seq} was already done (sent again or replayed): nothing more to do"
+        );
+        engine
+            .store
+            .write(|tx| tx.put_meta(keys::TEAM_COMMANDS, seq))?;
         return Ok(());
     }
     let verb = verb(&command.action);
@@ -86,7 +103,15 @@ async fn take(engine: &Engine, ctx: &Ctx, seq: u64, sender: &str, body: &str) ->
             member.role.as_str()
         );
         let r = refused(seq, sender, &id, Some(&member), command.entry, why);
-        return answer(engine, seq, Some(&id), CommandResult { action: verb.into(), ..r });
+        return answer(
+            engine,
+            seq,
+            Some(&id),
+            CommandResult {
+                action: verb.into(),
+                ..r
+            },
+        );
     }
     let started = matches!(done, Some(Mark::Started));
     engine
@@ -94,7 +119,10 @@ async fn take(engine: &Engine, ctx: &Ctx, seq: u64, sender: &str, body: &str) ->
         .write(|tx| tx.team_put(&keys::team_command(&id), &Mark::Started))?;
     let outcome = carry_out(engine, &command, started).await;
     let (ok, message) = match outcome {
-        Ok(()) => (true, format!("{} by {}", past(&command.action), member.name)),
+        Ok(()) => (
+            true,
+            format!("{} by {}", past(&command.action), member.name),
+        ),
         Err(why) => (false, why),
     };
     tracing::info!(seq, ok, action = verb, "team: command carried out");
@@ -112,7 +140,12 @@ async fn take(engine: &Engine, ctx: &Ctx, seq: u64, sender: &str, body: &str) ->
 }
 
 /// Opens a command and finds its sender in the member list, or says why not.
-fn open(engine: &Engine, ctx: &Ctx, sender: &str, body: &str) -> Result<(Member, CommandBody), String> {
+fn open(
+    engine: &Engine,
+    ctx: &Ctx,
+    sender: &str,
+    body: &str,
+) -> Result<(Member, CommandBody), String> {
     let bytes = unb64(body).map_err(|e| e.to_string())?;
     let (_, device) = peek_command(&bytes).map_err(|e| e.to_string())?;
     let device = hirewire_team::device_id_to_string(&device);
@@ -129,11 +162,16 @@ fn open(engine: &Engine, ctx: &Ctx, sender: &str, body: &str) -> Result<(Member,
         return Err(format!("device {device} is not a member of this team"));
     };
     if !member.active() {
-        return Err(format!("{} was removed from the team: their commands are refused", member.name));
+        return Err(format!(
+            "{} was removed from the team: their commands are refused",
+            member.name
+        ));
     }
     let current = ctx.epochs.current().map(|k| k.epoch).unwrap_or(0);
     let key = super::relay_api::unb64(&member.key).map_err(|e| e.to_string())?;
-    let key: [u8; 32] = key.try_into().map_err(|_| "a member key of the wrong length".to_string())?;
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| "a member key of the wrong length".to_string())?;
     let channel = ctx.api.channel().to_string();
     let (_, command) = open_command(&channel, &ctx.epochs, current, |d| {
         (hirewire_team::device_id_to_string(d) == device).then_some(key)
@@ -150,7 +188,11 @@ fn open(engine: &Engine, ctx: &Ctx, sender: &str, body: &str) -> Result<(Member,
 /// Does what the command asks. `again`: it was begun before (a crash, a lost answer), so
 /// an entry that no longer waits is taken as done by that first attempt.
 async fn carry_out(engine: &Engine, command: &CommandBody, again: bool) -> Result<(), String> {
-    let entry = || command.entry.ok_or_else(|| "the command names no entry".to_string());
+    let entry = || {
+        command
+            .entry
+            .ok_or_else(|| "the command names no entry".to_string())
+    };
     let outcome = match command.action {
         Action::Approve => actions::approve(engine, entry()?, command.proposal.clone()).await,
         Action::Dismiss => actions::dismiss(engine, entry()?).await,
@@ -175,10 +217,20 @@ async fn carry_out(engine: &Engine, command: &CommandBody, again: bool) -> Resul
 }
 
 /// Commits the answer, queues it for the log and moves the command cursor, in one write.
-fn answer(engine: &Engine, seq: u64, id: Option<&str>, result: CommandResult) -> Result<(), TeamError> {
+fn answer(
+    engine: &Engine,
+    seq: u64,
+    id: Option<&str>,
+    result: CommandResult,
+) -> Result<(), TeamError> {
     engine.store.write(|tx| {
         if let Some(id) = id {
-            tx.team_put(&keys::team_command(id), &Mark::Done { result: result.clone() })?;
+            tx.team_put(
+                &keys::team_command(id),
+                &Mark::Done {
+                    result: result.clone(),
+                },
+            )?;
         }
         enqueue(tx, &TeamRecord::Result(result.clone()))?;
         tx.put_meta(keys::TEAM_COMMANDS, seq)

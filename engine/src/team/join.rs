@@ -27,10 +27,17 @@ pub struct Joined {
 }
 
 /// Joins the team of `code` as `name`, waiting up to `wait` for the owner's engine.
-pub async fn join(engine: &Engine, code: &str, name: &str, wait: Duration) -> Result<Joined, TeamError> {
+pub async fn join(
+    engine: &Engine,
+    code: &str,
+    name: &str,
+    wait: Duration,
+) -> Result<Joined, TeamError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 64 {
-        return Err(TeamError::Usage("give this device a name of 1 to 64 characters with --name".into()));
+        return Err(TeamError::Usage(
+            "give this device a name of 1 to 64 characters with --name".into(),
+        ));
     }
     if super::config(engine)?.is_some() {
         return Err(TeamError::WrongSide(
@@ -43,7 +50,12 @@ pub async fn join(engine: &Engine, code: &str, name: &str, wait: Duration) -> Re
             "this code has expired: ask the owner for a new one (`hirewire team invite`)".into(),
         ));
     }
-    let api = RelayApi::new(engine.http.clone(), &invite.relay_url, &invite.channel, Caller::Anyone);
+    let api = RelayApi::new(
+        engine.http.clone(),
+        &invite.relay_url,
+        &invite.channel,
+        Caller::Anyone,
+    );
     let mailbox = invite.mailbox_id();
     let deadline = tokio::time::Instant::now() + wait;
     let engine_msg = next_message(&api, &mailbox, 0, deadline).await?;
@@ -58,7 +70,10 @@ pub async fn join(engine: &Engine, code: &str, name: &str, wait: Duration) -> Re
     }
     let (state, msg) = Pairing::start(Side::Seat, &invite.password);
     let session = state.finish(&engine_msg.1).map_err(|_| {
-        TeamError::Code("the owner's side sent something that is not a pairing message: ask for a new code".into())
+        TeamError::Code(
+            "the owner's side sent something that is not a pairing message: ask for a new code"
+                .into(),
+        )
     })?;
     let device = keyring::device(engine).await?;
     let request = JoinRequest {
@@ -66,18 +81,24 @@ pub async fn join(engine: &Engine, code: &str, name: &str, wait: Duration) -> Re
         recipient: device.recipient(),
         name: name.to_string(),
     };
-    api.mailbox_post(&mailbox, MailboxSide::Seat, &msg).await.map_err(used)?;
+    api.mailbox_post(&mailbox, MailboxSide::Seat, &msg)
+        .await
+        .map_err(used)?;
     let sealed = session.seal(
         Side::Seat,
         &serde_json::to_vec(&request).map_err(crate::store::StoreError::from)?,
     );
-    api.mailbox_post(&mailbox, MailboxSide::Seat, &sealed).await.map_err(used)?;
+    api.mailbox_post(&mailbox, MailboxSide::Seat, &sealed)
+        .await
+        .map_err(used)?;
     let answer = next_message(&api, &mailbox, engine_msg.0, deadline).await?;
     let answer: JoinAnswer = session
         .open(Side::Engine, &answer.1)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| TeamError::Code("the code does not match the owner's: ask for a new one".into()))?;
+        .ok_or_else(|| {
+            TeamError::Code("the code does not match the owner's: ask for a new one".into())
+        })?;
     let role = match answer.role.as_str() {
         "viewer" => Role::Viewer,
         _ => Role::Member,
@@ -130,7 +151,12 @@ async fn next_message(
             ));
         }
         let got = api
-            .mailbox_read(mailbox, MailboxSide::Engine, after, left.min(Duration::from_secs(20)))
+            .mailbox_read(
+                mailbox,
+                MailboxSide::Engine,
+                after,
+                left.min(Duration::from_secs(20)),
+            )
             .await
             .map_err(used)?;
         if let Some(m) = got.into_iter().next() {
@@ -142,7 +168,8 @@ async fn next_message(
 fn used(e: ApiError) -> TeamError {
     match e {
         ApiError::NotFound(_) => TeamError::Code(
-            "this code was already used, has expired or was withdrawn: ask the owner for a new one".into(),
+            "this code was already used, has expired or was withdrawn: ask the owner for a new one"
+                .into(),
         ),
         other => TeamError::Relay(other),
     }

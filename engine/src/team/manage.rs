@@ -28,19 +28,28 @@ pub struct Invited {
 }
 
 async fn engine_api(engine: &Engine) -> Result<RelayApi, TeamError> {
-    let conn = engine.store.read(|rx| rx.relay_conn())?.ok_or(TeamError::NoRelay)?;
+    let conn = engine
+        .store
+        .read(|rx| rx.relay_conn())?
+        .ok_or(TeamError::NoRelay)?;
     let secret = engine
         .secret(crate::secrets::RELAY_SECRET)
         .await
         .map_err(|_| TeamError::NoRelay)?;
-    Ok(RelayApi::new(engine.http.clone(), &conn.url, &conn.channel, Caller::Engine(secret)))
+    Ok(RelayApi::new(
+        engine.http.clone(),
+        &conn.url,
+        &conn.channel,
+        Caller::Engine(secret),
+    ))
 }
 
 fn engine_config(engine: &Engine) -> Result<Option<EngineConfig>, TeamError> {
     match super::config(engine)? {
         Some(Config::Engine(c)) => Ok(Some(c)),
         Some(Config::Seat(_)) => Err(TeamError::WrongSide(
-            "this profile is a seat: only the owner's profile (the team's engine) can do this".into(),
+            "this profile is a seat: only the owner's profile (the team's engine) can do this"
+                .into(),
         )),
         None => Ok(None),
     }
@@ -90,30 +99,47 @@ async fn start(engine: &Engine, owner: &str) -> Result<EngineConfig, TeamError> 
 }
 
 /// Makes an invite for a device called `name` with `role`, valid for `ttl`.
-pub async fn invite(engine: &Engine, name: &str, role: Role, ttl: Duration, owner: &str) -> Result<Invited, TeamError> {
+pub async fn invite(
+    engine: &Engine,
+    name: &str,
+    role: Role,
+    ttl: Duration,
+    owner: &str,
+) -> Result<Invited, TeamError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 64 {
-        return Err(TeamError::Usage("give the device a name of 1 to 64 characters with --name".into()));
+        return Err(TeamError::Usage(
+            "give the device a name of 1 to 64 characters with --name".into(),
+        ));
     }
     if role == Role::Owner {
-        return Err(TeamError::Usage("a team has one owner: invite with --role member or --role viewer".into()));
+        return Err(TeamError::Usage(
+            "a team has one owner: invite with --role member or --role viewer".into(),
+        ));
     }
     if ttl.is_zero() || ttl > MAX_TTL {
-        return Err(TeamError::Usage("an invite lives from 1 second to 7 days (--expires)".into()));
+        return Err(TeamError::Usage(
+            "an invite lives from 1 second to 7 days (--expires)".into(),
+        ));
     }
     let api = engine_api(engine).await?;
     let taken = engine.store.read(|rx| {
         let members: Vec<(String, Member)> = rx.team_prefixed("member:")?;
         let invites: Vec<(String, OpenInvite)> = rx.team_prefixed("invite:")?;
         Ok(members.iter().any(|(_, m)| m.active() && m.name == name)
-            || invites.iter().any(|(_, i)| i.state == InviteState::Open && i.name == name))
+            || invites
+                .iter()
+                .any(|(_, i)| i.state == InviteState::Open && i.name == name))
     })?;
     if taken {
         return Err(TeamError::Usage(format!(
             "{name:?} is already a member or has an open invite: choose another name"
         )));
     }
-    let conn = engine.store.read(|rx| rx.relay_conn())?.ok_or(TeamError::NoRelay)?;
+    let conn = engine
+        .store
+        .read(|rx| rx.relay_conn())?
+        .ok_or(TeamError::NoRelay)?;
     let owner = match owner.trim() {
         "" => "the owner",
         given => given,
@@ -156,14 +182,18 @@ pub async fn list(engine: &Engine) -> Result<Vec<MemberLine>, TeamError> {
     match super::config(engine)? {
         None => Err(TeamError::NotInTeam),
         Some(Config::Seat(_)) => {
-            let rec: Option<TeamRecord> = engine.store.read(|rx| rx.team_get(keys::TEAM_MEMBERS))?;
+            let rec: Option<TeamRecord> =
+                engine.store.read(|rx| rx.team_get(keys::TEAM_MEMBERS))?;
             let members = match rec {
                 Some(TeamRecord::Members { members }) => members,
                 _ => Vec::new(),
             };
             Ok(members
                 .into_iter()
-                .map(|member| MemberLine { member, last_seen: None })
+                .map(|member| MemberLine {
+                    member,
+                    last_seen: None,
+                })
                 .collect())
         }
         Some(Config::Engine(own)) => {

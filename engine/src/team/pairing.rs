@@ -39,7 +39,11 @@ pub async fn run(engine: Engine) -> Result<(), TeamError> {
                 engine.store.write(|tx| tx.team_remove(&key))?;
                 continue;
             }
-            if !running.lock().map(|mut r| r.insert(key.clone())).unwrap_or(false) {
+            if !running
+                .lock()
+                .map(|mut r| r.insert(key.clone()))
+                .unwrap_or(false)
+            {
                 continue;
             }
             let (engine, running) = (engine.clone(), running.clone());
@@ -64,10 +68,19 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
     let mailbox = invite.mailbox_id();
     // A pairing this engine began before a restart cannot be resumed (SPAKE2's state
     // lived in memory): the invite is spent and the owner makes a new one.
-    let already = api.mailbox_read(&mailbox, MailboxSide::Engine, 0, Duration::ZERO).await;
+    let already = api
+        .mailbox_read(&mailbox, MailboxSide::Engine, 0, Duration::ZERO)
+        .await;
     match already {
         Ok(m) if !m.is_empty() => {
-            return spend(engine, &api, key, open, "the engine restarted while the device was joining").await;
+            return spend(
+                engine,
+                &api,
+                key,
+                open,
+                "the engine restarted while the device was joining",
+            )
+            .await;
         }
         Err(ApiError::NotFound(_)) => {
             engine.store.write(|tx| tx.team_remove(key))?;
@@ -76,27 +89,50 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         _ => {}
     }
     let (state, msg) = Pairing::start(Side::Engine, &invite.password);
-    api.mailbox_post(&mailbox, MailboxSide::Engine, &msg).await?;
+    api.mailbox_post(&mailbox, MailboxSide::Engine, &msg)
+        .await?;
     let mut seen = Vec::new();
     let mut after = 0;
     while seen.len() < 2 {
         if time::now_ms() / 1000 >= open.expires_at {
             return spend(engine, &api, key, open, "it expired").await;
         }
-        for m in api.mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT).await? {
+        for m in api
+            .mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT)
+            .await?
+        {
             after = m.n;
             seen.push(unb64(&m.body)?);
         }
     }
     let session = match state.finish(&seen[0]) {
         Ok(s) => s,
-        Err(_) => return spend(engine, &api, key, open, "a device answered with something that is not a pairing message").await,
+        Err(_) => {
+            return spend(
+                engine,
+                &api,
+                key,
+                open,
+                "a device answered with something that is not a pairing message",
+            )
+            .await
+        }
     };
     let request = match session.open(Side::Seat, &seen[1]) {
-        Ok(bytes) => serde_json::from_slice::<JoinRequest>(&bytes)
-            .map_err(|e| TeamError::Code(format!("the joining device sent a request that does not read: {e}")))?,
+        Ok(bytes) => serde_json::from_slice::<JoinRequest>(&bytes).map_err(|e| {
+            TeamError::Code(format!(
+                "the joining device sent a request that does not read: {e}"
+            ))
+        })?,
         Err(_) => {
-            return spend(engine, &api, key, open, "a device tried it with another code (mistyped, or someone who guessed)").await;
+            return spend(
+                engine,
+                &api,
+                key,
+                open,
+                "a device tried it with another code (mistyped, or someone who guessed)",
+            )
+            .await;
         }
     };
     let device = hirewire_team::device_id_to_string(&hirewire_team::new_device_id());
@@ -146,7 +182,8 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         let gen = tx.meta(keys::TEAM_GEN)? + 1;
         tx.put_meta(keys::TEAM_GEN, gen)
     })?;
-    api.mailbox_post(&mailbox, MailboxSide::Engine, &sealed).await?;
+    api.mailbox_post(&mailbox, MailboxSide::Engine, &sealed)
+        .await?;
     engine.notifier.send(Notice {
         summary: format!("{} joined the team", open.name),
         body: format!("as {}, fingerprint {fingerprint}", open.role.as_str()),
@@ -157,7 +194,10 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
     // Leave the answer long enough to be read (the device says when it has), then close.
     let deadline = tokio::time::Instant::now() + LINGER;
     while tokio::time::Instant::now() < deadline {
-        match api.mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT).await {
+        match api
+            .mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT)
+            .await
+        {
             Ok(m) if !m.is_empty() => break,
             Ok(_) => continue,
             Err(_) => break,
@@ -168,15 +208,30 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
 }
 
 /// Spends an invite: it can never be used again.
-async fn spend(engine: &Engine, api: &RelayApi, key: &str, open: &OpenInvite, why: &str) -> Result<(), TeamError> {
-    let _ = api.close_mailbox(&Invite::decode(&open.code).map(|i| i.mailbox_id()).unwrap_or_default()).await;
+async fn spend(
+    engine: &Engine,
+    api: &RelayApi,
+    key: &str,
+    open: &OpenInvite,
+    why: &str,
+) -> Result<(), TeamError> {
+    let _ = api
+        .close_mailbox(
+            &Invite::decode(&open.code)
+                .map(|i| i.mailbox_id())
+                .unwrap_or_default(),
+        )
+        .await;
     engine.store.write(|tx| {
         let mut spent = open.clone();
         spent.state = InviteState::Spent;
         spent.code = String::new();
         tx.team_put(key, &spent)
     })?;
-    tracing::warn!(reason = why, "team: an invite was spent without a device joining");
+    tracing::warn!(
+        reason = why,
+        "team: an invite was spent without a device joining"
+    );
     engine.notifier.send(Notice {
         summary: format!("The invite for {} cannot be used any more", open.name),
         body: format!("{why}; make a new one with `hirewire team invite`"),

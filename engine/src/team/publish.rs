@@ -64,14 +64,21 @@ impl Ctx {
             ))
         })?;
         let Some(Config::Engine(config)) = config else {
-            return Err(TeamError::WrongSide("this profile is not a team's engine".into()));
+            return Err(TeamError::WrongSide(
+                "this profile is not a team's engine".into(),
+            ));
         };
         let conn = conn.ok_or(TeamError::NoRelay)?;
         let secret = engine
             .secret(crate::secrets::RELAY_SECRET)
             .await
             .map_err(|_| TeamError::NoRelay)?;
-        let api = RelayApi::new(engine.http.clone(), &conn.url, &conn.channel, Caller::Engine(secret));
+        let api = RelayApi::new(
+            engine.http.clone(),
+            &conn.url,
+            &conn.channel,
+            Caller::Engine(secret),
+        );
         Ok(Ctx {
             api,
             config,
@@ -130,9 +137,13 @@ fn queue_health(engine: &Engine, sent: &mut Option<String>) -> Result<(), TeamEr
 /// devices still in the team, so a removed one cannot read what follows.
 async fn announce_epoch(engine: &Engine, ctx: &Ctx) -> Result<(), TeamError> {
     let Some(current) = ctx.epochs.current() else {
-        return Err(TeamError::Keys("the team has no key: start it again with `hirewire team invite`".into()));
+        return Err(TeamError::Keys(
+            "the team has no key: start it again with `hirewire team invite`".into(),
+        ));
     };
-    let published = engine.store.read(|rx| rx.meta(keys::TEAM_EPOCH_PUBLISHED))?;
+    let published = engine
+        .store
+        .read(|rx| rx.meta(keys::TEAM_EPOCH_PUBLISHED))?;
     if u64::from(current.epoch) <= published.max(1) {
         return Ok(());
     }
@@ -148,8 +159,14 @@ async fn announce_epoch(engine: &Engine, ctx: &Ctx) -> Result<(), TeamError> {
     let channel = ctx.api.channel().to_string();
     let mut next = next_pos(engine)?;
     loop {
-        let record = seal_epoch(&channel, next, current, ctx.device.signing_key(), &recipients)
-            .map_err(|e| TeamError::Keys(e.to_string()))?;
+        let record = seal_epoch(
+            &channel,
+            next,
+            current,
+            ctx.device.signing_key(),
+            &recipients,
+        )
+        .map_err(|e| TeamError::Keys(e.to_string()))?;
         match ctx.api.append(next, &[record]).await {
             Ok(app) => {
                 engine.store.write(|tx| {
@@ -187,7 +204,9 @@ pub(crate) async fn publish_once(engine: &Engine, ctx: &Ctx) -> Result<usize, Te
         bodies.push(serde_json::to_vec(record).map_err(StoreError::from)?);
     }
     for m in &marked {
-        bodies.push(serde_json::to_vec(&entry_record(engine, m.id).await?).map_err(StoreError::from)?);
+        bodies.push(
+            serde_json::to_vec(&entry_record(engine, m.id).await?).map_err(StoreError::from)?,
+        );
     }
     let Some(key) = ctx.epochs.current() else {
         return Err(TeamError::Keys("the team has no key".into()));
@@ -228,10 +247,16 @@ async fn entry_record(engine: &Engine, id: u64) -> Result<TeamRecord, TeamError>
     match crate::history::actions::view(engine, id).await {
         Ok(mut view) => {
             view.event_body = None;
-            Ok(TeamRecord::Entry { view: Box::new(view) })
+            Ok(TeamRecord::Entry {
+                view: Box::new(view),
+            })
         }
-        Err(crate::history::actions::ActionError::NotFound(_)) => Ok(TeamRecord::Gone { entry: id }),
+        Err(crate::history::actions::ActionError::NotFound(_)) => {
+            Ok(TeamRecord::Gone { entry: id })
+        }
         Err(crate::history::actions::ActionError::Store(e)) => Err(e.into()),
-        Err(e) => Err(TeamError::Keys(format!("entry {id} cannot be read for the team: {e}"))),
+        Err(e) => Err(TeamError::Keys(format!(
+            "entry {id} cannot be read for the team: {e}"
+        ))),
     }
 }

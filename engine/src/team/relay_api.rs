@@ -151,13 +151,24 @@ impl RelayApi {
     }
 
     /// Registers a device (engine).
-    pub async fn put_device(&self, device: &str, key: &[u8; 32], role: wire::SeatRole) -> Result<(), ApiError> {
+    pub async fn put_device(
+        &self,
+        device: &str,
+        key: &[u8; 32],
+        role: wire::SeatRole,
+    ) -> Result<(), ApiError> {
         let body = wire::DevicePut {
             key: b64(key),
             role,
         };
         let _: serde_json::Value = self
-            .call(reqwest::Method::PUT, &format!("devices/{device}"), &[], Some(&body), SHORT)
+            .call(
+                reqwest::Method::PUT,
+                &format!("devices/{device}"),
+                &[],
+                Some(&body),
+                SHORT,
+            )
             .await?;
         Ok(())
     }
@@ -165,7 +176,13 @@ impl RelayApi {
     /// Revokes a device (engine): its open requests end at once.
     pub async fn delete_device(&self, device: &str) -> Result<(), ApiError> {
         let _: serde_json::Value = self
-            .call(reqwest::Method::DELETE, &format!("devices/{device}"), &[], None::<&()>, SHORT)
+            .call(
+                reqwest::Method::DELETE,
+                &format!("devices/{device}"),
+                &[],
+                None::<&()>,
+                SHORT,
+            )
             .await?;
         Ok(())
     }
@@ -179,7 +196,11 @@ impl RelayApi {
     }
 
     /// Appends sealed records at `expect` (engine).
-    pub async fn append(&self, expect: u64, records: &[Vec<u8>]) -> Result<wire::LogAppended, ApiError> {
+    pub async fn append(
+        &self,
+        expect: u64,
+        records: &[Vec<u8>],
+    ) -> Result<wire::LogAppended, ApiError> {
         let body = wire::LogAppend {
             expect,
             records: records.iter().map(|r| b64(r)).collect(),
@@ -189,14 +210,25 @@ impl RelayApi {
     }
 
     /// The records after `after`, waiting up to `wait` for one.
-    pub async fn read_log(&self, after: u64, limit: u32, wait: Duration) -> Result<wire::LogPage, ApiError> {
+    pub async fn read_log(
+        &self,
+        after: u64,
+        limit: u32,
+        wait: Duration,
+    ) -> Result<wire::LogPage, ApiError> {
         let query = [
             ("after", after.to_string()),
             ("limit", limit.to_string()),
             ("wait", wait.as_millis().to_string()),
         ];
-        self.call(reqwest::Method::GET, "log", &query, None::<&()>, wait + LONG)
-            .await
+        self.call(
+            reqwest::Method::GET,
+            "log",
+            &query,
+            None::<&()>,
+            wait + LONG,
+        )
+        .await
     }
 
     /// Queues a sealed command (seat).
@@ -214,10 +246,23 @@ impl RelayApi {
     }
 
     /// The commands after `after` (engine), waiting up to `wait` for one.
-    pub async fn commands(&self, after: u64, wait: Duration) -> Result<Vec<wire::QueuedCommand>, ApiError> {
-        let query = [("after", after.to_string()), ("wait", wait.as_millis().to_string())];
+    pub async fn commands(
+        &self,
+        after: u64,
+        wait: Duration,
+    ) -> Result<Vec<wire::QueuedCommand>, ApiError> {
+        let query = [
+            ("after", after.to_string()),
+            ("wait", wait.as_millis().to_string()),
+        ];
         let page: wire::CommandPage = self
-            .call(reqwest::Method::GET, "commands", &query, None::<&()>, wait + LONG)
+            .call(
+                reqwest::Method::GET,
+                "commands",
+                &query,
+                None::<&()>,
+                wait + LONG,
+            )
             .await?;
         Ok(page.commands)
     }
@@ -225,7 +270,13 @@ impl RelayApi {
     /// Acknowledges every command up to `seq` (engine).
     pub async fn ack_commands(&self, seq: u64) -> Result<(), ApiError> {
         let _: serde_json::Value = self
-            .call(reqwest::Method::POST, "commands/ack", &[], Some(&wire::CommandAck { seq }), SHORT)
+            .call(
+                reqwest::Method::POST,
+                "commands/ack",
+                &[],
+                Some(&wire::CommandAck { seq }),
+                SHORT,
+            )
             .await?;
         Ok(())
     }
@@ -236,7 +287,13 @@ impl RelayApi {
             ttl_secs: ttl.as_secs(),
         };
         let _: serde_json::Value = self
-            .call(reqwest::Method::PUT, &format!("mailboxes/{mailbox}"), &[], Some(&body), SHORT)
+            .call(
+                reqwest::Method::PUT,
+                &format!("mailboxes/{mailbox}"),
+                &[],
+                Some(&body),
+                SHORT,
+            )
             .await?;
         Ok(())
     }
@@ -244,13 +301,24 @@ impl RelayApi {
     /// Closes a pairing mailbox (engine).
     pub async fn close_mailbox(&self, mailbox: &str) -> Result<(), ApiError> {
         let _: serde_json::Value = self
-            .call(reqwest::Method::DELETE, &format!("mailboxes/{mailbox}"), &[], None::<&()>, SHORT)
+            .call(
+                reqwest::Method::DELETE,
+                &format!("mailboxes/{mailbox}"),
+                &[],
+                None::<&()>,
+                SHORT,
+            )
             .await?;
         Ok(())
     }
 
     /// Posts a message on `side` of a mailbox.
-    pub async fn mailbox_post(&self, mailbox: &str, side: wire::MailboxSide, body: &[u8]) -> Result<(), ApiError> {
+    pub async fn mailbox_post(
+        &self,
+        mailbox: &str,
+        side: wire::MailboxSide,
+        body: &[u8],
+    ) -> Result<(), ApiError> {
         let _: serde_json::Value = self
             .call(
                 reqwest::Method::POST,
@@ -271,7 +339,10 @@ impl RelayApi {
         after: u64,
         wait: Duration,
     ) -> Result<Vec<wire::MailboxMessage>, ApiError> {
-        let query = [("after", after.to_string()), ("wait", wait.as_millis().to_string())];
+        let query = [
+            ("after", after.to_string()),
+            ("wait", wait.as_millis().to_string()),
+        ];
         let page: wire::MailboxPage = self
             .call(
                 reqwest::Method::GET,

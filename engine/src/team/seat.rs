@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use hirewire_team::{open_record, seal_command, Action, CommandBody, DeviceKeys, Epochs, Opened, RecordError};
+use hirewire_team::{
+    open_record, seal_command, Action, CommandBody, DeviceKeys, Epochs, Opened, RecordError,
+};
 
 use super::config::{Config, SeatConfig};
 use super::records::{CommandResult, TeamRecord};
@@ -45,7 +47,8 @@ struct Seat {
 async fn load(engine: &Engine) -> Result<Seat, TeamError> {
     let Some(Config::Seat(config)) = super::config(engine)? else {
         return Err(TeamError::WrongSide(
-            "this profile is not a team's seat (it holds the keys itself: do it here directly)".into(),
+            "this profile is not a team's seat (it holds the keys itself: do it here directly)"
+                .into(),
         ));
     };
     let device = keyring::device(engine).await?;
@@ -58,9 +61,9 @@ async fn load(engine: &Engine) -> Result<Seat, TeamError> {
             key: device.signing_key().clone(),
         },
     );
-    let engine_key: [u8; 32] = unb64(&config.engine_key)?
-        .try_into()
-        .map_err(|_| TeamError::Keys("the engine's key in this profile has the wrong length".into()))?;
+    let engine_key: [u8; 32] = unb64(&config.engine_key)?.try_into().map_err(|_| {
+        TeamError::Keys("the engine's key in this profile has the wrong length".into())
+    })?;
     Ok(Seat {
         epochs: keyring::epochs(engine).await?,
         config,
@@ -118,10 +121,19 @@ async fn sync(engine: &Engine, seat: &mut Seat, wait: Duration) -> Result<usize,
             Ok(b) => b,
             Err(_) => continue,
         };
-        match open_record(&channel, r.pos, &seat.epochs, &seat.engine_key, Some(&seat.device), &bytes) {
+        match open_record(
+            &channel,
+            r.pos,
+            &seat.epochs,
+            &seat.engine_key,
+            Some(&seat.device),
+            &bytes,
+        ) {
             Ok(Opened::Body { body, .. }) => match serde_json::from_slice::<TeamRecord>(&body) {
                 Ok(rec) => applied.push((r.pos, rec)),
-                Err(e) => tracing::warn!(pos = r.pos, error = %e, "team: a record that does not read was skipped"),
+                Err(e) => {
+                    tracing::warn!(pos = r.pos, error = %e, "team: a record that does not read was skipped")
+                }
             },
             Ok(Opened::Epoch(key)) => {
                 seat.epochs.insert(key);
@@ -132,7 +144,9 @@ async fn sync(engine: &Engine, seat: &mut Seat, wait: Duration) -> Result<usize,
                 last = r.pos.saturating_sub(1).max(after);
                 break;
             }
-            Err(e) => tracing::warn!(pos = r.pos, error = %e, "team: a record that cannot be trusted was skipped"),
+            Err(e) => {
+                tracing::warn!(pos = r.pos, error = %e, "team: a record that cannot be trusted was skipped")
+            }
         }
     }
     if epochs_changed {
@@ -160,7 +174,11 @@ async fn sync(engine: &Engine, seat: &mut Seat, wait: Duration) -> Result<usize,
 }
 
 /// Applies one record to the copy.
-fn apply(tx: &crate::store::Tx, rec: &TeamRecord, notices: &mut Vec<Notice>) -> Result<(), crate::store::StoreError> {
+fn apply(
+    tx: &crate::store::Tx,
+    rec: &TeamRecord,
+    notices: &mut Vec<Notice>,
+) -> Result<(), crate::store::StoreError> {
     match rec {
         TeamRecord::Entry { view } => {
             let before = tx.entry(view.entry.id)?.map(|e| e.status);
@@ -194,7 +212,11 @@ fn apply(tx: &crate::store::Tx, rec: &TeamRecord, notices: &mut Vec<Notice>) -> 
 
 /// The notification a seat shows for an entry that needs someone.
 fn notice(view: &crate::history::actions::EntryView) -> Option<Notice> {
-    let who = view.entry.candidate.clone().unwrap_or_else(|| "A candidate".into());
+    let who = view
+        .entry
+        .candidate
+        .clone()
+        .unwrap_or_else(|| "A candidate".into());
     let (summary, kind) = match view.entry.status {
         Status::Failed => (format!("{who}: failed"), Kind::Attention),
         Status::Waiting => (format!("{who}: waiting for review"), Kind::Attention),
@@ -225,14 +247,19 @@ pub async fn command(
     let pending = match pending {
         Some(p) if p.proposal == proposal => p,
         _ => {
-            let key = seat
-                .epochs
-                .current()
-                .ok_or_else(|| TeamError::Keys("this device holds no team key: join again".into()))?;
+            let key = seat.epochs.current().ok_or_else(|| {
+                TeamError::Keys("this device holds no team key: join again".into())
+            })?;
             let device = hirewire_team::device_id_from_str(&seat.config.device)
                 .map_err(|e| TeamError::Keys(e.to_string()))?;
             let body = CommandBody::new(action, entry, proposal.clone(), time::now_ms());
-            let sealed = seal_command(&seat.config.channel, key, &device, seat.device.signing_key(), &body);
+            let sealed = seal_command(
+                &seat.config.channel,
+                key,
+                &device,
+                seat.device.signing_key(),
+                &body,
+            );
             let p = Pending {
                 id: body.id.clone(),
                 sealed: super::relay_api::b64(&sealed),
@@ -261,11 +288,17 @@ pub async fn command(
         })?;
         if let Some(r) = got {
             engine.store.write(|tx| tx.team_remove(&pending_key))?;
-            return if r.ok { Ok(r) } else { Err(TeamError::Refused(r.message)) };
+            return if r.ok {
+                Ok(r)
+            } else {
+                Err(TeamError::Refused(r.message))
+            };
         }
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         if left.is_zero() {
-            let seen: Option<EngineSeen> = engine.store.read(|rx| rx.team_get(keys::TEAM_ENGINE_SEEN))?;
+            let seen: Option<EngineSeen> = engine
+                .store
+                .read(|rx| rx.team_get(keys::TEAM_ENGINE_SEEN))?;
             return Err(TeamError::NoAnswer(format!(
                 "{} has not answered within {}s ({}); the command waits on the relay and is carried out once the engine is back",
                 engine_name(&seat.config.owner),
@@ -306,10 +339,15 @@ fn engine_name(owner: &str) -> String {
 pub fn describe(seen: Option<&EngineSeen>) -> String {
     match seen {
         Some(s) if s.connected => "it is connected to the relay now".into(),
-        Some(EngineSeen { last_seen: Some(at), .. }) => match time::parse_rfc3339(at) {
+        Some(EngineSeen {
+            last_seen: Some(at),
+            ..
+        }) => match time::parse_rfc3339(at) {
             Some(ms) => format!(
                 "it was last seen {} ago",
-                humantime::format_duration(Duration::from_secs(time::now_ms().saturating_sub(ms) / 1000))
+                humantime::format_duration(Duration::from_secs(
+                    time::now_ms().saturating_sub(ms) / 1000
+                ))
             ),
             None => format!("it was last seen at {at}"),
         },

@@ -74,9 +74,13 @@ pub async fn run(
             older_than,
             compact,
         } => super::privacy::purge(&engine, older_than, compact).await,
-        Command::Retry { id, wait } => super::team::act(&engine, Action::Retry, id, None, wait).await,
+        Command::Retry { id, wait } => {
+            super::team::act(&engine, Action::Retry, id, None, wait).await
+        }
         Command::Approve { id, employee, wait } => approve(&engine, id, employee, wait).await,
-        Command::Dismiss { id, wait } => super::team::act(&engine, Action::Dismiss, id, None, wait).await,
+        Command::Dismiss { id, wait } => {
+            super::team::act(&engine, Action::Dismiss, id, None, wait).await
+        }
         Command::Team(cmd) => super::team::run(&engine, cmd).await,
         Command::Mappings(MappingsCmd::Suggest { apply }) => mappings_suggest(&engine, apply).await,
         Command::Webhooks { create } => super::webhooks::run(&engine, create).await,
@@ -107,7 +111,9 @@ async fn run_engine(engine: Engine) -> Result<(), Failure> {
     if team::is_seat(&engine) {
         // A seat needs no relay connection of its own nor vendor keys: the team's code
         // carried the relay, and the engine holds the keys.
-        tracing::info!("this profile is a team's seat: keeping its copy of the team's history current");
+        tracing::info!(
+            "this profile is a team's seat: keeping its copy of the team's history current"
+        );
     } else {
         missing_for_run(&engine).await?;
     }

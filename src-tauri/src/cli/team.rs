@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-
 use super::{Failure, TeamCmd};
 use crate::engine::team::{self, manage, Action, Role};
 use crate::engine::Engine;
@@ -29,7 +28,9 @@ pub async fn run(engine: &Engine, cmd: TeamCmd) -> Result<(), Failure> {
         }
         TeamCmd::Join { code, name, wait } => {
             let name = name.ok_or_else(|| {
-                Failure::Usage("give this device's name with --name (the one the owner invited)".into())
+                Failure::Usage(
+                    "give this device's name with --name (the one the owner invited)".into(),
+                )
             })?;
             let joined = team::join::join(engine, &code, &name, wait).await?;
             println!(
@@ -44,14 +45,22 @@ pub async fn run(engine: &Engine, cmd: TeamCmd) -> Result<(), Failure> {
         TeamCmd::List { json } => {
             for line in manage::list(engine).await? {
                 if json {
-                    println!("{}", serde_json::to_string(&line).map_err(|e| Failure::Other(e.to_string()))?);
+                    println!(
+                        "{}",
+                        serde_json::to_string(&line).map_err(|e| Failure::Other(e.to_string()))?
+                    );
                 } else {
                     let state = match (line.member.removed_at, &line.last_seen) {
                         (Some(_), _) => "removed".to_string(),
                         (None, Some(at)) => format!("last seen {at}"),
                         (None, None) => "not seen yet".to_string(),
                     };
-                    println!("{}\t{}\t{}", line.member.name, line.member.role.as_str(), state);
+                    println!(
+                        "{}\t{}\t{}",
+                        line.member.name,
+                        line.member.role.as_str(),
+                        state
+                    );
                 }
             }
             Ok(())

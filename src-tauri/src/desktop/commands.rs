@@ -311,14 +311,27 @@ pub async fn team_list(shell: State<'_, Shell>) -> Res<Vec<team::manage::MemberL
 }
 
 #[tauri::command]
-pub async fn team_invite(shell: State<'_, Shell>, name: String, role: String, owner: String) -> Res<team::manage::Invited> {
+pub async fn team_invite(
+    shell: State<'_, Shell>,
+    name: String,
+    role: String,
+    owner: String,
+) -> Res<team::manage::Invited> {
     let role = team::Role::parse_invited(&role)?;
-    team::manage::invite(&shell.engine(), &name, role, team::manage::INVITE_TTL, &owner)
-        .await
-        .map_err(text)
+    team::manage::invite(
+        &shell.engine(),
+        &name,
+        role,
+        team::manage::INVITE_TTL,
+        &owner,
+    )
+    .await
+    .map_err(text)
 }
 
 #[tauri::command]
 pub async fn team_remove(shell: State<'_, Shell>, name: String) -> Res<()> {
-    team::manage::remove(&shell.engine(), &name).await.map_err(text)
+    team::manage::remove(&shell.engine(), &name)
+        .await
+        .map_err(text)
 }

@@ -17,7 +17,15 @@ use crate::app::App;
 pub fn invite(owner: &App, name: &str, role: &str, expires: &str) -> String {
     let out = owner.ok(
         &[
-            "team", "invite", "--name", name, "--role", role, "--expires", expires, "--owner",
+            "team",
+            "invite",
+            "--name",
+            name,
+            "--role",
+            role,
+            "--expires",
+            expires,
+            "--owner",
             "ana",
         ],
         "",
@@ -108,16 +116,20 @@ impl InProcessSeat {
 
     /// The engine's answer to the command queued at `seq`, once it is in the log.
     pub async fn answer(&self, seq: u64, timeout: Duration) -> CommandResult {
-        crate::wait::until(&format!("the engine's answer to command {seq}"), timeout, || async {
-            self.sync(Duration::from_millis(500)).await;
-            self.engine
-                .store
-                .read(|rx| -> Result<Option<CommandResult>, StoreError> {
-                    rx.team_get(&keys::team_result(&format!("seq:{seq}")))
-                })
-                .ok()
-                .flatten()
-        })
+        crate::wait::until(
+            &format!("the engine's answer to command {seq}"),
+            timeout,
+            || async {
+                self.sync(Duration::from_millis(500)).await;
+                self.engine
+                    .store
+                    .read(|rx| -> Result<Option<CommandResult>, StoreError> {
+                        rx.team_get(&keys::team_result(&format!("seq:{seq}")))
+                    })
+                    .ok()
+                    .flatten()
+            },
+        )
         .await
     }
 }

@@ -62,7 +62,12 @@ fn dir_bytes(dir: &std::path::Path) -> u64 {
 }
 
 fn new_entry(i: usize) -> NewEntry {
-    let mut e = NewEntry::own("candidateHired", Flow::Hire, Status::Waiting, Some("waiting for review".into()));
+    let mut e = NewEntry::own(
+        "candidateHired",
+        Flow::Hire,
+        Status::Waiting,
+        Some("waiting for review".into()),
+    );
     e.received_at = hirewire_engine::time::now_ms();
     e.opportunity_id = Some(format!("opp-{i:06}"));
     e.candidate = Some(format!("Candidate Number {i:06}"));
@@ -99,7 +104,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Ok(())
     })?;
-    let code = manage::invite(&owner, "first", Role::Member, Duration::from_secs(3600), "owner").await?;
+    let code = manage::invite(
+        &owner,
+        "first",
+        Role::Member,
+        Duration::from_secs(3600),
+        "owner",
+    )
+    .await?;
     let engine_task = tokio::spawn(team::run(owner.clone()));
 
     // The whole history published by the engine.
@@ -147,16 +159,20 @@ async fn main() -> anyhow::Result<()> {
         }
         lat
     });
-    let mut stream = hirewire_e2e::stream::connect(&relay.url(), &hooks_ch.channel, Some(&hooks_ch.secret))
-        .await
-        .map_err(|s| anyhow::anyhow!("stream refused: {s}"))?;
+    let mut stream =
+        hirewire_e2e::stream::connect(&relay.url(), &hooks_ch.channel, Some(&hooks_ch.secret))
+            .await
+            .map_err(|s| anyhow::anyhow!("stream refused: {s}"))?;
     let posted: Arc<Mutex<Vec<Instant>>> = Default::default();
     let posted_r = posted.clone();
     let reader = tokio::spawn(async move {
         let mut lat = Vec::new();
         for _ in 0..n {
             let e = stream.event(Duration::from_secs(30)).await;
-            let at = posted_r.lock().ok().and_then(|v| v.get((e.seq - 1) as usize).copied());
+            let at = posted_r
+                .lock()
+                .ok()
+                .and_then(|v| v.get((e.seq - 1) as usize).copied());
             if let Some(at) = at {
                 lat.push(at.elapsed());
             }
@@ -167,9 +183,17 @@ async fn main() -> anyhow::Result<()> {
     let hook = relay.hook_url(&hooks_ch.channel, "candidate-hired");
     let start = Instant::now();
     for i in 0..n {
-        tokio::time::sleep_until((start + Duration::from_nanos(i as u64 * 1_000_000_000 / args.rate)).into()).await;
-        let id = owner.store.write(|tx| tx.open_entry(new_entry(args.history + i), None, None))?;
-        written.lock().map(|mut m| m.insert(id, Instant::now())).ok();
+        tokio::time::sleep_until(
+            (start + Duration::from_nanos(i as u64 * 1_000_000_000 / args.rate)).into(),
+        )
+        .await;
+        let id = owner
+            .store
+            .write(|tx| tx.open_entry(new_entry(args.history + i), None, None))?;
+        written
+            .lock()
+            .map(|mut m| m.insert(id, Instant::now()))
+            .ok();
         owner.entry_changed(id);
         posted.lock().map(|mut v| v.push(Instant::now())).ok();
         let status = hirewire_e2e::relay::post(&hook, format!("{{\"i\":{i}}}")).await;

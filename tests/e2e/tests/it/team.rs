@@ -8,15 +8,29 @@ use hirewire_e2e::app::App;
 use hirewire_e2e::scan::holding;
 use hirewire_e2e::seats::{invite, InProcessSeat};
 use hirewire_e2e::wait;
-use hirewire_e2e::world::{Options, World};
+use hirewire_e2e::world::{Hireable, Options, World};
 use hirewire_fakes::webhook::LeverEvent;
 use hirewire_team::{seal_command, Action, CommandBody, DeviceKeys};
 use serde_json::Value;
 
 const T: Duration = Duration::from_secs(60);
 
+/// A second candidate ready to be hired: Katherine Johnson.
+fn katherine(w: &World) -> String {
+    w.add_hireable(&Hireable {
+        id: "opp-katherine",
+        name: "Katherine Johnson",
+        email: "katherine@example.com",
+        title: "Software Engineer",
+        start: "2027-03-01",
+        ..Default::default()
+    })
+}
+
 /// Every byte the candidates are known by in the fakes.
-const PERSONAL: [&str; 6] = [
+const PERSONAL: [&str; 8] = [
+    "Katherine Johnson",
+    "katherine@example.com",
     "Ada Lovelace",
     "ada@example.com",
     "Grace Hopper",
@@ -47,13 +61,16 @@ async fn seat(code: &str, name: &str) -> App {
 async fn entry_on(app: &App, opp: &str, status: &str) -> Value {
     let (opp, status) = (opp.to_string(), status.to_string());
     app.wait_entry(&format!("the hire of {opp} to be {status}"), T, move |e| {
-        e["opportunity_id"] == opp.as_str() && e["event"] == "candidateHired" && e["status"] == status.as_str()
+        e["opportunity_id"] == opp.as_str()
+            && e["event"] == "candidateHired"
+            && e["status"] == status.as_str()
     })
     .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_member_and_a_viewer_see_a_waiting_hire_and_only_the_member_s_approve_creates_one_employee() {
+async fn a_member_and_a_viewer_see_a_waiting_hire_and_only_the_member_s_approve_creates_one_employee(
+) {
     let mut w = World::new(Options {
         review: true,
         ..Default::default()
@@ -106,18 +123,30 @@ async fn the_relay_holds_no_candidate_name_or_email_in_its_store_or_its_log() {
     .await;
     w.start().await;
     let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
-    for opp in [&w.ids.ada, &w.ids.grace, &w.ids.alan] {
+    let kat = katherine(&w);
+    for opp in [&w.ids.ada, &kat] {
         assert_eq!(w.send(&LeverEvent::hired(opp)).await, 200);
     }
-    for opp in [&w.ids.ada, &w.ids.grace, &w.ids.alan] {
-        let e = entry_on(&dana, opp, "waiting").await;
-        assert!(e["candidate"].as_str().is_some_and(|c| !c.is_empty()), "{e}");
+    for opp in [&w.ids.ada, &kat] {
+        let on_engine = w.wait_final(opp, "candidateHired", T).await;
+        let status = on_engine["status"].as_str().unwrap_or_default();
+        let e = entry_on(&dana, opp, status).await;
+        assert!(
+            e["candidate"].as_str().is_some_and(|c| !c.is_empty()),
+            "{e}"
+        );
     }
     let found = holding(&w.relay.dir, &PERSONAL);
-    assert!(found.is_empty(), "the relay's files hold personal data: {found:?}");
+    assert!(
+        found.is_empty(),
+        "the relay's files hold personal data: {found:?}"
+    );
     let log = w.relay.proc.output().join("\n");
     for p in PERSONAL {
-        assert!(!log.to_lowercase().contains(&p.to_lowercase()), "the relay logged {p:?}");
+        assert!(
+            !log.to_lowercase().contains(&p.to_lowercase()),
+            "the relay logged {p:?}"
+        );
     }
 }
 
@@ -135,25 +164,31 @@ async fn a_removed_seat_reads_nothing_written_after_and_its_approve_is_refused()
     entry_on(&eve, &w.ids.ada, "waiting").await;
 
     w.app.ok(&["team", "remove", "eve"], "");
-    assert_eq!(w.send(&LeverEvent::hired(&w.ids.grace)).await, 200);
-    let grace = entry_on(&dana, &w.ids.grace, "waiting").await;
-    let id = grace["id"].as_u64().unwrap_or_default().to_string();
+    let kat = katherine(&w);
+    assert_eq!(w.send(&LeverEvent::hired(&kat)).await, 200);
+    let waiting = entry_on(&dana, &kat, "waiting").await;
+    let id = waiting["id"].as_u64().unwrap_or_default().to_string();
 
     let refused = eve.cli(&["approve", &id, "--wait", "10s"], "");
     assert_ne!(refused.code, 0);
     assert!(refused.stderr.contains("removed"), "{}", refused.stderr);
     let _ = eve.stop().await;
     assert!(
-        !eve.history().iter().any(|e| e["opportunity_id"] == w.ids.grace.as_str()),
+        !eve.history()
+            .iter()
+            .any(|e| e["opportunity_id"] == kat.as_str()),
         "the removed seat's copy got the hire written after its removal"
     );
-    let found = holding(eve.profile_dir(), &["Grace Hopper", "grace@example.com"]);
+    let found = holding(
+        eve.profile_dir(),
+        &["Katherine Johnson", "katherine@example.com"],
+    );
     assert!(found.is_empty(), "{found:?}");
 
     let ok = dana.cli(&["approve", &id, "--wait", "30s"], "");
     assert_eq!(ok.code, 0, "the remaining seat goes on: {}", ok.stderr);
-    entry_on(&dana, &w.ids.grace, "done").await;
-    assert_eq!(employees_of(&w, "grace@example.com"), 1);
+    entry_on(&dana, &kat, "done").await;
+    assert_eq!(employees_of(&w, "katherine@example.com"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,7 +198,10 @@ async fn used_expired_and_mistyped_codes_are_refused_with_what_to_do() {
     let code = invite(&w.app, "dana", "member", "1h");
     let _dana = seat(&code, "dana").await;
 
-    let used = App::new().cli(&["team", "join", &code, "--name", "mallory", "--wait", "10s"], "");
+    let used = App::new().cli(
+        &["team", "join", &code, "--name", "mallory", "--wait", "10s"],
+        "",
+    );
     assert_eq!(used.code, 2, "{}", used.stderr);
     assert!(used.stderr.contains("already used"), "{}", used.stderr);
 
@@ -174,13 +212,19 @@ async fn used_expired_and_mistyped_codes_are_refused_with_what_to_do() {
     let typo: String = chars.into_iter().collect();
     let mistyped = App::new().cli(&["team", "join", &typo, "--name", "erin"], "");
     assert_eq!(mistyped.code, 2, "{}", mistyped.stderr);
-    assert!(mistyped.stderr.contains("mistyped") || mistyped.stderr.contains("not a team code"), "{}", mistyped.stderr);
+    assert!(
+        mistyped.stderr.contains("mistyped") || mistyped.stderr.contains("not a team code"),
+        "{}",
+        mistyped.stderr
+    );
 
     let short = invite(&w.app, "fay", "member", "1s");
     let decoded = hirewire_team::Invite::decode(&short).unwrap_or_else(|e| panic!("{e}"));
-    wait::until_true("the short code to expire", Duration::from_secs(10), || async {
-        hirewire_engine::time::now_ms() / 1000 > decoded.expires_at
-    })
+    wait::until_true(
+        "the short code to expire",
+        Duration::from_secs(10),
+        || async { hirewire_engine::time::now_ms() / 1000 > decoded.expires_at },
+    )
     .await;
     let expired = App::new().cli(&["team", "join", &short, "--name", "fay"], "");
     assert_eq!(expired.code, 2, "{}", expired.stderr);
@@ -203,14 +247,19 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
     let waiting = entry_on(&w.app, &w.ids.ada, "waiting").await;
     let id = waiting["id"].as_u64();
     let channel = mia.config.channel.clone();
-    let device = hirewire_team::device_id_from_str(&mia.config.device).unwrap_or_else(|e| panic!("{e}"));
+    let device =
+        hirewire_team::device_id_from_str(&mia.config.device).unwrap_or_else(|e| panic!("{e}"));
     let current = || mia_key(&mia);
 
     // Signed by a key that is not mia's, though it names her device.
     let stranger = DeviceKeys::generate();
     let body = CommandBody::new(Action::Approve, id, None, hirewire_engine::time::now_ms());
     let forged = seal_command(&channel, &current(), &device, stranger.signing_key(), &body);
-    let seq = mia.api().send_command(&forged).await.unwrap_or_else(|e| panic!("{e}"));
+    let seq = mia
+        .api()
+        .send_command(&forged)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let r = mia.answer(seq, T).await;
     assert!(!r.ok && r.message.contains("cannot be trusted"), "{r:?}");
 
@@ -222,10 +271,16 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
         reqwest::Client::new(),
         &w.relay.url(),
         &w.channel.channel,
-        hirewire_engine::team::relay_api::Caller::Engine(hirewire_engine::secrets::Secret::new(w.channel.secret.clone())),
+        hirewire_engine::team::relay_api::Caller::Engine(hirewire_engine::secrets::Secret::new(
+            w.channel.secret.clone(),
+        )),
     );
     owner_api
-        .put_device(&outsider_name, &outsider.public_key(), hirewire_relay::team::SeatRole::Member)
+        .put_device(
+            &outsider_name,
+            &outsider.public_key(),
+            hirewire_relay::team::SeatRole::Member,
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let as_outsider = hirewire_engine::team::relay_api::RelayApi::new(
@@ -238,21 +293,48 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
         },
     );
     let body = CommandBody::new(Action::Approve, id, None, hirewire_engine::time::now_ms());
-    let sealed = seal_command(&channel, &current(), &outsider_id, outsider.signing_key(), &body);
-    let seq = as_outsider.send_command(&sealed).await.unwrap_or_else(|e| panic!("{e}"));
+    let sealed = seal_command(
+        &channel,
+        &current(),
+        &outsider_id,
+        outsider.signing_key(),
+        &body,
+    );
+    let seq = as_outsider
+        .send_command(&sealed)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let r = mia.answer(seq, T).await;
     assert!(!r.ok && r.message.contains("not a member"), "{r:?}");
-    assert_eq!(w.bob.create_calls(), 0, "nothing was created by a forged command");
+    assert_eq!(
+        w.bob.create_calls(),
+        0,
+        "nothing was created by a forged command"
+    );
 
     // mia's own approve, then the same bytes replayed: one employee.
     let body = CommandBody::new(Action::Approve, id, None, hirewire_engine::time::now_ms());
-    let real = seal_command(&channel, &current(), &device, mia.device.signing_key(), &body);
-    let seq = mia.api().send_command(&real).await.unwrap_or_else(|e| panic!("{e}"));
+    let real = seal_command(
+        &channel,
+        &current(),
+        &device,
+        mia.device.signing_key(),
+        &body,
+    );
+    let seq = mia
+        .api()
+        .send_command(&real)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let r = mia.answer(seq, T).await;
     assert!(r.ok, "{r:?}");
-    let replay = mia.api().send_command(&real).await.unwrap_or_else(|e| panic!("{e}"));
+    let replay = mia
+        .api()
+        .send_command(&real)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     w.app
-        .wait_log(&format!("team: command already done seq={replay}"), T)
+        .wait_log(&format!("team: command {replay} was already done"), T)
         .await;
     entry_on(&w.app, &w.ids.ada, "done").await;
     assert_eq!(employees_of(&w, "ada@example.com"), 1);
@@ -261,8 +343,9 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
     let _nia = seat(&invite(&w.app, "nia", "member", "1h"), "nia").await;
     let old = current();
     w.app.ok(&["team", "remove", "nia"], "");
-    assert_eq!(w.send(&LeverEvent::hired(&w.ids.grace)).await, 200);
-    let grace = entry_on(&w.app, &w.ids.grace, "waiting").await;
+    let kat = katherine(&w);
+    assert_eq!(w.send(&LeverEvent::hired(&kat)).await, 200);
+    let waiting_kat = entry_on(&w.app, &kat, "waiting").await;
     // Each read of the log waits for a record (a long poll), so this loop does not spin.
     let deadline = std::time::Instant::now() + T;
     loop {
@@ -271,23 +354,39 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
         if mia_key(&mia).epoch > old.epoch {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "mia never got the new epoch");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "mia never got the new epoch"
+        );
     }
-    let body = CommandBody::new(Action::Approve, grace["id"].as_u64(), None, hirewire_engine::time::now_ms());
+    let body = CommandBody::new(
+        Action::Approve,
+        waiting_kat["id"].as_u64(),
+        None,
+        hirewire_engine::time::now_ms(),
+    );
     let stale = seal_command(&channel, &old, &device, mia.device.signing_key(), &body);
-    let seq = mia.api().send_command(&stale).await.unwrap_or_else(|e| panic!("{e}"));
+    let seq = mia
+        .api()
+        .send_command(&stale)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let r = mia.answer(seq, T).await;
     assert!(!r.ok && r.message.contains("old key"), "{r:?}");
-    assert_eq!(employees_of(&w, "grace@example.com"), 0);
+    assert_eq!(employees_of(&w, "katherine@example.com"), 0);
 }
 
 fn mia_key(seat: &InProcessSeat) -> hirewire_team::TeamKey {
-    let k = seat.epochs.current().unwrap_or_else(|| panic!("no team key"));
+    let k = seat
+        .epochs
+        .current()
+        .unwrap_or_else(|| panic!("no team key"));
     hirewire_team::TeamKey::from_b64(k.epoch, &k.to_b64()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_once_when_it_is_back() {
+async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_once_when_it_is_back()
+{
     let mut w = World::new(Options {
         review: true,
         ..Default::default()
@@ -302,7 +401,11 @@ async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_on
 
     let first = dana.cli(&["approve", &id, "--wait", "2s"], "");
     assert_ne!(first.code, 0);
-    assert!(first.stderr.contains("waits on the relay"), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("waits on the relay"),
+        "{}",
+        first.stderr
+    );
     // Asked again before the engine answered: the same command goes again, not a new one.
     let second = dana.cli(&["approve", &id, "--wait", "2s"], "");
     assert_ne!(second.code, 0, "{}", second.stderr);
@@ -312,7 +415,15 @@ async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_on
     entry_on(&dana, &w.ids.ada, "done").await;
     assert_eq!(employees_of(&w, "ada@example.com"), 1);
     let third = dana.cli(&["approve", &id, "--wait", "30s"], "");
-    assert_eq!(third.code, 0, "the answer to the command sent while it was away: {}", third.stderr);
-    assert!(third.stderr.contains("approved by dana"), "{}", third.stderr);
+    assert_eq!(
+        third.code, 0,
+        "the answer to the command sent while it was away: {}",
+        third.stderr
+    );
+    assert!(
+        third.stderr.contains("approved by dana"),
+        "{}",
+        third.stderr
+    );
     assert_eq!(employees_of(&w, "ada@example.com"), 1);
 }
