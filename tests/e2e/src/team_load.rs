@@ -11,8 +11,6 @@ use crate::team::{new_key, As, TeamClient};
 
 /// Bytes of each log record.
 pub const RECORD_BYTES: usize = 1024;
-/// Records appended for the storage figure.
-const STORAGE_RECORDS: u64 = 10_000;
 /// Records per append request for the storage figure.
 const STORAGE_BATCH: u64 = 100;
 
@@ -43,13 +41,13 @@ pub async fn setup(c: &TeamClient, secret: &str) -> anyhow::Result<(As, As)> {
     Ok((engine, As::seat("load-seat", key)))
 }
 
-/// Appends `n` records at `rate`/s (one per request, positions from 1) while the seat
-/// reads them; returns the latencies.
+/// Appends `n` records at `rate`/s (one per request, positions from `first`) while the
+/// seat reads them; returns the latencies.
 pub async fn run(
     c: TeamClient,
     engine: As,
     seat: As,
-    n: u64,
+    (first, n): (u64, u64),
     rate: u64,
     base: Instant,
 ) -> anyhow::Result<TeamFigures> {
@@ -57,8 +55,8 @@ pub async fn run(
     let reader = {
         let (c, figures) = (c.clone(), figures.clone());
         tokio::spawn(async move {
-            let mut after = 0;
-            while after < n {
+            let mut after = first - 1;
+            while after < first - 1 + n {
                 let (s, page) = c.read_log(&seat, after, 25_000).await;
                 if s != 200 {
                     anyhow::bail!("the seat's read failed: {s} {page}");
@@ -86,7 +84,7 @@ pub async fn run(
         }
         let sent = base.elapsed().as_nanos() as u64;
         let t = Instant::now();
-        let (s, _) = c.append(&engine, i + 1, &[&record(sent)]).await;
+        let (s, _) = c.append(&engine, first + i, &[&record(sent)]).await;
         if let Ok(mut f) = figures.lock() {
             match s {
                 200 => f.append.push(t.elapsed()),
@@ -101,23 +99,26 @@ pub async fn run(
     Ok(out)
 }
 
-/// Bytes the relay's redb file grew per 1,000 log records of 1 KiB, appended after
-/// position `from` in batches.
+/// Bytes the relay's redb file grew per 1,000 log records of 1 KiB, over `records`
+/// appended from position `from` in batches. Run on a fresh relay, before any webhook: pages
+/// freed by acknowledged webhooks would be reused and hide the log's cost.
 pub async fn storage_per_1000(
     c: &TeamClient,
     engine: &As,
     db_file: &Path,
     from: u64,
+    records: u64,
 ) -> anyhow::Result<u64> {
     let before = std::fs::metadata(db_file)?.len();
     let batch: Vec<Vec<u8>> = (0..STORAGE_BATCH).map(|_| record(0)).collect();
     let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
     let mut pos = from;
-    for _ in 0..STORAGE_RECORDS / STORAGE_BATCH {
+    for _ in 0..records.div_ceil(STORAGE_BATCH) {
         let (s, body) = c.append(engine, pos, &refs).await;
         anyhow::ensure!(s == 200, "storage append refused: {s} {body}");
         pos += STORAGE_BATCH;
     }
     let after = std::fs::metadata(db_file)?.len();
-    Ok(after.saturating_sub(before) * 1000 / STORAGE_RECORDS)
+    let appended = records.div_ceil(STORAGE_BATCH) * STORAGE_BATCH;
+    Ok(after.saturating_sub(before) * 1000 / appended.max(1))
 }

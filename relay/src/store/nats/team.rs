@@ -417,6 +417,16 @@ impl TeamStore for NatsStore {
         let s = &self.shared;
         s.team_channel(channel).await?;
         let stream = s.team_stream(channel, true).await?;
+        if records.is_empty() {
+            let head = s.log_head(&stream).await?;
+            return Ok(match head.next == expect {
+                true => Append::Done {
+                    first: expect,
+                    next: expect,
+                },
+                false => Append::Conflict { next: head.next },
+            });
+        }
         for (i, body) in records.into_iter().enumerate() {
             let pos = expect + i as u64;
             let mut headers = async_nats::HeaderMap::new();
@@ -478,6 +488,7 @@ impl TeamStore for NatsStore {
         limit: usize,
     ) -> Result<LogRead, StoreError> {
         let s = &self.shared;
+        s.team_channel(channel).await?;
         let stream = s.team_stream(channel, true).await?;
         let head = s.log_head(&stream).await?;
         let from = after.saturating_add(1).max(head.first);
@@ -513,6 +524,7 @@ impl TeamStore for NatsStore {
         limit: usize,
     ) -> Result<Vec<(u64, CommandRecord)>, StoreError> {
         let s = &self.shared;
+        s.team_channel(channel).await?;
         let stream = s.team_stream(channel, false).await?;
         let head = s.log_head(&stream).await?;
         let from = after.saturating_add(1).max(head.first);

@@ -7,7 +7,7 @@
 //!
 //! `--team` (team mode) also appends 1 KiB team-log records at the same steady rate while a
 //! seat reads them with its long-poll: append→seat latency beside post→delivery, from the
-//! same run, then the log's storage per 1,000 records (redb file growth).
+//! same run, and the log's storage per 1,000 records (redb file growth on a fresh file).
 //!
 //! `--store nats1` or `--store nats3` runs the relay on the NATS JetStream store instead of
 //! redb: a private `nats-server`, or a cluster of three on 127.0.0.1 (streams with three
@@ -45,6 +45,9 @@ struct Args {
     /// Team mode: also append log records at the same rate and read them as a seat.
     #[arg(long)]
     team: bool,
+    /// Team mode: log records of 1 KiB appended before the run, on the fresh redb file, for the storage figure.
+    #[arg(long, default_value_t = 50_000)]
+    team_storage_records: u64,
     /// Another relay binary to load instead of this profile's (an older build, to compare
     /// two builds in one run).
     #[arg(long)]
@@ -95,18 +98,35 @@ async fn main() -> anyhow::Result<()> {
         delivered.clone(),
     ));
     let team_client = hirewire_e2e::team::TeamClient::new(&relay.url(), &ch.channel);
+    let db = relay.dir.join("relay.redb");
     let team = match args.team {
         true => {
             let (engine, seat) = hirewire_e2e::team_load::setup(&team_client, &ch.secret).await?;
+            // The storage figure first, on the fresh file (see `storage_per_1000`).
+            let storage = match args.store.as_str() {
+                "redb" => Some(
+                    hirewire_e2e::team_load::storage_per_1000(
+                        &team_client,
+                        &engine,
+                        &db,
+                        1,
+                        args.team_storage_records,
+                    )
+                    .await?,
+                ),
+                _ => None,
+            };
+            let first = args.team_storage_records.div_ceil(100) * 100 + 1;
+            let first = if storage.is_some() { first } else { 1 };
             let run = hirewire_e2e::team_load::run(
                 team_client.clone(),
-                engine.clone(),
+                engine,
                 seat,
-                args.requests as u64,
+                (first, args.requests as u64),
                 args.rate,
                 base,
             );
-            Some((engine, tokio::spawn(run)))
+            Some((storage, tokio::spawn(run)))
         }
         false => None,
     };
@@ -174,21 +194,8 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(0);
 
     let team_report = match team {
-        Some((engine, run)) => {
+        Some((storage, run)) => {
             let f = run.await??;
-            let db = relay.dir.join("relay.redb");
-            let storage = match args.store.as_str() {
-                "redb" => Some(
-                    hirewire_e2e::team_load::storage_per_1000(
-                        &team_client,
-                        &engine,
-                        &db,
-                        args.requests as u64 + 1,
-                    )
-                    .await?,
-                ),
-                _ => None,
-            };
             serde_json::json!({
                 "log_record_bytes": hirewire_e2e::team_load::RECORD_BYTES,
                 "log_appended": f.append.len(),

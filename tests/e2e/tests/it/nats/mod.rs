@@ -5,3 +5,4 @@ mod chaos;
 mod migrate;
 mod replicas;
 mod store;
+mod team;

@@ -766,3 +766,15 @@ async fn removing_the_channel_removes_its_team() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_empty_append_is_checked_against_the_position_too() {
+    let t = Team::start(&[]).await;
+    let (s, body) = t.c.append(&t.engine, 1, &[]).await;
+    assert_eq!((s, body["next"].as_u64()), (200, Some(1)), "{body}");
+    let (s, body) = t.c.append(&t.engine, 5, &[]).await;
+    assert_eq!((s, body["next"].as_u64()), (409, Some(1)), "{body}");
+    // And an `expect` of 0 is no position at all.
+    let (s, _) = t.c.append(&t.engine, 0, &[b"x"]).await;
+    assert_eq!(s, 400);
+}
