@@ -14,10 +14,12 @@ pub mod check;
 pub mod clients;
 pub mod flows;
 pub mod history;
-pub mod inbox;
 pub(crate) mod intake;
+pub use intake::watchdog::STALL_ENV as RELAY_STALL_ENV;
+pub use intake::IntakeError;
 pub(crate) mod jobs;
 pub mod keys;
+pub mod lenient;
 pub mod mappings;
 pub mod model;
 pub mod notify;
@@ -25,8 +27,6 @@ pub mod preview;
 pub mod privacy;
 pub mod probes;
 pub mod reconcile;
-pub(crate) mod relay_client;
-pub mod relay_watch;
 pub mod score_rules;
 pub mod secrets;
 pub mod settings;
@@ -36,7 +36,6 @@ pub mod store;
 mod supervise;
 pub mod time;
 mod vendors;
-pub(crate) mod webhook;
 pub mod webhooks;
 pub mod work;
 
@@ -208,9 +207,9 @@ impl Engine {
     ) -> Result<(), store::StoreError> {
         let parts = [
             supervise::start(self.clone(), "relay connection", |e| {
-                Box::pin(relay_client::run(e))
+                Box::pin(intake::connection::run(e))
             }),
-            supervise::start(self.clone(), "intake", |e| Box::pin(inbox::run(e))),
+            supervise::start(self.clone(), "intake", |e| Box::pin(intake::inbox::run(e))),
             supervise::start(self.clone(), "job runner", |e| Box::pin(jobs::run(e))),
             supervise::start(self.clone(), "assessment scheduler", |e| {
                 Box::pin(flows::assessment::scheduler::poll_loop(e))

@@ -74,13 +74,13 @@ impl BobField {
 #[serde(default)]
 pub struct ListItem {
     /// Item id (a number in some lists, text in others).
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub id: String,
     /// Value.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub value: String,
     /// Display name.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub name: String,
     /// Archived items are not offered.
     pub archived: bool,
@@ -144,7 +144,7 @@ pub struct BobDoc {
     #[serde(
         rename = "documentName",
         alias = "name",
-        deserialize_with = "super::lever_types::lenient_string"
+        deserialize_with = "crate::lenient::text"
     )]
     pub name: String,
 }

@@ -1,4 +1,4 @@
-//! Is this Lever's, and new? A test ping is recognised first, by its empty data, whatever
+//! Intake, step 5: is this Lever's, and new? A test ping is recognised first, by its empty data, whatever
 //! its signature says (it can do nothing). Then the signature (with the endpoint's own
 //! signing token), the age against the relay's receipt time, and the dedupe keys: a
 //! validly signed event whose token was never seen is taken however late Lever reruns it
@@ -11,8 +11,9 @@ use crate::secrets::Secret;
 use crate::settings::Settings;
 use crate::store::Seen;
 use crate::time;
-use crate::webhook::{self, Envelope};
 use crate::webhooks::LeverWebhook;
+
+use super::envelope::{self, Envelope};
 
 /// A verified Lever event.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub fn verify(
 ) -> Result<Verified, Refusal> {
     let env = Envelope::parse(&raw.body)
         .map_err(|why| rejected(Envelope::lenient(&raw.body).as_ref(), why))?;
-    let signed = token.is_some_and(|t| webhook::verify(t.expose(), &env));
+    let signed = token.is_some_and(|t| envelope::verify(t.expose(), &env));
     if env.is_test_ping() {
         return Ok(Verified::Ping { env, signed });
     }
