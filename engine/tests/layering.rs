@@ -233,7 +233,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "backup",
         ],
     ),
-    ("Running", &["supervise", "bindings"]),
+    ("Running", &["engine", "supervise", "bindings"]),
 ];
 
 /// The layer (its place, bottom 0) of a top-level module.
