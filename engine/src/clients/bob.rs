@@ -368,3 +368,35 @@ impl Search for Bob {
         self.search_emails(&emails, inactive).await
     }
 }
+/// How bob refused an employee create, read from its answer here so that the hire flow
+/// matches on a type, not on bob's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateRefusal {
+    /// bob already has an employee with this email (an earlier create went through).
+    Exists,
+    /// bob refused the payload: nothing was created, so a retry may create afresh.
+    Payload,
+}
+
+impl CreateRefusal {
+    /// The refusal an error of `create` is, if it is one (a 4xx other than 429).
+    pub fn of(e: &ApiError) -> Option<CreateRefusal> {
+        let status = e.status.filter(|s| (400..500).contains(s))?;
+        if e.what.to_lowercase().contains("exist") {
+            Some(CreateRefusal::Exists)
+        } else if status != 429 {
+            Some(CreateRefusal::Payload)
+        } else {
+            None
+        }
+    }
+
+    /// Whether bob refused a work list value (title, department, site) of the create:
+    /// nothing was created, and the values may be sent again as the items' ids.
+    pub fn is_list_value(e: &ApiError) -> bool {
+        e.status == Some(400)
+            && ["work.title", "work.department", "work.site"]
+                .iter()
+                .any(|f| e.what.contains(f))
+    }
+}

@@ -81,28 +81,7 @@ fn record_entry(
     if replace.is_some() {
         entry.source = crate::model::Source::Retry;
     }
-    let mut words = None;
-    if let Some(opp) = entry.opportunity_id.clone() {
-        let purged_before = tx.is_purged(&opp)?;
-        if purge == Purge::Opportunity {
-            let purged = crate::privacy::purge(tx, &opp, Cause::Deleted)?;
-            entry.status = Status::Done;
-            entry.reason = Some(purged.summary(Cause::Deleted));
-            if let Some(follow_up) = purged.follow_up(Cause::Deleted) {
-                work = Some(follow_up);
-            }
-            words = Some(purged.words);
-        } else if purged_before {
-            work = None;
-            entry.status = Status::Skipped;
-            entry.reason = Some("this candidate's data was removed from Hirewire (deleted or anonymized in Lever, or erased): nothing is done for them".into());
-        }
-        if words.is_some() || purged_before {
-            entry.opportunity_id = None;
-            entry.candidate = Some(crate::privacy::DELETED.into());
-            entry.event_body = None;
-        }
-    }
+    let words = purge_or_skip(tx, &mut entry, &mut work, purge)?;
     let started = work.is_some();
     let id = tx.open_entry(entry, work, replace)?;
     if !seen.is_empty() {
@@ -127,6 +106,40 @@ fn record_entry(
     })
 }
 
+/// Before a Lever event's entry is written: the purge it asks for, or, for a candidate
+/// purged before, the entry skipped with nothing of them kept. Returns the purged words.
+fn purge_or_skip(
+    tx: &Tx,
+    entry: &mut NewEntry,
+    work: &mut Option<Work>,
+    purge: Purge,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let Some(opp) = entry.opportunity_id.clone() else {
+        return Ok(None);
+    };
+    let purged_before = tx.is_purged(&opp)?;
+    let mut words = None;
+    if purge == Purge::Opportunity {
+        let purged = crate::privacy::purge(tx, &opp, Cause::Deleted)?;
+        entry.status = Status::Done;
+        entry.reason = Some(purged.summary(Cause::Deleted));
+        if let Some(follow_up) = purged.follow_up(Cause::Deleted) {
+            *work = Some(follow_up);
+        }
+        words = Some(purged.words);
+    } else if purged_before {
+        *work = None;
+        entry.status = Status::Skipped;
+        entry.reason = Some("this candidate's data was removed from Hirewire (deleted or anonymized in Lever, or erased): nothing is done for them".into());
+    }
+    if words.is_some() || purged_before {
+        entry.opportunity_id = None;
+        entry.candidate = Some(crate::privacy::DELETED.into());
+        entry.event_body = None;
+    }
+    Ok(words)
+}
+
 /// A "check results now" (the partner's `PATCH`): one queued check is enough, and a
 /// token no invite was given is counted, not acted on.
 fn results_check(
@@ -147,7 +160,7 @@ fn results_check(
                 let name = format!("{}-(unknown invite)", crate::webhooks::ASSESSMENT_DONE);
                 return Ok(Applied::entry(tally_unknown(tx, &name, entry)?, false));
             }
-            Some(v) if v.starts_with("pending:") => ResultState {
+            Some(v) if v.starts_with(keys::PENDING_CALLBACK) => ResultState {
                 all_pending: true,
                 ..Default::default()
             },
@@ -192,7 +205,7 @@ fn queued_results_check(tx: &Tx, wanted: &ResultState) -> Result<Option<u64>, St
 /// Counts a post to an unknown endpoint into the day's one entry for them.
 fn tally_unknown(tx: &Tx, name: &str, entry: NewEntry) -> Result<u64, StoreError> {
     let day = entry.received_at / 86_400_000;
-    let key = format!("unknown_endpoints:{day}");
+    let key = keys::unknown_endpoints(day);
     let existing = tx.meta(&key)?;
     let id = if existing > 0 && tx.entry(existing)?.is_some() {
         existing

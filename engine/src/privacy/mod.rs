@@ -11,4 +11,4 @@ pub mod purge;
 pub mod retention;
 mod scrub;
 
-pub use purge::{purge, Purged, DELETED};
+pub use purge::{purge, purge_now, Purged, DELETED};
