@@ -100,7 +100,7 @@ pub fn decide(
     token: Option<&Secret>,
     seen: impl Fn(&str) -> Option<Seen>,
 ) -> Decision {
-    let mut entry = NewEntry {
+    let entry = NewEntry {
         received_at: raw.received_at,
         event: String::new(),
         endpoint: raw.endpoint.clone(),
@@ -112,28 +112,43 @@ pub fn decide(
         event_body: Some(raw.clone()),
         source: Default::default(),
     };
-    let hook = match endpoint {
-        Endpoint::Results(callback) => {
-            entry.event = "assessmentStatusChanged".into();
-            entry.flow = Flow::Assessment;
-            let work = ResultState {
-                all_pending: true,
-                ..Default::default()
-            };
-            let check = Coalesce::ResultsCheck(callback.clone());
-            return Decision::Coalesce(check, entry, Some(work.into()));
-        }
-        Endpoint::Unknown => {
-            entry.event = format!("unknown ({})", raw.endpoint);
-            entry.reason = Some(format!(
-                "nothing in Hirewire listens on the endpoint {:?}; check the webhook URL in Lever",
-                raw.endpoint
-            ));
-            let name = Coalesce::UnknownEndpoint(raw.endpoint.clone());
-            return Decision::Coalesce(name, entry, None);
-        }
-        Endpoint::Lever(hook) => *hook,
+    match endpoint {
+        Endpoint::Results(callback) => results_check(entry, callback.clone()),
+        Endpoint::Unknown => unknown(entry),
+        Endpoint::Lever(hook) => lever(entry, raw, *hook, settings, token, &seen),
+    }
+}
+
+/// The partner's "check results now": joins a check that is already queued.
+fn results_check(mut entry: NewEntry, callback: Option<String>) -> Decision {
+    entry.event = "assessmentStatusChanged".into();
+    entry.flow = Flow::Assessment;
+    let work = ResultState {
+        all_pending: true,
+        ..Default::default()
     };
+    Decision::Coalesce(Coalesce::ResultsCheck(callback), entry, Some(work.into()))
+}
+
+/// A post to an endpoint nothing listens on: counted in the day's one entry.
+fn unknown(mut entry: NewEntry) -> Decision {
+    let endpoint = entry.endpoint.clone();
+    entry.event = format!("unknown ({endpoint})");
+    entry.reason = Some(format!(
+        "nothing in Hirewire listens on the endpoint {endpoint:?}; check the webhook URL in Lever"
+    ));
+    Decision::Coalesce(Coalesce::UnknownEndpoint(endpoint), entry, None)
+}
+
+/// A post to one of Lever's webhooks: verified, then routed.
+fn lever(
+    mut entry: NewEntry,
+    raw: &RawEvent,
+    hook: LeverWebhook,
+    settings: &Settings,
+    token: Option<&Secret>,
+    seen: &impl Fn(&str) -> Option<Seen>,
+) -> Decision {
     // The body is hashed here once: verify compares it with a redelivery's, and the
     // recorded dedupe keys keep it.
     let body_hash = envelope::body_hash(&raw.body);
@@ -146,7 +161,7 @@ pub fn decide(
             purge,
         })
     };
-    match verify::verify(raw, hook, settings, token, &body_hash, &seen) {
+    match verify::verify(raw, hook, settings, token, &body_hash, seen) {
         Err(verify::Refusal::Duplicate(why)) => Decision::Duplicate(why),
         Err(verify::Refusal::Rejected {
             event,
