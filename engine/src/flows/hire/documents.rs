@@ -193,10 +193,7 @@ async fn copy_one(
             .commit(st, Some(failed(action, &why, None, t)), vec![])
             .await?);
     }
-    let file = match lever
-        .download(f.perm, &f.path, &f.query, MAX_DOCUMENT_BYTES)
-        .await
-    {
+    let file = match lever.download(&opp, &f.paper, MAX_DOCUMENT_BYTES).await {
         Ok(file) => file,
         Err(DownloadError::TooLarge(_)) => {
             let why = too_large(&f.name);
@@ -205,7 +202,7 @@ async fn copy_one(
                 .commit(st, Some(failed(action, &why, None, t)), vec![])
                 .await?);
         }
-        Err(DownloadError::Api(e)) if matches!(e.status, Some(404 | 422)) => {
+        Err(DownloadError::Unavailable(e)) => {
             set_doc(st, &f.key, |d| d.failed = Some(e.to_string()));
             return Ok(ctx
                 .commit(st, Some(failed(action, &e, e.status, t)), vec![])
