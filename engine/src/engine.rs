@@ -199,17 +199,9 @@ impl Engine {
     /// Takes the profile's run lock: one engine per profile, or two would fight over the
     /// relay stream and could run the same job twice.
     pub fn lock_run(&self) -> Result<std::fs::File, LockError> {
-        let path = self.dir.join("engine.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| LockError::Io(format!("{}: {e}", path.display())))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(_) => Err(LockError::Taken(self.profile.clone())),
-        }
+        store::lock::try_lock(&self.dir.join("engine.lock"))
+            .map_err(LockError::Io)?
+            .ok_or_else(|| LockError::Taken(self.profile.clone()))
     }
 
     /// Tells listeners that an entry changed.

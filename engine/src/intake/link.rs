@@ -88,14 +88,7 @@ pub(super) async fn dropped_notice(engine: &Engine, dropped: u64, reason: &str) 
         Status::Failed,
         Some(why.clone()),
     );
-    if let Some(id) = own_entry(engine, entry).await {
-        engine.notifier.send(Notice {
-            summary: "Webhooks were lost at the relay".into(),
-            body: why,
-            entry_id: Some(id),
-            kind: Kind::Attention,
-        });
-    }
+    said(engine, entry, "Webhooks were lost at the relay", why).await;
 }
 
 /// The relay's seq went back: never swallowed, always said.
@@ -105,17 +98,11 @@ pub(super) async fn went_back(engine: &Engine, from: u64, to: u64) {
     );
     tracing::warn!("{why}");
     let entry = NewEntry::own("relayRewound", Flow::None, Status::Done, Some(why.clone()));
-    if let Some(id) = own_entry(engine, entry).await {
-        engine.notifier.send(Notice {
-            summary: "The relay went back in time".into(),
-            body: why,
-            entry_id: Some(id),
-            kind: Kind::Attention,
-        });
-    }
+    said(engine, entry, "The relay went back in time", why).await;
 }
 
-async fn own_entry(engine: &Engine, entry: NewEntry) -> Option<u64> {
+/// Records what the relay said as an entry of its own, and notifies with it.
+async fn said(engine: &Engine, entry: NewEntry, summary: &str, why: String) {
     let id = engine
         .store
         .write_async(move |tx| tx.open_entry(entry, None, None))
@@ -123,11 +110,13 @@ async fn own_entry(engine: &Engine, entry: NewEntry) -> Option<u64> {
     match id {
         Ok(id) => {
             engine.entry_changed(id);
-            Some(id)
+            engine.notifier.send(Notice {
+                summary: summary.into(),
+                body: why,
+                entry_id: Some(id),
+                kind: Kind::Attention,
+            });
         }
-        Err(e) => {
-            tracing::error!("cannot record a relay notice: {e}");
-            None
-        }
+        Err(e) => tracing::error!("cannot record a relay notice: {e}"),
     }
 }

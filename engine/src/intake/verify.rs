@@ -92,6 +92,17 @@ pub fn verify(
             settings.lever.max_event_age_minutes
         )));
     }
+    first_seen(&env, body_hash, seen)?;
+    Ok(Verified::Event(env))
+}
+
+/// A signed, fresh event whose id or delivery token was seen before is a redelivery (the
+/// same body: dropped) or a replay (another body: rejected).
+fn first_seen(
+    env: &Envelope,
+    body_hash: &str,
+    seen: &impl Fn(&str) -> Option<Seen>,
+) -> Result<(), Refusal> {
     if let Some(id) = env.id.as_deref().filter(|s| !s.is_empty()) {
         if let Some(prev) = seen(&keys::seen_id(id)) {
             return Err(Refusal::Duplicate(format!(
@@ -100,22 +111,22 @@ pub fn verify(
             )));
         }
     }
-    if let Some(prev) = seen(&keys::seen_token(&env.token)) {
-        if prev.body_hash == body_hash {
-            return Err(Refusal::Duplicate(format!(
-                "a redelivery of entry {}",
-                prev.entry_id
-            )));
-        }
-        return Err(rejected(
-            Some(&env),
-            format!(
+    let Some(prev) = seen(&keys::seen_token(&env.token)) else {
+        return Ok(());
+    };
+    if prev.body_hash == body_hash {
+        return Err(Refusal::Duplicate(format!(
+            "a redelivery of entry {}",
+            prev.entry_id
+        )));
+    }
+    Err(rejected(
+        Some(env),
+        format!(
             "this webhook reuses the token of entry {} with a different body: refused as a replay",
             prev.entry_id
         ),
-        ));
-    }
-    Ok(Verified::Event(env))
+    ))
 }
 
 /// The dedupe keys a verified event leaves behind.
