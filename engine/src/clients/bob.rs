@@ -400,3 +400,27 @@ impl CreateRefusal {
                 .any(|f| e.what.contains(f))
     }
 }
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    fn refused(status: u16, message: &str) -> ApiError {
+        ApiError::status(Service::Bob, status, message, None)
+    }
+
+    #[test]
+    fn a_create_refusal_is_read_from_bobs_answer_in_the_order_the_hire_flow_needs() {
+        let exists = refused(409, "An employee with this Email already exists");
+        assert_eq!(CreateRefusal::of(&exists), Some(CreateRefusal::Exists));
+        let payload = refused(400, "firstName is required");
+        assert_eq!(CreateRefusal::of(&payload), Some(CreateRefusal::Payload));
+        // A rate limit or a server error is no refusal: it may pass.
+        assert_eq!(CreateRefusal::of(&refused(429, "slow down")), None);
+        assert_eq!(CreateRefusal::of(&refused(503, "down")), None);
+        let title = refused(400, "Invalid value for work.title: Staff Engineer");
+        assert!(CreateRefusal::is_list_value(&title));
+        assert!(!CreateRefusal::is_list_value(&payload));
+        assert!(!CreateRefusal::is_list_value(&refused(422, "work.site")));
+    }
+}

@@ -591,3 +591,32 @@ fn disposition_name(value: &str) -> Option<String> {
     let name = part.trim_start_matches("filename=").trim_matches('"');
     (!name.is_empty()).then(|| name.to_string())
 }
+
+#[cfg(test)]
+mod paper_tests {
+    use super::*;
+
+    #[test]
+    fn each_paper_has_lever_s_download_path_query_permission_and_its_old_key() {
+        let resume = Paper::Resume("r1".into());
+        assert_eq!(resume.path("o1"), "/opportunities/o1/resumes/r1/download");
+        assert!(resume.query().is_empty());
+        assert_eq!(
+            (resume.perm(), resume.key()),
+            (Perm::DownloadResume, "resume:r1".into())
+        );
+        let offer = Paper::Offer("f1".into(), "signed");
+        assert_eq!(offer.path("o1"), "/opportunities/o1/offers/f1/download");
+        assert_eq!(offer.query(), vec![("status", "signed".to_string())]);
+        assert_eq!(
+            (offer.perm(), offer.key()),
+            (Perm::DownloadOffer, "offer:f1:signed".into())
+        );
+        let file = Paper::File("x1".into());
+        assert_eq!(file.path("o1"), "/opportunities/o1/files/x1/download");
+        assert_eq!(
+            (file.perm(), file.key()),
+            (Perm::DownloadFile, "file:x1".into())
+        );
+    }
+}

@@ -292,3 +292,20 @@ fn a_triggered_at_in_the_year_10000_is_rejected_not_panicked_on() {
     assert_eq!(status, Status::Rejected);
     assert!(why.contains("triggeredAt"), "{why}");
 }
+
+#[test]
+fn an_endpoint_is_classified_once_into_what_it_is() {
+    use crate::webhooks::LeverWebhook;
+    assert_eq!(Endpoint::of("assessment-done"), Endpoint::Results(None));
+    assert_eq!(
+        Endpoint::of("assessment-done-k3x9"),
+        Endpoint::Results(Some("k3x9".into()))
+    );
+    for hook in LeverWebhook::ALL {
+        let e = Endpoint::of(hook.endpoint());
+        assert_eq!(e, Endpoint::Lever(hook));
+        assert_eq!(e.signing_token(), Some(hook.token_name()));
+    }
+    assert_eq!(Endpoint::of("archive"), Endpoint::Unknown);
+    assert_eq!(Endpoint::of("assessment-done-").signing_token(), None);
+}
