@@ -8,7 +8,8 @@
 //! - `done:{action}` / `intent:{action}` → the result / the start of a create that cannot
 //!   be asked "did you?" (see `flows::once`), where `{action}` is `invite:{opp}:{test}`,
 //!   `note:{what}` or `outcome:{job}`;
-//! - `callback:{token}` → the interview whose own callback URL ends in `token`;
+//! - `callback:{token}` → the interview whose own callback URL ends in `token` (until the
+//!   partner has answered, `pending:{opp}`);
 //! - `rule:{opp}:{interview}` → the history entry that applies the score rule to that
 //!   result (one per result, however often it arrives); its writes are the actions
 //!   `rule-move:…`, `rule-tag:…` and `rule-archive:…` with the same `{opp}:{interview}`.
@@ -79,6 +80,33 @@ pub fn callback(token: &str) -> String {
     format!("callback:{token}")
 }
 
+/// What every [`callback`] link starts with.
+pub const CALLBACK: &str = "callback:";
+
+/// The value of a [`callback`] link until the partner has named the interview: the
+/// opportunity the invite is for.
+pub fn pending_callback(opp: &str) -> String {
+    format!("{PENDING_CALLBACK}{opp}")
+}
+
+/// What every [`pending_callback`] value starts with.
+pub const PENDING_CALLBACK: &str = "pending:";
+
+/// The `what` of the note that says an invite for `interview` was sent (see [`note`]).
+pub fn invite_note(interview: &str) -> String {
+    format!("invite:{interview}")
+}
+
+/// The `what` of the note that gives the result of `interview` (see [`note`]).
+pub fn result_note(interview: &str) -> String {
+    format!("result:{interview}")
+}
+
+/// The `what` of the note that says a score rule acted on `interview` (see [`note`]).
+pub fn rule_note(interview: &str) -> String {
+    format!("rule:{interview}")
+}
+
 /// Dedupe key of a Lever delivery's `token`.
 pub fn seen_token(token: &str) -> String {
     format!("token:{token}")
@@ -92,6 +120,12 @@ pub fn seen_id(id: &str) -> String {
 /// Meta key: when the first verified event arrived on `endpoint`.
 pub fn first_signed(endpoint: &str) -> String {
     format!("first_signed:{endpoint}")
+}
+
+/// Meta key of the day's one entry that counts posts to unknown endpoints (`day`: days
+/// since 1970).
+pub fn unknown_endpoints(day: u64) -> String {
+    format!("unknown_endpoints:{day}")
 }
 
 /// Meta key of the next history entry id.

@@ -3,295 +3,66 @@
 //! assessment partner, exactly once across crashes and retries. It knows nothing of
 //! windows, command lines or terminals: the `hirewire` crate's CLI and window are thin
 //! adapters over the calls here.
+//!
+//! This file is the crate's map: its modules by layer, bottom first, as
+//! `docs/architecture.md` draws them and `tests/layering.rs` holds them: a module uses its
+//! own layer and the ones listed before it, never one after. [`Engine`], the handle every
+//! layer is given (as `crate::Engine`), is in `engine.rs`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod backup;
-#[cfg(test)]
-mod bindings;
-pub mod candidates;
-pub mod check;
-pub mod clients;
-pub mod flows;
-pub mod history;
-pub mod inbox;
-pub(crate) mod intake;
-pub(crate) mod jobs;
+// Records: plain data and the rules that need nothing else.
 pub mod keys;
-pub mod mappings;
+pub(crate) mod lenient;
 pub mod model;
 pub mod notify;
-pub mod preview;
-pub mod privacy;
-pub mod probes;
-pub mod reconcile;
-pub(crate) mod relay_client;
-pub mod relay_watch;
 pub mod score_rules;
-pub mod secrets;
 pub mod settings;
-pub mod setup;
-pub mod status;
-pub mod store;
-mod supervise;
-pub mod team;
 pub mod time;
-mod vendors;
-pub(crate) mod webhook;
 pub mod webhooks;
 pub mod work;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+// Store: the one redb file.
+pub mod store;
 
-use tokio::sync::{broadcast, Notify};
+// Privacy: what a deletion, an erasure or retention removes.
+pub mod privacy;
 
-use clients::http::Bucket;
-use notify::Notifier;
-use secrets::Secrets;
-use store::Store;
+// Vendors: Lever, bob and the partner, and the keys to reach them.
+pub mod clients;
+pub mod secrets;
+mod vendors;
 
-/// Something the UI (or a test) may want to know as it happens.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum EngineEvent {
-    /// An entry was created or changed.
-    Entry {
-        /// Its id.
-        id: u64,
-    },
-    /// The relay connection changed.
-    Relay {
-        /// Where the connection stands.
-        state: model::RelayLink,
-        /// Details (the last error), if any.
-        detail: Option<String>,
-    },
-    /// A notification was shown.
-    Notice(notify::Notice),
-}
+// Intake: an event's whole path from the relay to a history entry.
+pub(crate) mod intake;
 
-/// Why the engine of a profile cannot start.
-#[derive(Debug, thiserror::Error)]
-pub enum LockError {
-    /// Another engine runs this profile.
-    #[error("another Hirewire engine is already running for the profile {0:?} (the window or `hirewire run`); stop it first")]
-    Taken(String),
-    /// The lock file cannot be opened.
-    #[error("cannot open the run lock: {0}")]
-    Io(String),
-}
+// Jobs: the runner and the flows it runs.
+pub mod flows;
+pub(crate) mod jobs;
 
-/// The engine of one profile. Cheap to clone.
-#[derive(Clone)]
-pub struct Engine {
-    inner: Arc<Inner>,
-}
+// Catching up: what Lever says that no webhook told.
+pub mod reconcile;
 
-/// The engine's shared parts.
-pub struct Inner {
-    /// The profile name.
-    pub profile: String,
-    /// The profile's data directory.
-    pub dir: PathBuf,
-    /// The database.
-    pub store: Store,
-    /// The keychain.
-    pub secrets: Secrets,
-    /// One HTTP client for every vendor.
-    pub http: reqwest::Client,
-    /// Lever's token bucket, shared by every job.
-    pub lever_bucket: Bucket,
-    /// Employee lookups in bob, batched under its search limit.
-    pub bob_lookups: clients::bob_lookup::Lookups,
-    /// Desktop notifications.
-    pub notifier: Notifier,
-    /// Wakes the intake when the inbox has something.
-    pub inbox_ready: Notify,
-    /// Wakes the job runner when a job is added or changes.
-    pub jobs_ready: Notify,
-    /// Live events for the UI.
-    pub events: broadcast::Sender<EngineEvent>,
-    /// The relay connection as last seen.
-    pub relay_state: std::sync::Mutex<RelayState>,
-}
+// Use-cases: what the CLI and the window call.
+pub mod backup;
+pub mod candidates;
+pub mod check;
+pub mod history;
+pub mod mappings;
+pub mod preview;
+pub(crate) mod probes;
+pub mod setup;
+pub mod status;
 
-/// The relay connection as the status bar shows it.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct RelayState {
-    /// Where the connection stands (none before the first attempt).
-    pub state: Option<model::RelayLink>,
-    /// The last error.
-    pub detail: Option<String>,
-    /// Since when (ms).
-    pub since: Option<u64>,
-    /// Whether the long-offline notification was sent for this outage.
-    #[serde(skip)]
-    pub offline_notified: bool,
-    /// Streams found stalled (open, events waiting, none delivered) since the engine
-    /// started; each was reconnected.
-    pub stalls: u64,
-}
+// Team: one engine, many seats (docs/team.md).
+pub mod team;
 
-impl std::ops::Deref for Engine {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.inner
-    }
-}
+// Running: the engine's parts started and kept running; the window's types.
+#[cfg(test)]
+mod bindings;
+mod engine;
+mod supervise;
 
-/// Where a profile's data lives: `--data DIR` / `HIREWIRE_DATA`, else the platform's
-/// app-data folder; each profile in its own subdirectory.
-pub fn profile_dir(data: Option<&Path>, profile: &str) -> PathBuf {
-    let base = data.map(Path::to_path_buf).unwrap_or_else(|| {
-        dirs::data_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("hirewire")
-    });
-    base.join(profile)
-}
-
-impl Engine {
-    /// Opens the profile's database (creating it) without starting anything. Secrets are
-    /// in the keychain, or in the profile's encrypted file when a secrets key is found in
-    /// the environment (see [`secrets::key`]).
-    pub fn open(data: Option<&Path>, profile: &str) -> Result<Engine, store::StoreError> {
-        Engine::open_keyed(data, profile, None)
-    }
-
-    /// [`Engine::open`] with the secrets key file given on the command line, if any.
-    pub fn open_keyed(
-        data: Option<&Path>,
-        profile: &str,
-        key_file: Option<&Path>,
-    ) -> Result<Engine, store::StoreError> {
-        let dir = profile_dir(data, profile);
-        Engine::open_with(data, profile, Secrets::for_profile(profile, &dir, key_file))
-    }
-
-    /// [`Engine::open`] with these secrets (the demo's are in memory).
-    pub fn open_with(
-        data: Option<&Path>,
-        profile: &str,
-        secrets: Secrets,
-    ) -> Result<Engine, store::StoreError> {
-        let dir = profile_dir(data, profile);
-        let store = Store::open(&dir)?;
-        let (events, _) = broadcast::channel(1024);
-        Ok(Engine {
-            inner: Arc::new(Inner {
-                profile: profile.to_string(),
-                dir,
-                store,
-                secrets,
-                http: clients::http::client(),
-                lever_bucket: Bucket::new(
-                    clients::lever::RATE_PER_SECOND,
-                    clients::lever::RATE_BURST,
-                ),
-                bob_lookups: Default::default(),
-                notifier: Notifier::new(events.clone()),
-                inbox_ready: Notify::new(),
-                jobs_ready: Notify::new(),
-                events,
-                relay_state: Default::default(),
-            }),
-        })
-    }
-
-    /// Runs the relay connection, the intake, the job runner and the assessment
-    /// scheduler until `shutdown` resolves; a part that stops is started again. Stops
-    /// everything, with the error, when the profile's file turns out to be damaged: no
-    /// part runs on against a file that cannot be trusted.
-    pub async fn run(
-        &self,
-        shutdown: impl std::future::Future<Output = ()>,
-    ) -> Result<(), store::StoreError> {
-        // A seat holds no vendor key and takes no webhook: it keeps its copy of the team
-        // log current, and its copy's retention.
-        if team::is_seat(self) {
-            let parts = [
-                supervise::start(self.clone(), "team", |e| Box::pin(team::run(e))),
-                supervise::start(self.clone(), "retention", |e| {
-                    Box::pin(privacy::retention::run(e))
-                }),
-            ];
-            let outcome = tokio::select! {
-                _ = shutdown => Ok(()),
-                why = self.store.damaged() => Err(store::StoreError::Damaged(why)),
-            };
-            for part in parts {
-                part.stop().await;
-            }
-            return outcome;
-        }
-        let parts = [
-            supervise::start(self.clone(), "team", |e| Box::pin(team::run(e))),
-            supervise::start(self.clone(), "relay connection", |e| {
-                Box::pin(relay_client::run(e))
-            }),
-            supervise::start(self.clone(), "intake", |e| Box::pin(inbox::run(e))),
-            supervise::start(self.clone(), "job runner", |e| Box::pin(jobs::run(e))),
-            supervise::start(self.clone(), "assessment scheduler", |e| {
-                Box::pin(flows::assessment::scheduler::poll_loop(e))
-            }),
-            supervise::start(self.clone(), "catch-up schedule", |e| {
-                Box::pin(reconcile::schedule::run(e))
-            }),
-            supervise::start(self.clone(), "retention", |e| {
-                Box::pin(privacy::retention::run(e))
-            }),
-        ];
-        let outcome = tokio::select! {
-            _ = shutdown => Ok(()),
-            why = self.store.damaged() => Err(store::StoreError::Damaged(why)),
-        };
-        tracing::info!("stopping");
-        for part in parts {
-            part.stop().await;
-        }
-        outcome
-    }
-
-    /// Takes the profile's run lock: one engine per profile, or two would fight over the
-    /// relay stream and could run the same job twice.
-    pub fn lock_run(&self) -> Result<std::fs::File, LockError> {
-        let path = self.dir.join("engine.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| LockError::Io(format!("{}: {e}", path.display())))?;
-        match file.try_lock() {
-            Ok(()) => Ok(file),
-            Err(_) => Err(LockError::Taken(self.profile.clone())),
-        }
-    }
-
-    /// Tells listeners that an entry changed.
-    pub fn entry_changed(&self, id: u64) {
-        let _ = self.events.send(EngineEvent::Entry { id });
-    }
-
-    /// Secret lookup off the async runtime (the keychain is reached over D-Bus).
-    pub async fn secret(&self, name: &str) -> Result<secrets::Secret, secrets::MissingSecret> {
-        let secrets = self.secrets.clone();
-        let name = name.to_string();
-        tokio::task::spawn_blocking(move || secrets.require(&name))
-            .await
-            .map_err(|e| secrets::MissingSecret::Keychain(e.to_string()))?
-    }
-
-    /// Like [`Engine::secret`] but `None` when unset.
-    pub async fn secret_opt(
-        &self,
-        name: &str,
-    ) -> Result<Option<secrets::Secret>, secrets::MissingSecret> {
-        match self.secret(name).await {
-            Ok(s) => Ok(Some(s)),
-            Err(secrets::MissingSecret::NotSet(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-}
+pub use engine::{profile_dir, Engine, EngineEvent, Inner, LockError, RelayState};
+pub use intake::watchdog::STALL_ENV as RELAY_STALL_ENV;
+pub use intake::IntakeError;

@@ -93,6 +93,29 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
             .list_tests(&a.list_tests_url)
             .await?
     };
+    let names = keep_names(engine, &stages, &archive_reasons).await?;
+    let mut proposed = current.clone();
+    proposed.names = proposed.names.merge(names);
+    propose_stages(&mut proposed, &stages);
+    let unmapped_reasons = propose_reasons(&mut proposed, &archive_reasons);
+    propose_tests(&mut proposed, &tests, &tags);
+    Ok(Suggestion {
+        stages,
+        archive_reasons,
+        tags,
+        tests,
+        proposed,
+        unmapped_reasons,
+    })
+}
+
+/// The stages' and archive reasons' names, kept with their ids: names are not secrets,
+/// so the screens show them after this window (and the setup key) are gone.
+async fn keep_names(
+    engine: &Engine,
+    stages: &[Named],
+    archive_reasons: &[Named],
+) -> Result<Names, FlowError> {
     let names = Names {
         stages: stages
             .iter()
@@ -104,21 +127,22 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
             .collect(),
         unmapped_seen: Default::default(),
     };
-    // Names are not secrets: kept with the ids, so that the screens show them after this
-    // window (and the setup key) are gone.
     let kept = names.clone();
     engine
         .store
         .write_async(move |tx| tx.add_names(kept))
         .await?;
-    let mut proposed = current.clone();
-    proposed.names = proposed.names.merge(names);
-    propose_stages(&mut proposed, &stages);
-    let mut unmapped_reasons = Vec::new();
+    Ok(names)
+}
+
+/// Keeps the mappings of archive reasons that still exist and maps the new ones whose
+/// name says an outcome; returns the names of those it could not map.
+fn propose_reasons(proposed: &mut Settings, archive_reasons: &[Named]) -> Vec<String> {
+    let mut unmapped = Vec::new();
     proposed
         .archive_reasons
         .retain(|id, _| archive_reasons.iter().any(|r| &r.id == id));
-    for r in &archive_reasons {
+    for r in archive_reasons {
         if proposed.archive_reasons.contains_key(&r.id) {
             continue;
         }
@@ -126,10 +150,15 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
             Some(o) => {
                 proposed.archive_reasons.insert(r.id.clone(), o);
             }
-            None => unmapped_reasons.push(r.text.clone()),
+            None => unmapped.push(r.text.clone()),
         }
     }
-    for t in &tests {
+    unmapped
+}
+
+/// Maps each Lever tag named like one of the partner's tests to that test, unless mapped.
+fn propose_tests(proposed: &mut Settings, tests: &[PartnerTest], tags: &[Tag]) {
+    for t in tests {
         if let Some(tag) = tags.iter().find(|g| g.text == t.partner_test_name) {
             proposed
                 .interview_types
@@ -137,14 +166,6 @@ pub async fn suggest(engine: &Engine, setup_key: Secret) -> Result<Suggestion, F
                 .or_insert_with(|| t.partner_test_id.clone());
         }
     }
-    Ok(Suggestion {
-        stages,
-        archive_reasons,
-        tags,
-        tests,
-        proposed,
-        unmapped_reasons,
-    })
 }
 
 /// Keeps valid stage mappings and fills the rest from stage names.

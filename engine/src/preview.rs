@@ -125,9 +125,8 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
         .store
         .read_async(move |rx| {
             Ok(rx
-                .assessments()?
+                .assessments_of(&opp)?
                 .into_iter()
-                .filter(|a| a.opportunity_id == opp)
                 .map(|a| a.sent_at)
                 .min())
         })

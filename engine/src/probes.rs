@@ -98,69 +98,23 @@ pub async fn run(lever: &Lever) -> Result<Vec<(Perm, Answer)>, ApiError> {
 async fn on_candidate(lever: &Lever, opp: &str) -> Result<Vec<(Perm, Answer)>, ApiError> {
     let o = format!("/opportunities/{opp}");
     let mut out = Vec::new();
-    let posting = match lever.opportunity(opp).await {
-        Ok(found) => {
-            out.push((Perm::FindOpportunity, Answer::Allowed));
-            found.posting_id()
-        }
-        Err(e) => {
-            out.push((Perm::FindOpportunity, refused_or(e)?));
-            None
-        }
-    };
-    out.push(match posting {
-        Some(p) => (
-            Perm::FindPosting,
-            answer(
-                lever
-                    .probe(Perm::FindPosting, Method::GET, &format!("/postings/{p}"))
-                    .await?,
-                "",
-            ),
-        ),
-        None => (
-            Perm::FindPosting,
-            Answer::Unproven(
-                "the candidate tried has no posting (or could not be read) to try it on".into(),
-            ),
-        ),
+    let posting = read(
+        &mut out,
+        Perm::FindOpportunity,
+        lever.opportunity(opp).await,
+    )?
+    .and_then(|found| found.posting_id());
+    out.push((Perm::FindPosting, posting_answer(lever, posting).await?));
+    let offer = read(&mut out, Perm::FindOffers, lever.offers(opp).await)?.and_then(|list| {
+        list.into_iter()
+            .find(|x| x.signed_document.is_some() || x.sent_document.is_some())
+            .map(|x| x.id)
     });
-    let offer = match lever.offers(opp).await {
-        Ok(list) => {
-            out.push((Perm::FindOffers, Answer::Allowed));
-            list.into_iter()
-                .find(|x| x.signed_document.is_some() || x.sent_document.is_some())
-                .map(|x| x.id)
-        }
-        Err(e) => {
-            out.push((Perm::FindOffers, refused_or(e)?));
-            None
-        }
-    };
-    let resume = match lever.resumes(opp).await {
-        Ok(list) => {
-            out.push((Perm::FindResumes, Answer::Allowed));
-            list.into_iter().find(|r| r.file.is_some()).map(|r| r.id)
-        }
-        Err(e) => {
-            out.push((Perm::FindResumes, refused_or(e)?));
-            None
-        }
-    };
-    let file = match lever.files(opp).await {
-        Ok(list) => {
-            out.push((Perm::FindFiles, Answer::Allowed));
-            list.into_iter().next().map(|f| f.id)
-        }
-        Err(e) => {
-            out.push((Perm::FindFiles, refused_or(e)?));
-            None
-        }
-    };
-    out.push(match lever.notes(opp).await {
-        Ok(_) => (Perm::FindNotes, Answer::Allowed),
-        Err(e) => (Perm::FindNotes, refused_or(e)?),
-    });
+    let resume = read(&mut out, Perm::FindResumes, lever.resumes(opp).await)?
+        .and_then(|list| list.into_iter().find(|r| r.file.is_some()).map(|r| r.id));
+    let file = read(&mut out, Perm::FindFiles, lever.files(opp).await)?
+        .and_then(|list| list.into_iter().next().map(|f| f.id));
+    read(&mut out, Perm::FindNotes, lever.notes(opp).await)?;
     for (perm, kind, id) in [
         (Perm::DownloadResume, "resumes", resume),
         (Perm::DownloadOffer, "offers", offer),
@@ -168,8 +122,47 @@ async fn on_candidate(lever: &Lever, opp: &str) -> Result<Vec<(Perm, Answer)>, A
     ] {
         out.push((perm, download(lever, perm, &o, kind, id).await?));
     }
-    // A real candidate would get the note: the write is tried on a made-up one, where only
-    // a 403 says something for sure.
+    out.extend(writes(lever).await?);
+    Ok(out)
+}
+
+/// Records whether a read was allowed, and gives what it read when it was.
+fn read<T>(
+    out: &mut Vec<(Perm, Answer)>,
+    perm: Perm,
+    result: Result<T, ApiError>,
+) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(found) => {
+            out.push((perm, Answer::Allowed));
+            Ok(Some(found))
+        }
+        Err(e) => {
+            out.push((perm, refused_or(e)?));
+            Ok(None)
+        }
+    }
+}
+
+/// Reading the candidate's posting, when they have one.
+async fn posting_answer(lever: &Lever, posting: Option<String>) -> Result<Answer, ApiError> {
+    Ok(match posting {
+        Some(p) => answer(
+            lever
+                .probe(Perm::FindPosting, Method::GET, &format!("/postings/{p}"))
+                .await?,
+            "",
+        ),
+        None => Answer::Unproven(
+            "the candidate tried has no posting (or could not be read) to try it on".into(),
+        ),
+    })
+}
+
+/// The writes, tried on a made-up candidate: a real one would get a note or be moved, so
+/// only a 403 says something for sure.
+async fn writes(lever: &Lever) -> Result<Vec<(Perm, Answer)>, ApiError> {
+    let mut out = Vec::new();
     let note = lever
         .probe(
             Perm::CreateNote,
@@ -181,7 +174,6 @@ async fn on_candidate(lever: &Lever, opp: &str) -> Result<Vec<(Perm, Answer)>, A
         Perm::CreateNote,
         answer(note, "it was tried on a made-up candidate, since a real one would get a note; the first note Hirewire writes will tell"),
     ));
-    // The score rules' writes would move a real candidate: tried on a made-up one too.
     for (perm, method, tail) in [
         (Perm::UpdateStage, Method::PUT, "stage"),
         (Perm::AddTags, Method::POST, "addTags"),

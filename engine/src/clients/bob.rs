@@ -74,13 +74,13 @@ impl BobField {
 #[serde(default)]
 pub struct ListItem {
     /// Item id (a number in some lists, text in others).
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub id: String,
     /// Value.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub value: String,
     /// Display name.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub name: String,
     /// Archived items are not offered.
     pub archived: bool,
@@ -144,7 +144,7 @@ pub struct BobDoc {
     #[serde(
         rename = "documentName",
         alias = "name",
-        deserialize_with = "super::lever_types::lenient_string"
+        deserialize_with = "crate::lenient::text"
     )]
     pub name: String,
 }
@@ -366,5 +366,61 @@ impl Search for Bob {
         inactive: bool,
     ) -> Result<HashMap<String, Found>, ApiError> {
         self.search_emails(&emails, inactive).await
+    }
+}
+/// How bob refused an employee create, read from its answer here so that the hire flow
+/// matches on a type, not on bob's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateRefusal {
+    /// bob already has an employee with this email (an earlier create went through).
+    Exists,
+    /// bob refused the payload: nothing was created, so a retry may create afresh.
+    Payload,
+}
+
+impl CreateRefusal {
+    /// The refusal an error of `create` is, if it is one (a 4xx other than 429).
+    pub fn of(e: &ApiError) -> Option<CreateRefusal> {
+        let status = e.status.filter(|s| (400..500).contains(s))?;
+        if e.what.to_lowercase().contains("exist") {
+            Some(CreateRefusal::Exists)
+        } else if status != 429 {
+            Some(CreateRefusal::Payload)
+        } else {
+            None
+        }
+    }
+
+    /// Whether bob refused a work list value (title, department, site) of the create:
+    /// nothing was created, and the values may be sent again as the items' ids.
+    pub fn is_list_value(e: &ApiError) -> bool {
+        e.status == Some(400)
+            && ["work.title", "work.department", "work.site"]
+                .iter()
+                .any(|f| e.what.contains(f))
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    fn refused(status: u16, message: &str) -> ApiError {
+        ApiError::status(Service::Bob, status, message, None)
+    }
+
+    #[test]
+    fn a_create_refusal_is_read_from_bobs_answer_in_the_order_the_hire_flow_needs() {
+        let exists = refused(409, "An employee with this Email already exists");
+        assert_eq!(CreateRefusal::of(&exists), Some(CreateRefusal::Exists));
+        let payload = refused(400, "firstName is required");
+        assert_eq!(CreateRefusal::of(&payload), Some(CreateRefusal::Payload));
+        // A rate limit or a server error is no refusal: it may pass.
+        assert_eq!(CreateRefusal::of(&refused(429, "slow down")), None);
+        assert_eq!(CreateRefusal::of(&refused(503, "down")), None);
+        let title = refused(400, "Invalid value for work.title: Staff Engineer");
+        assert!(CreateRefusal::is_list_value(&title));
+        assert!(!CreateRefusal::is_list_value(&payload));
+        assert!(!CreateRefusal::is_list_value(&refused(422, "work.site")));
     }
 }

@@ -40,12 +40,67 @@ pub struct Download {
 /// Why a download did not give a file.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DownloadError {
-    /// Lever could not serve it (422: it could not process the file, 404, …).
+    /// Lever cannot serve this file (404: it is gone; 422: Lever could not process it):
+    /// asking again will not help.
+    #[error(transparent)]
+    Unavailable(ApiError),
+    /// Any other failure (network, rate limit, Lever down): it may pass.
     #[error(transparent)]
     Api(#[from] ApiError),
     /// Bigger than the limit of the receiving side.
     #[error("the file is larger than {0} MB, the most bob accepts per document")]
     TooLarge(u64),
+}
+
+/// A paper of an opportunity that Lever serves for download, with the permission, path
+/// and query of its download: the one place these paths are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paper {
+    /// A résumé, by its id.
+    Resume(String),
+    /// An offer's document, by the offer's id: `signed` or `sent`.
+    Offer(String, &'static str),
+    /// Another file, by its id.
+    File(String),
+}
+
+impl Paper {
+    /// Its stable key among the opportunity's papers (`resume:<id>`, `offer:<id>:<status>`,
+    /// `file:<id>`), the `{file}` of [`crate::keys::document`].
+    pub fn key(&self) -> String {
+        match self {
+            Paper::Resume(id) => format!("resume:{id}"),
+            Paper::Offer(id, status) => format!("offer:{id}:{status}"),
+            Paper::File(id) => format!("file:{id}"),
+        }
+    }
+
+    /// The permission its download needs.
+    pub fn perm(&self) -> Perm {
+        match self {
+            Paper::Resume(_) => Perm::DownloadResume,
+            Paper::Offer(..) => Perm::DownloadOffer,
+            Paper::File(_) => Perm::DownloadFile,
+        }
+    }
+
+    /// Its download path for opportunity `opp`.
+    pub fn path(&self, opp: &str) -> String {
+        let (kind, id) = match self {
+            Paper::Resume(id) => ("resumes", id),
+            Paper::Offer(id, _) => ("offers", id),
+            Paper::File(id) => ("files", id),
+        };
+        format!("/opportunities/{opp}/{kind}/{id}/download")
+    }
+
+    /// Its download query.
+    pub fn query(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Paper::Offer(_, status) => vec![("status", status.to_string())],
+            _ => vec![],
+        }
+    }
 }
 
 /// A Lever client for one key.
@@ -384,18 +439,21 @@ impl Lever {
             .note_id)
     }
 
-    /// Downloads a file at `path` (e.g. `/opportunities/{id}/files/{fid}/download`), refusing
-    /// more than `cap` bytes.
+    /// Downloads a paper of opportunity `opp`, refusing more than `cap` bytes.
     pub async fn download(
         &self,
-        perm: Perm,
-        path: &str,
-        query: &[(&str, String)],
+        opp: &str,
+        paper: &Paper,
         cap: u64,
     ) -> Result<Download, DownloadError> {
+        let (path, query) = (paper.path(opp), paper.query());
         let resp = self
-            .call(perm, reqwest::Method::GET, path, query, None)
-            .await?;
+            .call(paper.perm(), reqwest::Method::GET, &path, &query, None)
+            .await
+            .map_err(|e| match e.status {
+                Some(404 | 422) => DownloadError::Unavailable(e),
+                _ => DownloadError::Api(e),
+            })?;
         let header = |name: &str| {
             resp.headers()
                 .get(name)
@@ -532,4 +590,33 @@ fn disposition_name(value: &str) -> Option<String> {
         .find(|p| p.starts_with("filename="))?;
     let name = part.trim_start_matches("filename=").trim_matches('"');
     (!name.is_empty()).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod paper_tests {
+    use super::*;
+
+    #[test]
+    fn each_paper_has_lever_s_download_path_query_permission_and_its_old_key() {
+        let resume = Paper::Resume("r1".into());
+        assert_eq!(resume.path("o1"), "/opportunities/o1/resumes/r1/download");
+        assert!(resume.query().is_empty());
+        assert_eq!(
+            (resume.perm(), resume.key()),
+            (Perm::DownloadResume, "resume:r1".into())
+        );
+        let offer = Paper::Offer("f1".into(), "signed");
+        assert_eq!(offer.path("o1"), "/opportunities/o1/offers/f1/download");
+        assert_eq!(offer.query(), vec![("status", "signed".to_string())]);
+        assert_eq!(
+            (offer.perm(), offer.key()),
+            (Perm::DownloadOffer, "offer:f1:signed".into())
+        );
+        let file = Paper::File("x1".into());
+        assert_eq!(file.path("o1"), "/opportunities/o1/files/x1/download");
+        assert_eq!(
+            (file.perm(), file.key()),
+            (Perm::DownloadFile, "file:x1".into())
+        );
+    }
 }

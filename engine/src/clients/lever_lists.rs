@@ -131,7 +131,7 @@ impl Lever {
         #[derive(serde::Deserialize)]
         struct Deleted {
             id: String,
-            #[serde(default, deserialize_with = "super::lever_types::id_or_object")]
+            #[serde(default, deserialize_with = "crate::lenient::id_or_object")]
             contact: Option<String>,
         }
         let (list, _) = self

@@ -1,44 +1,8 @@
 //! Lever's records as the flows read them. Parsing is lenient: every field has a default,
 //! numbers may come as strings, and objects may come as bare ids (`expand` not applied).
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// Reads a number given as a number or a string ("1234"); anything else is `None`.
-pub fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
-        Value::String(s) => s.trim().parse::<f64>().ok().map(|f| f as u64),
-        _ => None,
-    })
-}
-
-/// Reads a string that may be null or a number.
-pub fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        Value::Number(n) => n.to_string(),
-        _ => String::new(),
-    })
-}
-
-/// Reads an optional text that may come as a number; anything else is `None`.
-pub fn lenient_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    })
-}
-
-/// Reads an id given either as a string or as an expanded object with an `id`.
-pub fn id_or_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) if !s.is_empty() => Some(s),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    })
-}
 
 /// `GET /opportunities/{id}`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -47,17 +11,17 @@ pub struct Opportunity {
     /// Opportunity id.
     pub id: String,
     /// Candidate name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub name: String,
     /// Contact id.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub contact: String,
     /// Email addresses.
     pub emails: Vec<String>,
     /// Phones.
     pub phones: Vec<Phone>,
     /// Where the candidate lives (Lever: the contact's current location). Never a bob site.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub location: String,
     /// The posting location of this opportunity, if Lever has one ("unspecified" counts
     /// as none).
@@ -65,7 +29,7 @@ pub struct Opportunity {
     /// Tags.
     pub tags: Vec<String>,
     /// Current stage id.
-    #[serde(deserialize_with = "id_or_object")]
+    #[serde(deserialize_with = "crate::lenient::id_or_object")]
     pub stage: Option<String>,
     /// Archive state.
     pub archived: Option<Archived>,
@@ -76,7 +40,7 @@ pub struct Opportunity {
     /// Lever removed the candidate's personal data.
     pub is_anonymized: bool,
     /// `confidential` or `non-confidential`.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub confidentiality: String,
 }
 
@@ -88,32 +52,32 @@ pub struct Opportunity {
 #[serde(default, rename_all = "camelCase")]
 struct RawOpportunity {
     id: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     name: String,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     contact: String,
-    #[serde(deserialize_with = "lenient_strings")]
+    #[serde(deserialize_with = "crate::lenient::texts")]
     emails: Vec<String>,
     phones: Vec<Phone>,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     location: String,
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "crate::lenient::opt_text")]
     opportunity_location: Option<String>,
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "crate::lenient::opt_text")]
     oppo_location: Option<String>,
-    #[serde(deserialize_with = "lenient_strings")]
+    #[serde(deserialize_with = "crate::lenient::texts")]
     tags: Vec<String>,
-    #[serde(deserialize_with = "id_or_object")]
+    #[serde(deserialize_with = "crate::lenient::id_or_object")]
     stage: Option<String>,
     archived: Option<Archived>,
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     archived_at: Option<u64>,
-    #[serde(deserialize_with = "id_or_object")]
+    #[serde(deserialize_with = "crate::lenient::id_or_object")]
     archive_reason: Option<String>,
     applications: Vec<Value>,
     urls: Urls,
     is_anonymized: bool,
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     confidentiality: String,
 }
 
@@ -147,21 +111,6 @@ impl From<RawOpportunity> for Opportunity {
             confidentiality: r.confidentiality,
         }
     }
-}
-
-/// Reads a list of texts leniently: numbers become text, anything else is skipped.
-pub fn lenient_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => vec![],
-    })
 }
 
 impl Opportunity {
@@ -200,10 +149,10 @@ impl Opportunity {
 #[serde(default)]
 pub struct Phone {
     /// Kind (mobile, work, …).
-    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    #[serde(rename = "type", deserialize_with = "crate::lenient::text")]
     pub kind: String,
     /// The number.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub value: String,
 }
 
@@ -212,10 +161,10 @@ pub struct Phone {
 #[serde(default, rename_all = "camelCase")]
 pub struct Archived {
     /// When (ms).
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub archived_at: Option<u64>,
     /// Archive reason id.
-    #[serde(deserialize_with = "id_or_object")]
+    #[serde(deserialize_with = "crate::lenient::id_or_object")]
     pub reason: Option<String>,
 }
 
@@ -224,7 +173,7 @@ pub struct Archived {
 #[serde(default)]
 pub struct Urls {
     /// The candidate's page in Lever.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub show: String,
 }
 
@@ -235,7 +184,7 @@ pub struct Posting {
     /// Posting id.
     pub id: String,
     /// Job title.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// Team, department, location, commitment.
     pub categories: Categories,
@@ -246,16 +195,16 @@ pub struct Posting {
 #[serde(default)]
 pub struct Categories {
     /// Team.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub team: String,
     /// Department.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub department: String,
     /// Location.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub location: String,
     /// Commitment (full-time, …).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub commitment: String,
 }
 
@@ -266,10 +215,10 @@ pub struct Offer {
     /// Offer id.
     pub id: String,
     /// draft, approval-sent, approved, sent, sent-manually, opened, denied, signed.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub status: String,
     /// Created (ms).
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub created_at: Option<u64>,
     /// Offer fields, custom ones included.
     pub fields: Vec<OfferField>,
@@ -308,10 +257,10 @@ impl Offer {
 #[serde(default)]
 pub struct OfferField {
     /// Display name ("Equity").
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// Identifier (`custom_equity`, `anticipated_start_date`).
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub identifier: String,
     /// Value: text, number (dates in ms), or user id.
     pub value: Value,
@@ -322,7 +271,7 @@ pub struct OfferField {
 #[serde(default, rename_all = "camelCase")]
 pub struct OfferDocument {
     /// File name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub file_name: String,
 }
 
@@ -341,13 +290,13 @@ pub struct Resume {
 #[serde(default)]
 pub struct FileInfo {
     /// Name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub name: String,
     /// Extension.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub ext: String,
     /// Size in bytes.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub size: Option<u64>,
 }
 
@@ -358,13 +307,13 @@ pub struct LeverFile {
     /// File id.
     pub id: String,
     /// Name.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub name: String,
     /// Extension.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub ext: String,
     /// Size in bytes.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub size: Option<u64>,
 }
 
@@ -375,10 +324,10 @@ pub struct Named {
     /// Id.
     pub id: String,
     /// Display text.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// Archive reasons: hired | non-hired.
-    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    #[serde(rename = "type", deserialize_with = "crate::lenient::text")]
     pub kind: String,
 }
 
@@ -387,10 +336,10 @@ pub struct Named {
 #[serde(default)]
 pub struct Tag {
     /// The tag.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// How many candidates carry it.
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub count: Option<u64>,
 }
 
@@ -400,15 +349,15 @@ pub struct Tag {
 #[serde(default)]
 pub struct Note {
     /// Note id.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub id: String,
     /// The note form's title.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// Its fields (one per comment of a thread).
     pub fields: Vec<NoteField>,
     /// When a recruiter deleted it (ms); Lever still lists it.
-    #[serde(rename = "deletedAt", deserialize_with = "lenient_u64")]
+    #[serde(rename = "deletedAt", deserialize_with = "crate::lenient::number")]
     pub deleted_at: Option<u64>,
 }
 
@@ -417,13 +366,13 @@ pub struct Note {
 #[serde(default)]
 pub struct NoteField {
     /// `note`.
-    #[serde(rename = "type", deserialize_with = "lenient_string")]
+    #[serde(rename = "type", deserialize_with = "crate::lenient::text")]
     pub kind: String,
     /// The field's label ("Comment").
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub text: String,
     /// The note's words.
-    #[serde(deserialize_with = "lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub value: String,
 }
 

@@ -12,10 +12,10 @@ use crate::secrets::Secret;
 #[serde(default)]
 pub struct PartnerTest {
     /// Its id.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub partner_test_id: String,
     /// Its name.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub partner_test_name: String,
 }
 
@@ -76,10 +76,10 @@ pub struct UnusableAnswer {
 #[serde(default)]
 pub struct TestStatus {
     /// `complete` when graded.
-    #[serde(deserialize_with = "super::lever_types::lenient_string")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub partner_status: String,
     /// The report (only once complete).
-    #[serde(deserialize_with = "super::lever_types::lenient_opt_string")]
+    #[serde(deserialize_with = "crate::lenient::opt_text")]
     pub partner_profile_url: Option<String>,
     /// The score.
     pub partner_score: Option<Value>,

@@ -225,14 +225,9 @@ pub async fn unless_anonymized(
     if !opp.is_anonymized {
         return Ok(None);
     }
-    let id = opp.id.clone();
-    let purged = ctx
-        .engine
-        .store
-        .write_async(move |tx| crate::privacy::purge(tx, &id, crate::work::Cause::Anonymized))
-        .await?;
-    let why = purged.summary(crate::work::Cause::Anonymized);
-    crate::privacy::compaction::soon(&ctx.engine, purged.words);
+    let cause = crate::work::Cause::Anonymized;
+    let purged = crate::privacy::purge_now(&ctx.engine, &opp.id, cause).await?;
+    let why = purged.summary(cause);
     Ok(Some(Finish::Final(Status::Skipped, Some(why))))
 }
 

@@ -145,11 +145,12 @@ async fn post_to_partner(
     record: &Recorded,
 ) -> Result<(), FlowError> {
     let url = ctx.settings.assessment.outcome_url.clone();
-    let all: Vec<Assessment> = ctx.engine.store.read_async(|rx| rx.assessments()).await?;
-    let known: Vec<Assessment> = all
-        .into_iter()
-        .filter(|a| a.opportunity_id == opp)
-        .collect();
+    let of = opp.to_string();
+    let known: Vec<Assessment> = ctx
+        .engine
+        .store
+        .read_async(move |rx| rx.assessments_of(&of))
+        .await?;
     let provider = ctx.settings.assessment.provider.clone();
     if known.is_empty() {
         return Ok(ctx

@@ -77,16 +77,11 @@ async fn of_contact(ctx: &mut Ctx, contact: &str) -> Result<(usize, Vec<String>)
     let mut count = 0;
     let mut elsewhere = Vec::new();
     for id in ids {
-        let purged = ctx
-            .engine
-            .store
-            .write_async(move |tx| crate::privacy::purge(tx, &id, Cause::Deleted))
-            .await?;
+        let purged = crate::privacy::purge_now(&ctx.engine, &id, Cause::Deleted).await?;
         if purged.entries + purged.records + purged.mentions > 0 || !purged.elsewhere.is_empty() {
             count += 1;
         }
-        elsewhere.extend(purged.elsewhere.clone());
-        crate::privacy::compaction::soon(&ctx.engine, purged.words);
+        elsewhere.extend(purged.elsewhere);
     }
     Ok((count, elsewhere))
 }

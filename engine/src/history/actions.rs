@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::inbox::{self, IntakeError};
+use crate::intake::{inbox, IntakeError};
 use crate::model::{Detail, Entry, Source, Status, Step, StepStatus};
 use crate::store::StoreError;
 use crate::work::{JobSlot, Refused};

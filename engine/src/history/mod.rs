@@ -1,9 +1,11 @@
 //! The sync history: listing with filters and the chart's counts (here), the detail of an
 //! entry and the actions a person takes on it ([`actions`]), and the CSV export
-//! ([`export`]). It stays fast with 100,000 entries.
+//! ([`export`]); each as one engine call for the shells ([`read`]). It stays fast with
+//! 100,000 entries.
 
 pub mod actions;
 pub mod export;
+pub mod read;
 
 use std::borrow::Cow;
 

@@ -1,13 +1,14 @@
-//! Which flow a verified Lever event starts: a hire, an invite or a next step (by the
+//! Intake, step 6: which flow a verified Lever event starts: a hire, an invite or a next step (by the
 //! stage it moved into), or an outcome (archive change); or none, with the reason.
 
 use serde_json::Value;
 
 use crate::model::Flow;
 use crate::settings::Settings;
-use crate::webhook::Envelope;
 use crate::webhooks::LeverWebhook;
 use crate::work::{HireState, InviteState, OutcomeState, PurgeState, Work};
+
+use super::envelope::Envelope;
 
 /// Where a verified event goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +19,18 @@ pub struct Routed {
     pub work: Option<Work>,
     /// Why there is none, or what to know.
     pub reason: Option<String>,
-    /// Purge what Hirewire holds about the opportunity (`candidateDeleted`).
-    pub purge: bool,
+    /// Whether what Hirewire holds about the opportunity is purged first.
+    pub purge: Purge,
+}
+
+/// Whether intake purges what Hirewire holds about an event's opportunity before it
+/// records the event (`candidateDeleted` naming an opportunity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purge {
+    /// Nothing to purge.
+    No,
+    /// Purge the opportunity the entry names.
+    Opportunity,
 }
 
 fn nothing(flow: Flow, why: impl Into<String>) -> Routed {
@@ -27,7 +38,7 @@ fn nothing(flow: Flow, why: impl Into<String>) -> Routed {
         flow,
         work: None,
         reason: Some(why.into()),
-        purge: false,
+        purge: Purge::No,
     }
 }
 
@@ -36,7 +47,7 @@ fn work(flow: Flow, work: impl Into<Work>) -> Routed {
         flow,
         work: Some(work.into()),
         reason: None,
-        purge: false,
+        purge: Purge::No,
     }
 }
 
@@ -71,7 +82,7 @@ fn deleted(env: &Envelope) -> Routed {
             flow: Flow::Privacy,
             work: None,
             reason: None,
-            purge: true,
+            purge: Purge::Opportunity,
         };
     }
     match env.contact_id() {

@@ -1,10 +1,24 @@
-//! Table tests of `decide`: each way an event can be taken, refused or dropped.
+//! Table tests of `decide` (and `route`, `verify` through it): each way an event can be taken, refused or dropped.
 
 use serde_json::json;
 
-use super::*;
+use super::decide::{Coalesce, Decision, Endpoint, Record};
+use super::envelope;
+use crate::model::{Flow, RawEvent, Status};
+use crate::secrets::Secret;
+use crate::settings::Settings;
 use crate::store::Seen;
 use crate::work::{OutcomeState, Work};
+
+/// `decide` with the endpoint classified as intake classifies it.
+fn decide(
+    raw: &RawEvent,
+    settings: &Settings,
+    token: Option<&Secret>,
+    seen: impl Fn(&str) -> Option<Seen>,
+) -> Decision {
+    super::decide::decide(raw, &Endpoint::of(&raw.endpoint), settings, token, seen)
+}
 
 const TOKEN: &str = "sig-token";
 const NOW: u64 = 1_767_225_600_000;
@@ -18,7 +32,7 @@ fn settings() -> Settings {
 }
 
 fn lever(endpoint: &str, event: &str, data: serde_json::Value, at: u64, token: &str) -> RawEvent {
-    let sig = webhook::signature(TOKEN, token, at);
+    let sig = envelope::signature(TOKEN, token, at);
     let body =
         json!({"event": event, "triggeredAt": at, "token": token, "signature": sig, "data": data});
     RawEvent {
@@ -51,7 +65,9 @@ fn secret() -> Secret {
 
 fn status_and_reason(d: &Decision) -> (Status, String) {
     match d {
-        Decision::Record { entry, .. } => (entry.status, entry.reason.clone().unwrap_or_default()),
+        Decision::Record(Record { entry, .. }) => {
+            (entry.status, entry.reason.clone().unwrap_or_default())
+        }
         other => panic!("expected an entry, got {other:?}"),
     }
 }
@@ -60,9 +76,9 @@ fn status_and_reason(d: &Decision) -> (Status, String) {
 fn a_signed_fresh_hire_starts_the_hire_flow() {
     let d = decide(&hired("t1"), &settings(), Some(&secret()), none);
     match d {
-        Decision::Record {
+        Decision::Record(Record {
             entry, work, seen, ..
-        } => {
+        }) => {
             assert_eq!((entry.status, entry.flow), (Status::Running, Flow::Hire));
             assert_eq!(entry.opportunity_id.as_deref(), Some("o1"));
             assert!(matches!(work, Some(Work::Hire(h)) if h.opportunity_id == "o1"));
@@ -124,7 +140,7 @@ fn an_event_older_than_the_age_limit_is_rejected_but_a_rerun_inside_it_is_taken(
 #[test]
 fn a_redelivery_is_dropped_and_a_replay_with_another_body_is_rejected() {
     let raw = hired("t1");
-    let hash = webhook::body_hash(&raw.body);
+    let hash = envelope::body_hash(&raw.body);
     let seen = |k: &str| {
         (k == "token:t1").then(|| Seen {
             body_hash: hash.clone(),
@@ -246,7 +262,7 @@ fn stage_moves_route_by_the_mapped_stage() {
         )
     };
     let work_of = |d: Decision| match d {
-        Decision::Record { work, .. } => work,
+        Decision::Record(Record { work, .. }) => work,
         other => panic!("{other:?}"),
     };
     assert!(matches!(
@@ -275,4 +291,21 @@ fn a_triggered_at_in_the_year_10000_is_rejected_not_panicked_on() {
     let (status, why) = status_and_reason(&decide(&raw, &settings(), Some(&secret()), none));
     assert_eq!(status, Status::Rejected);
     assert!(why.contains("triggeredAt"), "{why}");
+}
+
+#[test]
+fn an_endpoint_is_classified_once_into_what_it_is() {
+    use crate::webhooks::LeverWebhook;
+    assert_eq!(Endpoint::of("assessment-done"), Endpoint::Results(None));
+    assert_eq!(
+        Endpoint::of("assessment-done-k3x9"),
+        Endpoint::Results(Some("k3x9".into()))
+    );
+    for hook in LeverWebhook::ALL {
+        let e = Endpoint::of(hook.endpoint());
+        assert_eq!(e, Endpoint::Lever(hook));
+        assert_eq!(e.signing_token(), Some(hook.token_name()));
+    }
+    assert_eq!(Endpoint::of("archive"), Endpoint::Unknown);
+    assert_eq!(Endpoint::of("assessment-done-").signing_token(), None);
 }

@@ -1,4 +1,4 @@
-//! Is this Lever's, and new? A test ping is recognised first, by its empty data, whatever
+//! Intake, step 5: is this Lever's, and new? A test ping is recognised first, by its empty data, whatever
 //! its signature says (it can do nothing). Then the signature (with the endpoint's own
 //! signing token), the age against the relay's receipt time, and the dedupe keys: a
 //! validly signed event whose token was never seen is taken however late Lever reruns it
@@ -11,8 +11,9 @@ use crate::secrets::Secret;
 use crate::settings::Settings;
 use crate::store::Seen;
 use crate::time;
-use crate::webhook::{self, Envelope};
 use crate::webhooks::LeverWebhook;
+
+use super::envelope::{self, Envelope};
 
 /// A verified Lever event.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub fn verify(
 ) -> Result<Verified, Refusal> {
     let env = Envelope::parse(&raw.body)
         .map_err(|why| rejected(Envelope::lenient(&raw.body).as_ref(), why))?;
-    let signed = token.is_some_and(|t| webhook::verify(t.expose(), &env));
+    let signed = token.is_some_and(|t| envelope::verify(t.expose(), &env));
     if env.is_test_ping() {
         return Ok(Verified::Ping { env, signed });
     }
@@ -91,6 +92,17 @@ pub fn verify(
             settings.lever.max_event_age_minutes
         )));
     }
+    first_seen(&env, body_hash, seen)?;
+    Ok(Verified::Event(env))
+}
+
+/// A signed, fresh event whose id or delivery token was seen before is a redelivery (the
+/// same body: dropped) or a replay (another body: rejected).
+fn first_seen(
+    env: &Envelope,
+    body_hash: &str,
+    seen: &impl Fn(&str) -> Option<Seen>,
+) -> Result<(), Refusal> {
     if let Some(id) = env.id.as_deref().filter(|s| !s.is_empty()) {
         if let Some(prev) = seen(&keys::seen_id(id)) {
             return Err(Refusal::Duplicate(format!(
@@ -99,22 +111,22 @@ pub fn verify(
             )));
         }
     }
-    if let Some(prev) = seen(&keys::seen_token(&env.token)) {
-        if prev.body_hash == body_hash {
-            return Err(Refusal::Duplicate(format!(
-                "a redelivery of entry {}",
-                prev.entry_id
-            )));
-        }
-        return Err(rejected(
-            Some(&env),
-            format!(
+    let Some(prev) = seen(&keys::seen_token(&env.token)) else {
+        return Ok(());
+    };
+    if prev.body_hash == body_hash {
+        return Err(Refusal::Duplicate(format!(
+            "a redelivery of entry {}",
+            prev.entry_id
+        )));
+    }
+    Err(rejected(
+        Some(env),
+        format!(
             "this webhook reuses the token of entry {} with a different body: refused as a replay",
             prev.entry_id
         ),
-        ));
-    }
-    Ok(Verified::Event(env))
+    ))
 }
 
 /// The dedupe keys a verified event leaves behind.

@@ -5,7 +5,9 @@
 
 use crate::model::Status;
 use crate::store::{StoreError, Tx};
-use crate::work::{RecordedKind, Work};
+use crate::work::{
+    ChangeState, HireState, InviteState, OutcomeState, RecordedKind, ResultState, Work,
+};
 
 /// The row's summary, when the job finished doing something.
 pub(super) fn of(
@@ -18,65 +20,86 @@ pub(super) fn of(
         return Ok(None);
     }
     Ok(match work {
-        Work::Hire(st) => st.employee_id.as_ref().map(|e| {
-            let docs = st
-                .docs
-                .values()
-                .filter(|d| d.bob_id.is_some() || d.present.is_some())
-                .count();
-            format!(
-                "employee {e}, {docs} document{}",
-                if docs == 1 { "" } else { "s" }
-            )
-        }),
-        Work::Invite(st) => match &st.interview_id {
-            Some(i) => tx
-                .assessment(i)?
-                .map(|a| format!("invite sent: {}", a.tag))
-                .or_else(|| Some(format!("invite sent: interview {i}"))),
-            None => None,
-        },
-        Work::AssessmentResult(st) => {
-            let all = tx.assessments()?;
-            let scored: Vec<String> = all
-                .iter()
-                .filter(|a| {
-                    st.interview_id
-                        .as_deref()
-                        .is_none_or(|i| i == a.interview_id)
-                })
-                .filter_map(|a| {
-                    let score = score_text(a.score.as_ref()?);
-                    let report = if a.report_url.is_some() {
-                        ", report"
-                    } else {
-                        ""
-                    };
-                    Some(format!("result: {score}{report}"))
-                })
-                .collect();
-            (!scored.is_empty()).then(|| scored.join("; "))
-        }
-        Work::Outcome(st) => tx
-            .outcomes(&st.opportunity_id)?
-            .into_iter()
-            .find(|r| r.entry_id == id)
-            .map(|r| match r.kind {
-                RecordedKind::NextStep => format!("next step: {}", r.value),
-                RecordedKind::OfferStatus => format!("outcome: {}", outcome_words(&r.value)),
-            }),
-        Work::Change(st) => {
-            let done: Vec<String> = st
-                .changes
-                .iter()
-                .filter(|c| c.done)
-                .map(|c| c.label.to_lowercase())
-                .collect();
-            (!done.is_empty()).then(|| format!("bob updated: {}", done.join(", ")))
-        }
+        Work::Hire(st) => hire(st),
+        Work::Invite(st) => invite(tx, st)?,
+        Work::AssessmentResult(st) => results(tx, st)?,
+        Work::Outcome(st) => outcome(tx, id, st)?,
+        Work::Change(st) => change(st),
         Work::Purge(_) => None,
         Work::ScoreRule(st) => (!st.confirm && !st.declined).then(|| st.said.clone()),
     })
+}
+
+/// "employee 3332883, 3 documents".
+fn hire(st: &HireState) -> Option<String> {
+    st.employee_id.as_ref().map(|e| {
+        let docs = st
+            .docs
+            .values()
+            .filter(|d| d.bob_id.is_some() || d.present.is_some())
+            .count();
+        format!(
+            "employee {e}, {docs} document{}",
+            if docs == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// "invite sent: Byteboard SWE".
+fn invite(tx: &Tx, st: &InviteState) -> Result<Option<String>, StoreError> {
+    let Some(i) = &st.interview_id else {
+        return Ok(None);
+    };
+    Ok(tx
+        .assessment(i)?
+        .map(|a| format!("invite sent: {}", a.tag))
+        .or_else(|| Some(format!("invite sent: interview {i}"))))
+}
+
+/// "result: 87, report", for each result the check was about.
+fn results(tx: &Tx, st: &ResultState) -> Result<Option<String>, StoreError> {
+    let scored: Vec<String> = tx
+        .assessments()?
+        .iter()
+        .filter(|a| {
+            st.interview_id
+                .as_deref()
+                .is_none_or(|i| i == a.interview_id)
+        })
+        .filter_map(|a| {
+            let score = score_text(a.score.as_ref()?);
+            let report = if a.report_url.is_some() {
+                ", report"
+            } else {
+                ""
+            };
+            Some(format!("result: {score}{report}"))
+        })
+        .collect();
+    Ok((!scored.is_empty()).then(|| scored.join("; ")))
+}
+
+/// "next step: onsite", "outcome: Offer accepted".
+fn outcome(tx: &Tx, id: u64, st: &OutcomeState) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .outcomes(&st.opportunity_id)?
+        .into_iter()
+        .find(|r| r.entry_id == id)
+        .map(|r| match r.kind {
+            RecordedKind::NextStep => format!("next step: {}", r.value),
+            RecordedKind::OfferStatus => format!("outcome: {}", outcome_words(&r.value)),
+        }))
+}
+
+/// "bob updated: title, department".
+fn change(st: &ChangeState) -> Option<String> {
+    let done: Vec<String> = st
+        .changes
+        .iter()
+        .filter(|c| c.done)
+        .map(|c| c.label.to_lowercase())
+        .collect();
+    (!done.is_empty()).then(|| format!("bob updated: {}", done.join(", ")))
 }
 
 /// `offer-accepted` → `Offer accepted`.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::scrub;
+use crate::keys;
 use crate::model::{history_json, Entry};
 use crate::store::{Kept, Rx, StoreError};
 use crate::work::{Assessment, Recorded, Watch};
@@ -83,11 +84,12 @@ pub fn record(rx: &Rx, asked: &str, opps: &BTreeSet<String>) -> Result<Record, S
         line["event_body"] = serde_json::json!(d.event.map(|r| r.body));
         out.entries.push(line);
     }
-    out.assessments = rx
-        .assessments()?
-        .into_iter()
-        .filter(|a| opps.contains(&a.opportunity_id))
-        .collect();
+    for o in opps {
+        out.assessments.extend(rx.assessments_of(o)?);
+    }
+    // In the table's order, as before: by interview.
+    out.assessments
+        .sort_by(|a, b| a.interview_id.cmp(&b.interview_id));
     for o in opps {
         let list = rx.outcomes(o)?;
         if !list.is_empty() {
@@ -96,7 +98,7 @@ pub fn record(rx: &Rx, asked: &str, opps: &BTreeSet<String>) -> Result<Record, S
         if let Some(w) = rx.watch(o)? {
             out.watches.push(w);
         }
-        for prefix in [format!("employee:{o}"), format!("doc:{o}:")] {
+        for prefix in [keys::employee(o), keys::document(o, "")] {
             out.links.extend(
                 rx.links_with_prefix(&prefix)?
                     .into_iter()

@@ -19,6 +19,7 @@ use crate::model::{Detail, Entry};
 use crate::store::{Kept, StoreError, Tx};
 use crate::time;
 use crate::work::{Cause, JobSlot, PurgeState, Work};
+use crate::Engine;
 
 /// What a purged candidate's entries say instead of their name.
 pub const DELETED: &str = "deleted candidate";
@@ -96,6 +97,19 @@ pub fn purge(tx: &Tx, opp: &str, cause: Cause) -> Result<Purged, StoreError> {
     Ok(out)
 }
 
+/// Purges `opp` in a transaction of its own and has the file compacted soon: the one way
+/// a flow or a job purges (intake and the catch-up purge inside the transaction that
+/// records the event, then compact the same way).
+pub async fn purge_now(engine: &Engine, opp: &str, cause: Cause) -> Result<Purged, StoreError> {
+    let id = opp.to_string();
+    let purged = engine
+        .store
+        .write_async(move |tx| purge(tx, &id, cause))
+        .await?;
+    super::compaction::soon(engine, purged.words.clone());
+    Ok(purged)
+}
+
 /// A bob employee and documents, and the partner's assessments, made for `opp`.
 fn elsewhere(tx: &Tx, opp: &str) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
@@ -106,7 +120,7 @@ fn elsewhere(tx: &Tx, opp: &str) -> Result<Vec<String>, StoreError> {
         ));
     }
     let provider = tx.settings()?.assessment.provider;
-    for a in tx.assessments()?.iter().filter(|a| a.opportunity_id == opp) {
+    for a in tx.assessments_of(opp)? {
         out.push(format!(
             "the {provider} assessment {} (interview {}): ask {provider} to delete it if it should go",
             a.tag, a.interview_id
@@ -149,8 +163,8 @@ fn words(tx: &Tx, opp: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
             }
         }
     }
-    for a in tx.assessments()?.iter().filter(|a| a.opportunity_id == opp) {
-        names.insert(a.candidate.clone());
+    for a in tx.assessments_of(opp)? {
+        names.insert(a.candidate);
     }
     if let Some(w) = tx.watch(opp)? {
         if let Some(v) = w.employee.get("email").and_then(Value::as_str) {
@@ -243,22 +257,21 @@ fn scrub_details(
 fn remove_records(tx: &Tx, opp: &str) -> Result<usize, StoreError> {
     let mut n = 0;
     let interviews: Vec<String> = tx
-        .assessments()?
+        .assessments_of(opp)?
         .into_iter()
-        .filter(|a| a.opportunity_id == opp)
         .map(|a| a.interview_id)
         .collect();
     for i in &interviews {
         tx.remove_assessment(i)?;
         for k in tx.links_valued(i)? {
-            if k.starts_with("callback:") {
+            if k.starts_with(keys::CALLBACK) {
                 tx.remove_link(&k)?;
                 n += 1;
             }
         }
     }
     n += interviews.len();
-    for k in tx.links_valued(&format!("pending:{opp}"))? {
+    for k in tx.links_valued(&keys::pending_callback(opp))? {
         tx.remove_link(&k)?;
         n += 1;
     }

@@ -426,17 +426,9 @@ pub(crate) fn configured_since(rx: &crate::store::Rx) -> Result<u64, StoreError>
 /// One catch-up at a time per profile, across processes (the window's scheduled one and
 /// `hirewire reconcile`).
 fn lock(engine: &Engine) -> Result<std::fs::File, ReconcileError> {
-    let path = engine.dir.join("reconcile.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| LockError::Io(format!("{}: {e}", path.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(_) => Err(ReconcileError::Busy),
-    }
+    crate::store::lock::try_lock(&engine.dir.join("reconcile.lock"))
+        .map_err(LockError::Io)?
+        .ok_or(ReconcileError::Busy)
 }
 
 /// Opportunities by id.

@@ -14,7 +14,7 @@ use crate::model::{Flow, Source, Status};
 use crate::notify::{Kind, Notice};
 use crate::privacy::Purged;
 use crate::store::entries::NewEntry;
-use crate::store::StoreError;
+use crate::store::{StoreError, Tx};
 use crate::time;
 use crate::webhooks::LeverWebhook;
 use crate::work::{Cause, Watch, Work};
@@ -26,6 +26,24 @@ pub(super) struct Purges {
     pub anonymized: Vec<String>,
     /// Listed as deleted by Lever.
     pub deleted: Vec<String>,
+}
+
+/// What the hire and stage lists found to queue: `None` when the list could not be read;
+/// else how many were queued and the earliest one's Lever time, if any.
+type Missed = Option<Option<(u64, u64)>>;
+
+/// What the catch-up's one commit wrote.
+struct Written {
+    /// The items found, with the entries opened for them.
+    found: Vec<super::Found>,
+    /// The catch-up's own entry.
+    entry_id: u64,
+    /// The webhook health as recorded.
+    health: Health,
+    /// The words of the purged candidates, for the compaction.
+    words: Vec<String>,
+    /// The entries of the deletions found.
+    deletions: Vec<u64>,
 }
 
 /// Records the catch-up and queues its jobs.
@@ -44,34 +62,11 @@ pub(super) async fn write(
     let mut summary = report.clone();
     summary.found = items.iter().map(|i| i.found.clone()).collect();
     let summary_line = summary.summary();
-    let (found, entry_id, health, words, deletions) = engine
+    let w = engine
         .store
         .write_async(move |tx| {
-            let mut words = Vec::new();
-            for opp in &purges.anonymized {
-                words.extend(crate::privacy::purge(tx, opp, crate::work::Cause::Anonymized)?.words);
-            }
-            let mut deletions = Vec::new();
-            for opp in &purges.deleted {
-                if tx.is_purged(opp)? {
-                    continue;
-                }
-                let purged = crate::privacy::purge(tx, opp, Cause::Deleted)?;
-                deletions.push(open_deletion(tx, &purged)?);
-                words.extend(purged.words);
-            }
-            let mut found = Vec::new();
-            for item in items {
-                if tx.is_purged(&item.found.opportunity_id)? {
-                    continue;
-                }
-                let mut f = item.found;
-                if let Some(work) = item.work {
-                    let id = open(tx, &f, work)?;
-                    f.entry_id = Some(id);
-                }
-                found.push(f);
-            }
+            let (words, deletions) = purge(tx, &purges)?;
+            let found = queue(tx, items)?;
             for w in rebased {
                 tx.put_watch(&w)?;
             }
@@ -84,23 +79,72 @@ pub(super) async fn write(
             let mut own = NewEntry::own("reconcile", Flow::None, Status::Done, Some(summary_line));
             own.source = Source::Reconcile;
             let entry_id = tx.open_entry(own, None, None)?;
-            Ok((found, entry_id, health, words, deletions))
+            Ok(Written {
+                found,
+                entry_id,
+                health,
+                words,
+                deletions,
+            })
         })
         .await?;
-    if !words.is_empty() {
-        crate::privacy::compaction::soon(engine, words);
+    if !w.words.is_empty() {
+        crate::privacy::compaction::soon(engine, w.words);
     }
-    for id in found.iter().filter_map(|f| f.entry_id).chain(deletions) {
+    for id in w.found.iter().filter_map(|f| f.entry_id).chain(w.deletions) {
         engine.entry_changed(id);
     }
-    engine.entry_changed(entry_id);
+    engine.entry_changed(w.entry_id);
     engine.jobs_ready.notify_one();
-    report.found = found;
-    report.entry_id = Some(entry_id);
-    report.health = health.messages();
+    report.found = w.found;
+    report.entry_id = Some(w.entry_id);
+    report.health = w.health.messages();
+    notify_missed(engine, &w.health, w.entry_id, missed_hires, missed_moves);
+    Ok(())
+}
+
+/// The purges: every anonymized candidate, and each deleted one not purged yet (with an
+/// entry of its own). Returns the purged words and the deletions' entries.
+fn purge(tx: &Tx, purges: &Purges) -> Result<(Vec<String>, Vec<u64>), StoreError> {
+    let mut words = Vec::new();
+    for opp in &purges.anonymized {
+        words.extend(crate::privacy::purge(tx, opp, Cause::Anonymized)?.words);
+    }
+    let mut deletions = Vec::new();
+    for opp in &purges.deleted {
+        if tx.is_purged(opp)? {
+            continue;
+        }
+        let purged = crate::privacy::purge(tx, opp, Cause::Deleted)?;
+        deletions.push(open_deletion(tx, &purged)?);
+        words.extend(purged.words);
+    }
+    Ok((words, deletions))
+}
+
+/// An entry and a job for each item with work, unless its candidate was purged.
+fn queue(tx: &Tx, items: Vec<Item>) -> Result<Vec<super::Found>, StoreError> {
+    let mut found = Vec::new();
+    for item in items {
+        if tx.is_purged(&item.found.opportunity_id)? {
+            continue;
+        }
+        let mut f = item.found;
+        if let Some(work) = item.work {
+            let id = open(tx, &f, work)?;
+            f.entry_id = Some(id);
+        }
+        found.push(f);
+    }
+    Ok(found)
+}
+
+/// A notification for what the hire and stage webhooks missed, when their list was read
+/// and something was queued.
+fn notify_missed(engine: &Engine, health: &Health, entry_id: u64, hires: Missed, moves: Missed) {
     for m in health.missed.iter().filter(|m| {
         matches!(
-            (m.webhook, missed_hires, missed_moves),
+            (m.webhook, hires, moves),
             (LeverWebhook::CandidateHired, Some(Some(_)), _)
                 | (LeverWebhook::StageChange, _, Some(Some(_)))
         )
@@ -112,7 +156,6 @@ pub(super) async fn write(
             kind: Kind::Attention,
         });
     }
-    Ok(())
 }
 
 /// The entry of a deletion found by catching up, as the `candidateDeleted` webhook's: what
@@ -181,11 +224,7 @@ fn earliest(items: &[Item], kind: FoundKind) -> Option<(u64, u64)> {
 
 /// What the hire and stage webhooks missed, per list read (`None`: the list could not be
 /// read, so the webhook's record stays as it was).
-fn record_health(
-    h: &mut Health,
-    hires: Option<Option<(u64, u64)>>,
-    moves: Option<Option<(u64, u64)>>,
-) {
+fn record_health(h: &mut Health, hires: Missed, moves: Missed) {
     for (hook, found) in [
         (LeverWebhook::CandidateHired, hires),
         (LeverWebhook::StageChange, moves),

@@ -6,6 +6,7 @@ mod damage;
 mod damage_tests;
 pub mod dump;
 pub mod entries;
+pub mod lock;
 pub mod open;
 mod scan;
 mod settings_cache;

@@ -198,6 +198,13 @@ macro_rules! read_methods {
             Ok(out)
         }
 
+        /// The assessments sent for one opportunity.
+        pub fn assessments_of(&self, opp: &str) -> Result<Vec<Assessment>, StoreError> {
+            let mut all = self.assessments()?;
+            all.retain(|a| a.opportunity_id == opp);
+            Ok(all)
+        }
+
         /// The outcomes recorded for an opportunity.
         pub fn outcomes(&self, opp: &str) -> Result<Vec<Recorded>, StoreError> {
             let t = self.txn.open_table(OUTCOMES)?;

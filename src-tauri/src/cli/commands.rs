@@ -9,7 +9,6 @@ use super::{Command, ConfigCmd, Failure, MappingsCmd, SecretCmd};
 use crate::engine::history::{self, Filter};
 use crate::engine::model::{history_json, Entry, Source, Status};
 use crate::engine::setup::{config, keychain, relay};
-use crate::engine::store::StoreError;
 use crate::engine::team::{self, Action};
 use crate::engine::{check, mappings, time, Engine};
 
@@ -236,16 +235,7 @@ async fn show_history(
         })?;
         filter.sources = vec![src];
     }
-    let rows = engine
-        .store
-        .read_async(move |rx| {
-            let page = history::list(rx, &filter)?;
-            page.entries
-                .into_iter()
-                .map(|e| Ok((rx.detail(e.id)?.unwrap_or_default(), e)))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })
-        .await?;
+    let rows = history::read::with_details(engine, filter).await?;
     if rows.is_empty() && !json {
         println!(
             "{}",

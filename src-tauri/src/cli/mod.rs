@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
 
 use crate::engine::flows::FlowError;
 use crate::engine::history::actions::ActionError;
+use crate::engine::privacy::erase::EraseError;
 use crate::engine::reconcile::ReconcileError;
 use crate::engine::setup::SetupError;
 use crate::engine::store::StoreError;
@@ -322,6 +323,12 @@ impl From<SetupError> for Failure {
 
 impl From<ActionError> for Failure {
     fn from(e: ActionError) -> Self {
+        Failure::of(e.is_usage(), &e)
+    }
+}
+
+impl From<EraseError> for Failure {
+    fn from(e: EraseError) -> Self {
         Failure::of(e.is_usage(), &e)
     }
 }

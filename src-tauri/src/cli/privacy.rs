@@ -4,8 +4,7 @@
 use std::io::IsTerminal;
 
 use super::Failure;
-use crate::engine::privacy::{compaction, person, retention};
-use crate::engine::work::Cause;
+use crate::engine::privacy::{self, compaction, person, retention};
 use crate::engine::{time, Engine};
 
 /// Prints (or erases) what Hirewire holds about the person with `email`.
@@ -16,73 +15,44 @@ pub async fn person(
     erase: bool,
     yes: bool,
 ) -> Result<(), Failure> {
-    if !email.contains('@') {
-        return Err(Failure::Usage(format!(
-            "{email:?} is not an email address: give the candidate's email, as Lever has it"
-        )));
-    }
-    let asked = email.to_string();
-    let record = engine
-        .store
-        .read_async(move |rx| {
-            let opps = person::opportunities_of(rx, &asked)?;
-            person::record(rx, &asked, &opps)
-        })
-        .await?;
+    let record = privacy::erase::of_email(engine, email).await?;
     if !erase {
-        if json {
-            let text =
-                serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.to_string()))?;
-            println!("{text}");
-        } else if record.opportunities.is_empty() {
-            println!("Hirewire holds nothing about {email}.");
-        } else {
-            println!(
-                "{email}: {} opportunit{}, {} history entr{}, {} assessment(s), {} link(s). `--json` prints all of it; `--erase` removes it.",
-                record.opportunities.len(),
-                if record.opportunities.len() == 1 { "y" } else { "ies" },
-                record.entries.len(),
-                if record.entries.len() == 1 { "y" } else { "ies" },
-                record.assessments.len(),
-                record.links.len()
-            );
-        }
-        return Ok(());
+        return show(email, &record, json);
     }
     if record.opportunities.is_empty() {
         println!("Hirewire holds nothing about {email}: nothing to erase.");
         return Ok(());
     }
     confirm(email, record.entries.len(), yes)?;
-    let opps = record.opportunities.clone();
-    let words_of = email.to_lowercase();
-    let (lines, mut words) = engine
-        .store
-        .write_async(move |tx| {
-            let mut lines = Vec::new();
-            let mut words = vec![words_of];
-            for o in &opps {
-                let p = crate::engine::privacy::purge(tx, o, Cause::Erased)?;
-                lines.push(p.summary(Cause::Erased));
-                words.extend(p.words);
-            }
-            Ok((lines, words))
-        })
-        .await?;
-    for l in &lines {
+    let opps = record.opportunities.iter().cloned().collect();
+    let erased = privacy::erase::erase(engine, email, opps).await?;
+    for l in &erased.lines {
         println!("{l}");
     }
-    words.sort();
-    words.dedup();
-    let store = engine.store.clone();
-    let c = tokio::task::spawn_blocking(move || compaction::now(&store, &words))
-        .await
-        .map_err(|e| Failure::Other(e.to_string()))?
-        .map_err(|e| Failure::Other(format!("the record was erased, but the file could not be compacted yet ({e}): run `hirewire purge --compact` with the app closed")))?;
-    if c.leftover > 0 {
-        return Err(Failure::Other("the record was erased, but the file still holds some of it: run `hirewire purge --compact` with the app closed".into()));
-    }
+    erased.compact(engine).await?;
     println!("The database was compacted: nothing of {email} is left in it.");
+    Ok(())
+}
+
+/// Prints a person's record: all of it as JSON, or what it counts.
+fn show(email: &str, record: &person::Record, json: bool) -> Result<(), Failure> {
+    if json {
+        let text =
+            serde_json::to_string_pretty(record).map_err(|e| Failure::Other(e.to_string()))?;
+        println!("{text}");
+    } else if record.opportunities.is_empty() {
+        println!("Hirewire holds nothing about {email}.");
+    } else {
+        println!(
+            "{email}: {} opportunit{}, {} history entr{}, {} assessment(s), {} link(s). `--json` prints all of it; `--erase` removes it.",
+            record.opportunities.len(),
+            if record.opportunities.len() == 1 { "y" } else { "ies" },
+            record.entries.len(),
+            if record.entries.len() == 1 { "y" } else { "ies" },
+            record.assessments.len(),
+            record.links.len()
+        );
+    }
     Ok(())
 }
 

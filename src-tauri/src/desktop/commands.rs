@@ -10,10 +10,10 @@ use crate::engine::candidates::{self, Candidate};
 use crate::engine::check::{self, Item};
 use crate::engine::clients::partner::PartnerTest;
 use crate::engine::history::actions::{self, EntryView};
-use crate::engine::history::{self, export, DayCount, Filter, Page};
+use crate::engine::history::{self, DayCount, Filter, Page};
 use crate::engine::mappings::{self, Suggestion};
 use crate::engine::preview::{self, DryRun, FieldRow};
-use crate::engine::privacy::person;
+use crate::engine::privacy;
 use crate::engine::reconcile::{self, Report};
 use crate::engine::secrets::Secret;
 use crate::engine::settings::Settings;
@@ -55,10 +55,7 @@ pub async fn status(shell: State<'_, Shell>) -> Res<AppStatus> {
 
 #[tauri::command]
 pub async fn history_list(shell: State<'_, Shell>, filter: Filter) -> Res<Page> {
-    shell
-        .engine()
-        .store
-        .read_async(move |rx| history::list(rx, &filter))
+    history::read::page(&shell.engine(), filter)
         .await
         .map_err(text)
 }
@@ -70,10 +67,7 @@ pub async fn history_detail(shell: State<'_, Shell>, id: u64) -> Res<EntryView> 
 
 #[tauri::command]
 pub async fn history_chart(shell: State<'_, Shell>, days: u64) -> Res<Vec<DayCount>> {
-    shell
-        .engine()
-        .store
-        .read_async(move |rx| history::per_day(rx, days.clamp(1, 366)))
+    history::read::chart(&shell.engine(), days)
         .await
         .map_err(text)
 }
@@ -104,10 +98,7 @@ pub async fn history_dismiss(shell: State<'_, Shell>, id: u64) -> Res<()> {
 
 #[tauri::command]
 pub async fn history_export(shell: State<'_, Shell>, filter: Filter) -> Res<String> {
-    let csv = shell
-        .engine()
-        .store
-        .read_async(move |rx| export::csv(rx, &filter))
+    let csv = history::read::csv(&shell.engine(), filter)
         .await
         .map_err(text)?;
     save_download("history", "csv", csv.as_bytes())
@@ -116,14 +107,7 @@ pub async fn history_export(shell: State<'_, Shell>, filter: Filter) -> Res<Stri
 /// Everything Hirewire holds about an entry's candidate, as a JSON file in Downloads.
 #[tauri::command]
 pub async fn person_export(shell: State<'_, Shell>, opportunity_id: String) -> Res<String> {
-    let opp = opportunity_id.clone();
-    let record = shell
-        .engine()
-        .store
-        .read_async(move |rx| {
-            let opps = std::iter::once(opp.clone()).collect();
-            person::record(rx, &opp, &opps)
-        })
+    let record = privacy::erase::of_opportunity(&shell.engine(), &opportunity_id)
         .await
         .map_err(text)?;
     let json = serde_json::to_vec_pretty(&record).map_err(text)?;

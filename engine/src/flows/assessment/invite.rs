@@ -72,7 +72,7 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
         &st,
         &lever,
         &opp.id,
-        &format!("invite:{interview}"),
+        &keys::invite_note(&interview),
         &text,
     )
     .await?;
@@ -109,7 +109,7 @@ async fn send(
     // The callback token is linked before the call: a PATCH that beats the answer home
     // still finds the candidate.
     let token = st.callback_token.clone().unwrap_or_default();
-    let pending = (keys::callback(&token), format!("pending:{}", opp.id));
+    let pending = (keys::callback(&token), keys::pending_callback(&opp.id));
     once::begin_with(ctx, &*st, &key, vec![pending]).await?;
     let t = ctx.begin(format!("send the {tag} invite via {}", a.provider));
     let interview = match partner.send_test(&a.send_test_url, &body).await {

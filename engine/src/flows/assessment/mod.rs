@@ -21,8 +21,8 @@ pub async fn close_for(engine: &Engine, opp: &str) -> Result<usize, StoreError> 
         .store
         .write_async(move |tx| {
             let mut closed = 0;
-            for mut a in tx.assessments()? {
-                if a.opportunity_id == opp && a.status == AssessmentStatus::Pending {
+            for mut a in tx.assessments_of(&opp)? {
+                if a.status == AssessmentStatus::Pending {
                     a.status = AssessmentStatus::Closed;
                     tx.put_assessment(&a)?;
                     closed += 1;

@@ -4,6 +4,7 @@
 use crate::clients::lever::Lever;
 use crate::clients::partner::{Partner, TestStatus, UnusableAnswer};
 use crate::flows::{done, once, Ctx, Finish, FlowError};
+use crate::keys;
 use crate::model::Source;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
@@ -108,7 +109,7 @@ async fn check_one(
         "{} result for {} ({}): score {score}. Report: {report} — Hirewire",
         a.provider, x.candidate, x.tag
     );
-    let what = format!("result:{}", x.interview_id);
+    let what = keys::result_note(&x.interview_id);
     once::note(ctx, st, lever, &x.opportunity_id, &what, &text).await?;
     // Only a result that arrives now gets its rule: one graded before a rule existed
     // moves nobody unless a person asks (`hirewire reconcile --apply-rules`). The rule's

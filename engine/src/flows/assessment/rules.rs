@@ -189,7 +189,7 @@ pub async fn run(ctx: &mut Ctx, st: RuleState) -> Result<Finish, FlowError> {
         st.said,
         st.report_url.as_deref().unwrap_or("none")
     );
-    let what = format!("rule:{}", st.interview_id);
+    let what = keys::rule_note(&st.interview_id);
     once::note(ctx, &st, &lever, &opp.id, &what, &rule_note).await?;
     ctx.engine.notifier.send(Notice {
         summary: format!("{}: {}", st.candidate, st.said),

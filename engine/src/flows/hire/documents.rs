@@ -37,63 +37,114 @@ pub(super) async fn copy_documents(
     let shared_with = other_hires_of(ctx, employee, &opp).await?;
     let mut unknown: Option<String> = None;
     for f in &data.files {
-        let ds = st
-            .docs
-            .entry(f.key.clone())
-            .or_insert_with(|| DocState {
-                name: f.name.clone(),
-                ..Default::default()
-            })
-            .clone();
-        if ds.bob_id.is_some() || ds.failed.is_some() || ds.present.is_some() || ds.uncertain {
+        if already_copied(ctx, st, &opp, f).await? {
             continue;
         }
-        if let Some(id) = ctx.link(&keys::document(&opp, &f.key)).await? {
-            set_doc(st, &f.key, |d| d.bob_id = Some(id.clone()));
+        match in_bob(ctx, bob, employee, f, st, &shared_with).await? {
+            InBob::Copy => copy_one(ctx, lever, bob, f, employee, st).await?,
+            InBob::Skipped => {}
+            InBob::Uncertain(why) => unknown = Some(why),
+        }
+    }
+    match unknown {
+        None => Ok(None),
+        Some(why) => ask_about_uploads(ctx, st, employee, why).await.map(Some),
+    }
+}
+
+/// Whether the file is done with (copied, failed, found or uncertain), or found copied by
+/// its link (recorded as a skipped step).
+async fn already_copied(
+    ctx: &mut Ctx,
+    st: &mut HireState,
+    opp: &str,
+    f: &FileRef,
+) -> Result<bool, FlowError> {
+    let ds = st
+        .docs
+        .entry(f.key.clone())
+        .or_insert_with(|| DocState {
+            name: f.name.clone(),
+            ..Default::default()
+        })
+        .clone();
+    if ds.bob_id.is_some() || ds.failed.is_some() || ds.present.is_some() || ds.uncertain {
+        return Ok(true);
+    }
+    let Some(id) = ctx.link(&keys::document(opp, &f.key)).await? else {
+        return Ok(false);
+    };
+    set_doc(st, &f.key, |d| d.bob_id = Some(id.clone()));
+    let step = skipped(
+        format!("upload {}", f.name),
+        format!("already in bob as document {id}"),
+    );
+    ctx.commit(st, Some(step), vec![]).await?;
+    Ok(true)
+}
+
+/// What bob's document list says of a file before it is copied.
+enum InBob {
+    /// Copy it.
+    Copy,
+    /// It is there already: recorded as skipped.
+    Skipped,
+    /// It may have been uploaded before an interruption and the list cannot be read: not
+    /// sent again; a person is asked (the reason).
+    Uncertain(String),
+}
+
+/// Looks in bob's list before copying when an upload was interrupted, or when the
+/// employee was made for another hire of the same person too.
+async fn in_bob(
+    ctx: &mut Ctx,
+    bob: &Bob,
+    employee: &str,
+    f: &FileRef,
+    st: &mut HireState,
+    shared_with: &[String],
+) -> Result<InBob, FlowError> {
+    let interrupted = st.docs.get(&f.key).is_some_and(|d| d.started_ms.is_some());
+    if !interrupted && shared_with.is_empty() {
+        return Ok(InBob::Copy);
+    }
+    match listed(ctx, bob, employee, &f.name, st).await? {
+        Listed::There => {
+            let why = if interrupted {
+                "found in bob under its name (uploaded before an interruption)".to_string()
+            } else {
+                format!("bob already has a document of this name: this employee was created for another hire of the same person ({})", shared_with.join(", "))
+            };
+            set_doc(st, &f.key, |d| {
+                d.present = Some(why.clone());
+                d.started_ms = None;
+            });
+            ctx.commit(st, Some(skipped(format!("upload {}", f.name), why)), vec![])
+                .await?;
+            Ok(InBob::Skipped)
+        }
+        Listed::Absent => Ok(InBob::Copy),
+        Listed::Unknown(why) if interrupted => {
+            set_doc(st, &f.key, |d| d.uncertain = true);
             let step = skipped(
                 format!("upload {}", f.name),
-                format!("already in bob as document {id}"),
+                format!("not sent again: it may have been uploaded before an interruption, and bob's documents cannot be listed to check ({why})"),
             );
             ctx.commit(st, Some(step), vec![]).await?;
-            continue;
+            Ok(InBob::Uncertain(why))
         }
-        let interrupted = ds.started_ms.is_some();
-        if interrupted || !shared_with.is_empty() {
-            match listed(ctx, bob, employee, &f.name, st).await? {
-                Listed::There => {
-                    let why = if interrupted {
-                        "found in bob under its name (uploaded before an interruption)".to_string()
-                    } else {
-                        format!("bob already has a document of this name: this employee was created for another hire of the same person ({})", shared_with.join(", "))
-                    };
-                    set_doc(st, &f.key, |d| {
-                        d.present = Some(why.clone());
-                        d.started_ms = None;
-                    });
-                    ctx.commit(st, Some(skipped(format!("upload {}", f.name), why)), vec![])
-                        .await?;
-                    continue;
-                }
-                Listed::Absent => {}
-                Listed::Unknown(why) if interrupted => {
-                    set_doc(st, &f.key, |d| d.uncertain = true);
-                    let step = skipped(
-                        format!("upload {}", f.name),
-                        format!("not sent again: it may have been uploaded before an interruption, and bob's documents cannot be listed to check ({why})"),
-                    );
-                    ctx.commit(st, Some(step), vec![]).await?;
-                    unknown = Some(why);
-                    continue;
-                }
-                // Nothing was sent before: copying is safe; the list was only a courtesy.
-                Listed::Unknown(_) => {}
-            }
-        }
-        copy_one(ctx, lever, bob, f, employee, st).await?;
+        // Nothing was sent before: copying is safe; the list was only a courtesy.
+        Listed::Unknown(_) => Ok(InBob::Copy),
     }
-    let Some(why) = unknown else {
-        return Ok(None);
-    };
+}
+
+/// The question for a person when uploads may have landed and bob cannot be asked.
+async fn ask_about_uploads(
+    ctx: &mut Ctx,
+    st: &mut HireState,
+    employee: &str,
+    why: String,
+) -> Result<String, FlowError> {
     let names: Vec<&str> = st
         .docs
         .values()
@@ -106,7 +157,7 @@ pub(super) async fn copy_documents(
     );
     st.question = Some(HireQuestion::Uploads { why });
     ctx.commit(st, None, vec![]).await?;
-    Ok(Some(question))
+    Ok(question)
 }
 
 /// Other opportunities whose hire Hirewire linked to this same employee (the same person
@@ -142,10 +193,7 @@ async fn copy_one(
             .commit(st, Some(failed(action, &why, None, t)), vec![])
             .await?);
     }
-    let file = match lever
-        .download(f.perm, &f.path, &f.query, MAX_DOCUMENT_BYTES)
-        .await
-    {
+    let file = match lever.download(&opp, &f.paper, MAX_DOCUMENT_BYTES).await {
         Ok(file) => file,
         Err(DownloadError::TooLarge(_)) => {
             let why = too_large(&f.name);
@@ -154,7 +202,7 @@ async fn copy_one(
                 .commit(st, Some(failed(action, &why, None, t)), vec![])
                 .await?);
         }
-        Err(DownloadError::Api(e)) if matches!(e.status, Some(404 | 422)) => {
+        Err(DownloadError::Unavailable(e)) => {
             set_doc(st, &f.key, |d| d.failed = Some(e.to_string()));
             return Ok(ctx
                 .commit(st, Some(failed(action, &e, e.status, t)), vec![])

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::lever_hire::LeverHire;
 use super::proposal::propose;
-use crate::clients::bob::Bob;
+use crate::clients::bob::{Bob, CreateRefusal};
 use crate::clients::bob_lookup::Found;
 use crate::flows::{done, skipped, Ctx, FlowError};
 use crate::keys;
@@ -137,21 +137,12 @@ async fn found_by_email(
     Ok(Employee::Ready(found.id))
 }
 
-/// Whether bob refused the create because of a work list value (nothing was created).
-fn refused_list_value(e: &crate::clients::http::ApiError) -> bool {
-    e.status == Some(400)
-        && ["work.title", "work.department", "work.site"]
-            .iter()
-            .any(|f| e.what.contains(f))
-}
-
 async fn create(
     ctx: &mut Ctx,
     bob: &Bob,
     email: &str,
     st: &mut HireState,
 ) -> Result<String, FlowError> {
-    let opp = st.opportunity_id.clone();
     let proposal = st.proposal.clone().unwrap_or_default();
     st.create_started_ms = Some(time::now_ms());
     ctx.commit(st, None, vec![]).await?;
@@ -160,55 +151,60 @@ async fn create(
     if let Err(e) = &answer {
         // bob's guide writes list values by name; whether every account takes names is
         // not confirmed: a refused list value is sent once more as the item's id.
-        if refused_list_value(e) {
+        if CreateRefusal::is_list_value(e) {
             if let Some(by_id) = super::proposal::with_item_ids(bob, &proposal).await? {
                 answer = bob.create(&by_id).await;
             }
         }
     }
     match answer {
-        Ok(id) => {
-            st.employee_id = Some(id.clone());
-            st.create_started_ms = None;
-            let step = done(
-                format!("created the bob employee {email}"),
-                Some(id.clone()),
-                Some(200),
-                t,
-            );
-            // Watched for changes in Lever from now on (for `bob.watch_days`).
-            let watch = Watch {
-                opportunity_id: opp.clone(),
-                employee_id: id.clone(),
-                hire_entry: ctx.job.id,
-                created_ms: time::now_ms(),
-                inputs: st.inputs.as_deref().cloned().unwrap_or_default(),
-                employee: proposal.clone(),
-                pending: None,
-            };
-            ctx.commit_watched(st, step, (keys::employee(&opp), id.clone()), watch)
-                .await?;
-            Ok(id)
-        }
-        Err(e)
-            if e.status.is_some_and(|s| (400..500).contains(&s))
-                && e.what.to_lowercase().contains("exist") =>
-        {
+        Ok(id) => created(ctx, st, email, proposal, id, t).await,
+        Err(e) => match CreateRefusal::of(&e) {
             // bob already has this email (an earlier create went through): find it.
-            Err(FlowError::Later(
+            Some(CreateRefusal::Exists) => Err(FlowError::Later(
                 Duration::from_secs(5),
                 format!("bob says the employee exists ({e}); looking it up"),
-            ))
-        }
-        Err(e)
-            if e.status
-                .is_some_and(|s| (400..500).contains(&s) && s != 429) =>
-        {
-            // bob refused the payload: nothing was created, so a retry may create afresh.
-            st.create_started_ms = None;
-            ctx.commit(st, None, vec![]).await?;
-            Err(e.into())
-        }
-        Err(e) => Err(e.into()),
+            )),
+            // Nothing was created, so a retry may create afresh.
+            Some(CreateRefusal::Payload) => {
+                st.create_started_ms = None;
+                ctx.commit(st, None, vec![]).await?;
+                Err(e.into())
+            }
+            None => Err(e.into()),
+        },
     }
+}
+
+/// The employee bob created: recorded with its link, and watched for changes in Lever
+/// from now on (for `bob.watch_days`).
+async fn created(
+    ctx: &mut Ctx,
+    st: &mut HireState,
+    email: &str,
+    proposal: serde_json::Value,
+    id: String,
+    t: std::time::Instant,
+) -> Result<String, FlowError> {
+    let opp = st.opportunity_id.clone();
+    st.employee_id = Some(id.clone());
+    st.create_started_ms = None;
+    let step = done(
+        format!("created the bob employee {email}"),
+        Some(id.clone()),
+        Some(200),
+        t,
+    );
+    let watch = Watch {
+        opportunity_id: opp.clone(),
+        employee_id: id.clone(),
+        hire_entry: ctx.job.id,
+        created_ms: time::now_ms(),
+        inputs: st.inputs.as_deref().cloned().unwrap_or_default(),
+        employee: proposal,
+        pending: None,
+    };
+    ctx.commit_watched(st, step, (keys::employee(&opp), id.clone()), watch)
+        .await?;
+    Ok(id)
 }

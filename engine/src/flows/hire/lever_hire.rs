@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::fields::Sources;
 
 use crate::clients::http::ApiError;
-use crate::clients::lever::{Lever, Offer, Opportunity, Perm, Posting};
+use crate::clients::lever::{Lever, Offer, Opportunity, Paper, Posting};
 
 /// What a hire reads from Lever.
 pub struct LeverHire {
@@ -31,15 +31,9 @@ pub struct FileRef {
     pub name: String,
     /// Size if Lever said.
     pub size: Option<u64>,
-    /// Download path.
+    /// What Lever serves it as.
     #[serde(skip)]
-    pub path: String,
-    /// Download query.
-    #[serde(skip)]
-    pub query: Vec<(&'static str, String)>,
-    /// Permission the download needs.
-    #[serde(skip)]
-    pub perm: Perm,
+    pub paper: Paper,
 }
 
 impl LeverHire {
@@ -79,13 +73,12 @@ pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
     let mut files = Vec::new();
     for r in resumes {
         let Some(f) = r.file else { continue };
+        let paper = Paper::Resume(r.id.clone());
         files.push(FileRef {
-            key: format!("resume:{}", r.id),
+            key: paper.key(),
             name: named(f.name, || format!("resume-{}.{}", r.id, f.ext)),
             size: f.size,
-            path: format!("/opportunities/{opp_id}/resumes/{}/download", r.id),
-            query: vec![],
-            perm: Perm::DownloadResume,
+            paper,
         });
     }
     if let Some(o) = &offer {
@@ -95,24 +88,22 @@ pub async fn fetch(lever: &Lever, opp_id: &str) -> Result<LeverHire, ApiError> {
             .map(|d| (d, "signed"))
             .or_else(|| o.sent_document.as_ref().map(|d| (d, "sent")));
         if let Some((d, status)) = doc {
+            let paper = Paper::Offer(o.id.clone(), status);
             files.push(FileRef {
-                key: format!("offer:{}:{status}", o.id),
+                key: paper.key(),
                 name: named(d.file_name.clone(), || format!("offer-{}.pdf", o.id)),
                 size: None,
-                path: format!("/opportunities/{opp_id}/offers/{}/download", o.id),
-                query: vec![("status", status.into())],
-                perm: Perm::DownloadOffer,
+                paper,
             });
         }
     }
     for f in others {
+        let paper = Paper::File(f.id.clone());
         files.push(FileRef {
-            key: format!("file:{}", f.id),
+            key: paper.key(),
             name: named(f.name, || format!("file-{}.{}", f.id, f.ext)),
             size: f.size,
-            path: format!("/opportunities/{opp_id}/files/{}/download", f.id),
-            query: vec![],
-            perm: Perm::DownloadFile,
+            paper,
         });
     }
     Ok(LeverHire {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hirewire_e2e::holdback::HoldBack;
 use hirewire_e2e::world::{Options, World};
-use hirewire_engine::relay_watch::STALL_ENV;
+use hirewire_engine::RELAY_STALL_ENV as STALL_ENV;
 use hirewire_fakes::webhook::LeverEvent;
 use hirewire_relay::protocol::ConnectCode;
 

@@ -1,4 +1,4 @@
-//! Lever's webhook envelope and signature, exactly as Lever documents them: the signature is
+//! Intake, step 4: Lever's webhook envelope and signature, exactly as Lever documents them: the signature is
 //! `hex(HMAC-SHA256(signing_token, token + triggeredAt))`, a body field, not a header, and
 //! it does not cover the body (so replays are caught by token, age and body hash).
 
@@ -7,19 +7,17 @@ use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::clients::lever::{lenient_opt_string, lenient_u64};
-
 /// A parsed webhook body.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Envelope {
     /// Lever's event id (missing in Lever's own examples).
-    #[serde(deserialize_with = "lenient_opt_string")]
+    #[serde(deserialize_with = "crate::lenient::opt_text")]
     pub id: Option<String>,
     /// Event name (`candidateHired`, …).
     pub event: String,
     /// When Lever sent it (ms).
-    #[serde(deserialize_with = "lenient_u64")]
+    #[serde(deserialize_with = "crate::lenient::number")]
     pub triggered_at: Option<u64>,
     /// 48 random characters, unique per delivery.
     pub token: String,

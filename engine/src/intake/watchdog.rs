@@ -1,4 +1,4 @@
-//! The relay stream's watchdog: a stream that is open but delivers nothing while the relay
+//! Intake, step 2: the relay stream's watchdog: a stream that is open but delivers nothing while the relay
 //! holds events is taken for stalled, and the connection is made again.
 //!
 //! Why: a relay can keep a stream open and send nothing (issue 22: a window wedged after an
