@@ -197,7 +197,7 @@ pub async fn list(engine: &Engine) -> Result<Vec<MemberLine>, TeamError> {
                 .collect())
         }
         Some(Config::Engine(own)) => {
-            let members = match engine.store.write(|tx| members_record(tx))? {
+            let members = match engine.store.write(members_record)? {
                 TeamRecord::Members { members } => members,
                 _ => Vec::new(),
             };

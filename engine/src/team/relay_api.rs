@@ -46,8 +46,8 @@ pub enum Caller {
     Seat {
         /// Device id.
         device: String,
-        /// Its key.
-        key: ed25519_dalek::SigningKey,
+        /// Its key (boxed: it is large beside the other callers).
+        key: Box<ed25519_dalek::SigningKey>,
     },
     /// Nobody (mailboxes only).
     Anyone,

@@ -58,7 +58,7 @@ async fn load(engine: &Engine) -> Result<Seat, TeamError> {
         &config.channel,
         Caller::Seat {
             device: config.device.clone(),
-            key: device.signing_key().clone(),
+            key: Box::new(device.signing_key().clone()),
         },
     );
     let engine_key: [u8; 32] = unb64(&config.engine_key)?.try_into().map_err(|_| {
@@ -242,7 +242,7 @@ pub async fn command(
     let seat = load(engine).await?;
     // A command sent before whose answer never came is sent again as it was (same id),
     // so the engine, which does each id once, cannot do it twice.
-    let pending_key = keys::team_pending(&action_name(&action), entry.unwrap_or(0));
+    let pending_key = keys::team_pending(action_name(&action), entry.unwrap_or(0));
     let pending: Option<Pending> = engine.store.read(|rx| rx.team_get(&pending_key))?;
     let pending = match pending {
         Some(p) if p.proposal == proposal => p,

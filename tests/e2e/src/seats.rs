@@ -102,7 +102,7 @@ impl InProcessSeat {
             &self.config.channel,
             Caller::Seat {
                 device: self.config.device.clone(),
-                key: self.device.signing_key().clone(),
+                key: Box::new(self.device.signing_key().clone()),
             },
         )
     }

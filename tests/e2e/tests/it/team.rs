@@ -289,7 +289,7 @@ async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
         &w.channel.channel,
         hirewire_engine::team::relay_api::Caller::Seat {
             device: outsider_name.clone(),
-            key: outsider.signing_key().clone(),
+            key: Box::new(outsider.signing_key().clone()),
         },
     );
     let body = CommandBody::new(Action::Approve, id, None, hirewire_engine::time::now_ms());

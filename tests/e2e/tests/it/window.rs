@@ -460,9 +460,11 @@ async fn a_seat_s_window_shows_the_team_s_history_and_its_approve_creates_the_em
     let win = Window::open(&seat).await;
     let waiting = wait_row(&win, "candidateHired", "Ada Lovelace", "Waiting").await;
     win.screenshot("seat-history").await;
-    wait::until_true("the seat's navigation without Setup", UI_TIMEOUT, || async {
-        win.all("nav-setup").await.is_empty()
-    })
+    wait::until_true(
+        "the seat's navigation without Setup",
+        UI_TIMEOUT,
+        || async { win.all("nav-setup").await.is_empty() },
+    )
     .await;
     win.find("nav-team").await;
     win.click(&waiting.testid).await;
