@@ -30,6 +30,10 @@ const COMMANDS: &[&str] = &[
     "finish_setup",
     "leave_demo",
     "ui_ready",
+    "team_status",
+    "team_list",
+    "team_invite",
+    "team_remove",
 ];
 
 fn main() {

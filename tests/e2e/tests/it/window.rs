@@ -458,6 +458,8 @@ async fn a_seat_s_window_shows_the_team_s_history_and_its_approve_creates_the_em
     w.wait_final(&w.ids.ada, "candidateHired", T).await;
 
     let win = Window::open(&seat).await;
+    win.find("nav-history").await;
+    win.screenshot("seat-opened").await;
     let waiting = wait_row(&win, "candidateHired", "Ada Lovelace", "Waiting").await;
     win.screenshot("seat-history").await;
     wait::until_true(
