@@ -23,6 +23,8 @@ use crate::engine::{time, Engine};
 
 /// The demo's keychain profile.
 pub const PROFILE: &str = "demo";
+/// The demo's second seat: another recruiter's app joined to the demo's team.
+pub const SEAT_PROFILE: &str = "demo-seat";
 /// Pause between sample events, so each can be watched arriving.
 const PACE: Duration = Duration::from_millis(1500);
 
@@ -39,6 +41,11 @@ pub struct Demo {
     relay_stop: Option<oneshot::Sender<()>>,
     /// The sample events' task (it holds the fake Lever): stopped with the demo.
     player: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// The second seat, once it joined (see [`start_seat`]).
+    seat: std::sync::Arc<std::sync::OnceLock<Engine>>,
+    /// The seat's task keeping its copy current: stopped with the demo.
+    seat_task: std::sync::Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    seat_dir: PathBuf,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -115,6 +122,9 @@ impl Demo {
             tokens,
             relay_stop: Some(relay_stop),
             player: Default::default(),
+            seat: Default::default(),
+            seat_task: Default::default(),
+            seat_dir: base.join("app"),
             _tmp: tmp,
         })
     }
@@ -143,7 +153,23 @@ impl Demo {
         let hooks = self.hooks.clone();
         let tokens = self.tokens.clone();
         let (engine, lever, ids) = (self.engine.clone(), self.lever.clone(), self.ids.clone());
+        let (seat, seat_dir, seat_task) = (
+            self.seat.clone(),
+            self.seat_dir.clone(),
+            self.seat_task.clone(),
+        );
         let task = tokio::spawn(async move {
+            // A second recruiter's app joins the team first, and sees every entry below.
+            match start_seat(&engine, &seat_dir).await {
+                Ok(s) => {
+                    let running = tokio::spawn(crate::engine::team::run(s.clone()));
+                    if let Ok(mut t) = seat_task.lock() {
+                        *t = Some(running);
+                    }
+                    let _ = seat.set(s);
+                }
+                Err(e) => tracing::warn!("the demo's second seat did not join: {e:#}"),
+            }
             let client = reqwest::Client::new();
             for event in script {
                 tokio::time::sleep(PACE).await;
@@ -184,6 +210,11 @@ impl Demo {
         when_over
     }
 
+    /// The second seat, once it joined the demo's team.
+    pub fn seat_slot(&self) -> std::sync::Arc<std::sync::OnceLock<Engine>> {
+        self.seat.clone()
+    }
+
     /// The fake Lever, for a look at the notes the demo wrote.
     pub fn lever(&self) -> &FakeLever {
         &self.lever
@@ -194,6 +225,9 @@ impl Drop for Demo {
     /// Stops the relay; the fakes stop as they are dropped, and the temporary folder goes.
     fn drop(&mut self) {
         if let Some(task) = self.player.lock().ok().and_then(|mut p| p.take()) {
+            task.abort();
+        }
+        if let Some(task) = self.seat_task.lock().ok().and_then(|mut p| p.take()) {
             task.abort();
         }
         if let Some(stop) = self.relay_stop.take() {
@@ -288,6 +322,23 @@ async fn start_relay(dir: &std::path::Path) -> anyhow::Result<(ConnectCode, ones
         }
     });
     Ok((code, stop))
+}
+
+/// Invites "dana" into the demo's team and joins her seat (a profile beside the demo's,
+/// its keys in memory too).
+async fn start_seat(engine: &Engine, dir: &std::path::Path) -> anyhow::Result<Engine> {
+    use crate::engine::team::{self, manage, Role};
+    let code = manage::invite(
+        engine,
+        "dana",
+        Role::Member,
+        Duration::from_secs(3600),
+        "you",
+    )
+    .await?;
+    let seat = Engine::open_with(Some(dir), SEAT_PROFILE, Secrets::in_memory(SEAT_PROFILE))?;
+    team::join::join(&seat, &code.code, "dana", Duration::from_secs(60)).await?;
+    Ok(seat)
 }
 
 /// Settings that wire the demo profile to the fakes.

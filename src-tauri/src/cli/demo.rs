@@ -25,14 +25,27 @@ pub async fn run(data: Option<PathBuf>) -> Result<(), Failure> {
     tokio::spawn(print_changes(demo.engine.clone()));
     let over = demo.play();
     let engine = demo.engine.clone();
+    let seat = demo.seat_slot();
     tokio::spawn(async move {
         if over.await.is_ok() && settled(&engine).await {
             println!();
+            if let Some(seat) = seat.get() {
+                let (own, seen) = (entries(&engine), entries(seat));
+                println!("Dana's seat (a second recruiter's app, joined with `hirewire team invite` and `team join`) shows {seen} of these {own} entries from the team log, sealed end to end through the relay.");
+            }
             println!("The demo is over: every sample event was handled. Ctrl-C ends it; `hirewire` (with a display) opens the window, and `hirewire --help` lists what else there is.");
         }
     });
     demo.engine.run(shutdown_signal()).await?;
     Ok(())
+}
+
+/// How many history entries a profile holds.
+fn entries(engine: &Engine) -> usize {
+    engine
+        .store
+        .read(|rx| crate::engine::history::list(rx, &Default::default()).map(|p| p.total))
+        .unwrap_or(0)
 }
 
 /// Warnings only, unless `HIREWIRE_LOG` asks for more: the table is the demo's output.

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hirewire_e2e::app::App;
+use hirewire_e2e::scan::holds;
 use hirewire_e2e::world::{Hireable, Options, World};
 use hirewire_fakes::webhook::LeverEvent;
 
@@ -27,12 +28,6 @@ fn random_key(path: &Path) {
         .and_then(|mut f| f.read_exact(&mut bytes))
         .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{e}"));
-}
-
-fn holds(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 /// A new installation that keeps its secrets in a file under `key`, with no keychain.

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use hirewire_e2e::app::yesterday;
+use hirewire_e2e::scan::holding;
 use hirewire_e2e::wait;
 use hirewire_e2e::world::{Hireable, World};
 use hirewire_fakes::webhook::LeverEvent;
@@ -15,33 +16,6 @@ use serde_json::Value;
 
 const T: Duration = Duration::from_secs(60);
 const EVERY: Duration = Duration::from_millis(300);
-
-/// Files under `dir` that hold any of `needles` (ASCII case aside), with the needle.
-fn holding(dir: &Path, needles: &[&str]) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                todo.push(p);
-                continue;
-            }
-            let bytes = std::fs::read(&p).unwrap_or_default();
-            for n in needles {
-                let n = n.as_bytes();
-                if bytes.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)) {
-                    out.push(format!(
-                        "{} holds {:?}",
-                        p.display(),
-                        String::from_utf8_lossy(n)
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
 
 /// Hires `who` through the webhook and waits until done; returns the opportunity and the bob
 /// employee's id.
