@@ -156,6 +156,9 @@ pub struct JoinAnswer {
     pub engine_key: String,
     /// The owner's name, shown on the seat.
     pub owner: String,
+    /// The name the owner invited this device with (the seat's name in the team).
+    #[serde(default)]
+    pub name: String,
 }
 
 impl std::fmt::Debug for JoinAnswer {

@@ -37,6 +37,7 @@ fn same_code_gives_same_fingerprint_and_messages_open() {
         team_key: "t".into(),
         engine_key: "e".into(),
         owner: "Olu".into(),
+        name: "dana".into(),
     };
     let sealed = engine.seal(Side::Engine, &serde_json::to_vec(&ans).expect("json"));
     let got: JoinAnswer =

@@ -16,7 +16,7 @@ const OFFLINE_ALERT: Duration = Duration::from_secs(10 * 60);
 
 /// Records where the connection stands, tells the window, and notifies once when it has
 /// been offline for [`OFFLINE_ALERT`].
-pub(super) fn state(engine: &Engine, state: RelayLink, detail: Option<String>) {
+pub(crate) fn state(engine: &Engine, state: RelayLink, detail: Option<String>) {
     let now = time::now_ms();
     let notify_offline = {
         let Ok(mut rs) = engine.relay_state.lock() else {

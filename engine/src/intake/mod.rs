@@ -20,7 +20,7 @@ pub(crate) mod connection;
 pub(crate) mod decide;
 pub(crate) mod envelope;
 pub(crate) mod inbox;
-mod link;
+pub(crate) mod link;
 pub(crate) mod record;
 pub(crate) mod route;
 pub(crate) mod verify;

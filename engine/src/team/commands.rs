@@ -77,7 +77,7 @@ async fn take(
         Ok(ok) => ok,
         Err(why) => {
             tracing::warn!(seq, device = sender, reason = %why, "team: command refused");
-            return answer(engine, seq, None, refused(seq, sender, "", None, None, why));
+            return answer(engine, seq, None, refused(seq, sender, why));
         }
     };
     let id = command.id.clone();
@@ -95,39 +95,44 @@ async fn take(
             .write(|tx| tx.put_meta(keys::TEAM_COMMANDS, seq))?;
         return Ok(());
     }
+    let started = matches!(done, Some(Mark::Started));
+    let result = decide(engine, seq, sender, &member, &command, started).await?;
+    answer(engine, seq, Some(&id), result)
+}
+
+/// The answer to a command from `member`: refused when the role does not allow it, else
+/// carried out (marked begun first, so a crash in the middle is found out next time).
+async fn decide(
+    engine: &Engine,
+    seq: u64,
+    sender: &str,
+    member: &Member,
+    command: &CommandBody,
+    started: bool,
+) -> Result<CommandResult, TeamError> {
     let verb = verb(&command.action);
-    if !member.role.may(&command.action) {
+    let (ok, message) = if !member.role.may(&command.action) {
         let why = format!(
             "{} is a {} in this team and may only look: ask the owner for the member role",
             member.name,
             member.role.as_str()
         );
-        let r = refused(seq, sender, &id, Some(&member), command.entry, why);
-        return answer(
-            engine,
-            seq,
-            Some(&id),
-            CommandResult {
-                action: verb.into(),
-                ..r
-            },
-        );
-    }
-    let started = matches!(done, Some(Mark::Started));
-    engine
-        .store
-        .write(|tx| tx.team_put(&keys::team_command(&id), &Mark::Started))?;
-    let outcome = carry_out(engine, &command, started).await;
-    let (ok, message) = match outcome {
-        Ok(()) => (
-            true,
-            format!("{} by {}", past(&command.action), member.name),
-        ),
-        Err(why) => (false, why),
+        (false, why)
+    } else {
+        engine
+            .store
+            .write(|tx| tx.team_put(&keys::team_command(&command.id), &Mark::Started))?;
+        match carry_out(engine, command, started).await {
+            Ok(()) => (
+                true,
+                format!("{} by {}", past(&command.action), member.name),
+            ),
+            Err(why) => (false, why),
+        }
     };
-    tracing::info!(seq, ok, action = verb, "team: command carried out");
-    let result = CommandResult {
-        id: id.clone(),
+    tracing::info!(seq, ok, action = verb, "team: command answered");
+    Ok(CommandResult {
+        id: command.id.clone(),
         seq,
         device: sender.to_string(),
         by: member.name.clone(),
@@ -135,8 +140,7 @@ async fn take(
         entry: command.entry,
         ok,
         message,
-    };
-    answer(engine, seq, Some(&id), result)
+    })
 }
 
 /// Opens a command and finds its sender in the member list, or says why not.
@@ -238,21 +242,15 @@ fn answer(
     Ok(())
 }
 
-fn refused(
-    seq: u64,
-    sender: &str,
-    id: &str,
-    member: Option<&Member>,
-    entry: Option<u64>,
-    why: String,
-) -> CommandResult {
+/// The answer to a command that could not be opened or trusted (no id to name).
+fn refused(seq: u64, sender: &str, why: String) -> CommandResult {
     CommandResult {
-        id: id.to_string(),
+        id: String::new(),
         seq,
         device: sender.to_string(),
-        by: member.map(|m| m.name.clone()).unwrap_or_default(),
+        by: String::new(),
         action: String::new(),
-        entry,
+        entry: None,
         ok: false,
         message: why,
     }

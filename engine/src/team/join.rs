@@ -26,7 +26,8 @@ pub struct Joined {
     pub fingerprint: String,
 }
 
-/// Joins the team of `code` as `name`, waiting up to `wait` for the owner's engine.
+/// Joins the team of `code` (as `name`, or as the owner invited it when `name` is
+/// empty), waiting up to `wait` for the owner's engine.
 pub async fn join(
     engine: &Engine,
     code: &str,
@@ -34,9 +35,38 @@ pub async fn join(
     wait: Duration,
 ) -> Result<Joined, TeamError> {
     let name = name.trim();
-    if name.is_empty() || name.len() > 64 {
+    let invite = usable(engine, code, name)?;
+    let api = RelayApi::new(
+        engine.http.clone(),
+        &invite.relay_url,
+        &invite.channel,
+        Caller::Anyone,
+    );
+    let (answer, fingerprint) = pair(engine, &api, &invite, name, wait).await?;
+    // The owner's engine names the device as it was invited.
+    let name = if answer.name.is_empty() {
+        name
+    } else {
+        answer.name.as_str()
+    };
+    let role = save(engine, &invite, name, &answer).await?;
+    // Tell the owner's engine the answer arrived, so it closes the mailbox now.
+    let _ = api
+        .mailbox_post(&invite.mailbox_id(), MailboxSide::Seat, b"ok")
+        .await;
+    Ok(Joined {
+        name: name.to_string(),
+        role,
+        owner: answer.owner.clone(),
+        fingerprint,
+    })
+}
+
+/// The invite in `code`, if this profile may join with it as `name` now.
+fn usable(engine: &Engine, code: &str, name: &str) -> Result<Invite, TeamError> {
+    if name.len() > 64 {
         return Err(TeamError::Usage(
-            "give this device a name of 1 to 64 characters with --name".into(),
+            "give this device a name of at most 64 characters with --name".into(),
         ));
     }
     if super::config(engine)?.is_some() {
@@ -50,15 +80,21 @@ pub async fn join(
             "this code has expired: ask the owner for a new one (`hirewire team invite`)".into(),
         ));
     }
-    let api = RelayApi::new(
-        engine.http.clone(),
-        &invite.relay_url,
-        &invite.channel,
-        Caller::Anyone,
-    );
+    Ok(invite)
+}
+
+/// SPAKE2 with the owner's engine through the mailbox, then this device's keys for the
+/// team's: the engine's answer and the fingerprint both sides show.
+async fn pair(
+    engine: &Engine,
+    api: &RelayApi,
+    invite: &Invite,
+    name: &str,
+    wait: Duration,
+) -> Result<(JoinAnswer, String), TeamError> {
     let mailbox = invite.mailbox_id();
     let deadline = tokio::time::Instant::now() + wait;
-    let engine_msg = next_message(&api, &mailbox, 0, deadline).await?;
+    let engine_msg = next_message(api, &mailbox, 0, deadline).await?;
     // The engine answers only after a device's messages: an answer already there means
     // another device used this code.
     let more = api
@@ -81,17 +117,16 @@ pub async fn join(
         recipient: device.recipient(),
         name: name.to_string(),
     };
-    api.mailbox_post(&mailbox, MailboxSide::Seat, &msg)
-        .await
-        .map_err(used)?;
     let sealed = session.seal(
         Side::Seat,
         &serde_json::to_vec(&request).map_err(crate::store::StoreError::from)?,
     );
-    api.mailbox_post(&mailbox, MailboxSide::Seat, &sealed)
-        .await
-        .map_err(used)?;
-    let answer = next_message(&api, &mailbox, engine_msg.0, deadline).await?;
+    for m in [&msg, &sealed] {
+        api.mailbox_post(&mailbox, MailboxSide::Seat, m)
+            .await
+            .map_err(used)?;
+    }
+    let answer = next_message(api, &mailbox, engine_msg.0, deadline).await?;
     let answer: JoinAnswer = session
         .open(Side::Engine, &answer.1)
         .ok()
@@ -99,6 +134,16 @@ pub async fn join(
         .ok_or_else(|| {
             TeamError::Code("the code does not match the owner's: ask for a new one".into())
         })?;
+    Ok((answer, session.fingerprint()))
+}
+
+/// Keeps what joining gave: the team key in the keychain, the team in the profile.
+async fn save(
+    engine: &Engine,
+    invite: &Invite,
+    name: &str,
+    answer: &JoinAnswer,
+) -> Result<Role, TeamError> {
     let role = match answer.role.as_str() {
         "viewer" => Role::Viewer,
         _ => Role::Member,
@@ -126,14 +171,7 @@ pub async fn join(
         let gen = tx.meta(keys::TEAM_GEN)? + 1;
         tx.put_meta(keys::TEAM_GEN, gen)
     })?;
-    // Tell the owner's engine the answer arrived, so it closes the mailbox now.
-    let _ = api.mailbox_post(&mailbox, MailboxSide::Seat, b"ok").await;
-    Ok(Joined {
-        name: name.to_string(),
-        role,
-        owner: answer.owner,
-        fingerprint: session.fingerprint(),
-    })
+    Ok(role)
 }
 
 /// The engine side's next message after `after`, or why none comes.

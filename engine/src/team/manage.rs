@@ -98,15 +98,8 @@ async fn start(engine: &Engine, owner: &str) -> Result<EngineConfig, TeamError> 
     Ok(config)
 }
 
-/// Makes an invite for a device called `name` with `role`, valid for `ttl`.
-pub async fn invite(
-    engine: &Engine,
-    name: &str,
-    role: Role,
-    ttl: Duration,
-    owner: &str,
-) -> Result<Invited, TeamError> {
-    let name = name.trim();
+/// Whether a device called `name` may be invited with `role` for `ttl`, or what to change.
+fn may_invite(engine: &Engine, name: &str, role: Role, ttl: Duration) -> Result<(), TeamError> {
     if name.is_empty() || name.len() > 64 {
         return Err(TeamError::Usage(
             "give the device a name of 1 to 64 characters with --name".into(),
@@ -122,7 +115,6 @@ pub async fn invite(
             "an invite lives from 1 second to 7 days (--expires)".into(),
         ));
     }
-    let api = engine_api(engine).await?;
     let taken = engine.store.read(|rx| {
         let members: Vec<(String, Member)> = rx.team_prefixed("member:")?;
         let invites: Vec<(String, OpenInvite)> = rx.team_prefixed("invite:")?;
@@ -136,6 +128,20 @@ pub async fn invite(
             "{name:?} is already a member or has an open invite: choose another name"
         )));
     }
+    Ok(())
+}
+
+/// Makes an invite for a device called `name` with `role`, valid for `ttl`.
+pub async fn invite(
+    engine: &Engine,
+    name: &str,
+    role: Role,
+    ttl: Duration,
+    owner: &str,
+) -> Result<Invited, TeamError> {
+    let name = name.trim();
+    may_invite(engine, name, role, ttl)?;
+    let api = engine_api(engine).await?;
     let conn = engine
         .store
         .read(|rx| rx.relay_conn())?

@@ -166,6 +166,7 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         team_key: current.to_b64(),
         engine_key: b64(&ctx.device.public_key()),
         owner: ctx.config.owner.clone(),
+        name: open.name.clone(),
     };
     let sealed = session.seal(
         Side::Engine,

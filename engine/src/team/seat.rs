@@ -13,7 +13,8 @@ use super::config::{Config, SeatConfig};
 use super::records::{CommandResult, TeamRecord};
 use super::relay_api::{unb64, ApiError, Caller, RelayApi};
 use super::{keyring, TeamError};
-use crate::model::{Detail, Status};
+use crate::intake::link;
+use crate::model::{Detail, RelayLink, Status};
 use crate::notify::{Kind, Notice};
 use crate::{keys, time, Engine};
 
@@ -98,57 +99,31 @@ pub async fn sync_once(engine: &Engine, wait: Duration) -> Result<usize, TeamErr
 /// Reads one page of the log after this copy's position and applies it.
 async fn sync(engine: &Engine, seat: &mut Seat, wait: Duration) -> Result<usize, TeamError> {
     let after = engine.store.read(|rx| rx.meta(keys::TEAM_LOG_NEXT))?;
+    // A seat's link to the relay is this read: the status bar shows it as the engine's
+    // shows its stream.
     let page = match seat.api.read_log(after, PAGE, wait).await {
-        Err(ApiError::Refused(why)) => {
-            return Err(TeamError::Refused(format!(
-                "the relay no longer lets this device read the team ({why}): it was removed by the owner"
-            )));
+        Ok(page) => {
+            link::state(engine, RelayLink::Connected, None);
+            page
         }
-        other => other?,
+        Err(ApiError::Refused(why)) => {
+            let why = format!(
+                "the relay no longer lets this device read the team ({why}): it was removed by the owner"
+            );
+            link::state(engine, RelayLink::Offline, Some(why.clone()));
+            return Err(TeamError::Refused(why));
+        }
+        Err(e) => {
+            link::state(engine, RelayLink::Offline, Some(e.to_string()));
+            return Err(e.into());
+        }
     };
     let seen = EngineSeen {
         connected: page.engine.connected,
         last_seen: page.engine.last_seen.clone(),
         checked_at: time::now_ms(),
     };
-    let channel = seat.config.channel.clone();
-    let mut applied: Vec<(u64, TeamRecord)> = Vec::new();
-    let mut last = after;
-    let mut epochs_changed = false;
-    for r in &page.records {
-        last = last.max(r.pos);
-        let bytes = match unb64(&r.body) {
-            Ok(b) => b,
-            Err(_) => continue,
-        };
-        match open_record(
-            &channel,
-            r.pos,
-            &seat.epochs,
-            &seat.engine_key,
-            Some(&seat.device),
-            &bytes,
-        ) {
-            Ok(Opened::Body { body, .. }) => match serde_json::from_slice::<TeamRecord>(&body) {
-                Ok(rec) => applied.push((r.pos, rec)),
-                Err(e) => {
-                    tracing::warn!(pos = r.pos, error = %e, "team: a record that does not read was skipped")
-                }
-            },
-            Ok(Opened::Epoch(key)) => {
-                seat.epochs.insert(key);
-                epochs_changed = true;
-            }
-            Err(RecordError::NotForMe) | Err(RecordError::UnknownEpoch(_)) => {
-                // Written for the team after this device left it: nothing to read.
-                last = r.pos.saturating_sub(1).max(after);
-                break;
-            }
-            Err(e) => {
-                tracing::warn!(pos = r.pos, error = %e, "team: a record that cannot be trusted was skipped")
-            }
-        }
-    }
+    let (applied, last, epochs_changed) = open_page(seat, &page.records, after);
     if epochs_changed {
         keyring::save_epochs(engine, &seat.epochs).await?;
     }
@@ -171,6 +146,54 @@ async fn sync(engine: &Engine, seat: &mut Seat, wait: Duration) -> Result<usize,
         engine.notifier.send(n);
     }
     Ok(n)
+}
+
+/// Opens a page of records in order: what to apply, the position the copy reaches, and
+/// whether a new key epoch came. A record that cannot be trusted is skipped with a warning
+/// (it must not hold up those behind it); one written after this device left stops the page.
+fn open_page(
+    seat: &mut Seat,
+    records: &[hirewire_relay::team::LogRecord],
+    after: u64,
+) -> (Vec<(u64, TeamRecord)>, u64, bool) {
+    let mut applied: Vec<(u64, TeamRecord)> = Vec::new();
+    let mut last = after;
+    let mut epochs_changed = false;
+    for r in records {
+        last = last.max(r.pos);
+        let Ok(bytes) = unb64(&r.body) else {
+            continue;
+        };
+        let opened = open_record(
+            &seat.config.channel,
+            r.pos,
+            &seat.epochs,
+            &seat.engine_key,
+            Some(&seat.device),
+            &bytes,
+        );
+        match opened {
+            Ok(Opened::Body { body, .. }) => match serde_json::from_slice::<TeamRecord>(&body) {
+                Ok(rec) => applied.push((r.pos, rec)),
+                Err(e) => {
+                    tracing::warn!(pos = r.pos, error = %e, "team: a record that does not read was skipped")
+                }
+            },
+            Ok(Opened::Epoch(key)) => {
+                seat.epochs.insert(key);
+                epochs_changed = true;
+            }
+            Err(RecordError::NotForMe) | Err(RecordError::UnknownEpoch(_)) => {
+                // Written for the team after this device left it: nothing to read.
+                last = r.pos.saturating_sub(1).max(after);
+                break;
+            }
+            Err(e) => {
+                tracing::warn!(pos = r.pos, error = %e, "team: a record that cannot be trusted was skipped")
+            }
+        }
+    }
+    (applied, last, epochs_changed)
 }
 
 /// Applies one record to the copy.
@@ -239,37 +262,9 @@ pub async fn command(
     wait: Duration,
 ) -> Result<CommandResult, TeamError> {
     sync_once(engine, Duration::ZERO).await?;
-    let seat = load(engine).await?;
-    // A command sent before whose answer never came is sent again as it was (same id),
-    // so the engine, which does each id once, cannot do it twice.
+    let mut seat = load(engine).await?;
     let pending_key = keys::team_pending(action_name(&action), entry.unwrap_or(0));
-    let pending: Option<Pending> = engine.store.read(|rx| rx.team_get(&pending_key))?;
-    let pending = match pending {
-        Some(p) if p.proposal == proposal => p,
-        _ => {
-            let key = seat.epochs.current().ok_or_else(|| {
-                TeamError::Keys("this device holds no team key: join again".into())
-            })?;
-            let device = hirewire_team::device_id_from_str(&seat.config.device)
-                .map_err(|e| TeamError::Keys(e.to_string()))?;
-            let body = CommandBody::new(action, entry, proposal.clone(), time::now_ms());
-            let sealed = seal_command(
-                &seat.config.channel,
-                key,
-                &device,
-                seat.device.signing_key(),
-                &body,
-            );
-            let p = Pending {
-                id: body.id.clone(),
-                sealed: super::relay_api::b64(&sealed),
-                proposal,
-            };
-            engine.store.write(|tx| tx.team_put(&pending_key, &p))?;
-            p
-        }
-    };
-    let id = pending.id.clone();
+    let pending = pending(engine, &seat, &pending_key, action, entry, proposal)?;
     let seq = match seat.api.send_command(&unb64(&pending.sealed)?).await {
         Err(ApiError::Refused(why)) => {
             return Err(TeamError::Refused(format!(
@@ -280,13 +275,7 @@ pub async fn command(
     };
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let got: Option<CommandResult> = engine.store.read(|rx| {
-            Ok(match rx.team_get(&keys::team_result(&id))? {
-                Some(r) => Some(r),
-                None => rx.team_get(&keys::team_result(&format!("seq:{seq}")))?,
-            })
-        })?;
-        if let Some(r) = got {
+        if let Some(r) = answer(engine, &pending.id, seq)? {
             engine.store.write(|tx| tx.team_remove(&pending_key))?;
             return if r.ok {
                 Ok(r)
@@ -306,9 +295,56 @@ pub async fn command(
                 describe(seen.as_ref())
             )));
         }
-        let mut s = load(engine).await?;
-        sync(engine, &mut s, left.min(Duration::from_secs(5))).await?;
+        sync(engine, &mut seat, left.min(Duration::from_secs(5))).await?;
     }
+}
+
+/// The command to send for `action` on `entry`: one sent before whose answer never came,
+/// sent again as it was (same id), so the engine, which does each id once, cannot do it
+/// twice; else a new one, kept until its answer comes.
+fn pending(
+    engine: &Engine,
+    seat: &Seat,
+    pending_key: &str,
+    action: Action,
+    entry: Option<u64>,
+    proposal: Option<serde_json::Value>,
+) -> Result<Pending, TeamError> {
+    let kept: Option<Pending> = engine.store.read(|rx| rx.team_get(pending_key))?;
+    if let Some(p) = kept.filter(|p| p.proposal == proposal) {
+        return Ok(p);
+    }
+    let key = seat
+        .epochs
+        .current()
+        .ok_or_else(|| TeamError::Keys("this device holds no team key: join again".into()))?;
+    let device = hirewire_team::device_id_from_str(&seat.config.device)
+        .map_err(|e| TeamError::Keys(e.to_string()))?;
+    let body = CommandBody::new(action, entry, proposal.clone(), time::now_ms());
+    let sealed = seal_command(
+        &seat.config.channel,
+        key,
+        &device,
+        seat.device.signing_key(),
+        &body,
+    );
+    let p = Pending {
+        id: body.id.clone(),
+        sealed: super::relay_api::b64(&sealed),
+        proposal,
+    };
+    engine.store.write(|tx| tx.team_put(pending_key, &p))?;
+    Ok(p)
+}
+
+/// The engine's answer to the command `id` (queued at `seq`), once the copy holds it.
+fn answer(engine: &Engine, id: &str, seq: u64) -> Result<Option<CommandResult>, TeamError> {
+    Ok(engine.store.read(|rx| {
+        Ok(match rx.team_get(&keys::team_result(id))? {
+            Some(r) => Some(r),
+            None => rx.team_get(&keys::team_result(&format!("seq:{seq}")))?,
+        })
+    })?)
 }
 
 /// A command sent and not yet answered.

@@ -241,7 +241,7 @@ pub enum TeamCmd {
     Join {
         /// The code `team invite` printed (hwt1-…).
         code: String,
-        /// This device's name in the team (default: the name the invite was made for).
+        /// This device's name in the team (default: the name the owner invited it with).
         #[arg(long)]
         name: Option<String>,
         /// How long to wait for the owner's engine.

@@ -27,11 +27,7 @@ pub async fn run(engine: &Engine, cmd: TeamCmd) -> Result<(), Failure> {
             Ok(())
         }
         TeamCmd::Join { code, name, wait } => {
-            let name = name.ok_or_else(|| {
-                Failure::Usage(
-                    "give this device's name with --name (the one the owner invited)".into(),
-                )
-            })?;
+            let name = name.unwrap_or_default();
             let joined = team::join::join(engine, &code, &name, wait).await?;
             println!(
                 "joined the team of {} as {} ({}); fingerprint {}",
@@ -42,29 +38,7 @@ pub async fn run(engine: &Engine, cmd: TeamCmd) -> Result<(), Failure> {
             );
             Ok(())
         }
-        TeamCmd::List { json } => {
-            for line in manage::list(engine).await? {
-                if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string(&line).map_err(|e| Failure::Other(e.to_string()))?
-                    );
-                } else {
-                    let state = match (line.member.removed_at, &line.last_seen) {
-                        (Some(_), _) => "removed".to_string(),
-                        (None, Some(at)) => format!("last seen {at}"),
-                        (None, None) => "not seen yet".to_string(),
-                    };
-                    println!(
-                        "{}\t{}\t{}",
-                        line.member.name,
-                        line.member.role.as_str(),
-                        state
-                    );
-                }
-            }
-            Ok(())
-        }
+        TeamCmd::List { json } => print_list(engine, json).await,
         TeamCmd::Remove { name } => {
             manage::remove(engine, &name).await?;
             eprintln!("{name} was removed: their device can read nothing written from now on, and its commands are refused");
@@ -84,6 +58,29 @@ pub async fn act(
 ) -> Result<(), Failure> {
     let said = team::act(engine, action, id, proposal, wait).await?;
     eprintln!("entry {id} {said}");
+    Ok(())
+}
+
+/// `team list`: a line per device, or JSON lines.
+async fn print_list(engine: &Engine, json: bool) -> Result<(), Failure> {
+    for line in manage::list(engine).await? {
+        if json {
+            let text = serde_json::to_string(&line).map_err(|e| Failure::Other(e.to_string()))?;
+            println!("{text}");
+            continue;
+        }
+        let state = match (line.member.removed_at, &line.last_seen) {
+            (Some(_), _) => "removed".to_string(),
+            (None, Some(at)) => format!("last seen {at}"),
+            (None, None) => "not seen yet".to_string(),
+        };
+        println!(
+            "{}\t{}\t{}",
+            line.member.name,
+            line.member.role.as_str(),
+            state
+        );
+    }
     Ok(())
 }
 

@@ -51,7 +51,11 @@ export function dismiss(id: number): void {
 /** The engine's status and the profile's place in a team, asked together. */
 export async function refreshStatus(): Promise<void> {
   const [status, team] = await Promise.all([takeStatus() ?? api.status(), (takeTeam() ?? api.teamStatus()).catch(teamUnknown)]);
+  // A newer entry than the screens were told of (an event sent before this window
+  // listened, as a seat's first catch-up can be): the screens read again.
+  const before = app.status;
   app.status = status;
+  if (before && status.last_event_at !== before.last_event_at) app.entryTick++;
   if (team) app.team = team;
 }
 

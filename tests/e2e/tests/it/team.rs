@@ -47,14 +47,30 @@ fn employees_of(w: &World, email: &str) -> usize {
         .count()
 }
 
-/// A seat: a second installation that joined with `code` as `name`, its `run` started.
+/// A seat: a second installation that joined with `code` as `name` (without `--name`
+/// when empty: then as the owner invited it), its `run` started.
 async fn seat(code: &str, name: &str) -> App {
     let mut app = App::new();
-    let out = app.cli(&["team", "join", code, "--name", name], "");
+    let mut args = vec!["team", "join", code];
+    if !name.is_empty() {
+        args.extend(["--name", name]);
+    }
+    let out = app.cli(&args, "");
     assert_eq!(out.code, 0, "join: {}", out.stderr);
     assert!(out.stdout.contains("fingerprint"), "{}", out.stdout);
     app.start().await;
     app
+}
+
+/// A world whose hires wait for review, its engine started.
+async fn reviewing_world() -> World {
+    let mut w = World::new(Options {
+        review: true,
+        ..Default::default()
+    })
+    .await;
+    w.start().await;
+    w
 }
 
 /// The entry for `opp`'s hire on `app`, once it is `status`.
@@ -71,14 +87,10 @@ async fn entry_on(app: &App, opp: &str, status: &str) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_and_a_viewer_see_a_waiting_hire_and_only_the_member_s_approve_creates_one_employee(
 ) {
-    let mut w = World::new(Options {
-        review: true,
-        ..Default::default()
-    })
-    .await;
-    w.start().await;
+    let w = reviewing_world().await;
     let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
-    let vic = seat(&invite(&w.app, "vic", "viewer", "1h"), "vic").await;
+    // Vic joins without --name: the name she was invited with is hers.
+    let vic = seat(&invite(&w.app, "vic", "viewer", "1h"), "").await;
 
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     let waiting = entry_on(&w.app, &w.ids.ada, "waiting").await;
@@ -116,12 +128,7 @@ async fn a_member_and_a_viewer_see_a_waiting_hire_and_only_the_member_s_approve_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_relay_holds_no_candidate_name_or_email_in_its_store_or_its_log() {
-    let mut w = World::new(Options {
-        review: true,
-        ..Default::default()
-    })
-    .await;
-    w.start().await;
+    let w = reviewing_world().await;
     let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
     let kat = katherine(&w);
     for opp in [&w.ids.ada, &kat] {
@@ -152,12 +159,7 @@ async fn the_relay_holds_no_candidate_name_or_email_in_its_store_or_its_log() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_seat_reads_nothing_written_after_and_its_approve_is_refused() {
-    let mut w = World::new(Options {
-        review: true,
-        ..Default::default()
-    })
-    .await;
-    w.start().await;
+    let w = reviewing_world().await;
     let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
     let mut eve = seat(&invite(&w.app, "eve", "member", "1h"), "eve").await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
@@ -236,12 +238,7 @@ async fn used_expired_and_mistyped_codes_are_refused_with_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
-    let mut w = World::new(Options {
-        review: true,
-        ..Default::default()
-    })
-    .await;
-    w.start().await;
+    let w = reviewing_world().await;
     let mut mia = InProcessSeat::join(&invite(&w.app, "mia", "member", "1h"), "mia").await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     let waiting = entry_on(&w.app, &w.ids.ada, "waiting").await;
@@ -387,12 +384,7 @@ fn mia_key(seat: &InProcessSeat) -> hirewire_team::TeamKey {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_once_when_it_is_back()
 {
-    let mut w = World::new(Options {
-        review: true,
-        ..Default::default()
-    })
-    .await;
-    w.start().await;
+    let mut w = reviewing_world().await;
     let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     let waiting = entry_on(&dana, &w.ids.ada, "waiting").await;
