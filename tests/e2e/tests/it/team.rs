@@ -238,7 +238,7 @@ async fn used_expired_and_mistyped_codes_are_refused_with_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_replayed_and_old_epoch_commands_are_refused_and_do_nothing() {
-    let w = reviewing_world().await;
+    let mut w = reviewing_world().await;
     let mut mia = InProcessSeat::join(&invite(&w.app, "mia", "member", "1h"), "mia").await;
     assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
     let waiting = entry_on(&w.app, &w.ids.ada, "waiting").await;
