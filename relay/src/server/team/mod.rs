@@ -197,13 +197,19 @@ handler!(
     |req, (_ch, mb, side)| |b| mailbox::post(req, mb, side, b)
 );
 
-async fn log_read(
-    State(st): State<AppState>,
-    Path(channel): Path<String>,
-    q: Result<Query<log::LogQuery>, axum::extract::rejection::QueryRejection>,
+/// A long-poll read: its query checked (a 400 otherwise), the one call, its answer or refusal.
+async fn query_read<Q, F, Fut>(
+    st: AppState,
+    channel: String,
+    q: Result<Query<Q>, axum::extract::rejection::QueryRejection>,
     uri: Uri,
     headers: HeaderMap,
-) -> Response {
+    read: F,
+) -> Response
+where
+    F: FnOnce(Req, Q) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, Refusal>>,
+{
     let req = Req {
         st: st.clone(),
         channel: channel.clone(),
@@ -212,10 +218,20 @@ async fn log_read(
     };
     let who = req.who();
     let r = match q {
-        Ok(Query(q)) => log::read(req, q).await,
+        Ok(Query(q)) => read(req, q).await,
         Err(e) => Err(Refusal::bad_body(e)),
     };
     finish(&st, &channel, who, r)
+}
+
+async fn log_read(
+    State(st): State<AppState>,
+    Path(channel): Path<String>,
+    q: Result<Query<log::LogQuery>, axum::extract::rejection::QueryRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    query_read(st, channel, q, uri, headers, log::read).await
 }
 
 async fn command_read(
@@ -225,18 +241,7 @@ async fn command_read(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let req = Req {
-        st: st.clone(),
-        channel: channel.clone(),
-        uri,
-        headers,
-    };
-    let who = req.who();
-    let r = match q {
-        Ok(Query(q)) => commands::read(req, q).await,
-        Err(e) => Err(Refusal::bad_body(e)),
-    };
-    finish(&st, &channel, who, r)
+    query_read(st, channel, q, uri, headers, commands::read).await
 }
 
 async fn mailbox_read(
@@ -246,18 +251,10 @@ async fn mailbox_read(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let req = Req {
-        st: st.clone(),
-        channel: channel.clone(),
-        uri,
-        headers,
-    };
-    let who = req.who();
-    let r = match q {
-        Ok(Query(q)) => mailbox::read(req, mailbox, side, q).await,
-        Err(e) => Err(Refusal::bad_body(e)),
-    };
-    finish(&st, &channel, who, r)
+    query_read(st, channel, q, uri, headers, |req, q| {
+        mailbox::read(req, mailbox, side, q)
+    })
+    .await
 }
 
 /// Milliseconds since the epoch as RFC 3339 UTC (millisecond precision).

@@ -116,13 +116,13 @@ async fn main() -> anyhow::Result<()> {
 
     // The whole history published by the engine.
     let t = Instant::now();
-    loop {
-        let left = owner.store.read(|rx| rx.team_outbox_len())?;
-        if left == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    hirewire_e2e::wait::until_every(
+        "the engine to publish the whole history",
+        Duration::from_secs(600),
+        Duration::from_millis(50),
+        || async { (owner.store.read(|rx| rx.team_outbox_len()).ok() == Some(0)).then_some(()) },
+    )
+    .await;
     let publish_s = t.elapsed().as_secs_f64();
     let relay_bytes = dir_bytes(&relay.dir);
 
@@ -130,6 +130,10 @@ async fn main() -> anyhow::Result<()> {
     let first = seat(&code.code, "first", tmp.path()).await;
     let t = Instant::now();
     while seat_entries(&first).await < args.history as u64 {
+        anyhow::ensure!(
+            t.elapsed() < Duration::from_secs(600),
+            "the new seat did not catch up within 10 minutes"
+        );
         team::seat::sync_once(&first, Duration::ZERO).await?;
     }
     let catch_up_s = t.elapsed().as_secs_f64();
