@@ -438,3 +438,51 @@ fn clear_demo_secrets(app: &hirewire_e2e::app::App) {
         demo_secrets(app, &["delete", name]);
     }
 }
+
+/// A seat's window: another recruiter's profile joined to the team shows the engine's
+/// history from the team log (only History and Team in its navigation), and its Approve,
+/// sent to the engine as a command, creates the employee once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_s_window_shows_the_team_s_history_and_its_approve_creates_the_employee() {
+    let mut w = World::new(hirewire_e2e::world::Options {
+        review: true,
+        ..Default::default()
+    })
+    .await;
+    w.start().await;
+    let code = hirewire_e2e::seats::invite(&w.app, "dana", "member", "1h");
+    let seat = hirewire_e2e::app::App::new();
+    let joined = seat.cli(&["team", "join", &code, "--name", "dana"], "");
+    assert_eq!(joined.code, 0, "{}", joined.stderr);
+    assert_eq!(w.send(&LeverEvent::hired(&w.ids.ada)).await, 200);
+    w.wait_final(&w.ids.ada, "candidateHired", T).await;
+
+    let win = Window::open(&seat).await;
+    win.find("nav-history").await;
+    let waiting = wait_row(&win, "candidateHired", "Ada Lovelace", "Waiting").await;
+    wait::until_true(
+        "the seat's navigation without Setup",
+        UI_TIMEOUT,
+        || async { win.all("nav-setup").await.is_empty() },
+    )
+    .await;
+    win.find("nav-team").await;
+    win.click(&waiting.testid).await;
+    win.see("detail-panel", "Ada Lovelace").await;
+    win.click("detail-approve").await;
+    wait_row(&win, "candidateHired", "Ada Lovelace", "Done").await;
+    assert_eq!(
+        w.bob
+            .employees()
+            .iter()
+            .filter(|e| e["email"] == "ada@example.com")
+            .count(),
+        1
+    );
+    win.click("nav-team").await;
+    win.see("team-members", "dana").await;
+    // The one picture is taken here: see `Window::screenshot` on why not while notifications
+    // of the waiting review are up.
+    win.screenshot("seat-team").await;
+    win.close().await;
+}
