@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod bins;
+pub mod deadline;
 pub mod fixtures;
 pub mod holdback;
 pub mod nats;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::proc::Proc;
 
 /// How long a node may take to start and, in a cluster, to find its peers' leader.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+const START_TIMEOUT: Duration = crate::deadline::START;
 /// NATS's own message limit, raised so that the relay's largest test body (2 MiB) fits.
 const MAX_PAYLOAD: &str = "8MB";
 

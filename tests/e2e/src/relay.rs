@@ -67,7 +67,7 @@ fn store_of(dir: &Path) -> Option<String> {
 }
 
 /// How long a relay may take to start listening.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
+const START_TIMEOUT: Duration = crate::deadline::START;
 
 /// Credentials printed by `channel add` / `channel rotate`.
 #[derive(Debug, Clone, Deserialize)]

@@ -16,8 +16,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use crate::app::App;
 use crate::proc::Proc;
 
-/// How long one UI condition may take (engine calls against the fakes included).
-pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one UI condition may take: [`crate::deadline::UI`].
+pub const UI_TIMEOUT: Duration = crate::deadline::UI;
 /// How often the window is asked again: each check is a WebDriver round trip.
 const POLL: Duration = Duration::from_millis(100);
 /// How long a screenshot may take before it is given up (see [`Window::screenshot`]).

@@ -9,7 +9,7 @@ use hirewire_fakes::webhook::LeverEvent;
 use hirewire_fakes::{FaultKind, FaultRule};
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 fn notes_containing(w: &World, opp: &str, text: &str) -> usize {
     w.lever

@@ -2,12 +2,10 @@
 //! with its steps and link) is damaged at a few offsets, and each copy is either refused
 //! by every command with what to do, or opens with its history whole.
 
-use std::time::Duration;
-
 use hirewire_e2e::world::{Hireable, Options, World};
 use hirewire_fakes::webhook::LeverEvent;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 const PAGE: usize = 4096;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

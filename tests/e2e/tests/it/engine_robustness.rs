@@ -11,7 +11,7 @@ use hirewire_fakes::webhook::LeverEvent;
 use hirewire_fakes::{FaultKind, FaultRule};
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 /// A move into a stage nothing maps: an entry each, no vendor call.
 fn unmapped_move(w: &World, opp: &str) -> LeverEvent {

@@ -12,7 +12,7 @@ use hirewire_fakes::webhook::LeverEvent;
 use hirewire_fakes::{FaultKind, FaultRule};
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 fn reason(e: &Value) -> String {
     e["reason"].as_str().unwrap_or_default().to_string()

@@ -8,7 +8,7 @@ use hirewire_fakes::webhook::LeverEvent;
 use hirewire_fakes::{FaultKind, FaultRule};
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 /// A bob field's value in a stored employee, found through bob's own field metadata.
 async fn bob_field(w: &World, employee: &Value, name: &str) -> Value {
@@ -344,7 +344,7 @@ async fn twenty_percent_injected_429_and_5xx_still_complete_every_hire_without_d
     }
     for o in &opps {
         let e = w
-            .wait_final(o, "candidateHired", Duration::from_secs(180))
+            .wait_final(o, "candidateHired", hirewire_e2e::deadline::LONG_FLOW)
             .await;
         assert_eq!(e["status"], "done", "{e:#}");
     }

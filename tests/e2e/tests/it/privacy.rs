@@ -14,7 +14,7 @@ use hirewire_e2e::world::{Hireable, World};
 use hirewire_fakes::webhook::LeverEvent;
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 const EVERY: Duration = Duration::from_millis(300);
 
 /// Hires `who` through the webhook and waits until done; returns the opportunity and the bob

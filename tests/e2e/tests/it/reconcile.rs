@@ -14,7 +14,7 @@ use hirewire_e2e::world::{Hireable, World};
 use hirewire_fakes::webhook::LeverEvent;
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(120);
+use hirewire_e2e::deadline::LONG_FLOW as T;
 const EVERY: Duration = Duration::from_millis(500);
 
 /// Adds candidate `i` with a signed offer and a resume, hired in Lever now.

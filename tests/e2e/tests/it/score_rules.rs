@@ -2,14 +2,12 @@
 //! the documented calls, once however often the result arrives, never past a recruiter
 //! who moved them first, and archives only after Approve.
 
-use std::time::Duration;
-
 use hirewire_e2e::app::yesterday;
 use hirewire_e2e::world::{Options, World};
 use hirewire_fakes::lever::Perm;
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 /// The rule the tests run with, and Lever's names beside its ids.
 fn rules(w_ids: &hirewire_fakes::lever::DemoIds) -> String {
@@ -97,7 +95,7 @@ async fn a_score_above_the_bar_moves_once_across_a_poll_a_callback_and_a_catch_u
         .app
         .wait_entry(
             "the rule's entry to finish",
-            Duration::from_secs(150),
+            hirewire_e2e::deadline::LONG_FLOW,
             |e| e["event"] == "assessmentScoreRule" && e["status"] != "running",
         )
         .await;

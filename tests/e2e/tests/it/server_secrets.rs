@@ -5,13 +5,12 @@
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use hirewire_e2e::scan::holds;
 use hirewire_e2e::world::{Options, World};
 use hirewire_fakes::webhook::LeverEvent;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 /// A session bus that is not there: the keychain cannot be reached, as on a VPS.
 const NO_BUS: (&str, &str) = (
     "DBUS_SESSION_BUS_ADDRESS",

@@ -2,17 +2,15 @@
 //! withholds the events it said wait makes the app reconnect after its watchdog deadline,
 //! log it once and count it, and the status never says "connected" meanwhile.
 
-use std::time::Duration;
-
 use hirewire_e2e::holdback::HoldBack;
 use hirewire_e2e::world::{Options, World};
 use hirewire_engine::RELAY_STALL_ENV as STALL_ENV;
 use hirewire_fakes::webhook::LeverEvent;
 use hirewire_relay::protocol::ConnectCode;
 
-/// Long enough for a hire on a loaded machine, far shorter than the relay's peer timeout
-/// here (10 min): without the watchdog the held stream would keep the hire waiting.
-const T: Duration = Duration::from_secs(60);
+// FLOW is long enough for a hire on a loaded machine, far shorter than the relay's peer
+// timeout here (10 min): without the watchdog the held stream would keep the hire waiting.
+use hirewire_e2e::deadline::FLOW as T;
 
 // Two workers: the proxy must run while the test thread waits on a CLI command.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,7 @@ use hirewire_fakes::webhook::LeverEvent;
 use hirewire_team::{seal_command, Action, CommandBody, DeviceKeys};
 use serde_json::Value;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 /// A second candidate ready to be hired: Katherine Johnson.
 fn katherine(w: &World) -> String {

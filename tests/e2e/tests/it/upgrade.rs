@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use hirewire_e2e::app::App;
 use hirewire_e2e::fixtures::{self, Dump};
@@ -13,7 +12,7 @@ use hirewire_e2e::relay::Relay;
 use hirewire_e2e::stream;
 use serde_json::{json, Value};
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 /// The release whose files the fixtures are: the last one before formats were recorded.
 const RELEASE: &str = "v0.1.0";
 

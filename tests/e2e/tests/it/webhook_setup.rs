@@ -3,13 +3,11 @@
 //! signs with one of them becomes work; it never makes a webhook twice, and a key that may
 //! not manage webhooks gets the permission it lacks and the copy-by-hand fallback.
 
-use std::time::Duration;
-
 use hirewire_e2e::world::{Options, World, LEVER_ENDPOINTS};
 use hirewire_fakes::lever::Perm;
 use hirewire_fakes::webhook::LeverEvent;
 
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 const SETUP_KEY: &str = "setup-key-webhooks";
 

@@ -13,8 +13,7 @@ use hirewire_e2e::world::World;
 use hirewire_fakes::lever::{Offer, OfferField};
 use hirewire_fakes::webhook::LeverEvent;
 
-/// How long a hire or an invite may take once its event is at the relay.
-const T: Duration = Duration::from_secs(60);
+use hirewire_e2e::deadline::FLOW as T;
 
 /// One row of the history list as the window shows it.
 #[derive(Debug, Clone)]

@@ -2,14 +2,12 @@
 //! the app, with the connection codes it already has, receives everything from the NATS
 //! relay, at the same seqs, and new events go on after them.
 
-use std::time::Duration;
-
 use hirewire_e2e::nats::Nats;
 use hirewire_e2e::relay::{post, skip_on_nats, Channel, Relay};
 use hirewire_e2e::stream;
 use hirewire_relay::protocol::ConnectCode;
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 
 fn migrate(dir: &std::path::Path, store: &str) -> (i32, String, String) {
     let mut cmd = std::process::Command::new(hirewire_e2e::bins::path("hirewire-relay"));

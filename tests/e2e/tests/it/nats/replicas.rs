@@ -4,14 +4,12 @@
 //! NATS node killed with `kill -9`, a relay replica killed, and a lost majority (503, never
 //! a 200 that is then lost).
 
-use std::time::Duration;
-
 use hirewire_e2e::nats::Nats;
 use hirewire_e2e::relay::{Channel, Relay};
 use hirewire_e2e::stream::{self, Next, StreamClient};
 use hirewire_relay::protocol::{CLOSE_CHANNEL_REMOVED, CLOSE_REPLACED, CLOSE_SECRET_ROTATED};
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 
 /// Two relays with their own data directories on `nats`.
 pub(crate) async fn two_replicas(nats: &Nats, extra: &[&str]) -> (Relay, Relay, tempfile::TempDir) {

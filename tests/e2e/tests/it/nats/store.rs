@@ -10,7 +10,7 @@ use hirewire_e2e::relay::{channel_cmd, post, Channel, Relay};
 use hirewire_e2e::stream::{self, Next};
 use hirewire_relay::protocol::ServerFrame;
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 
 async fn health(relay: &Relay) -> u16 {
     reqwest::get(format!("{}/healthz", relay.url()))

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::replicas::{knows, two_replicas};
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 const LONG: u64 = 25_000;
 const AT_ONCE: Duration = Duration::from_secs(5);
 

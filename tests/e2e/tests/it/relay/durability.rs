@@ -10,7 +10,7 @@ use hirewire_e2e::stream::{self, Next};
 use hirewire_relay::protocol::ServerFrame;
 use tokio::sync::Mutex;
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 
 /// Posts numbered events from `workers` tasks until told to stop; returns the numbers that
 /// got a 200.

@@ -1,11 +1,9 @@
 //! The relay's public intake: what it accepts, what it refuses, and how it says so.
 
-use std::time::Duration;
-
 use hirewire_e2e::relay::Relay;
 use hirewire_e2e::stream;
 
-const T: Duration = Duration::from_secs(10);
+use hirewire_e2e::deadline::RELAY as T;
 
 async fn post(url: &str, body: Vec<u8>) -> reqwest::Response {
     reqwest::Client::new()

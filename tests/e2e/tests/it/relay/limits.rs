@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hirewire_e2e::net::{self, Fate};
 use hirewire_e2e::relay::Relay;
 
-const T: Duration = Duration::from_secs(10);
+use hirewire_e2e::deadline::RELAY as T;
 const ATTACKER: [u8; 4] = [127, 0, 0, 1];
 const OTHER: [u8; 4] = [127, 0, 0, 2];
 

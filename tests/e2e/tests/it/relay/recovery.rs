@@ -10,19 +10,11 @@ use hirewire_e2e::stream::{self, Next};
 use hirewire_relay::protocol::ServerFrame;
 use redb::TableDefinition;
 
-const T: Duration = Duration::from_secs(10);
+use hirewire_e2e::deadline::RELAY as T;
 /// The relay's events table, as `relay/src/store/tables.rs` defines it.
 const EVENTS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("events-v1");
 
-async fn post(url: &str, body: String) -> u16 {
-    reqwest::Client::new()
-        .post(url)
-        .body(body)
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
+use hirewire_e2e::relay::post;
 
 #[tokio::test]
 async fn a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows() {
@@ -68,7 +60,7 @@ async fn a_damaged_record_is_skipped_with_a_notice_and_the_rest_still_flows() {
     }
     assert_eq!(s.event(T).await.seq, 4);
     assert_eq!(s.event(T).await.seq, 5);
-    assert_eq!(post(&hook, "{\"i\":6}".into()).await, 200);
+    assert_eq!(post(&hook, "{\"i\":6}").await, 200);
     assert_eq!(s.event(T).await.seq, 6, "new posts are delivered too");
     s.ack(6).await;
     relay

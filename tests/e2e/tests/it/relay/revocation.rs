@@ -9,7 +9,7 @@ use hirewire_e2e::stream::{self, Next, StreamClient};
 use hirewire_relay::protocol::CLOSE_SECRET_ROTATED;
 use tokio_tungstenite::tungstenite::Message;
 
-const T: Duration = Duration::from_secs(10);
+use hirewire_e2e::deadline::RELAY as T;
 /// Bodies of this size fill the kernel's socket buffers in a few events, so that a client
 /// which stops reading leaves the relay blocked in a write.
 const BIG: usize = 1024 * 1024;

@@ -7,17 +7,9 @@ use hirewire_e2e::stream::{self, Next, StreamClient};
 use hirewire_relay::protocol::{ServerFrame, CLOSE_BAD_FRAME, CLOSE_REPLACED};
 use tokio_tungstenite::tungstenite::Message;
 
-const T: Duration = Duration::from_secs(10);
+use hirewire_e2e::deadline::RELAY as T;
 
-async fn post(url: &str, body: String) -> u16 {
-    reqwest::Client::new()
-        .post(url)
-        .body(body)
-        .send()
-        .await
-        .map(|r| r.status().as_u16())
-        .unwrap_or(0)
-}
+use hirewire_e2e::relay::post;
 
 async fn open(relay: &Relay, ch: &hirewire_e2e::relay::Channel) -> StreamClient {
     stream::connect(&relay.url(), &ch.channel, Some(&ch.secret))

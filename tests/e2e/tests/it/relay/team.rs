@@ -12,7 +12,7 @@ use hirewire_e2e::wait::until_true;
 use hirewire_relay::team::{self, MailboxSide};
 use serde_json::{json, Value};
 
-const T: Duration = Duration::from_secs(20);
+use hirewire_e2e::deadline::RELAY as T;
 /// A long-poll's wait in these tests: far longer than any wake-up may take.
 const LONG: u64 = 25_000;
 /// A wake-up "at once": well under the long-poll's wait.
