@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "team_list",
     "team_invite",
     "team_remove",
+    "team_catch_up",
 ];
 
 fn main() {

@@ -135,6 +135,8 @@ export const api = {
   teamInvite: (name: string, role: "member" | "viewer", owner: string) => invoke<Invited>("team_invite", { name, role, owner }),
   /** Removes a member: a new team key its device cannot open. */
   teamRemove: (name: string) => invoke<null>("team_remove", { name }),
+  /** A seat's Catch up: the engine compares with Lever; its answer in words. */
+  teamCatchUp: () => invoke<string>("team_catch_up"),
   /** The first screen is painted: the engine logs how long the start took. */
   uiReady: (screen: string, ms: number) => invoke<void>("ui_ready", { screen, ms }),
 };

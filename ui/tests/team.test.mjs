@@ -128,8 +128,10 @@ test("a seat shows only History and Team, opens on History though not set up, an
   await page.getByTestId("history-row-30").waitFor();
   assert.deepEqual(await navIds(page), ["nav-history", "nav-team"]);
   await seeText(page, "engine-line", "The engine on ana's device: it was last seen 3h 2m ago; hires wait on the relay until it is back");
-  // Catching up asks Lever, which only the engine can: not offered here.
+  // Catching up asks Lever, which only the engine can: a member's seat asks the engine
+  // (no dialog with a dry run and a date: that is the engine's own window).
   assert.equal(await page.getByTestId("open-catchup").count(), 0);
+  await page.getByTestId("seat-catchup").waitFor();
   // The Team screen is read-only: who this seat is, no invite and no Remove.
   await page.getByTestId("nav-team").click();
   await seeText(page, "team-you", "You are dana (member");
@@ -165,7 +167,34 @@ test("a viewer's seat offers no Approve, Dismiss nor Retry: a line says viewers 
   await seeText(page, "detail-steps", "bob answered 422");
   await seeText(page, "detail-viewer-only", "Viewers can only look");
   assert.equal(await page.getByTestId("detail-retry").count(), 0);
+  // Nor a Catch up: the engine would refuse it.
+  assert.equal(await page.getByTestId("seat-catchup").count(), 0);
+  assert.equal(await page.getByTestId("open-catchup").count(), 0);
   assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("a member seat's Catch up asks the engine, waits for its answer and shows it", async () => {
+  const page = await open(browser, server.url, "entries=30&team=member");
+  await page.evaluate(() => window.__hw.engine.team.hold());
+  await page.getByTestId("seat-catchup").click();
+  await seeText(page, "seat-catchup", "Asking the engine…");
+  assert.ok(await page.getByTestId("seat-catchup").isDisabled());
+  await page.evaluate(() => window.__hw.engine.team.release());
+  await seeText(page, "toast", "caught up by dana: nothing the webhooks missed");
+  await seeText(page, "seat-catchup", "Catch up");
+  assert.equal((await calls(page, "team_catch_up")).length, 1);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("a seat's Catch up the engine did not answer in time shows the engine's sentence", async () => {
+  const text = "the engine on ana's device has not answered within 2m; the command waits on the relay and is carried out once the engine is back";
+  const page = await open(browser, server.url, "entries=30&team=member");
+  await page.evaluate((t) => window.__hw.engine.fail("team_catch_up", t), text);
+  await page.getByTestId("seat-catchup").click();
+  await seeText(page, "toast", text);
+  assert.ok(!(await page.getByTestId("seat-catchup").isDisabled()));
   await close(page);
 });
 

@@ -123,9 +123,12 @@ async fn decide(
             .store
             .write(|tx| tx.team_put(&keys::team_command(&command.id), &Mark::Started))?;
         match carry_out(engine, command, started).await {
-            Ok(()) => (
+            Ok(detail) => (
                 true,
-                format!("{} by {}", past(&command.action), member.name),
+                match detail {
+                    Some(d) => format!("{} by {}: {d}", past(&command.action), member.name),
+                    None => format!("{} by {}", past(&command.action), member.name),
+                },
             ),
             Err(why) => (false, why),
         }
@@ -190,8 +193,13 @@ fn open(
 }
 
 /// Does what the command asks. `again`: it was begun before (a crash, a lost answer), so
-/// an entry that no longer waits is taken as done by that first attempt.
-async fn carry_out(engine: &Engine, command: &CommandBody, again: bool) -> Result<(), String> {
+/// an entry that no longer waits is taken as done by that first attempt. A catch-up says
+/// what it found.
+async fn carry_out(
+    engine: &Engine,
+    command: &CommandBody,
+    again: bool,
+) -> Result<Option<String>, String> {
     let entry = || {
         command
             .entry
@@ -201,21 +209,11 @@ async fn carry_out(engine: &Engine, command: &CommandBody, again: bool) -> Resul
         Action::Approve => actions::approve(engine, entry()?, command.proposal.clone()).await,
         Action::Dismiss => actions::dismiss(engine, entry()?).await,
         Action::Retry => actions::retry(engine, entry()?).await,
-        Action::CatchUp => {
-            let opts = crate::reconcile::Options {
-                since_ms: None,
-                dry_run: false,
-                apply_rules: false,
-            };
-            return crate::reconcile::run(engine, opts)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string());
-        }
+        Action::CatchUp => return catch_up(engine).await.map(Some),
     };
     match outcome {
-        Ok(()) => Ok(()),
-        Err(ActionError::NotWaiting { .. }) if again => Ok(()),
+        Ok(()) => Ok(None),
+        Err(ActionError::NotWaiting { .. }) if again => Ok(None),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -253,6 +251,45 @@ fn refused(seq: u64, sender: &str, why: String) -> CommandResult {
         entry: None,
         ok: false,
         message: why,
+    }
+}
+
+/// A member's catch-up: from where the last one ended. A seat cannot pick a start date,
+/// so the team's first catch-up looks back over the days the engine's own window
+/// suggests ([`crate::reconcile::FIRST_RUN_DAYS`]) and says so.
+async fn catch_up(engine: &Engine) -> Result<String, String> {
+    use crate::reconcile::{self, Options, ReconcileError, FIRST_RUN_DAYS};
+    let from_last = Options::default();
+    let (report, first) = match reconcile::run(engine, from_last).await {
+        Err(ReconcileError::FirstRun(_)) => {
+            let since = crate::time::now_ms().saturating_sub(FIRST_RUN_DAYS * 24 * 3600 * 1000);
+            let opts = Options {
+                since_ms: Some(since),
+                ..Options::default()
+            };
+            (reconcile::run(engine, opts).await, true)
+        }
+        other => (other, false),
+    };
+    let report = report.map_err(|e| e.to_string())?;
+    let words = found_words(report.found.len(), report.unread.len());
+    Ok(if first {
+        format!("{words} (the team's first catch-up: the last {FIRST_RUN_DAYS} days)")
+    } else {
+        words
+    })
+}
+
+/// "2 events the webhooks missed, now in the history" / "nothing the webhooks missed".
+fn found_words(found: usize, unread: usize) -> String {
+    let found = match found {
+        0 => "nothing the webhooks missed".to_string(),
+        1 => "1 event the webhooks missed, now in the history".to_string(),
+        n => format!("{n} events the webhooks missed, now in the history"),
+    };
+    match unread {
+        0 => found,
+        n => format!("{found}; {n} opportunities Lever did not answer for (try again later)"),
     }
 }
 

@@ -134,6 +134,19 @@ pub async fn act(
     }
 }
 
+/// A member's Catch up from a seat: sent to the engine, which compares with Lever (the
+/// seat holds no Lever key) and answers through the log; waits up to `wait`. On the
+/// engine's own profile a catch-up is `reconcile::run` itself, with its report.
+pub async fn catch_up(engine: &Engine, wait: std::time::Duration) -> Result<String, TeamError> {
+    if !is_seat(engine) {
+        return Err(TeamError::Usage(
+            "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)".into(),
+        ));
+    }
+    let r = seat::command(engine, hirewire_team::Action::CatchUp, None, None, wait).await?;
+    Ok(r.message)
+}
+
 /// The team's part of [`Engine::run`]: the engine's publisher, command taker and
 /// pairing on an engine profile, the copy kept current on a seat, nothing otherwise
 /// (until a team starts: `team invite` or `team join` in another process). A part that

@@ -62,7 +62,16 @@ pub async fn run(
             dry_run,
             apply_rules,
             json,
-        } => super::reconcile::run(&engine, since, dry_run, apply_rules, json).await,
+            wait,
+        } => {
+            let how = super::reconcile::How {
+                since,
+                dry_run,
+                apply_rules,
+                json,
+            };
+            super::reconcile::run(&engine, how, wait).await
+        }
         Command::Person {
             email,
             json,

@@ -108,6 +108,10 @@ pub enum Command {
         /// The report as one JSON object.
         #[arg(long)]
         json: bool,
+        /// On a team's seat (which asks the engine to catch up): how long to wait for the
+        /// engine's answer (e.g. 2m).
+        #[arg(long, default_value = "2m", value_parser = humantime::parse_duration)]
+        wait: std::time::Duration,
     },
     /// Run a failed history entry's job again.
     Retry {

@@ -2,18 +2,34 @@
 //! `--json`), with what the webhooks missed.
 
 use crate::engine::reconcile::{self, Action, Options, Report};
-use crate::engine::{time, Engine};
+use crate::engine::{team, time, Engine};
 
 use super::Failure;
 
-/// Runs a catch-up and prints its report.
-pub async fn run(
-    engine: &Engine,
-    since: Option<String>,
-    dry_run: bool,
-    apply_rules: bool,
-    json: bool,
-) -> Result<(), Failure> {
+/// What the person asked of the catch-up.
+pub struct How {
+    /// `--since`, as typed.
+    pub since: Option<String>,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--apply-rules`.
+    pub apply_rules: bool,
+    /// `--json`.
+    pub json: bool,
+}
+
+/// Runs a catch-up and prints its report; on a team's seat, asks the engine for one and
+/// waits up to `wait` for its answer.
+pub async fn run(engine: &Engine, how: How, wait: std::time::Duration) -> Result<(), Failure> {
+    if team::is_seat(engine) {
+        return on_seat(engine, &how, wait).await;
+    }
+    let How {
+        since,
+        dry_run,
+        apply_rules,
+        json,
+    } = how;
     let since_ms = match since {
         Some(text) => Some(time::parse_day(&text).ok_or_else(|| {
             Failure::Usage(format!(
@@ -41,6 +57,25 @@ pub async fn run(
     let queued = report.found.iter().any(|f| f.action == Action::Queued);
     if queued && engine.lock_run().is_ok() {
         eprintln!("the engine is not running: start it (`hirewire run`, or open the window) to carry these out");
+    }
+    Ok(())
+}
+
+/// A seat's catch-up: the engine compares with Lever (only it holds the Lever key) and
+/// what it found reaches this seat's history through the team log.
+async fn on_seat(engine: &Engine, how: &How, wait: std::time::Duration) -> Result<(), Failure> {
+    if how.dry_run || how.since.is_some() || how.apply_rules {
+        return Err(Failure::Usage(
+            "on a seat, `hirewire reconcile` asks the engine to catch up from where it left off; \
+             --dry-run, --since and --apply-rules are for the engine's own profile"
+                .into(),
+        ));
+    }
+    let said = team::catch_up(engine, wait).await?;
+    if how.json {
+        println!("{}", serde_json::json!({ "engine": said }));
+    } else {
+        println!("{said}");
     }
     Ok(())
 }

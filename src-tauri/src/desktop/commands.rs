@@ -32,6 +32,9 @@ type Res<T> = Result<T, String>;
 /// Retry before it says the command waits on the relay.
 const SEAT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long a seat's window waits for the engine's catch-up (which reads Lever) to answer.
+const SEAT_CATCH_UP_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -311,6 +314,14 @@ pub async fn team_invite(
     )
     .await
     .map_err(text)
+}
+
+/// A seat's Catch up: the engine compares with Lever and says what it found.
+#[tauri::command]
+pub async fn team_catch_up(shell: State<'_, Shell>) -> Res<String> {
+    team::catch_up(&shell.engine(), SEAT_CATCH_UP_WAIT)
+        .await
+        .map_err(text)
 }
 
 #[tauri::command]

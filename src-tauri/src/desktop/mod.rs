@@ -110,6 +110,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             commands::team_list,
             commands::team_invite,
             commands::team_remove,
+            commands::team_catch_up,
             commands::reconcile,
             commands::person_export,
             commands::history_export,

@@ -332,6 +332,8 @@ export class FakeEngine {
         return this.team.invite(String(a.name ?? ""), String(a.role ?? ""), String(a.owner ?? ""));
       case "team_remove":
         return this.team.remove(String(a.name ?? ""));
+      case "team_catch_up":
+        return this.team.catchUp();
       case "ui_ready":
         this.readyScreens.push(String(a.screen));
         this.rowsAtReady ??= document.querySelectorAll('[data-testid^="history-row-"]').length;

@@ -7,7 +7,7 @@ import type { Invited, MemberLine, Role, TeamView } from "../api";
 export type TeamSide = "none" | "engine" | "member" | "viewer";
 
 /** The commands a seat sends to the engine instead of doing them. */
-export const SEAT_COMMANDS = new Set(["history_approve", "history_dismiss", "history_retry"]);
+export const SEAT_COMMANDS = new Set(["history_approve", "history_dismiss", "history_retry", "team_catch_up"]);
 
 const OWNER = "ana";
 const HOUR = 3600;
@@ -94,9 +94,15 @@ export class FakeTeam {
   /** A seat's Approve, Dismiss or Retry: refused for a viewer, else sent and (maybe) held. */
   async command(cmd: string): Promise<void> {
     if (this.role === "viewer") {
-      throw `${this.name} is a viewer in this team and may only look: ask ${this.owner} to make you a member to ${cmd.replace("history_", "")}`;
+      throw `${this.name} is a viewer in this team and may only look: ask ${this.owner} to make you a member to ${cmd.replace("history_", "").replace("team_catch_up", "catch up")}`;
     }
     if (this.held) await this.held.promise;
+  }
+
+  /** A seat's Catch up, as the engine answers it once it compared with Lever. */
+  catchUp(): string {
+    if (this.side !== "seat") throw "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)";
+    return `caught up by ${this.name}: nothing the webhooks missed`;
   }
 
   /** The engine holds its answers from now on (a test sees the "sent" state). */

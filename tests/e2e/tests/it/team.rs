@@ -419,3 +419,46 @@ async fn an_approve_sent_while_the_engine_is_stopped_waits_and_is_carried_out_on
     );
     assert_eq!(employees_of(&w, "ada@example.com"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_s_catch_up_runs_on_the_engine_and_what_it_finds_reaches_the_seat_once() {
+    let mut w = World::new(Options::default()).await;
+    w.start().await;
+    let dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
+    let vic = seat(&invite(&w.app, "vic", "viewer", "1h"), "vic").await;
+    // Hired in Lever, its webhook never sent: only a catch-up finds it.
+    let opp = w.add_hired_without_webhook("cu", "cand", 1, "2027-03-01");
+
+    let refused = vic.cli(&["reconcile"], "");
+    assert_ne!(refused.code, 0, "a viewer's catch-up must fail");
+    assert!(refused.stderr.contains("viewer"), "{}", refused.stderr);
+    let dry = dana.cli(&["reconcile", "--dry-run"], "");
+    assert_eq!(dry.code, 2, "a dry run is the engine's: {}", dry.stderr);
+    assert!(
+        dry.stderr.contains("engine's own profile"),
+        "{}",
+        dry.stderr
+    );
+
+    let said = dana.cli(&["reconcile", "--wait", "2m"], "");
+    assert_eq!(said.code, 0, "{}", said.stderr);
+    assert!(
+        said.stdout
+            .contains("caught up by dana: 1 event the webhooks missed"),
+        "{}",
+        said.stdout
+    );
+    let shown = entry_on(&dana, &opp, "done").await;
+    assert_eq!(shown["candidate"], "Cand 0001");
+    assert_eq!(shown["source"], "reconcile");
+    assert_eq!(employees_of(&w, "cand0001@example.com"), 1);
+
+    let again = dana.cli(&["reconcile", "--wait", "2m"], "");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("nothing the webhooks missed"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(employees_of(&w, "cand0001@example.com"), 1);
+}
