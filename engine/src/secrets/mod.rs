@@ -35,11 +35,13 @@ pub const NAMES: [&str; 9] = [
 ];
 /// The secrets team mode keeps (see `crate::team`): written by `hirewire team …`, never
 /// typed by a person, so `secret list` does not offer them; backups carry them.
-pub const TEAM_NAMES: [&str; 2] = [TEAM_DEVICE, TEAM_EPOCHS];
+pub const TEAM_NAMES: [&str; 3] = [TEAM_DEVICE, TEAM_EPOCHS, TEAM_INVITES];
 /// This device's team keys (signing and receiving).
 pub const TEAM_DEVICE: &str = "team-device";
 /// The team's key of each epoch this device holds.
 pub const TEAM_EPOCHS: &str = "team-epochs";
+/// The owner's open invites' codes (each holds a pairing password), by mailbox.
+pub const TEAM_INVITES: &str = "team-invites";
 
 /// Every secret a profile may hold: [`NAMES`] and [`TEAM_NAMES`].
 pub fn every_name() -> impl Iterator<Item = &'static str> {

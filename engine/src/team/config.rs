@@ -118,16 +118,14 @@ impl Member {
     }
 }
 
-/// An invite the engine will complete when its device joins.
+/// An invite the engine will complete when its device joins. Its code, which holds the
+/// pairing password, is with the secrets (`keyring::invite_codes`), not here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenInvite {
     /// The name the device will have.
     pub name: String,
     /// Its role.
     pub role: Role,
-    /// The code (it holds the pairing password; kept in the profile until used or
-    /// expired, like the relay secret's code is shown once).
-    pub code: String,
     /// When it stops working (unix s).
     pub expires_at: u64,
     /// Where it stands: open, joined, spent (a wrong password was tried), expired.

@@ -4,7 +4,9 @@
 use hirewire_team::{DeviceKeys, Epochs};
 
 use super::TeamError;
-use crate::secrets::{TEAM_DEVICE, TEAM_EPOCHS};
+use std::collections::BTreeMap;
+
+use crate::secrets::{TEAM_DEVICE, TEAM_EPOCHS, TEAM_INVITES};
 use crate::Engine;
 
 fn keys_err(e: impl std::fmt::Display) -> TeamError {
@@ -48,4 +50,39 @@ pub async fn save_epochs(engine: &Engine, epochs: &Epochs) -> Result<(), TeamErr
     tokio::task::spawn_blocking(move || secrets.set(TEAM_EPOCHS, &value).map_err(keys_err))
         .await
         .map_err(keys_err)?
+}
+
+/// The codes of the owner's invites, by mailbox id. A code holds the pairing password, so
+/// it is kept with the secrets, not in the profile's database (where only the invite's
+/// name, role, expiry and state are).
+pub async fn invite_codes(engine: &Engine) -> Result<BTreeMap<String, String>, TeamError> {
+    let secrets = engine.secrets.clone();
+    tokio::task::spawn_blocking(move || -> Result<BTreeMap<String, String>, TeamError> {
+        match secrets.get(TEAM_INVITES).map_err(keys_err)? {
+            Some(s) => serde_json::from_str(s.expose()).map_err(keys_err),
+            None => Ok(BTreeMap::new()),
+        }
+    })
+    .await
+    .map_err(keys_err)?
+}
+
+/// Stores the invites' codes (deleting the secret once none is left).
+pub async fn save_invite_codes(
+    engine: &Engine,
+    codes: &BTreeMap<String, String>,
+) -> Result<(), TeamError> {
+    let secrets = engine.secrets.clone();
+    let value = serde_json::to_string(codes).map_err(keys_err)?;
+    let empty = codes.is_empty();
+    tokio::task::spawn_blocking(move || {
+        if empty {
+            secrets.delete(TEAM_INVITES)
+        } else {
+            secrets.set(TEAM_INVITES, &value)
+        }
+        .map_err(keys_err)
+    })
+    .await
+    .map_err(keys_err)?
 }

@@ -157,19 +157,38 @@ pub async fn invite(
     let open = OpenInvite {
         name: name.to_string(),
         role,
-        code: code.encode(),
         expires_at: code.expires_at,
         state: InviteState::Open,
     };
+    keep_code(engine, &code.mailbox_id(), &code.encode()).await?;
     engine.store.write(|tx| {
         tx.team_put(&keys::team_invite(&code.mailbox_id()), &open)?;
         let gen = tx.meta(keys::TEAM_GEN)? + 1;
         tx.put_meta(keys::TEAM_GEN, gen)
     })?;
     Ok(Invited {
-        code: open.code,
+        code: code.encode(),
         expires: time::rfc3339(code.expires_at.saturating_mul(1000)),
     })
+}
+
+/// Keeps a new invite's code with the secrets, dropping the codes of invites that are no
+/// longer open (joined, spent, expired): a used code is of no use to anyone, but it has
+/// no reason to stay either. Only an invite writes this secret, so the engine's pairing,
+/// which reads it, never races a write.
+async fn keep_code(engine: &Engine, mailbox: &str, code: &str) -> Result<(), TeamError> {
+    let open: std::collections::HashSet<String> = engine.store.read(|rx| {
+        let invites: Vec<(String, OpenInvite)> = rx.team_prefixed("invite:")?;
+        Ok(invites
+            .into_iter()
+            .filter(|(_, i)| i.state == InviteState::Open)
+            .map(|(k, _)| k)
+            .collect())
+    })?;
+    let mut codes = super::keyring::invite_codes(engine).await?;
+    codes.retain(|m, _| open.contains(&keys::team_invite(m)));
+    codes.insert(mailbox.to_string(), code.to_string());
+    super::keyring::save_invite_codes(engine, &codes).await
 }
 
 /// One line of `team list`.

@@ -62,7 +62,17 @@ pub async fn run(engine: Engine) -> Result<(), TeamError> {
 
 /// Completes one invite, or spends it.
 async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamError> {
-    let invite = Invite::decode(&open.code).map_err(|e| TeamError::Code(e.to_string()))?;
+    let mailbox = key.strip_prefix("invite:").unwrap_or(key);
+    let code = super::keyring::invite_codes(engine)
+        .await?
+        .remove(mailbox)
+        .ok_or_else(|| {
+            TeamError::Keys(format!(
+                "the code of {}'s invite is not in this device's keychain: make a new invite",
+                open.name
+            ))
+        })?;
+    let invite = Invite::decode(&code).map_err(|e| TeamError::Code(e.to_string()))?;
     let ctx = Ctx::load(engine).await?;
     let api = ctx.api.clone();
     let mailbox = invite.mailbox_id();
@@ -176,7 +186,6 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         tx.team_put(&keys::team_member(&device), &member)?;
         let mut done = open.clone();
         done.state = InviteState::Joined;
-        done.code = String::new();
         tx.team_put(key, &done)?;
         let members = members_record(tx)?;
         enqueue(tx, &members)?;
@@ -217,16 +226,11 @@ async fn spend(
     why: &str,
 ) -> Result<(), TeamError> {
     let _ = api
-        .close_mailbox(
-            &Invite::decode(&open.code)
-                .map(|i| i.mailbox_id())
-                .unwrap_or_default(),
-        )
+        .close_mailbox(key.strip_prefix("invite:").unwrap_or(key))
         .await;
     engine.store.write(|tx| {
         let mut spent = open.clone();
         spent.state = InviteState::Spent;
-        spent.code = String::new();
         tx.team_put(key, &spent)
     })?;
     tracing::warn!(

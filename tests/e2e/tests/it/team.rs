@@ -232,7 +232,14 @@ async fn used_expired_and_mistyped_codes_are_refused_with_what_to_do() {
     assert_eq!(expired.code, 2, "{}", expired.stderr);
     assert!(expired.stderr.contains("expired"), "{}", expired.stderr);
 
-    // The invite whose code was mistyped still works with the right code.
+    // The open invite's code (its pairing password) is in the owner's keychain, never in
+    // the profile's files; the invite whose code was mistyped still works with it.
+    let open = hirewire_team::Invite::decode(&fresh).unwrap_or_else(|e| panic!("{e}"));
+    let found = hirewire_e2e::scan::holding_bytes(
+        &w.app.data,
+        &[fresh.as_bytes(), open.password.as_slice()],
+    );
+    assert!(found.is_empty(), "an invite's secret on disk: {found:?}");
     let _erin = seat(&fresh, "erin").await;
 }
 
