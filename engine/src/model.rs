@@ -212,6 +212,30 @@ pub struct RawEvent {
     pub content_type: Option<String>,
     /// The exact body.
     pub body: String,
+    /// SHA-256 of the body (hex), taken once when the event was accepted from the relay
+    /// and used from then on (resend check, dedupe); absent in events the app made itself
+    /// and in inboxes written before it was kept, which are hashed when decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_hash: Option<String>,
+}
+
+impl RawEvent {
+    /// The body's hash: the one taken at acceptance, else taken now.
+    pub fn body_hash(&self) -> String {
+        self.body_hash
+            .clone()
+            .unwrap_or_else(|| body_hash(&self.body))
+    }
+}
+
+/// SHA-256 of a body, hex: tells a redelivery (same bytes) from a replay (same token,
+/// other body).
+pub fn body_hash(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Everything about one entry beyond its summary.

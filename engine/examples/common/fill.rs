@@ -89,6 +89,7 @@ fn detail(id: u64, event: &str, received_at: u64) -> Detail {
             received_at,
             content_type: Some("application/json".into()),
             body: body.to_string(),
+            body_hash: None,
         }),
         ..Detail::default()
     }

@@ -12,7 +12,7 @@ use crate::store::Seen;
 use crate::webhooks::{callback_token, LeverWebhook, ASSESSMENT_DONE};
 use crate::work::{ResultState, Work};
 
-use super::envelope::{self, Envelope};
+use super::envelope::Envelope;
 use super::route::{self, Purge};
 use super::verify::{self, Verified};
 
@@ -149,9 +149,9 @@ fn lever(
     token: Option<&Secret>,
     seen: &impl Fn(&str) -> Option<Seen>,
 ) -> Decision {
-    // The body is hashed here once: verify compares it with a redelivery's, and the
-    // recorded dedupe keys keep it.
-    let body_hash = envelope::body_hash(&raw.body);
+    // The body was hashed once, when it was accepted from the relay: verify compares it
+    // with a redelivery's, and the recorded dedupe keys keep it.
+    let body_hash = raw.body_hash();
     let record = |entry, work, seen, purge| {
         Decision::Record(Record {
             entry,

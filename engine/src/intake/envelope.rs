@@ -5,7 +5,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 /// A parsed webhook body.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -114,11 +114,7 @@ pub fn verify(signing_token: &str, env: &Envelope) -> bool {
     mac.verify_slice(&given).is_ok()
 }
 
-/// SHA-256 of a body, hex: tells a redelivery (same bytes) from a replay (same token, other body).
-pub fn body_hash(body: &str) -> String {
-    hex(&Sha256::digest(body.as_bytes()))
-}
-
+#[cfg(test)]
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

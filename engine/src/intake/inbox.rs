@@ -20,7 +20,6 @@ use crate::store::{RelayConn, StoreError};
 use crate::{time, Engine};
 
 use super::decide::{decide, Endpoint};
-use super::envelope;
 use super::record;
 
 /// Relay seqs whose body hash is kept per channel, to tell a resend from a relay that
@@ -95,13 +94,14 @@ pub(crate) async fn accept(
             .filter(|ms| time::is_valid_ms(*ms))
             .unwrap_or_else(time::now_ms),
         content_type: frame.content_type,
+        body_hash: Some(crate::model::body_hash(&frame.body)),
         body: frame.body,
     };
     let conn = conn.clone();
     let accepted = engine
         .store
         .write_async(move |tx| {
-            let hash = envelope::body_hash(&raw.body);
+            let hash = raw.body_hash();
             let cursor = tx.relay_cursor(&conn)?;
             let accepted = if raw.seq > cursor {
                 Accepted::Fresh

@@ -42,6 +42,7 @@ fn lever(endpoint: &str, event: &str, data: serde_json::Value, at: u64, token: &
         received_at: NOW,
         content_type: Some("application/json".into()),
         body: body.to_string(),
+        body_hash: None,
     }
 }
 
@@ -140,7 +141,7 @@ fn an_event_older_than_the_age_limit_is_rejected_but_a_rerun_inside_it_is_taken(
 #[test]
 fn a_redelivery_is_dropped_and_a_replay_with_another_body_is_rejected() {
     let raw = hired("t1");
-    let hash = envelope::body_hash(&raw.body);
+    let hash = crate::model::body_hash(&raw.body);
     let seen = |k: &str| {
         (k == "token:t1").then(|| Seen {
             body_hash: hash.clone(),
@@ -162,6 +163,28 @@ fn a_redelivery_is_dropped_and_a_replay_with_another_body_is_rejected() {
     let (status, why) = status_and_reason(&decide(&other, &settings(), Some(&secret()), seen));
     assert_eq!(status, Status::Rejected);
     assert!(why.contains("replay"), "{why}");
+}
+
+#[test]
+fn the_body_is_hashed_once_when_accepted_and_an_older_inbox_record_is_hashed_when_decided() {
+    // Accepted from the relay: the hash taken then is the one decide records.
+    let mut raw = hired("t-hash");
+    raw.body_hash = Some("taken-at-acceptance".into());
+    let Decision::Record(r) = decide(&raw, &settings(), Some(&secret()), none) else {
+        panic!("a signed hire is recorded");
+    };
+    assert_eq!(r.body_hash, "taken-at-acceptance");
+    // An inbox record written before the hash was kept has none: it is hashed here.
+    let old: RawEvent = serde_json::from_value(json!({
+        "seq": 1, "endpoint": "candidate-hired", "method": "POST",
+        "received_at": NOW, "body": raw.body,
+    }))
+    .unwrap_or_else(|e| panic!("an older inbox record must still read: {e}"));
+    assert_eq!(old.body_hash, None);
+    let Decision::Record(r) = decide(&old, &settings(), Some(&secret()), none) else {
+        panic!("a signed hire is recorded");
+    };
+    assert_eq!(r.body_hash, crate::model::body_hash(&raw.body));
 }
 
 #[test]
@@ -231,6 +254,7 @@ fn the_partners_patch_asks_for_one_results_check() {
         received_at: NOW,
         content_type: None,
         body: String::new(),
+        body_hash: None,
     };
     assert!(matches!(
         decide(&raw, &settings(), None, none),

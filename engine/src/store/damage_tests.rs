@@ -21,6 +21,7 @@ fn raw(i: u64) -> RawEvent {
         content_type: Some("application/json".into()),
         // About a kilobyte each: the records span many pages, as a year of history does.
         body: format!("{{\"n\":{i},\"pad\":\"{}\"}}", "y".repeat(900)),
+        body_hash: None,
     }
 }
 

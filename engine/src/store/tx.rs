@@ -92,6 +92,7 @@ macro_rules! read_methods {
                 received_at: crate::time::now_ms(),
                 content_type: None,
                 body: format!("(an inbox record that cannot be read: {e})"),
+                body_hash: None,
             });
             Ok(Some((k.value(), raw)))
         }
