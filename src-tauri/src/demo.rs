@@ -53,14 +53,7 @@ impl Demo {
     /// Starts the fakes and a relay, and configures the `demo` profile in `base` (default:
     /// a temporary directory removed on drop).
     pub async fn start_in(base: Option<PathBuf>) -> anyhow::Result<Demo> {
-        let (tmp, base) = match base {
-            Some(b) => (None, b),
-            None => {
-                let t = tempfile::tempdir()?;
-                let p = t.path().to_path_buf();
-                (Some(t), p)
-            }
-        };
+        let (tmp, base) = base_dir(base)?;
         let lever = FakeLever::start().await?;
         let ids = lever.seed_demo();
         let bob = FakeBob::start().await?;
@@ -175,6 +168,19 @@ impl Drop for Demo {
             let _ = stop.send(());
         }
     }
+}
+
+/// The demo's directory: `base`, else a temporary one (held, so it is removed with the
+/// demo).
+fn base_dir(base: Option<PathBuf>) -> anyhow::Result<(Option<tempfile::TempDir>, PathBuf)> {
+    Ok(match base {
+        Some(b) => (None, b),
+        None => {
+            let t = tempfile::tempdir()?;
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    })
 }
 
 /// A signing token per Lever webhook, new for each demo.
