@@ -77,8 +77,15 @@ pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, Flow
         .map(Candidate::from)
         .collect();
 
-    // Candidates Hirewire has seen, even if Lever has not touched them for a year. The
-    // history's search takes one text: ask for the first word, match all words here.
+    seen_here(engine, q, &mut out).await?;
+    out.truncate(SHOWN);
+    Ok(out)
+}
+
+/// Adds the candidates Hirewire has seen whose name matches, even if Lever has not touched
+/// them for a year. The history's search takes one text: ask for the first word, match
+/// all words here.
+async fn seen_here(engine: &Engine, q: &str, out: &mut Vec<Candidate>) -> Result<(), FlowError> {
     let first_word = q.split_whitespace().next().unwrap_or(q).to_string();
     let filter = Filter {
         search: first_word,
@@ -101,8 +108,7 @@ pub async fn search(engine: &Engine, query: &str) -> Result<Vec<Candidate>, Flow
             });
         }
     }
-    out.truncate(SHOWN);
-    Ok(out)
+    Ok(())
 }
 
 /// Every word of the query appears in the name, ignoring case ("ada love" finds

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::clients::http::ApiError;
-use super::clients::lever::Perm;
+use super::clients::lever::{Lever, Perm};
 use super::clients::lever_perm::missing_checkbox;
 use super::probes::{self, Answer};
 use super::secrets;
@@ -136,13 +136,18 @@ pub async fn run_relay(engine: &Engine) -> Item {
         conn.url.trim_end_matches('/'),
         conn.channel
     );
-    match engine
+    let answer = engine
         .http
         .get(&url)
         .bearer_auth(secret.expose())
         .send()
-        .await
-    {
+        .await;
+    relay_said(&conn.url, answer).await
+}
+
+/// The relay item for the relay's answer to the channel's status.
+async fn relay_said(relay: &str, answer: reqwest::Result<reqwest::Response>) -> Item {
+    match answer {
         Ok(r) if r.status().is_success() => {
             let pending = r
                 .json::<serde_json::Value>()
@@ -155,7 +160,7 @@ pub async fn run_relay(engine: &Engine) -> Item {
                 true,
                 format!(
                     "connected to {} ({})",
-                    conn.url,
+                    relay,
                     match pending {
                         0 => "nothing waiting".to_string(),
                         1 => "1 event waiting".to_string(),
@@ -178,7 +183,7 @@ pub async fn run_relay(engine: &Engine) -> Item {
         Err(e) => item(
             "relay",
             false,
-            format!("cannot reach the relay at {}: {e}", conn.url),
+            format!("cannot reach the relay at {}: {e}", relay),
         ),
     }
 }
@@ -204,44 +209,10 @@ async fn lever(engine: &Engine) -> Vec<Item> {
         .map(|(p, _)| *p)
         .partition(|p| !probes::RULE_PERMS.contains(p) || needed.contains(p));
     let mut out: Vec<Item> = missing.iter().map(|p| missing_perm(*p)).collect();
-    let spare: Vec<Item> = spare
-        .iter()
-        .map(|p| {
-            item(
-                "lever",
-                true,
-                format!(
-                    "the API key lacks «{}», which only a score rule needs (none does now); tick it in a new key before adding one",
-                    p.label()
-                ),
-            )
-        })
-        .collect();
-    let unproven: Vec<Item> = answers
-        .iter()
-        .filter_map(|(p, a)| match a {
-            Answer::Unproven(why) => Some(item(
-                "lever",
-                true,
-                format!("«{}» is not proven: {why}", p.label()),
-            )),
-            _ => None,
-        })
-        .collect();
+    let spare = spare_items(&spare);
+    let unproven = unproven_items(&answers);
     if !missing.contains(&Perm::FindOpportunities) {
-        match lever.sees_confidential().await {
-            Ok(true) => {}
-            Ok(false) => out.push(Item {
-                kind: ItemKind::MissingPermission,
-                permission: Some("Allow access to confidential data"),
-                ..item(
-                    "lever",
-                    false,
-                    "the API key cannot read confidential candidates: it was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Hires and invites of confidential candidates will fail; Lever keys cannot be edited, so generate a new key with the toggle on and the same checkboxes",
-                )
-            }),
-            Err(e) => out.push(failed("lever", &e)),
-        }
+        out.extend(confidential(&lever).await);
     }
     if out.is_empty() {
         out.push(item(
@@ -257,6 +228,56 @@ async fn lever(engine: &Engine) -> Vec<Item> {
     out.extend(unproven);
     out.extend(spare);
     out
+}
+
+/// Boxes missing that only score rules need, while none does: told, not failed.
+fn spare_items(spare: &[Perm]) -> Vec<Item> {
+    spare
+        .iter()
+        .map(|p| {
+            item(
+                "lever",
+                true,
+                format!(
+                    "the API key lacks «{}», which only a score rule needs (none does now); tick it in a new key before adding one",
+                    p.label()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Boxes a probe could not prove either way, each with why.
+fn unproven_items(answers: &[(Perm, Answer)]) -> Vec<Item> {
+    answers
+        .iter()
+        .filter_map(|(p, a)| match a {
+            Answer::Unproven(why) => Some(item(
+                "lever",
+                true,
+                format!("«{}» is not proven: {why}", p.label()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the key reads confidential candidates (a toggle of the key, not a checkbox):
+/// an item when it cannot, or when asking failed.
+async fn confidential(lever: &Lever) -> Option<Item> {
+    match lever.sees_confidential().await {
+        Ok(true) => None,
+        Ok(false) => Some(Item {
+            kind: ItemKind::MissingPermission,
+            permission: Some("Allow access to confidential data"),
+            ..item(
+                "lever",
+                false,
+                "the API key cannot read confidential candidates: it was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Hires and invites of confidential candidates will fail; Lever keys cannot be edited, so generate a new key with the toggle on and the same checkboxes",
+            )
+        }),
+        Err(e) => Some(failed("lever", &e)),
+    }
 }
 
 /// The boxes the configured score rules need: moving needs the stage change, a tag the

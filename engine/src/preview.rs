@@ -95,31 +95,8 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
         ),
         (Some(_), _) => (None, vec![]),
     };
-    let mut documents = Vec::new();
-    for f in &data.files {
-        let key = keys::document(opp_id, &f.key);
-        let already_uploaded = engine
-            .store
-            .read_async(move |rx| rx.link(&key))
-            .await?
-            .is_some();
-        documents.push(DocPreview {
-            name: f.name.clone(),
-            size: f.size,
-            already_uploaded,
-        });
-    }
-    let types: Vec<(&String, &String)> = settings
-        .interview_types
-        .iter()
-        .filter(|(t, _)| data.opp.tags.contains(t))
-        .collect();
-    let invite = Some(match (types.as_slice(), &email) {
-        ([(tag, test)], Some(to)) => format!("{tag} (test {test}) to {to}"),
-        ([_], None) => "no invite: the candidate has no email address in Lever".to_string(),
-        ([], _) => "no invite: the candidate has no interview-type tag".to_string(),
-        (many, _) => format!("no invite: {} interview-type tags", many.len()),
-    });
+    let documents = documents(engine, opp_id, &data).await?;
+    let invite = Some(invite(&settings, &data, email.as_deref()));
     let opp = opp_id.to_string();
     let invite_sent_at = engine
         .store
@@ -140,6 +117,44 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
         invite_sent_at,
         notes,
     })
+}
+
+/// The files a hire would copy, each with whether it is in bob already.
+async fn documents(
+    engine: &Engine,
+    opp_id: &str,
+    data: &LeverHire,
+) -> Result<Vec<DocPreview>, FlowError> {
+    let mut documents = Vec::new();
+    for f in &data.files {
+        let key = keys::document(opp_id, &f.key);
+        let already_uploaded = engine
+            .store
+            .read_async(move |rx| rx.link(&key))
+            .await?
+            .is_some();
+        documents.push(DocPreview {
+            name: f.name.clone(),
+            size: f.size,
+            already_uploaded,
+        });
+    }
+    Ok(documents)
+}
+
+/// What a move into the assessment stage would send, or why it would send nothing.
+fn invite(settings: &Settings, data: &LeverHire, email: Option<&str>) -> String {
+    let types: Vec<(&String, &String)> = settings
+        .interview_types
+        .iter()
+        .filter(|(t, _)| data.opp.tags.contains(t))
+        .collect();
+    match (types.as_slice(), email) {
+        ([(tag, test)], Some(to)) => format!("{tag} (test {test}) to {to}"),
+        ([_], None) => "no invite: the candidate has no email address in Lever".to_string(),
+        ([], _) => "no invite: the candidate has no interview-type tag".to_string(),
+        (many, _) => format!("no invite: {} interview-type tags", many.len()),
+    }
 }
 
 /// The mapping screen's preview: which bob fields a hire would fill, from what, and how the

@@ -53,14 +53,7 @@ impl Demo {
     /// Starts the fakes and a relay, and configures the `demo` profile in `base` (default:
     /// a temporary directory removed on drop).
     pub async fn start_in(base: Option<PathBuf>) -> anyhow::Result<Demo> {
-        let (tmp, base) = match base {
-            Some(b) => (None, b),
-            None => {
-                let t = tempfile::tempdir()?;
-                let p = t.path().to_path_buf();
-                (Some(t), p)
-            }
-        };
+        let (tmp, base) = base_dir(base)?;
         let lever = FakeLever::start().await?;
         let ids = lever.seed_demo();
         let bob = FakeBob::start().await?;
@@ -75,30 +68,15 @@ impl Demo {
             PROFILE,
             Secrets::in_memory(PROFILE),
         )?;
-        let tokens: Vec<(LeverWebhook, String)> = LeverWebhook::ALL
-            .iter()
-            .map(|w| {
-                (
-                    *w,
-                    format!("demo-signing-{}-{}", w.endpoint(), time::now_ms()),
-                )
-            })
-            .collect();
-        let mut values = vec![
-            (secrets::RELAY_SECRET.to_string(), hooks.secret.clone()),
-            (secrets::LEVER_API_KEY.to_string(), ids.api_key.clone()),
-            (secrets::BOB_SERVICE_USER.to_string(), bob_user),
-            (secrets::BOB_TOKEN.to_string(), bob_token),
-            (secrets::ASSESSMENT_API_KEY.to_string(), partner_key),
-        ];
-        values.extend(
-            tokens
-                .iter()
-                .map(|(w, t)| (w.token_name().to_string(), t.clone())),
-        );
-        for (n, v) in &values {
-            engine.secrets.set(n, v)?;
-        }
+        let tokens = signing_tokens();
+        keep_secrets(
+            &engine,
+            &hooks,
+            &ids,
+            (bob_user, bob_token),
+            partner_key,
+            &tokens,
+        )?;
         let settings = settings(&lever, &bob, &partner, &ids);
         let conn = RelayConn {
             url: hooks.url.clone(),
@@ -138,18 +116,7 @@ impl Demo {
     /// when the last was sent and the demo's catch-up ran.
     pub fn play(&self) -> oneshot::Receiver<()> {
         let (over, when_over) = oneshot::channel();
-        let ids = &self.ids;
-        let script = vec![
-            LeverEvent::hired(&ids.ada),
-            LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard),
-            LeverEvent::stage_change(&ids.grace, &ids.stage_phone, &ids.stage_byteboard),
-            LeverEvent::stage_change(&ids.alan, &ids.stage_phone, &ids.stage_byteboard),
-            LeverEvent::archive_change(&ids.grace, &ids.reason_not_a_fit),
-            LeverEvent::archive_change(&ids.alan, &ids.reason_unmapped),
-            // Ada's score (87) passes the demo's score rule, which moves her to Onsite in
-            // Lever; this is Lever's webhook for that move, the next step for the partner.
-            LeverEvent::stage_change(&ids.ada, &ids.stage_byteboard, &ids.stage_onsite),
-        ];
+        let script = script(&self.ids);
         let hooks = self.hooks.clone();
         let tokens = self.tokens.clone();
         let (engine, lever, ids) = (self.engine.clone(), self.lever.clone(), self.ids.clone());
@@ -160,44 +127,11 @@ impl Demo {
         );
         let task = tokio::spawn(async move {
             // A second recruiter's app joins the team first, and sees every entry below.
-            match start_seat(&engine, &seat_dir).await {
-                Ok(s) => {
-                    let running = tokio::spawn(crate::engine::team::run(s.clone()));
-                    if let Ok(mut t) = seat_task.lock() {
-                        *t = Some(running);
-                    }
-                    let _ = seat.set(s);
-                }
-                Err(e) => tracing::warn!("the demo's second seat did not join: {e:#}"),
-            }
+            join_seat(&engine, &seat_dir, &seat, &seat_task).await;
             let client = reqwest::Client::new();
             for event in script {
                 tokio::time::sleep(PACE).await;
-                // A move into the assessment stage happened in Lever before its webhook:
-                // the score rule later finds the candidate there.
-                if event.data["toStageId"] == ids.stage_byteboard.as_str() {
-                    if let Some(opp) = event.data["opportunityId"].as_str() {
-                        lever.set_stage(opp, &ids.stage_byteboard);
-                    }
-                }
-                let Some(hook) = LeverWebhook::from_event(&event.event) else {
-                    tracing::warn!("demo event {} has no webhook", event.event);
-                    continue;
-                };
-                let token = tokens
-                    .iter()
-                    .find(|(w, _)| *w == hook)
-                    .map(|(_, t)| t.clone())
-                    .unwrap_or_default();
-                if let Err(e) = webhook::post(
-                    &client,
-                    &hooks.hook_url(hook.endpoint()),
-                    event.body(&token),
-                )
-                .await
-                {
-                    tracing::warn!("demo event not sent: {e}");
-                }
+                send(&client, &hooks, &tokens, &lever, &ids, event).await;
             }
             tokio::time::sleep(PACE).await;
             catch_up(&engine, &lever, &ids).await;
@@ -233,6 +167,127 @@ impl Drop for Demo {
         if let Some(stop) = self.relay_stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+/// The demo's directory: `base`, else a temporary one (held, so it is removed with the
+/// demo).
+fn base_dir(base: Option<PathBuf>) -> anyhow::Result<(Option<tempfile::TempDir>, PathBuf)> {
+    Ok(match base {
+        Some(b) => (None, b),
+        None => {
+            let t = tempfile::tempdir()?;
+            let p = t.path().to_path_buf();
+            (Some(t), p)
+        }
+    })
+}
+
+/// A signing token per Lever webhook, new for each demo.
+fn signing_tokens() -> Vec<(LeverWebhook, String)> {
+    LeverWebhook::ALL
+        .iter()
+        .map(|w| {
+            (
+                *w,
+                format!("demo-signing-{}-{}", w.endpoint(), time::now_ms()),
+            )
+        })
+        .collect()
+}
+
+/// Puts the demo's keys in the profile's secrets: the relay's, the fakes' and the
+/// webhook signing tokens.
+fn keep_secrets(
+    engine: &Engine,
+    hooks: &ConnectCode,
+    ids: &DemoIds,
+    (bob_user, bob_token): (String, String),
+    partner_key: String,
+    tokens: &[(LeverWebhook, String)],
+) -> anyhow::Result<()> {
+    let mut values = vec![
+        (secrets::RELAY_SECRET.to_string(), hooks.secret.clone()),
+        (secrets::LEVER_API_KEY.to_string(), ids.api_key.clone()),
+        (secrets::BOB_SERVICE_USER.to_string(), bob_user),
+        (secrets::BOB_TOKEN.to_string(), bob_token),
+        (secrets::ASSESSMENT_API_KEY.to_string(), partner_key),
+    ];
+    values.extend(
+        tokens
+            .iter()
+            .map(|(w, t)| (w.token_name().to_string(), t.clone())),
+    );
+    for (n, v) in &values {
+        engine.secrets.set(n, v)?;
+    }
+    Ok(())
+}
+
+/// The sample events, in the order they are sent.
+fn script(ids: &DemoIds) -> Vec<LeverEvent> {
+    vec![
+        LeverEvent::hired(&ids.ada),
+        LeverEvent::stage_change(&ids.ada, &ids.stage_phone, &ids.stage_byteboard),
+        LeverEvent::stage_change(&ids.grace, &ids.stage_phone, &ids.stage_byteboard),
+        LeverEvent::stage_change(&ids.alan, &ids.stage_phone, &ids.stage_byteboard),
+        LeverEvent::archive_change(&ids.grace, &ids.reason_not_a_fit),
+        LeverEvent::archive_change(&ids.alan, &ids.reason_unmapped),
+        // Ada's score (87) passes the demo's score rule, which moves her to Onsite in
+        // Lever; this is Lever's webhook for that move, the next step for the partner.
+        LeverEvent::stage_change(&ids.ada, &ids.stage_byteboard, &ids.stage_onsite),
+    ]
+}
+
+/// Joins the second seat to the demo's team and starts its task (kept in `seat_task`, so
+/// the demo stops it); a seat that cannot join is logged and the demo goes on without it.
+async fn join_seat(
+    engine: &Engine,
+    seat_dir: &std::path::Path,
+    seat: &std::sync::OnceLock<Engine>,
+    seat_task: &std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
+) {
+    match start_seat(engine, seat_dir).await {
+        Ok(s) => {
+            let running = tokio::spawn(crate::engine::team::run(s.clone()));
+            if let Ok(mut t) = seat_task.lock() {
+                *t = Some(running);
+            }
+            let _ = seat.set(s);
+        }
+        Err(e) => tracing::warn!("the demo's second seat did not join: {e:#}"),
+    }
+}
+
+/// Sends one sample event to the relay, signed with its webhook's token.
+async fn send(
+    client: &reqwest::Client,
+    hooks: &ConnectCode,
+    tokens: &[(LeverWebhook, String)],
+    lever: &FakeLever,
+    ids: &DemoIds,
+    event: LeverEvent,
+) {
+    // A move into the assessment stage happened in Lever before its webhook:
+    // the score rule later finds the candidate there.
+    if event.data["toStageId"] == ids.stage_byteboard.as_str() {
+        if let Some(opp) = event.data["opportunityId"].as_str() {
+            lever.set_stage(opp, &ids.stage_byteboard);
+        }
+    }
+    let Some(hook) = LeverWebhook::from_event(&event.event) else {
+        tracing::warn!("demo event {} has no webhook", event.event);
+        return;
+    };
+    let token = tokens
+        .iter()
+        .find(|(w, _)| *w == hook)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+    if let Err(e) =
+        webhook::post(client, &hooks.hook_url(hook.endpoint()), event.body(&token)).await
+    {
+        tracing::warn!("demo event not sent: {e}");
     }
 }
 

@@ -138,12 +138,7 @@ fn load(
     let mut tables = Vec::new();
     let mut current: Option<(String, u64, u64)> = None;
     let mut secrets = Vec::new();
-    let close = |current: &mut Option<(String, u64, u64)>| match current.take() {
-        Some((name, want, got)) if want != got => Err(damaged(format!(
-            "the table {name} holds {got} rows, not the {want} it should"
-        ))),
-        _ => Ok(()),
-    };
+    let close = |current: &mut Option<(String, u64, u64)>| table_complete(file, current);
     loop {
         match frames::read(payload).map_err(frame_err)? {
             Frame::Table { name, rows } => {
@@ -186,6 +181,21 @@ fn load(
     }
     loader.finish()?;
     Ok(secrets)
+}
+
+/// Ends the table being read (name, rows its frame announced, rows read): it must hold
+/// the rows it announced.
+fn table_complete(
+    file: &Path,
+    current: &mut Option<(String, u64, u64)>,
+) -> Result<(), BackupError> {
+    match current.take() {
+        Some((name, want, got)) if want != got => Err(BackupError::damaged(
+            file,
+            format!("the table {name} holds {got} rows, not the {want} it should"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Secrets written so far, deleted again unless the restore finishes.

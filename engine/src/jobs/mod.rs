@@ -10,10 +10,10 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
-use crate::work::JobSlot;
+use crate::work::{Job, JobSlot};
 use crate::{time, Engine};
 
 /// Jobs running at once. Lever's bucket (10/s) is the real limit; eight keeps it full
@@ -69,6 +69,40 @@ impl Drop for Running {
     }
 }
 
+/// Whether a due job may start now.
+enum Claim {
+    /// It may: its slot, held while it runs (its place in [`Busy`] is marked).
+    Taken(OwnedSemaphorePermit),
+    /// Not this one: it runs already, its candidate has a job running, or it is
+    /// background work and the slots left are for live work.
+    Busy,
+    /// No job may: every slot is taken.
+    Full,
+}
+
+/// Takes a slot and marks the job, its lane and (for background work) its kind busy, in
+/// one lock, so two dispatches cannot both start it.
+fn claim(busy: &Mutex<Busy>, slots: &Arc<Semaphore>, job: &Job, lane: &str) -> Claim {
+    let Ok(mut b) = busy.lock() else {
+        return Claim::Full;
+    };
+    if b.jobs.contains(&job.id) || (!lane.is_empty() && b.lanes.contains(lane)) {
+        return Claim::Busy;
+    }
+    if job.background && b.background.len() >= PARALLEL - LIVE_ONLY {
+        return Claim::Busy;
+    }
+    let Ok(permit) = slots.clone().try_acquire_owned() else {
+        return Claim::Full;
+    };
+    b.jobs.insert(job.id);
+    b.lanes.insert(lane.to_string());
+    if job.background {
+        b.background.insert(job.id);
+    }
+    Claim::Taken(permit)
+}
+
 /// Starts every due job there is room for; returns how long until the next one is due.
 async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphore>) -> Duration {
     let jobs = match engine.store.read_async(|rx| rx.jobs()).await {
@@ -96,22 +130,11 @@ async fn dispatch(engine: &Engine, busy: &Arc<Mutex<Busy>>, slots: &Arc<Semaphor
             continue;
         }
         let lane = job.work.lane();
-        let Ok(mut b) = busy.lock() else { break };
-        if b.jobs.contains(&job.id) || (!lane.is_empty() && b.lanes.contains(&lane)) {
-            continue;
-        }
-        if job.background && b.background.len() >= PARALLEL - LIVE_ONLY {
-            continue;
-        }
-        let Ok(permit) = slots.clone().try_acquire_owned() else {
-            break;
+        let permit = match claim(busy, slots, &job, &lane) {
+            Claim::Taken(permit) => permit,
+            Claim::Busy => continue,
+            Claim::Full => break,
         };
-        b.jobs.insert(job.id);
-        b.lanes.insert(lane.clone());
-        if job.background {
-            b.background.insert(job.id);
-        }
-        drop(b);
         let running = Running {
             busy: busy.clone(),
             id: job.id,

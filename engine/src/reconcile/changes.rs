@@ -10,7 +10,7 @@ use super::diff::diff;
 use super::offers;
 use super::unknown;
 use super::{by_id, Action, Catchup, Found, FoundKind, Item, ReconcileError};
-use crate::clients::bob::Bob;
+use crate::clients::bob::{Bob, BobField};
 use crate::clients::bob_updates::held_at;
 use crate::clients::lever::{Opportunity, Posting};
 use crate::flows::hire::lever_hire::LeverHire;
@@ -103,89 +103,107 @@ async fn read_offer(
     Ok((data, picked.note))
 }
 
+/// A watched hire whose offer changed, with what bob would get now, and the Lever
+/// fields bob has no place for.
+type Changed = (Watch, ChangeState, Vec<String>);
+
 /// What bob would get now against what it got; each difference with what bob holds.
 async fn compare(c: &mut Catchup, bob: &Bob, changed: Vec<Reread>) -> Result<(), ReconcileError> {
     let bob_fields = bob.fields().await?;
-    let mut states: Vec<(Watch, ChangeState, Vec<String>)> = Vec::new();
-    for Reread {
-        w,
-        data,
-        mut lost,
-        note,
-    } in changed
-    {
-        let email = data.opp.email().unwrap_or_default();
-        let now = match propose(&c.settings, bob, &data, &email).await {
-            Ok((payload, _)) => payload,
-            Err(e) => {
-                c.items.push(Item {
-                    found: found(&data.opp, Action::Listed, format!("the offer changed after the employee was created, but bob cannot take it as it is: {e}")),
-                    work: None,
-                    at_ms: c.now_ms,
-                });
-                continue;
-            }
-        };
-        let (changes, gone) = unknown::split(diff(&w.employee, &now, &bob_fields));
-        lost.extend(gone);
-        let mut rebased = w.clone();
-        rebased.inputs = inputs(&data);
-        if changes.is_empty() {
-            if lost.is_empty() {
-                // Lever changed something bob does not get (an unmapped offer field).
-                c.rebased.push(rebased);
-            } else {
-                c.items.push(Item {
-                    found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
-                    work: None,
-                    at_ms: c.now_ms,
-                });
-            }
-            continue;
+    let mut states: Vec<Changed> = Vec::new();
+    for reread in changed {
+        if let Some(state) = change_of(c, bob, &bob_fields, reread).await {
+            states.push(state);
         }
-        states.push((
-            w.clone(),
-            ChangeState {
-                opportunity_id: w.opportunity_id.clone(),
-                employee_id: w.employee_id.clone(),
-                candidate: data.opp.name.clone(),
-                changes,
-                inputs: rebased.inputs,
-                offer: note,
-                ..Default::default()
-            },
-            lost,
-        ));
     }
     mark_edited_in_bob(bob, &mut states).await?;
     for (_, st, lost) in states {
-        let mut what = format!(
-            "the offer changed after the employee was created{}: {}",
-            st.offer_note(),
-            st.summary()
-        );
-        if !lost.is_empty() {
-            what = format!("{what}. {}", unknown::sentence(&lost));
-        }
-        let opp = Opportunity {
-            id: st.opportunity_id.clone(),
-            name: st.candidate.clone(),
-            ..Default::default()
-        };
-        c.items.push(Item {
-            found: found(&opp, Action::Queued, what),
-            work: Some(st.into()),
-            at_ms: c.now_ms,
-        });
+        c.items.push(queued(st, lost, c.now_ms));
     }
     Ok(())
 }
 
-/// Notes, per difference, what bob holds when it is neither the old nor the new value.
-async fn mark_edited_in_bob(
+/// The change bob is due for one re-read hire, or none: when bob cannot take the offer,
+/// or nothing bob gets changed (the hire is rebased, or its unmappable fields listed).
+async fn change_of(
+    c: &mut Catchup,
     bob: &Bob,
-    states: &mut [(Watch, ChangeState, Vec<String>)],
-) -> Result<(), ReconcileError> {
+    bob_fields: &[BobField],
+    Reread {
+        w,
+        data,
+        mut lost,
+        note,
+    }: Reread,
+) -> Option<Changed> {
+    let email = data.opp.email().unwrap_or_default();
+    let now = match propose(&c.settings, bob, &data, &email).await {
+        Ok((payload, _)) => payload,
+        Err(e) => {
+            c.items.push(Item {
+                found: found(&data.opp, Action::Listed, format!("the offer changed after the employee was created, but bob cannot take it as it is: {e}")),
+                work: None,
+                at_ms: c.now_ms,
+            });
+            return None;
+        }
+    };
+    let (changes, gone) = unknown::split(diff(&w.employee, &now, bob_fields));
+    lost.extend(gone);
+    let mut rebased = w.clone();
+    rebased.inputs = inputs(&data);
+    if changes.is_empty() {
+        if lost.is_empty() {
+            // Lever changed something bob does not get (an unmapped offer field).
+            c.rebased.push(rebased);
+        } else {
+            c.items.push(Item {
+                found: found(&data.opp, Action::Listed, unknown::sentence(&lost)),
+                work: None,
+                at_ms: c.now_ms,
+            });
+        }
+        return None;
+    }
+    Some((
+        w.clone(),
+        ChangeState {
+            opportunity_id: w.opportunity_id.clone(),
+            employee_id: w.employee_id.clone(),
+            candidate: data.opp.name.clone(),
+            changes,
+            inputs: rebased.inputs,
+            offer: note,
+            ..Default::default()
+        },
+        lost,
+    ))
+}
+
+/// The item that queues a change for bob, saying what changed.
+fn queued(st: ChangeState, lost: Vec<String>, at_ms: u64) -> Item {
+    let mut what = format!(
+        "the offer changed after the employee was created{}: {}",
+        st.offer_note(),
+        st.summary()
+    );
+    if !lost.is_empty() {
+        what = format!("{what}. {}", unknown::sentence(&lost));
+    }
+    let opp = Opportunity {
+        id: st.opportunity_id.clone(),
+        name: st.candidate.clone(),
+        ..Default::default()
+    };
+    Item {
+        found: found(&opp, Action::Queued, what),
+        work: Some(st.into()),
+        at_ms,
+    }
+}
+
+/// Notes, per difference, what bob holds when it is neither the old nor the new value.
+async fn mark_edited_in_bob(bob: &Bob, states: &mut [Changed]) -> Result<(), ReconcileError> {
     for chunk in states.chunks_mut(50) {
         let ids: Vec<String> = chunk
             .iter()

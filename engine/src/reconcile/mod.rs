@@ -265,38 +265,13 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
     let results = results::catch_up(engine, &c.settings, opts.dry_run, opts.apply_rules).await?;
     report.notes.extend(results);
     if opts.dry_run {
-        report.found = c
-            .items
-            .into_iter()
-            .map(|mut i| {
-                if i.work.is_some() {
-                    i.found.action = Action::WouldQueue;
-                }
-                i.found
-            })
-            .collect();
-        let unread = report.unread.clone();
-        report.health = engine
-            .store
-            .read_async(move |rx| {
-                let mut h = rx.health::<health::Health>()?;
-                h.unread = unread;
-                Ok(h.messages())
-            })
-            .await?;
-        if !c.anonymized.is_empty() {
-            report.notes.push(format!(
-                "{} candidate(s) Lever shows anonymized: a catch-up removes what Hirewire holds about them",
-                c.anonymized.len()
-            ));
-        }
-        if !c.deleted.is_empty() {
-            report.notes.push(format!(
-                "{} candidate(s) deleted in Lever: a catch-up removes what Hirewire holds about them",
-                c.deleted.len()
-            ));
-        }
-        return Ok(report);
+        return would(
+            engine,
+            c.items,
+            (c.anonymized.len(), c.deleted.len()),
+            report,
+        )
+        .await;
     }
     if !c.anonymized.is_empty() {
         report.notes.push(format!(
@@ -315,6 +290,47 @@ pub async fn run(engine: &Engine, opts: Options) -> Result<Report, ReconcileErro
         deleted: c.deleted,
     };
     record::write(engine, c.items, c.rebased, purges, &mut report).await?;
+    Ok(report)
+}
+
+/// A dry run's report: what a catch-up would queue and remove, and the health it would
+/// show; nothing written.
+async fn would(
+    engine: &Engine,
+    items: Vec<Item>,
+    (anonymized, deleted): (usize, usize),
+    mut report: Report,
+) -> Result<Report, ReconcileError> {
+    report.found = items
+        .into_iter()
+        .map(|mut i| {
+            if i.work.is_some() {
+                i.found.action = Action::WouldQueue;
+            }
+            i.found
+        })
+        .collect();
+    let unread = report.unread.clone();
+    report.health = engine
+        .store
+        .read_async(move |rx| {
+            let mut h = rx.health::<health::Health>()?;
+            h.unread = unread;
+            Ok(h.messages())
+        })
+        .await?;
+    if anonymized > 0 {
+        report.notes.push(format!(
+            "{} candidate(s) Lever shows anonymized: a catch-up removes what Hirewire holds about them",
+            anonymized
+        ));
+    }
+    if deleted > 0 {
+        report.notes.push(format!(
+            "{} candidate(s) deleted in Lever: a catch-up removes what Hirewire holds about them",
+            deleted
+        ));
+    }
     Ok(report)
 }
 
@@ -387,12 +403,19 @@ async fn compare(
     if reach == Reach::Open {
         c.notes.push("the Lever key cannot see confidential candidates, so they were not compared: give the key confidential access to include them".into());
     }
+    read_lists(&mut c).await?;
+    Ok(c)
+}
+
+/// Reads each of Lever's lists in turn, each settled (what it found kept, or the list
+/// marked unread) before the next; the offers only when the hires could be read.
+async fn read_lists(c: &mut Catchup) -> Result<(), ReconcileError> {
     let mark = c.mark();
-    let found = hires::find(&mut c).await;
+    let found = hires::find(c).await;
     match c.settle(List::Hires, mark, found)? {
         Some(hired) => {
             let mark = c.mark();
-            let found = changes::find(&mut c, &hired).await;
+            let found = changes::find(c, &hired).await;
             c.settle(List::Offers, mark, found)?;
         }
         None => c.not_read(
@@ -401,15 +424,15 @@ async fn compare(
         ),
     }
     let mark = c.mark();
-    let found = invites::find(&mut c).await;
+    let found = invites::find(c).await;
     c.settle(List::Invites, mark, found)?;
     let mark = c.mark();
-    let found = outcomes::find(&mut c).await;
+    let found = outcomes::find(c).await;
     c.settle(List::Outcomes, mark, found)?;
     let mark = c.mark();
-    let found = deleted::find(&mut c).await;
+    let found = deleted::find(c).await;
     c.settle(List::Deletions, mark, found)?;
-    Ok(c)
+    Ok(())
 }
 
 /// Since when Hirewire is set up (ms; 0: not yet): the end of the setup wizard, else the

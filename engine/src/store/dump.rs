@@ -140,6 +140,61 @@ fn newer(path: &Path, unknown: &[String]) -> StoreError {
     ))
 }
 
+/// Counts each table's rows, for [`Dumped::Tables`]; a table not created yet has none.
+struct Count<'t>(&'t redb::ReadTransaction, Vec<(String, u64)>);
+impl EachTable for Count<'_> {
+    type Error = StoreError;
+    fn table<K: Column + Key, V: Column>(
+        &mut self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<(), StoreError> {
+        let rows = match self.0.open_table(def) {
+            Ok(t) => t.len()?,
+            Err(redb::TableError::TableDoesNotExist(_)) => 0,
+            Err(e) => return Err(e.into()),
+        };
+        self.1.push((def.name().to_string(), rows));
+        Ok(())
+    }
+}
+
+/// Hands each table and its rows to the dump's `f`, keys and values in their column
+/// encoding.
+struct Walk<'t, F, E> {
+    txn: &'t redb::ReadTransaction,
+    f: F,
+    _e: std::marker::PhantomData<E>,
+}
+impl<F: FnMut(Dumped<'_>) -> Result<(), E>, E: From<StoreError>> EachTable for Walk<'_, F, E> {
+    type Error = E;
+    fn table<K: Column + Key, V: Column>(
+        &mut self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<(), E> {
+        let t = match self.txn.open_table(def) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return (self.f)(Dumped::Table(def.name(), 0));
+            }
+            Err(e) => return Err(StoreError::from(e).into()),
+        };
+        (self.f)(Dumped::Table(
+            def.name(),
+            t.len().map_err(StoreError::from)?,
+        ))?;
+        let (mut k, mut v) = (Vec::new(), Vec::new());
+        for item in t.iter().map_err(StoreError::from)? {
+            let (key, value) = item.map_err(StoreError::from)?;
+            k.clear();
+            v.clear();
+            K::put(&key.value(), &mut k);
+            V::put(&value.value(), &mut v);
+            (self.f)(Dumped::Row(&k, &v))?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Reads every table, row by row, from one snapshot: what the file held at one
     /// commit, whatever the engine beside it writes meanwhile. `f` sees
@@ -159,60 +214,10 @@ impl Store {
             return Err(newer(&self.path, &unknown).into());
         }
 
-        struct Count<'t>(&'t redb::ReadTransaction, Vec<(String, u64)>);
-        impl EachTable for Count<'_> {
-            type Error = StoreError;
-            fn table<K: Column + Key, V: Column>(
-                &mut self,
-                def: TableDefinition<'static, K, V>,
-            ) -> Result<(), StoreError> {
-                let rows = match self.0.open_table(def) {
-                    Ok(t) => t.len()?,
-                    Err(redb::TableError::TableDoesNotExist(_)) => 0,
-                    Err(e) => return Err(e.into()),
-                };
-                self.1.push((def.name().to_string(), rows));
-                Ok(())
-            }
-        }
         let mut count = Count(&txn, Vec::new());
         each_table(&mut count)?;
         f(Dumped::Tables(&count.1))?;
 
-        struct Walk<'t, F, E> {
-            txn: &'t redb::ReadTransaction,
-            f: F,
-            _e: std::marker::PhantomData<E>,
-        }
-        impl<F: FnMut(Dumped<'_>) -> Result<(), E>, E: From<StoreError>> EachTable for Walk<'_, F, E> {
-            type Error = E;
-            fn table<K: Column + Key, V: Column>(
-                &mut self,
-                def: TableDefinition<'static, K, V>,
-            ) -> Result<(), E> {
-                let t = match self.txn.open_table(def) {
-                    Ok(t) => t,
-                    Err(redb::TableError::TableDoesNotExist(_)) => {
-                        return (self.f)(Dumped::Table(def.name(), 0));
-                    }
-                    Err(e) => return Err(StoreError::from(e).into()),
-                };
-                (self.f)(Dumped::Table(
-                    def.name(),
-                    t.len().map_err(StoreError::from)?,
-                ))?;
-                let (mut k, mut v) = (Vec::new(), Vec::new());
-                for item in t.iter().map_err(StoreError::from)? {
-                    let (key, value) = item.map_err(StoreError::from)?;
-                    k.clear();
-                    v.clear();
-                    K::put(&key.value(), &mut k);
-                    V::put(&value.value(), &mut v);
-                    (self.f)(Dumped::Row(&k, &v))?;
-                }
-                Ok(())
-            }
-        }
         let mut rows = Walk {
             txn: &txn,
             f: &mut f,

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hirewire_relay::team::{MailboxSide, SeatRole};
-use hirewire_team::{Invite, JoinAnswer, JoinRequest, Pairing, Side};
+use hirewire_team::{Invite, JoinAnswer, JoinRequest, Pairing, Session, Side};
 
 use super::config::{InviteState, Member, OpenInvite, Role};
 use super::publish::{enqueue, members_record, Ctx};
@@ -60,6 +60,22 @@ pub async fn run(engine: Engine) -> Result<(), TeamError> {
     }
 }
 
+/// Why a pairing stopped before a device joined.
+enum Stop {
+    /// The invite is spent, for this reason (told to the owner).
+    Spend(&'static str),
+    /// The relay no longer has the mailbox: the invite is dropped without a word.
+    Gone,
+}
+
+/// What the SPAKE2 exchange leaves: the shared session, the device's request, and the
+/// last mailbox message read (the linger waits for messages after it).
+struct Exchanged {
+    session: Session,
+    request: JoinRequest,
+    after: u64,
+}
+
 /// Completes one invite, or spends it.
 async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamError> {
     let mailbox = key.strip_prefix("invite:").unwrap_or(key);
@@ -76,74 +92,17 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
     let ctx = Ctx::load(engine).await?;
     let api = ctx.api.clone();
     let mailbox = invite.mailbox_id();
-    // A pairing this engine began before a restart cannot be resumed (SPAKE2's state
-    // lived in memory): the invite is spent and the owner makes a new one.
-    let already = api
-        .mailbox_read(&mailbox, MailboxSide::Engine, 0, Duration::ZERO)
-        .await;
-    match already {
-        Ok(m) if !m.is_empty() => {
-            return spend(
-                engine,
-                &api,
-                key,
-                open,
-                "the engine restarted while the device was joining",
-            )
-            .await;
-        }
-        Err(ApiError::NotFound(_)) => {
+    let Exchanged {
+        session,
+        request,
+        after,
+    } = match exchange(&api, &mailbox, &invite, open).await? {
+        Ok(done) => done,
+        Err(Stop::Gone) => {
             engine.store.write(|tx| tx.team_remove(key))?;
             return Ok(());
         }
-        _ => {}
-    }
-    let (state, msg) = Pairing::start(Side::Engine, &invite.password);
-    api.mailbox_post(&mailbox, MailboxSide::Engine, &msg)
-        .await?;
-    let mut seen = Vec::new();
-    let mut after = 0;
-    while seen.len() < 2 {
-        if time::now_ms() / 1000 >= open.expires_at {
-            return spend(engine, &api, key, open, "it expired").await;
-        }
-        for m in api
-            .mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT)
-            .await?
-        {
-            after = m.n;
-            seen.push(unb64(&m.body)?);
-        }
-    }
-    let session = match state.finish(&seen[0]) {
-        Ok(s) => s,
-        Err(_) => {
-            return spend(
-                engine,
-                &api,
-                key,
-                open,
-                "a device answered with something that is not a pairing message",
-            )
-            .await
-        }
-    };
-    let request = match session.open(Side::Seat, &seen[1]) {
-        Ok(bytes) => serde_json::from_slice::<JoinRequest>(&bytes).map_err(|e| {
-            TeamError::Code(format!(
-                "the joining device sent a request that does not read: {e}"
-            ))
-        })?,
-        Err(_) => {
-            return spend(
-                engine,
-                &api,
-                key,
-                open,
-                "a device tried it with another code (mistyped, or someone who guessed)",
-            )
-            .await;
-        }
+        Err(Stop::Spend(why)) => return spend(engine, &api, key, open, why).await,
     };
     let device = hirewire_team::device_id_to_string(&hirewire_team::new_device_id());
     let signing: [u8; 32] = unb64(&request.key)?
@@ -155,6 +114,7 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
     };
     api.put_device(&device, &signing, relay_role).await?;
     let fingerprint = session.fingerprint();
+    let sealed = session.seal(Side::Engine, &answer(&ctx, &device, open)?);
     let member = Member {
         device: device.clone(),
         name: open.name.clone(),
@@ -165,33 +125,7 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         removed_at: None,
         fingerprint: fingerprint.clone(),
     };
-    let current = ctx
-        .epochs
-        .current()
-        .ok_or_else(|| TeamError::Keys("the team has no key".into()))?;
-    let answer = JoinAnswer {
-        device: device.clone(),
-        role: open.role.as_str().to_string(),
-        epoch: current.epoch,
-        team_key: current.to_b64(),
-        engine_key: b64(&ctx.device.public_key()),
-        owner: ctx.config.owner.clone(),
-        name: open.name.clone(),
-    };
-    let sealed = session.seal(
-        Side::Engine,
-        &serde_json::to_vec(&answer).map_err(crate::store::StoreError::from)?,
-    );
-    engine.store.write(|tx| {
-        tx.team_put(&keys::team_member(&device), &member)?;
-        let mut done = open.clone();
-        done.state = InviteState::Joined;
-        tx.team_put(key, &done)?;
-        let members = members_record(tx)?;
-        enqueue(tx, &members)?;
-        let gen = tx.meta(keys::TEAM_GEN)? + 1;
-        tx.put_meta(keys::TEAM_GEN, gen)
-    })?;
+    record_joined(engine, key, open, &member)?;
     api.mailbox_post(&mailbox, MailboxSide::Engine, &sealed)
         .await?;
     engine.notifier.send(Notice {
@@ -201,11 +135,120 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
         kind: Kind::Done,
     });
     tracing::info!(role = open.role.as_str(), "team: a device joined");
-    // Leave the answer long enough to be read (the device says when it has), then close.
+    linger(&api, &mailbox, after).await;
+    Ok(())
+}
+
+/// The SPAKE2 exchange on the invite's mailbox, up to the device's opened join request.
+/// The inner `Err` says why the invite cannot complete; the outer one is a failure to
+/// reach the relay or read what it holds.
+async fn exchange(
+    api: &RelayApi,
+    mailbox: &str,
+    invite: &Invite,
+    open: &OpenInvite,
+) -> Result<Result<Exchanged, Stop>, TeamError> {
+    // A pairing this engine began before a restart cannot be resumed (SPAKE2's state
+    // lived in memory): the invite is spent and the owner makes a new one.
+    let already = api
+        .mailbox_read(mailbox, MailboxSide::Engine, 0, Duration::ZERO)
+        .await;
+    match already {
+        Ok(m) if !m.is_empty() => {
+            return Ok(Err(Stop::Spend(
+                "the engine restarted while the device was joining",
+            )))
+        }
+        Err(ApiError::NotFound(_)) => return Ok(Err(Stop::Gone)),
+        _ => {}
+    }
+    let (state, msg) = Pairing::start(Side::Engine, &invite.password);
+    api.mailbox_post(mailbox, MailboxSide::Engine, &msg).await?;
+    let mut seen = Vec::new();
+    let mut after = 0;
+    while seen.len() < 2 {
+        if time::now_ms() / 1000 >= open.expires_at {
+            return Ok(Err(Stop::Spend("it expired")));
+        }
+        for m in api
+            .mailbox_read(mailbox, MailboxSide::Seat, after, WAIT)
+            .await?
+        {
+            after = m.n;
+            seen.push(unb64(&m.body)?);
+        }
+    }
+    let Ok(session) = state.finish(&seen[0]) else {
+        return Ok(Err(Stop::Spend(
+            "a device answered with something that is not a pairing message",
+        )));
+    };
+    let request = match session.open(Side::Seat, &seen[1]) {
+        Ok(bytes) => serde_json::from_slice::<JoinRequest>(&bytes).map_err(|e| {
+            TeamError::Code(format!(
+                "the joining device sent a request that does not read: {e}"
+            ))
+        })?,
+        Err(_) => {
+            return Ok(Err(Stop::Spend(
+                "a device tried it with another code (mistyped, or someone who guessed)",
+            )))
+        }
+    };
+    Ok(Ok(Exchanged {
+        session,
+        request,
+        after,
+    }))
+}
+
+/// The answer the joining device reads, serialized: its id and role, the team key, the
+/// engine's key and the owner.
+fn answer(ctx: &Ctx, device: &str, open: &OpenInvite) -> Result<Vec<u8>, TeamError> {
+    let current = ctx
+        .epochs
+        .current()
+        .ok_or_else(|| TeamError::Keys("the team has no key".into()))?;
+    let answer = JoinAnswer {
+        device: device.to_string(),
+        role: open.role.as_str().to_string(),
+        epoch: current.epoch,
+        team_key: current.to_b64(),
+        engine_key: b64(&ctx.device.public_key()),
+        owner: ctx.config.owner.clone(),
+        name: open.name.clone(),
+    };
+    Ok(serde_json::to_vec(&answer).map_err(crate::store::StoreError::from)?)
+}
+
+/// Records the join in one transaction: the member, the invite marked joined (its code,
+/// in the keychain, is dropped at the next invite), the member list queued for the seats, and the team generation bumped.
+fn record_joined(
+    engine: &Engine,
+    key: &str,
+    open: &OpenInvite,
+    member: &Member,
+) -> Result<(), TeamError> {
+    engine.store.write(|tx| {
+        tx.team_put(&keys::team_member(&member.device), member)?;
+        let mut done = open.clone();
+        done.state = InviteState::Joined;
+        tx.team_put(key, &done)?;
+        let members = members_record(tx)?;
+        enqueue(tx, &members)?;
+        let gen = tx.meta(keys::TEAM_GEN)? + 1;
+        tx.put_meta(keys::TEAM_GEN, gen)
+    })?;
+    Ok(())
+}
+
+/// Leaves the answer long enough to be read (the device says when it has), then closes
+/// the mailbox.
+async fn linger(api: &RelayApi, mailbox: &str, after: u64) {
     let deadline = tokio::time::Instant::now() + LINGER;
     while tokio::time::Instant::now() < deadline {
         match api
-            .mailbox_read(&mailbox, MailboxSide::Seat, after, WAIT)
+            .mailbox_read(mailbox, MailboxSide::Seat, after, WAIT)
             .await
         {
             Ok(m) if !m.is_empty() => break,
@@ -213,8 +256,7 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
             Err(_) => break,
         }
     }
-    let _ = api.close_mailbox(&mailbox).await;
-    Ok(())
+    let _ = api.close_mailbox(mailbox).await;
 }
 
 /// Spends an invite: it can never be used again.

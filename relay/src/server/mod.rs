@@ -150,17 +150,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let metrics = Arc::new(Metrics::new());
-    let (store, team): (Arc<dyn Store>, Arc<dyn TeamStore>) = match &cfg.nats {
-        None => {
-            let redb = Arc::new(RedbStore::open(&cfg.data, metrics.clone())?);
-            (redb.clone(), redb)
-        }
-        Some(opts) => {
-            store::open::create_private_dir(&cfg.data)?;
-            let nats = Arc::new(NatsStore::open(opts.clone(), metrics.clone()).await?);
-            (nats.clone(), nats)
-        }
-    };
+    let (store, team) = open_store(&cfg, &metrics).await?;
     let local = listener.local_addr()?;
     let public_url = cfg
         .public_url
@@ -186,49 +176,110 @@ pub async fn run(
         seats: Arc::new(team::auth::Seats::new(cfg.team.seat_commands_per_minute)),
         shutdown: stop_rx,
     };
-    let admin = crate::admin::server::start(&cfg.data, store.clone()).await?;
-    let sweeper = tokio::spawn(sweeper::run(state.clone()));
-    let flusher = tokio::spawn(sweeper::flush_acks(state.clone()));
-    let mailboxes = tokio::spawn(team::sweep(state.clone()));
+    let tasks = Tasks::start(&cfg, &store, &state).await?;
     let app = router(state);
 
     let handle = axum_server::Handle::new();
-    // A store found damaged stops the relay as a signal would, and `run` then fails with
-    // the store's message: no half-running relay answering 503 for ever.
-    let fatal: Arc<std::sync::Mutex<Option<String>>> = Default::default();
-    let on_stop = {
-        let handle = handle.clone();
-        let store = store.clone();
-        let fatal = fatal.clone();
-        async move {
-            tokio::select! {
-                _ = shutdown => {}
-                why = store.damaged() => {
-                    if let Ok(mut slot) = fatal.lock() {
-                        *slot = Some(why);
-                    }
-                }
-            }
-            tracing::info!("shutting down: no new connections, finishing what is in flight");
-            let _ = stop_tx.send(true);
-            handle.graceful_shutdown(Some(DRAIN_TIMEOUT));
-        }
-    };
-    tokio::spawn(on_stop);
+    let fatal = stop_on(shutdown, store.clone(), handle.clone(), stop_tx);
     let tls = cfg.tls.is_some() || cfg.acme.is_some();
     tracing::info!(%local, %public_url, tls, "relay listening");
     serve(listener, &cfg, handle, app, metrics).await?;
-    admin.abort();
-    sweeper.abort();
-    flusher.abort();
-    mailboxes.abort();
-    let _ = flusher.await;
-    let _ = mailboxes.await;
-    let _ = admin.await;
-    let _ = sweeper.await;
+    tasks.stop().await;
     let _ = std::fs::remove_file(cfg.data.join(store::ADMIN_SOCKET));
-    // The store finishes every queued commit before it lets go, within --stop-timeout: a
-    // store that cannot be reached (NATS down) must not keep the relay from stopping.
+    close_store(store.as_ref(), &cfg).await;
+    let fatal = fatal.lock().ok().and_then(|mut f| f.take());
+    match fatal {
+        Some(why) => Err(anyhow::anyhow!(why)),
+        None => Ok(()),
+    }
+}
+
+/// Opens the configured store (redb under `--data`, or NATS), once for both of its faces.
+async fn open_store(
+    cfg: &ServeConfig,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn TeamStore>)> {
+    Ok(match &cfg.nats {
+        None => {
+            let redb = Arc::new(RedbStore::open(&cfg.data, metrics.clone())?);
+            (redb.clone(), redb)
+        }
+        Some(opts) => {
+            store::open::create_private_dir(&cfg.data)?;
+            let nats = Arc::new(NatsStore::open(opts.clone(), metrics.clone()).await?);
+            (nats.clone(), nats)
+        }
+    })
+}
+
+/// The relay's background tasks beside the HTTP server.
+struct Tasks {
+    admin: tokio::task::JoinHandle<()>,
+    sweeper: tokio::task::JoinHandle<()>,
+    flusher: tokio::task::JoinHandle<()>,
+    mailboxes: tokio::task::JoinHandle<()>,
+}
+
+impl Tasks {
+    /// Starts the admin socket, the sweeper, the ack flusher and the mailbox sweep.
+    async fn start(
+        cfg: &ServeConfig,
+        store: &Arc<dyn Store>,
+        state: &AppState,
+    ) -> anyhow::Result<Self> {
+        let admin = crate::admin::server::start(&cfg.data, store.clone()).await?;
+        Ok(Tasks {
+            admin,
+            sweeper: tokio::spawn(sweeper::run(state.clone())),
+            flusher: tokio::spawn(sweeper::flush_acks(state.clone())),
+            mailboxes: tokio::spawn(team::sweep(state.clone())),
+        })
+    }
+
+    /// Stops them all and waits until each has let go.
+    async fn stop(self) {
+        self.admin.abort();
+        self.sweeper.abort();
+        self.flusher.abort();
+        self.mailboxes.abort();
+        let _ = self.flusher.await;
+        let _ = self.mailboxes.await;
+        let _ = self.admin.await;
+        let _ = self.sweeper.await;
+    }
+}
+
+/// Starts the task that stops the server: on `shutdown`, or when the store is found
+/// damaged. A damaged store stops the relay as a signal would, and `run` then fails with
+/// the store's message (kept in the returned slot): no half-running relay answering 503
+/// for ever.
+fn stop_on(
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    store: Arc<dyn Store>,
+    handle: axum_server::Handle<SocketAddr>,
+    stop_tx: watch::Sender<bool>,
+) -> Arc<std::sync::Mutex<Option<String>>> {
+    let fatal: Arc<std::sync::Mutex<Option<String>>> = Default::default();
+    let slot = fatal.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = shutdown => {}
+            why = store.damaged() => {
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(why);
+                }
+            }
+        }
+        tracing::info!("shutting down: no new connections, finishing what is in flight");
+        let _ = stop_tx.send(true);
+        handle.graceful_shutdown(Some(DRAIN_TIMEOUT));
+    });
+    fatal
+}
+
+/// Lets the store finish every queued commit before it lets go, within --stop-timeout: a
+/// store that cannot be reached (NATS down) must not keep the relay from stopping.
+async fn close_store(store: &dyn Store, cfg: &ServeConfig) {
     match tokio::time::timeout(cfg.stop_timeout, store.close()).await {
         Ok(()) => tracing::info!("relay stopped"),
         Err(_) => {
@@ -239,11 +290,6 @@ pub async fn run(
                 humantime::format_duration(cfg.stop_timeout)
             );
         }
-    }
-    let fatal = fatal.lock().ok().and_then(|mut f| f.take());
-    match fatal {
-        Some(why) => Err(anyhow::anyhow!(why)),
-        None => Ok(()),
     }
 }
 

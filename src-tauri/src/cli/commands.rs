@@ -37,19 +37,17 @@ pub async fn run(
         return super::backup::restore(target, file, identity, passphrase_file).await;
     }
     let engine = Engine::open_keyed(data.as_deref(), &profile, key_file.as_deref())?;
+    with_engine(engine, command).await
+}
+
+/// Runs a subcommand that works on an opened profile: every one but `demo` and `restore`,
+/// which run before a profile can be opened.
+async fn with_engine(engine: Engine, command: Command) -> Result<(), Failure> {
     match command {
         Command::Run => run_engine(engine).await,
         Command::Connect { code } => connect(&engine, &code).await,
         Command::Secret(cmd) => secret(&engine, cmd).await,
-        Command::Config(ConfigCmd::Import { file, replace }) => {
-            config::import_toml(&engine, &read_input(&file)?, replace).await?;
-            eprintln!("settings imported");
-            Ok(())
-        }
-        Command::Config(ConfigCmd::Export) => {
-            print!("{}", config::export_toml(&engine).await?);
-            Ok(())
-        }
+        Command::Config(cmd) => config_cmd(&engine, cmd).await,
         Command::History {
             json,
             status,
@@ -101,6 +99,21 @@ pub async fn run(
             passphrase_file,
         } => super::backup::backup(&engine, file, recipient, passphrase_file).await,
         Command::Restore { .. } => Ok(()),
+    }
+}
+
+/// `config import` / `config export`.
+async fn config_cmd(engine: &Engine, cmd: ConfigCmd) -> Result<(), Failure> {
+    match cmd {
+        ConfigCmd::Import { file, replace } => {
+            config::import_toml(engine, &read_input(&file)?, replace).await?;
+            eprintln!("settings imported");
+            Ok(())
+        }
+        ConfigCmd::Export => {
+            print!("{}", config::export_toml(engine).await?);
+            Ok(())
+        }
     }
 }
 

@@ -86,7 +86,7 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
     let demo_wanted = cfg!(feature = "demo")
         && std::env::var_os("HIREWIRE_NO_DEMO").is_none()
         && !wants_real(&real);
-    let app = tauri::Builder::default()
+    let app = with_commands(tauri::Builder::default())
         .on_page_load(|webview, payload| showing::on_page_load(&webview.window(), payload.event()))
         .setup(move |app| {
             let shell = tauri::async_runtime::block_on(open_shell(real, demo_wanted))?;
@@ -98,41 +98,6 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
             app.manage(shell);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::status,
-            commands::history_list,
-            commands::history_detail,
-            commands::history_chart,
-            commands::history_retry,
-            commands::history_approve,
-            commands::history_dismiss,
-            commands::team_status,
-            commands::team_list,
-            commands::team_invite,
-            commands::team_remove,
-            commands::team_catch_up,
-            commands::reconcile,
-            commands::person_export,
-            commands::history_export,
-            commands::secrets_status,
-            commands::secret_set,
-            commands::relay_connect,
-            commands::webhooks,
-            commands::settings_get,
-            commands::settings_save,
-            commands::check_all,
-            commands::lever_permissions,
-            commands::lever_lists,
-            commands::lever_webhooks_create,
-            commands::bob_info,
-            commands::partner_tests,
-            commands::field_preview,
-            commands::search_candidates,
-            commands::dry_run,
-            commands::finish_setup,
-            commands::leave_demo,
-            commands::ui_ready,
-        ])
         .build(tauri::generate_context!());
     let app = match app {
         Ok(a) => a,
@@ -149,6 +114,45 @@ pub fn run(data: Option<PathBuf>, profile: String) -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// The commands the window may call (the same list as `build.rs`'s `COMMANDS`).
+fn with_commands(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::status,
+        commands::history_list,
+        commands::history_detail,
+        commands::history_chart,
+        commands::history_retry,
+        commands::history_approve,
+        commands::history_dismiss,
+        commands::team_status,
+        commands::team_list,
+        commands::team_invite,
+        commands::team_remove,
+        commands::team_catch_up,
+        commands::reconcile,
+        commands::person_export,
+        commands::history_export,
+        commands::secrets_status,
+        commands::secret_set,
+        commands::relay_connect,
+        commands::webhooks,
+        commands::settings_get,
+        commands::settings_save,
+        commands::check_all,
+        commands::lever_permissions,
+        commands::lever_lists,
+        commands::lever_webhooks_create,
+        commands::bob_info,
+        commands::partner_tests,
+        commands::field_preview,
+        commands::search_candidates,
+        commands::dry_run,
+        commands::finish_setup,
+        commands::leave_demo,
+        commands::ui_ready,
+    ])
 }
 
 async fn open_shell(real: Engine, demo_wanted: bool) -> Result<Shell, Box<dyn std::error::Error>> {

@@ -3,11 +3,12 @@
 //! several: no invite, a note in Lever that says what to fix, and a notification.
 
 use crate::clients::lever::{Lever, Opportunity};
-use crate::clients::partner::{Candidate, SendTest, UnusableAnswer};
+use crate::clients::partner::{Candidate, Partner, SendTest, UnusableAnswer};
 use crate::flows::{done, once, Ctx, Finish, FlowError};
 use crate::keys;
 use crate::model::Status;
 use crate::notify::{Kind, Notice};
+use crate::settings::AssessmentSettings;
 use crate::store::RelayConn;
 use crate::time;
 use crate::webhooks::assessment_callback;
@@ -15,22 +16,10 @@ use crate::work::{Assessment, AssessmentStatus, InviteState};
 
 /// Sends the invite for a move into the assessment stage.
 pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError> {
+    if let Some(end) = not_now(ctx, &st)? {
+        return Ok(end);
+    }
     let a = ctx.settings.assessment.clone();
-    if a.send_test_url.is_empty() {
-        return Err(FlowError::Stop(
-            "no assessment partner is configured: set its URLs and key in Setup, then Retry".into(),
-        ));
-    }
-    if st.declined {
-        let why = "not sent: a person chose not to send this invite".to_string();
-        return Ok(Finish::Final(Status::Skipped, Some(why)));
-    }
-    if st.confirm && !ctx.job.approved {
-        return Ok(Finish::Waiting(format!(
-            "found by catching up: the candidate is in the assessment stage and has no invite; Approve sends it, Dismiss does not (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
-            id = ctx.job.id
-        )));
-    }
     let lever = ctx.lever().await?;
     ctx.begin("read the opportunity from Lever");
     let opp = lever.opportunity(&st.opportunity_id).await?;
@@ -38,17 +27,10 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
         return Ok(end);
     }
     ctx.set_candidate(&opp.name).await?;
-    let types: Vec<(String, String)> = ctx
-        .settings
-        .interview_types
-        .iter()
-        .filter(|(tag, _)| opp.tags.contains(tag))
-        .map(|(a, b)| (a.clone(), b.clone()))
-        .collect();
-    let (tag, test) = match types.as_slice() {
-        [(tag, test)] => (tag.clone(), test.clone()),
-        _ => {
-            let found: Vec<&str> = types.iter().map(|(t, _)| t.as_str()).collect();
+    let (tag, test) = match one_type(ctx, &opp) {
+        Ok(one) => one,
+        Err(found) => {
+            let found: Vec<&str> = found.iter().map(String::as_str).collect();
             return no_single_type(ctx, &st, &lever, &opp, &found).await;
         }
     };
@@ -85,6 +67,43 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
     Ok(Finish::Final(Status::Done, None))
 }
 
+/// Why no invite goes now, if so: no partner configured (an error to fix), a person
+/// declined it, or it waits for Approve.
+fn not_now(ctx: &Ctx, st: &InviteState) -> Result<Option<Finish>, FlowError> {
+    if ctx.settings.assessment.send_test_url.is_empty() {
+        return Err(FlowError::Stop(
+            "no assessment partner is configured: set its URLs and key in Setup, then Retry".into(),
+        ));
+    }
+    if st.declined {
+        let why = "not sent: a person chose not to send this invite".to_string();
+        return Ok(Some(Finish::Final(Status::Skipped, Some(why))));
+    }
+    if st.confirm && !ctx.job.approved {
+        return Ok(Some(Finish::Waiting(format!(
+            "found by catching up: the candidate is in the assessment stage and has no invite; Approve sends it, Dismiss does not (or `hirewire approve {id}` / `hirewire dismiss {id}`)",
+            id = ctx.job.id
+        ))));
+    }
+    Ok(None)
+}
+
+/// The candidate's one interview-type tag and its test; otherwise the tags found (none,
+/// or several).
+fn one_type(ctx: &Ctx, opp: &Opportunity) -> Result<(String, String), Vec<String>> {
+    let types: Vec<(String, String)> = ctx
+        .settings
+        .interview_types
+        .iter()
+        .filter(|(tag, _)| opp.tags.contains(tag))
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    match types.as_slice() {
+        [(tag, test)] => Ok((tag.clone(), test.clone())),
+        _ => Err(types.into_iter().map(|(t, _)| t).collect()),
+    }
+}
+
 /// Sends the invite once (its intent and result recorded around the call).
 async fn send(
     ctx: &mut Ctx,
@@ -112,38 +131,9 @@ async fn send(
     let pending = (keys::callback(&token), keys::pending_callback(&opp.id));
     once::begin_with(ctx, &*st, &key, vec![pending]).await?;
     let t = ctx.begin(format!("send the {tag} invite via {}", a.provider));
-    let interview = match partner.send_test(&a.send_test_url, &body).await {
-        Ok(id) => id,
-        Err(e) => {
-            if e.status.is_none() && !e.retryable {
-                // The partner answered, but not with an interview id: say so to it.
-                let report = UnusableAnswer {
-                    api_call: "send_test",
-                    errors: vec![e.what.clone()],
-                    partner_test_id: Some(test.to_string()),
-                    candidate_email: Some(body.candidate.email.clone()),
-                    ..Default::default()
-                };
-                partner.report(&a.response_error_url, &report).await;
-            }
-            return Err(e.into());
-        }
-    };
+    let interview = send_test(&partner, &a, &body, test).await?;
     st.interview_id = Some(interview.clone());
-    let now = time::now_ms();
-    let record = Assessment {
-        interview_id: interview.clone(),
-        opportunity_id: opp.id.clone(),
-        candidate: opp.name.clone(),
-        tag: tag.to_string(),
-        test_id: test.to_string(),
-        sent_at: now,
-        next_poll_ms: now.saturating_add(a.poll_minutes.saturating_mul(60_000)),
-        status: AssessmentStatus::Pending,
-        callback_token: Some(token.clone()),
-        stage: st.stage.clone(),
-        ..Default::default()
-    };
+    let record = sent_record(&a, st, opp, tag, test, &interview, &token);
     ctx.engine
         .store
         .write_async(move |tx| tx.put_assessment(&record))
@@ -157,6 +147,59 @@ async fn send(
     let linked = (keys::callback(&token), interview.clone());
     once::finish_with(ctx, &*st, &key, &interview, step, vec![linked]).await?;
     Ok(interview)
+}
+
+/// The partner's `send_test` call: the interview id. An answer without one is reported
+/// to the partner (its response-error URL) before the error is returned.
+async fn send_test(
+    partner: &Partner,
+    a: &AssessmentSettings,
+    body: &SendTest,
+    test: &str,
+) -> Result<String, FlowError> {
+    match partner.send_test(&a.send_test_url, body).await {
+        Ok(id) => Ok(id),
+        Err(e) => {
+            if e.status.is_none() && !e.retryable {
+                // The partner answered, but not with an interview id: say so to it.
+                let report = UnusableAnswer {
+                    api_call: "send_test",
+                    errors: vec![e.what.clone()],
+                    partner_test_id: Some(test.to_string()),
+                    candidate_email: Some(body.candidate.email.clone()),
+                    ..Default::default()
+                };
+                partner.report(&a.response_error_url, &report).await;
+            }
+            Err(e.into())
+        }
+    }
+}
+
+/// The record of a sent invite, pending until its result: polled from `poll_minutes` on.
+fn sent_record(
+    a: &AssessmentSettings,
+    st: &InviteState,
+    opp: &Opportunity,
+    tag: &str,
+    test: &str,
+    interview: &str,
+    token: &str,
+) -> Assessment {
+    let now = time::now_ms();
+    Assessment {
+        interview_id: interview.to_string(),
+        opportunity_id: opp.id.clone(),
+        candidate: opp.name.clone(),
+        tag: tag.to_string(),
+        test_id: test.to_string(),
+        sent_at: now,
+        next_poll_ms: now.saturating_add(a.poll_minutes.saturating_mul(60_000)),
+        status: AssessmentStatus::Pending,
+        callback_token: Some(token.to_string()),
+        stage: st.stage.clone(),
+        ..Default::default()
+    }
 }
 
 /// The `send_test` body for this candidate: every property the contract documents, `null`

@@ -81,9 +81,31 @@ pub async fn open(
         said: what.clone(),
         decision,
     };
+    let (id, new) = open_once(engine, x, state, background, source).await?;
+    if new {
+        engine.entry_changed(id);
+        engine.jobs_ready.notify_one();
+        Ok(Opened::Entry(id, told))
+    } else {
+        Ok(Opened::Entry(
+            id,
+            "the score rule was applied already".into(),
+        ))
+    }
+}
+
+/// Opens the rule's entry for `x`'s result unless its link says one is open already:
+/// the entry's id, and whether it is new.
+async fn open_once(
+    engine: &Engine,
+    x: &Assessment,
+    state: RuleState,
+    background: bool,
+    source: Source,
+) -> Result<(u64, bool), StoreError> {
     let link = keys::score_rule(&x.opportunity_id, &x.interview_id);
     let (opp, candidate) = (x.opportunity_id.clone(), x.candidate.clone());
-    let (id, new) = engine
+    engine
         .store
         .write_async(move |tx| {
             if let Some(id) = tx.link(&link)?.and_then(|v| v.parse::<u64>().ok()) {
@@ -108,17 +130,7 @@ pub async fn open(
             tx.put_link(&link, &id.to_string())?;
             Ok((id, true))
         })
-        .await?;
-    if new {
-        engine.entry_changed(id);
-        engine.jobs_ready.notify_one();
-        Ok(Opened::Entry(id, told))
-    } else {
-        Ok(Opened::Entry(
-            id,
-            "the score rule was applied already".into(),
-        ))
-    }
+        .await
 }
 
 /// Lever's name for stage `id` (the id when no name is known).

@@ -5,7 +5,7 @@
 
 use super::lever_hire::{FileRef, LeverHire};
 use crate::clients::bob::{Bob, MAX_DOCUMENT_BYTES};
-use crate::clients::lever::{DownloadError, Lever};
+use crate::clients::lever::{Download, DownloadError, Lever};
 use crate::flows::{done, failed, skipped, Ctx, FlowError};
 use crate::keys;
 use crate::time;
@@ -175,6 +175,9 @@ async fn other_hires_of(ctx: &Ctx, employee: &str, opp: &str) -> Result<Vec<Stri
         .collect())
 }
 
+/// Copies one file from Lever to bob's confidential documents: download, then upload. A
+/// file that either side refuses is marked failed on the hire (the flow goes on); only an
+/// error worth retrying stops the flow.
 async fn copy_one(
     ctx: &mut Ctx,
     lever: &Lever,
@@ -183,35 +186,60 @@ async fn copy_one(
     employee: &str,
     st: &mut HireState,
 ) -> Result<(), FlowError> {
-    let opp = st.opportunity_id.clone();
-    let action = format!("copy {} to bob", f.name);
-    let t = ctx.begin(format!("download {} from Lever", f.name));
-    if f.size.is_some_and(|s| s > MAX_DOCUMENT_BYTES) {
-        let why = too_large(&f.name);
-        set_doc(st, &f.key, |d| d.failed = Some(why.clone()));
-        return Ok(ctx
-            .commit(st, Some(failed(action, &why, None, t)), vec![])
-            .await?);
-    }
-    let file = match lever.download(&opp, &f.paper, MAX_DOCUMENT_BYTES).await {
-        Ok(file) => file,
-        Err(DownloadError::TooLarge(_)) => {
-            let why = too_large(&f.name);
-            set_doc(st, &f.key, |d| d.failed = Some(why.clone()));
-            return Ok(ctx
-                .commit(st, Some(failed(action, &why, None, t)), vec![])
-                .await?);
-        }
-        Err(DownloadError::Unavailable(e)) => {
-            set_doc(st, &f.key, |d| d.failed = Some(e.to_string()));
-            return Ok(ctx
-                .commit(st, Some(failed(action, &e, e.status, t)), vec![])
-                .await?);
-        }
-        Err(DownloadError::Api(e)) => return Err(e.into()),
+    let Some(file) = download(ctx, lever, f, st).await? else {
+        return Ok(());
     };
     set_doc(st, &f.key, |d| d.started_ms = Some(time::now_ms()));
     ctx.commit(st, None, vec![]).await?;
+    upload(ctx, bob, f, employee, st, file).await
+}
+
+/// Downloads a file from Lever; `None` when it is too large or Lever cannot give it,
+/// recorded as the file's failure.
+async fn download(
+    ctx: &mut Ctx,
+    lever: &Lever,
+    f: &FileRef,
+    st: &mut HireState,
+) -> Result<Option<Download>, FlowError> {
+    let action = format!("copy {} to bob", f.name);
+    let t = ctx.begin(format!("download {} from Lever", f.name));
+    let (why, step) = if f.size.is_some_and(|s| s > MAX_DOCUMENT_BYTES) {
+        let why = too_large(&f.name);
+        let step = failed(action, &why, None, t);
+        (why, step)
+    } else {
+        match lever
+            .download(&st.opportunity_id, &f.paper, MAX_DOCUMENT_BYTES)
+            .await
+        {
+            Ok(file) => return Ok(Some(file)),
+            Err(DownloadError::TooLarge(_)) => {
+                let why = too_large(&f.name);
+                let step = failed(action, &why, None, t);
+                (why, step)
+            }
+            Err(DownloadError::Unavailable(e)) => (e.to_string(), failed(action, &e, e.status, t)),
+            Err(DownloadError::Api(e)) => return Err(e.into()),
+        }
+    };
+    set_doc(st, &f.key, |d| d.failed = Some(why.clone()));
+    ctx.commit(st, Some(step), vec![]).await?;
+    Ok(None)
+}
+
+/// Uploads a downloaded file to bob's confidential documents, linking bob's id to the
+/// file; a file bob refuses (400, 413, 415) is recorded as the file's failure.
+async fn upload(
+    ctx: &mut Ctx,
+    bob: &Bob,
+    f: &FileRef,
+    employee: &str,
+    st: &mut HireState,
+    file: Download,
+) -> Result<(), FlowError> {
+    let opp = st.opportunity_id.clone();
+    let action = format!("copy {} to bob", f.name);
     let t = ctx.begin(format!("upload {} to bob", f.name));
     let content_type = file
         .content_type

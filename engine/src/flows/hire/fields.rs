@@ -62,43 +62,67 @@ pub fn plan(
     let mut out: Vec<Assignment> = Vec::new();
     let mut notes = Vec::new();
     if let Some(offer) = src.offer {
-        for f in offer
-            .fields
+        by_name(offer, bob_fields, &mut out, &mut notes);
+    }
+    by_mapping(src, bob_fields, mappings, &mut out, &mut notes);
+    (out, notes)
+}
+
+/// bob's own rule: each offer field (not a standard one) goes to the one bob field of
+/// the same name. Several of that name, or a dated one, are notes instead.
+fn by_name(
+    offer: &Offer,
+    bob_fields: &[BobField],
+    out: &mut Vec<Assignment>,
+    notes: &mut Vec<String>,
+) {
+    for f in offer
+        .fields
+        .iter()
+        .filter(|f| !STANDARD_OFFER_FIELDS.contains(&f.identifier.as_str()))
+    {
+        if f.value.is_null() {
+            continue;
+        }
+        let matched: Vec<&BobField> = bob_fields
             .iter()
-            .filter(|f| !STANDARD_OFFER_FIELDS.contains(&f.identifier.as_str()))
-        {
-            if f.value.is_null() {
-                continue;
-            }
-            let matched: Vec<&BobField> = bob_fields
-                .iter()
-                .filter(|b| {
-                    !STANDARD_BOB_FIELDS.contains(&b.id.as_str())
-                        && same_name(&b.name, &f.text, &f.identifier)
-                })
-                .collect();
-            match matched.as_slice() {
-                [] => {}
-                [b] if b.historical => notes.push(historical(b, &f.text)),
-                [b] => out.push(Assignment {
-                    bob: (*b).clone(),
-                    source: format!("offer field “{}”", f.text),
-                    value: f.value.clone(),
-                    automatic: true,
-                }),
-                several => {
-                    let ids: Vec<&str> = several.iter().map(|b| b.id.as_str()).collect();
-                    notes.push(format!(
-                        "offer field “{}”: bob has {} fields called “{}” ({}): Hirewire does not guess; choose one in Mappings → Fields",
-                        f.text,
-                        several.len(),
-                        several[0].name,
-                        ids.join(", ")
-                    ));
-                }
+            .filter(|b| {
+                !STANDARD_BOB_FIELDS.contains(&b.id.as_str())
+                    && same_name(&b.name, &f.text, &f.identifier)
+            })
+            .collect();
+        match matched.as_slice() {
+            [] => {}
+            [b] if b.historical => notes.push(historical(b, &f.text)),
+            [b] => out.push(Assignment {
+                bob: (*b).clone(),
+                source: format!("offer field “{}”", f.text),
+                value: f.value.clone(),
+                automatic: true,
+            }),
+            several => {
+                let ids: Vec<&str> = several.iter().map(|b| b.id.as_str()).collect();
+                notes.push(format!(
+                    "offer field “{}”: bob has {} fields called “{}” ({}): Hirewire does not guess; choose one in Mappings → Fields",
+                    f.text,
+                    several.len(),
+                    several[0].name,
+                    ids.join(", ")
+                ));
             }
         }
     }
+}
+
+/// The explicit `[[fields]]` mappings, applied after the same-name rule: each replaces
+/// what that rule gave its bob field.
+fn by_mapping(
+    src: &Sources,
+    bob_fields: &[BobField],
+    mappings: &[FieldMapping],
+    out: &mut Vec<Assignment>,
+    notes: &mut Vec<String>,
+) {
     for m in mappings {
         let Some(b) = bob_fields.iter().find(|b| b.id == m.bob) else {
             notes.push(format!(
@@ -122,7 +146,6 @@ pub fn plan(
             automatic: false,
         });
     }
-    (out, notes)
 }
 
 /// Why a dated bob field is not set when the employee is created.

@@ -12,7 +12,7 @@
 use serde_json::{json, Map, Value};
 
 use super::proposal::work_item_id;
-use crate::clients::bob::Bob;
+use crate::clients::bob::{Bob, BobField};
 use crate::clients::bob_updates::{RowAddress, WorkRow};
 use crate::flows::{done, skipped, Ctx, FlowError};
 use crate::time;
@@ -35,36 +35,19 @@ pub(super) async fn write(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Res
     let start = st.inputs.start.clone().unwrap_or_default();
     ctx.begin("read the employee's work history in bob");
     let rows = bob.work_rows(&st.employee_id).await?;
-    let (target, effective) = if start > today {
-        let hire_row = rows
-            .iter()
-            .min_by(|a, b| a.effective_date.cmp(&b.effective_date));
-        let date = hire_row.map_or(start, |r| r.effective_date.clone());
-        (hire_row, date)
-    } else {
-        (rows.iter().find(|r| r.effective_date == today), today)
-    };
+    let (target, effective) = target_row(&rows, start, today);
     let bob_fields = bob.fields().await?;
     let base = target.or_else(|| current(&rows));
     let mut row = carried(base, &effective, target.is_some());
     for &i in &todo {
-        let c = &st.changes[i];
-        let key = c.field.trim_start_matches("work.").to_string();
-        let display = show(&c.now);
-        let value = if key == "site" {
-            // The listed id is the old site's: the name alone says which site is meant.
-            row.remove("siteId");
-            json!(display)
-        } else {
-            match work_item_id(bob, &bob_fields, &c.field, &display).await? {
-                Some(id) => json!(id),
-                None => {
-                    return Err(FlowError::Stop(format!(
-                        "bob's {key} list has no “{display}”: add it in bob (or map it in Mappings), then Retry"
-                    )))
-                }
-            }
-        };
+        let (key, value) = column(
+            bob,
+            &bob_fields,
+            &st.changes[i].field,
+            &st.changes[i].now,
+            &mut row,
+        )
+        .await?;
         row.insert(key, value);
     }
     let names = st.labels(&todo);
@@ -76,16 +59,7 @@ pub(super) async fn write(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Res
             format!("the row from {effective} already has them"),
         ),
         Some(r) => {
-            // A new site names no row yet: only the id can.
-            let moves_site = row_value
-                .get("site")
-                .is_some_and(|n| !r.raw.get("site").is_some_and(|s| same(s, n)));
-            let address = if moves_site {
-                RowAddress::Id
-            } else {
-                RowAddress::SiteAndDate
-            };
-            bob.replace_work_row(&st.employee_id, &r.id, &row_value, address)
+            bob.replace_work_row(&st.employee_id, &r.id, &row_value, address(r, &row_value))
                 .await?;
             done(
                 format!("rewrote the work row from {effective} with {names}"),
@@ -109,6 +83,62 @@ pub(super) async fn write(ctx: &mut Ctx, bob: &Bob, st: &mut ChangeState) -> Res
     }
     ctx.commit(&*st, Some(step), vec![]).await?;
     Ok(())
+}
+
+/// The row to rewrite, if any, and the date the change takes effect: before the start
+/// date, the row the employee was hired with (keeping its date); once started, a row
+/// already dated today, else none (a new row from today).
+fn target_row(rows: &[WorkRow], start: String, today: String) -> (Option<&WorkRow>, String) {
+    if start > today {
+        let hire_row = rows
+            .iter()
+            .min_by(|a, b| a.effective_date.cmp(&b.effective_date));
+        let date = hire_row.map_or(start, |r| r.effective_date.clone());
+        (hire_row, date)
+    } else {
+        (rows.iter().find(|r| r.effective_date == today), today)
+    }
+}
+
+/// One changed column, as bob's Work table takes it: the site by its name (the old
+/// site's id leaves `row`), title and department by their list item's id.
+async fn column(
+    bob: &Bob,
+    bob_fields: &[BobField],
+    field: &str,
+    now: &Value,
+    row: &mut Map<String, Value>,
+) -> Result<(String, Value), FlowError> {
+    let key = field.trim_start_matches("work.").to_string();
+    let display = show(now);
+    let value = if key == "site" {
+        // The listed id is the old site's: the name alone says which site is meant.
+        row.remove("siteId");
+        json!(display)
+    } else {
+        match work_item_id(bob, bob_fields, field, &display).await? {
+            Some(id) => json!(id),
+            None => {
+                return Err(FlowError::Stop(format!(
+                    "bob's {key} list has no “{display}”: add it in bob (or map it in Mappings), then Retry"
+                )))
+            }
+        }
+    };
+    Ok((key, value))
+}
+
+/// How bob is to find the row being rewritten: a new site names no row yet, so only the
+/// id can; otherwise by site and date, the form bob recommends.
+fn address(r: &WorkRow, row: &Value) -> RowAddress {
+    let moves_site = row
+        .get("site")
+        .is_some_and(|n| !r.raw.get("site").is_some_and(|s| same(s, n)));
+    if moves_site {
+        RowAddress::Id
+    } else {
+        RowAddress::SiteAndDate
+    }
 }
 
 /// The row in effect now: the one bob marks current, else the latest.
