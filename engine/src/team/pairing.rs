@@ -76,8 +76,8 @@ struct Exchanged {
     after: u64,
 }
 
-/// Completes one invite, or spends it.
-async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamError> {
+/// The invite behind `key`, from its code in the keychain.
+async fn invite_of(engine: &Engine, key: &str, open: &OpenInvite) -> Result<Invite, TeamError> {
     let mailbox = key.strip_prefix("invite:").unwrap_or(key);
     let code = super::keyring::invite_codes(engine)
         .await?
@@ -88,7 +88,12 @@ async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamE
                 open.name
             ))
         })?;
-    let invite = Invite::decode(&code).map_err(|e| TeamError::Code(e.to_string()))?;
+    Invite::decode(&code).map_err(|e| TeamError::Code(e.to_string()))
+}
+
+/// Completes one invite, or spends it.
+async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamError> {
+    let invite = invite_of(engine, key, open).await?;
     let ctx = Ctx::load(engine).await?;
     let api = ctx.api.clone();
     let mailbox = invite.mailbox_id();
