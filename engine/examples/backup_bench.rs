@@ -44,12 +44,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::open_with(Some(&data), "bench", Secrets::in_memory("bench"))?;
     for name in NAMES {
         engine
-            .secrets
+            .secrets()
             .set(name, &format!("value of {name} for the bench"))?;
     }
     let filled = Instant::now();
-    fill::entries(&engine.store, n, true)?;
-    let db = std::fs::metadata(engine.store.path())?.len();
+    fill::entries(engine.store(), n, true)?;
+    let db = std::fs::metadata(engine.store().path())?.len();
     println!(
         "filled {n} entries with their events in {:.1?}; database {}",
         filled.elapsed(),

@@ -50,32 +50,33 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-/// The engine's shared parts.
+/// The engine's shared parts: the crate's layers reach them directly; the shells (the CLI,
+/// the window, the tests' tools) through [`Engine`]'s methods.
 pub struct Inner {
     /// The profile name.
-    pub profile: String,
+    pub(crate) profile: String,
     /// The profile's data directory.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The database.
-    pub store: Store,
+    pub(crate) store: Store,
     /// The keychain.
-    pub secrets: Secrets,
+    pub(crate) secrets: Secrets,
     /// One HTTP client for every vendor.
-    pub http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     /// Lever's token bucket, shared by every job.
-    pub lever_bucket: Bucket,
+    pub(crate) lever_bucket: Bucket,
     /// Employee lookups in bob, batched under its search limit.
-    pub bob_lookups: clients::bob_lookup::Lookups,
+    pub(crate) bob_lookups: clients::bob_lookup::Lookups,
     /// Desktop notifications.
-    pub notifier: Notifier,
+    pub(crate) notifier: Notifier,
     /// Wakes the intake when the inbox has something.
-    pub inbox_ready: Notify,
+    pub(crate) inbox_ready: Notify,
     /// Wakes the job runner when a job is added or changes.
-    pub jobs_ready: Notify,
+    pub(crate) jobs_ready: Notify,
     /// Live events for the UI.
-    pub events: broadcast::Sender<EngineEvent>,
+    pub(crate) events: broadcast::Sender<EngineEvent>,
     /// The relay connection as last seen.
-    pub relay_state: std::sync::Mutex<RelayState>,
+    pub(crate) relay_state: std::sync::Mutex<RelayState>,
 }
 
 /// The relay connection as the status bar shows it.
@@ -226,6 +227,46 @@ impl Engine {
     /// Tells listeners that an entry changed.
     pub fn entry_changed(&self, id: u64) {
         let _ = self.events.send(EngineEvent::Entry { id });
+    }
+
+    /// Wakes the job runner: a job was added or changed.
+    pub fn wake_jobs(&self) {
+        self.jobs_ready.notify_one();
+    }
+
+    /// Wakes the intake: the inbox has something.
+    pub fn wake_inbox(&self) {
+        self.inbox_ready.notify_one();
+    }
+
+    /// The engine's live events (entries changed, the relay's state, notices shown).
+    pub fn subscribe(&self) -> broadcast::Receiver<EngineEvent> {
+        self.events.subscribe()
+    }
+
+    /// The profile's name.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The profile's data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The profile's database.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The profile's secrets (keychain, or a server's encrypted file).
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// Desktop notifications (the window sets what a click does).
+    pub fn notifier(&self) -> &Notifier {
+        &self.notifier
     }
 
     /// Secret lookup off the async runtime (the keychain is reached over D-Bus).

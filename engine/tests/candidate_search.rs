@@ -24,7 +24,7 @@ async fn a_confidential_candidate_is_found_by_email_and_by_name_only_with_a_key_
     let engine = Engine::open_with(Some(tmp.path()), "search", Secrets::in_memory("search"))
         .unwrap_or_else(|e| panic!("{e}"));
     engine
-        .store
+        .store()
         .write(|tx| {
             let mut s = tx.settings()?;
             s.lever.base_url = lever.url();
@@ -33,7 +33,7 @@ async fn a_confidential_candidate_is_found_by_email_and_by_name_only_with_a_key_
         .unwrap_or_else(|e| panic!("{e}"));
     let use_key = |key: &str| {
         engine
-            .secrets
+            .secrets()
             .set("lever-api-key", key)
             .unwrap_or_else(|e| panic!("{e}"))
     };

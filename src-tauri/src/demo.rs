@@ -83,7 +83,7 @@ impl Demo {
             channel: hooks.channel.clone(),
         };
         engine
-            .store
+            .store()
             .write_async(move |tx| {
                 tx.put_settings(&settings)?;
                 tx.put_relay_conn(&conn)?;
@@ -219,7 +219,7 @@ fn keep_secrets(
             .map(|(w, t)| (w.token_name().to_string(), t.clone())),
     );
     for (n, v) in &values {
-        engine.secrets.set(n, v)?;
+        engine.secrets().set(n, v)?;
     }
     Ok(())
 }

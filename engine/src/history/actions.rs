@@ -192,7 +192,7 @@ pub async fn retry(engine: &Engine, id: u64) -> Result<(), ActionError> {
         })
         .await?;
     engine.entry_changed(id);
-    engine.jobs_ready.notify_one();
+    engine.wake_jobs();
     Ok(())
 }
 
@@ -222,7 +222,7 @@ pub async fn approve(engine: &Engine, id: u64, edited: Option<Value>) -> Result<
         })
         .await?;
     engine.entry_changed(id);
-    engine.jobs_ready.notify_one();
+    engine.wake_jobs();
     Ok(())
 }
 
@@ -252,6 +252,6 @@ pub async fn dismiss(engine: &Engine, id: u64) -> Result<(), ActionError> {
         })
         .await?;
     engine.entry_changed(id);
-    engine.jobs_ready.notify_one();
+    engine.wake_jobs();
     Ok(())
 }

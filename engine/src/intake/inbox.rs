@@ -120,7 +120,7 @@ pub(crate) async fn accept(
         })
         .await?;
     if accepted != Accepted::Resent {
-        engine.inbox_ready.notify_one();
+        engine.wake_inbox();
     }
     Ok(accepted)
 }
@@ -235,7 +235,7 @@ async fn record(
         engine.entry_changed(id);
     }
     if done.job_started {
-        engine.jobs_ready.notify_one();
+        engine.wake_jobs();
     }
     Ok(done.entry)
 }

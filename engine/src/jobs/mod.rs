@@ -65,7 +65,7 @@ impl Drop for Running {
             b.lanes.remove(&self.lane);
             b.background.remove(&self.id);
         }
-        self.engine.jobs_ready.notify_one();
+        self.engine.wake_jobs();
     }
 }
 

@@ -95,7 +95,7 @@ pub(super) async fn write(
         engine.entry_changed(id);
     }
     engine.entry_changed(w.entry_id);
-    engine.jobs_ready.notify_one();
+    engine.wake_jobs();
     report.found = w.found;
     report.entry_id = Some(w.entry_id);
     report.health = w.health.messages();

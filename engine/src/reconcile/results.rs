@@ -135,7 +135,7 @@ async fn queue_check(engine: &Engine) -> Result<bool, StoreError> {
         .await?;
     if let Some(id) = id {
         engine.entry_changed(id);
-        engine.jobs_ready.notify_one();
+        engine.wake_jobs();
     }
     Ok(id.is_some())
 }

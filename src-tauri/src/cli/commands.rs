@@ -139,7 +139,7 @@ async fn run_engine(engine: Engine) -> Result<(), Failure> {
         missing_for_run(&engine).await?;
     }
     let _lock = engine.lock_run()?;
-    tracing::info!(profile = %engine.profile, dir = %engine.dir.display(), "engine starting");
+    tracing::info!(profile = %engine.profile(), dir = %engine.dir().display(), "engine starting");
     engine.run(shutdown_signal()).await?;
     Ok(())
 }
@@ -147,7 +147,7 @@ async fn run_engine(engine: Engine) -> Result<(), Failure> {
 /// Says what `run` lacks: with no relay connection nothing can arrive (an error); missing
 /// keys are warnings (events are taken in and wait for them).
 async fn missing_for_run(engine: &Engine) -> Result<(), Failure> {
-    let conn = engine.store.read_async(|rx| rx.relay_conn()).await?;
+    let conn = engine.store().read_async(|rx| rx.relay_conn()).await?;
     if conn.is_none() {
         return Err(Failure::Usage("nothing is set up yet: connect to a relay with `hirewire connect CODE` (the code `hirewire-relay channel add` prints), set the keys with `hirewire secret set NAME` and the settings with `hirewire config import settings.toml`; `hirewire check` then says what is still missing".into()));
     }
@@ -161,7 +161,7 @@ async fn missing_for_run(engine: &Engine) -> Result<(), Failure> {
             missing.join(", ")
         );
     }
-    if let Ok(place) = engine.secrets.place() {
+    if let Ok(place) = engine.secrets().place() {
         tracing::info!("secrets are kept in {place}");
     }
     Ok(())
@@ -196,7 +196,7 @@ async fn secret(engine: &Engine, cmd: SecretCmd) -> Result<(), Failure> {
         }
         SecretCmd::Delete { name } => Ok(keychain::delete(engine, &name).await?),
         SecretCmd::List => {
-            if let Ok(place) = engine.secrets.place() {
+            if let Ok(place) = engine.secrets().place() {
                 eprintln!("secrets are kept in {place}");
             }
             for s in keychain::list(engine).await? {

@@ -43,7 +43,7 @@ pub async fn run(data: Option<PathBuf>) -> Result<(), Failure> {
 /// How many history entries a profile holds.
 fn entries(engine: &Engine) -> usize {
     engine
-        .store
+        .store()
         .read(|rx| crate::engine::history::list(rx, &Default::default()).map(|p| p.total))
         .unwrap_or(0)
 }
@@ -64,7 +64,7 @@ fn init_quiet_logs() {
 async fn settled(engine: &Engine) -> bool {
     for _ in 0..240 {
         let left = engine
-            .store
+            .store()
             .read_async(|rx| Ok(rx.jobs_len()? + rx.inbox_len()?))
             .await
             .unwrap_or(1);
@@ -139,7 +139,7 @@ async fn what_it_did(engine: &Engine, e: &Entry) -> String {
         return r.clone();
     }
     let id = e.id;
-    let detail = engine.store.read_async(move |rx| rx.detail(id)).await;
+    let detail = engine.store().read_async(move |rx| rx.detail(id)).await;
     let Ok(Some(d)) = detail else {
         return String::new();
     };
@@ -156,7 +156,7 @@ async fn what_it_did(engine: &Engine, e: &Entry) -> String {
 
 /// Prints each entry whenever its status changes.
 async fn print_changes(engine: Engine) {
-    let mut events = engine.events.subscribe();
+    let mut events = engine.subscribe();
     let mut shown: HashMap<u64, Status> = Default::default();
     loop {
         let id = match events.recv().await {
@@ -164,7 +164,7 @@ async fn print_changes(engine: Engine) {
             Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
             Err(_) => return,
         };
-        let Ok(Some(entry)) = engine.store.read_async(move |rx| rx.entry(id)).await else {
+        let Ok(Some(entry)) = engine.store().read_async(move |rx| rx.entry(id)).await else {
             continue;
         };
         if shown.insert(id, entry.status) != Some(entry.status) {

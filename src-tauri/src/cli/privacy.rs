@@ -84,7 +84,7 @@ pub async fn purge(engine: &Engine, older_than: Option<u64>, compact: bool) -> R
     if let Some(days) = older_than {
         let before = time::now_ms().saturating_sub(days.saturating_mul(86_400_000));
         let x = engine
-            .store
+            .store()
             .write_async(move |tx| retention::expire(tx, before))
             .await?;
         println!(
@@ -95,7 +95,7 @@ pub async fn purge(engine: &Engine, older_than: Option<u64>, compact: bool) -> R
         );
     }
     if compact || older_than.is_some() {
-        let store = engine.store.clone();
+        let store = engine.store().clone();
         let c = tokio::task::spawn_blocking(move || compaction::now(&store, &[]))
             .await
             .map_err(|e| Failure::Other(e.to_string()))??;

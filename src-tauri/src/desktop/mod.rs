@@ -65,7 +65,7 @@ impl Shell {
 /// Whether the real profile has been set up (or the user asked to set it up).
 fn wants_real(engine: &Engine) -> bool {
     engine
-        .store
+        .store()
         .read(|rx| {
             Ok(rx.relay_conn()?.is_some()
                 || rx.meta(SETUP_DONE)? > 0
@@ -198,7 +198,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
         let _lock = lock;
         if let Err(e) = runner.run(async move { until.notified().await }).await {
             // The engine stopped on a damaged profile: say so where the person looks.
-            runner.notifier.send(hirewire_engine::notify::Notice {
+            runner.notifier().send(hirewire_engine::notify::Notice {
                 summary: "Hirewire stopped: its data file is damaged".into(),
                 body: e.to_string(),
                 entry_id: None,
@@ -206,7 +206,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
             });
         }
     }));
-    let mut events = engine.events.subscribe();
+    let mut events = engine.subscribe();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -223,7 +223,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
         }
     });
     let handle = app.clone();
-    engine.notifier.on_click(Arc::new(move |id| {
+    engine.notifier().on_click(Arc::new(move |id| {
         if let Some(w) = handle.get_webview_window("main") {
             let _ = w.unminimize();
             let _ = w.show();
@@ -248,7 +248,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
 async fn leave_demo(app: &tauri::AppHandle, shell: &Shell) -> Result<(), String> {
     shell
         .real
-        .store
+        .store()
         .write_async(|tx| tx.put_meta(DEMO_DISMISSED, crate::engine::time::now_ms()))
         .await
         .map_err(|e| e.to_string())?;

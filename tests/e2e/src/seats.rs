@@ -82,7 +82,7 @@ impl InProcessSeat {
     pub async fn reload_keys(&mut self) {
         let get = |name: &str| {
             self.engine
-                .secrets
+                .secrets()
                 .get(name)
                 .ok()
                 .flatten()
@@ -122,7 +122,7 @@ impl InProcessSeat {
             || async {
                 self.sync(Duration::from_millis(500)).await;
                 self.engine
-                    .store
+                    .store()
                     .read(|rx| -> Result<Option<CommandResult>, StoreError> {
                         rx.team_get(&keys::team_result(&format!("seq:{seq}")))
                     })

@@ -84,7 +84,7 @@ pub async fn open(
     let (id, new) = open_once(engine, x, state, background, source).await?;
     if new {
         engine.entry_changed(id);
-        engine.jobs_ready.notify_one();
+        engine.wake_jobs();
         Ok(Opened::Entry(id, told))
     } else {
         Ok(Opened::Entry(

@@ -97,6 +97,6 @@ async fn start_result_job(engine: &Engine, x: &Assessment) -> Result<(), FlowErr
         })
         .await?;
     engine.entry_changed(id);
-    engine.jobs_ready.notify_one();
+    engine.wake_jobs();
     Ok(())
 }

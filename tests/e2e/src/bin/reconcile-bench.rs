@@ -157,7 +157,7 @@ async fn in_sync(args: &Args) -> Value {
     let engine = hirewire_engine::Engine::open(Some(w.app.profile_dir()), "default")
         .unwrap_or_else(|e| panic!("the profile's store: {e}"));
     engine
-        .store
+        .store()
         .write(|tx| {
             for i in 0..args.in_sync {
                 let mut e = hirewire_engine::store::entries::NewEntry::own(

@@ -83,7 +83,7 @@ async fn seat(code: &str, name: &str, dir: &std::path::Path) -> Engine {
 }
 
 async fn seat_entries(s: &Engine) -> u64 {
-    s.store
+    s.store()
         .read(|rx| hirewire_engine::history::list(rx, &Default::default()).map(|p| p.total as u64))
         .unwrap_or(0)
 }
@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
 
     let owner = open(tmp.path(), "owner");
     hirewire_engine::setup::relay::connect(&owner, &team_ch.connect).await?;
-    owner.store.write(|tx| {
+    owner.store().write(|tx| {
         for i in 0..args.history {
             tx.open_entry(new_entry(i), None, None)?;
         }
@@ -120,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
         "the engine to publish the whole history",
         Duration::from_secs(600),
         Duration::from_millis(50),
-        || async { (owner.store.read(|rx| rx.team_outbox_len()).ok() == Some(0)).then_some(()) },
+        || async { (owner.store().read(|rx| rx.team_outbox_len()).ok() == Some(0)).then_some(()) },
     )
     .await;
     let publish_s = t.elapsed().as_secs_f64();
@@ -140,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Steady phase: engine writes → seat, beside webhook post → stream delivery.
     let seat_task = tokio::spawn(team::run(first.clone()));
-    let mut seat_events = first.events.subscribe();
+    let mut seat_events = first.subscribe();
     let written: Arc<Mutex<HashMap<u64, Instant>>> = Default::default();
     let seen = written.clone();
     let n = (args.rate * args.seconds) as usize;
@@ -192,7 +192,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await;
         let id = owner
-            .store
+            .store()
             .write(|tx| tx.open_entry(new_entry(args.history + i), None, None))?;
         written
             .lock()
