@@ -48,7 +48,28 @@ pub async fn run(ctx: &mut Ctx, st: OutcomeState) -> Result<Finish, FlowError> {
                 .await?;
         }
     }
-    Ok(Finish::Final(Status::Done, None))
+    Ok(Finish::Done {
+        reason: None,
+        summary: Some(said(&record)),
+    })
+}
+
+/// "next step: onsite", "outcome: Offer accepted".
+fn said(record: &Recorded) -> String {
+    match record.kind {
+        RecordedKind::NextStep => format!("next step: {}", record.value),
+        RecordedKind::OfferStatus => format!("outcome: {}", words(&record.value)),
+    }
+}
+
+/// `offer-accepted` → `Offer accepted`.
+fn words(value: &str) -> String {
+    let words = value.replace('-', " ");
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => words,
+    }
 }
 
 /// The outcome: a next step, or the offer status an archive reason is mapped to (with
@@ -194,4 +215,14 @@ async fn post_to_partner(
         done(format!("tell {provider} the outcome"), None, Some(200), t),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn outcomes_read_as_words() {
+        assert_eq!(super::words("offer-accepted"), "Offer accepted");
+        assert_eq!(super::words("rejected"), "Rejected");
+        assert_eq!(super::words(""), "");
+    }
 }

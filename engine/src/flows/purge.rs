@@ -9,7 +9,6 @@
 
 use super::{Ctx, Finish, FlowError};
 use crate::clients::lever_lists::Reach;
-use crate::model::Status;
 use crate::work::{Cause, PurgeState};
 
 /// How far back the deletions of a contact are looked for: Lever reruns a webhook for up
@@ -23,26 +22,26 @@ pub async fn run(ctx: &mut Ctx, mut st: PurgeState) -> Result<Finish, FlowError>
         st.find = None;
         st.elsewhere = elsewhere;
         if st.elsewhere.is_empty() {
-            return Ok(Finish::Final(
-                Status::Done,
-                Some(format!(
+            return Ok(Finish::Done {
+                reason: Some(format!(
                     "{}: Hirewire removed what it held about {count} of their opportunit{}",
                     st.cause.said(),
                     if count == 1 { "y" } else { "ies" }
                 )),
-            ));
+                summary: None,
+            });
         }
         ctx.commit(&st, None, vec![]).await?;
     }
     let what = st.elsewhere.join("; ");
     if st.noted || ctx.job.approved {
-        return Ok(Finish::Final(
-            Status::Done,
-            Some(format!(
+        return Ok(Finish::Done {
+            reason: Some(format!(
                 "{}; a person took note of what stays elsewhere: {what}",
                 st.cause.said()
             )),
-        ));
+            summary: None,
+        });
     }
     Ok(Finish::Waiting(format!(
         "{}: Hirewire removed what it held about them, but these stay outside it: {what}. Decide about them there, then Approve (or `hirewire approve {}`)",

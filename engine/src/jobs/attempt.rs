@@ -147,6 +147,8 @@ fn mark_running(tx: &Tx, job: &Job) -> Result<(), StoreError> {
 struct Ending {
     status: Status,
     reason: Option<String>,
+    /// The history row's summary (a finished job's, said by its flow).
+    summary: Option<String>,
     /// The job stays (waiting, or to run again).
     keep: bool,
     failure: Option<FlowError>,
@@ -155,17 +157,33 @@ struct Ending {
 /// What an attempt's result means for the job.
 fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending {
     match result {
-        Ok(Finish::Final(status, reason)) => Ending {
-            status,
+        Ok(Finish::Done { reason, summary }) => Ending {
+            status: Status::Done,
             reason,
+            summary,
             keep: false,
             failure: None,
         },
+        Ok(Finish::Final(status, reason)) => {
+            debug_assert_ne!(
+                status,
+                Status::Done,
+                "a job that did its work ends with Finish::Done, which says its summary"
+            );
+            Ending {
+                status,
+                reason,
+                summary: None,
+                keep: false,
+                failure: None,
+            }
+        }
         Ok(Finish::Waiting(reason)) => {
             job.next_run_ms = u64::MAX;
             Ending {
                 status: Status::Waiting,
                 reason: Some(reason),
+                summary: None,
                 keep: true,
                 failure: None,
             }
@@ -177,6 +195,7 @@ fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending 
             Ending {
                 status: Status::Running,
                 reason: Some(why),
+                summary: None,
                 keep: true,
                 failure: None,
             }
@@ -192,6 +211,7 @@ fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending 
             Ending {
                 status: Status::Retrying,
                 reason: Some(reason),
+                summary: None,
                 keep: true,
                 failure: Some(e),
             }
@@ -199,6 +219,7 @@ fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending 
         Err(e) => Ending {
             status: Status::Failed,
             reason: Some(e.to_string()),
+            summary: None,
             keep: false,
             failure: Some(e),
         },
@@ -219,6 +240,7 @@ async fn finish(engine: &Engine, ctx: Ctx, result: Result<Finish, FlowError>) {
         .map(|e| flows::failed(ctx.doing.clone(), e, e.http_status(), ctx.since));
     let (status, keep, id) = (end.status, end.keep, job.id);
     let stored_reason = end.reason.clone();
+    let summary = end.summary.clone();
     let saved = engine
         .store
         .write_async(move |tx| {
@@ -237,7 +259,6 @@ async fn finish(engine: &Engine, ctx: Ctx, result: Result<Finish, FlowError>) {
             } else {
                 tx.remove_job(id)?;
             }
-            let summary = super::summary::of(tx, id, &job.work, status)?;
             let mut entry = tx.entry(id)?;
             if let Some(e) = entry.as_mut() {
                 e.status = status;

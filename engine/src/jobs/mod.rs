@@ -4,7 +4,6 @@
 //! and its flow's recorded state makes the second run pick up where the first stopped.
 
 mod attempt;
-mod summary;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -64,7 +64,10 @@ pub async fn run(ctx: &mut Ctx, mut st: InviteState) -> Result<Finish, FlowError
         entry_id: Some(ctx.job.id),
         kind: Kind::Done,
     });
-    Ok(Finish::Final(Status::Done, None))
+    Ok(Finish::Done {
+        reason: None,
+        summary: Some(format!("invite sent: {tag}")),
+    })
 }
 
 /// Why no invite goes now, if so: no partner configured (an error to fix), a person

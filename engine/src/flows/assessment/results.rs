@@ -25,6 +25,7 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
     let partner = ctx.partner().await?;
     let lever = ctx.lever().await?;
     let mut noted = Vec::new();
+    let mut noted_ids: Vec<String> = Vec::new();
     let mut rules = Vec::new();
     for x in &wanted {
         if let Some(ruled) = check_one(ctx, &partner, &lever, &st, x.clone()).await? {
@@ -32,6 +33,7 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
                 ctx.set_candidate(&x.candidate).await?;
             }
             noted.push(x.candidate.clone());
+            noted_ids.push(x.interview_id.clone());
             if let Some(words) = ruled.said() {
                 rules.push(if wanted.len() == 1 {
                     words
@@ -58,7 +60,41 @@ pub async fn run(ctx: &mut Ctx, st: ResultState) -> Result<Finish, FlowError> {
         kind: Kind::Done,
     });
     let said = (!rules.is_empty()).then(|| rules.join("; "));
-    Ok(Finish::Final(Status::Done, said))
+    Ok(Finish::Done {
+        reason: said,
+        summary: scored(ctx, noted_ids).await?,
+    })
+}
+
+/// "result: 87, report", for each result this run noted, as now recorded.
+async fn scored(ctx: &Ctx, noted: Vec<String>) -> Result<Option<String>, FlowError> {
+    let all: Vec<Assessment> = ctx.engine.store.read_async(|rx| rx.assessments()).await?;
+    let said: Vec<String> = all
+        .iter()
+        .filter(|a| noted.contains(&a.interview_id))
+        .filter_map(|a| {
+            let score = score_text(a.score.as_ref()?);
+            let report = if a.report_url.is_some() {
+                ", report"
+            } else {
+                ""
+            };
+            Some(format!("result: {score}{report}"))
+        })
+        .collect();
+    Ok((!said.is_empty()).then(|| said.join("; ")))
+}
+
+/// A partner's score as a recruiter reads it: `87` for 87.0, a text as it is.
+fn score_text(score: &serde_json::Value) -> String {
+    match score {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
 }
 
 /// The assessments this job is about: one interview, or every pending one.
@@ -157,5 +193,17 @@ async fn status_of(
             }
             Err(e.into())
         }
+    }
+}
+
+#[cfg(test)]
+mod score_tests {
+    #[test]
+    fn scores_read_as_a_recruiter_writes_them() {
+        use serde_json::json;
+        assert_eq!(super::score_text(&json!(87.0)), "87");
+        assert_eq!(super::score_text(&json!(87.5)), "87.5");
+        assert_eq!(super::score_text(&json!(92)), "92");
+        assert_eq!(super::score_text(&json!("A+")), "A+");
     }
 }

@@ -209,10 +209,12 @@ pub async fn run(ctx: &mut Ctx, st: RuleState) -> Result<Finish, FlowError> {
         entry_id: Some(ctx.job.id),
         kind: Kind::Done,
     });
-    Ok(Finish::Final(
-        Status::Done,
-        Some(format!("{why}: {}", st.said)),
-    ))
+    Ok(Finish::Done {
+        reason: Some(format!("{why}: {}", st.said)),
+        // A rule confirmed by a person says so in its reason; one applied on its own shows
+        // what it did on the row.
+        summary: (!st.confirm).then(|| st.said.clone()),
+    })
 }
 
 /// Why the rule must not touch the candidate now, if it must not: archived already, or

@@ -44,7 +44,21 @@ pub async fn run(ctx: &mut Ctx, mut st: ChangeState) -> Result<Finish, FlowError
         let names: Vec<String> = left.iter().map(|(c, v)| format!("{} (bob has {})", c.label, show(v))).collect();
         format!("left as bob has it, because it changed in bob after the difference was shown: {}; compare and change it in bob by hand", names.join(", "))
     });
-    Ok(Finish::Final(Status::Done, reason))
+    Ok(Finish::Done {
+        reason,
+        summary: written(&st),
+    })
+}
+
+/// "bob updated: title, department".
+fn written(st: &ChangeState) -> Option<String> {
+    let done: Vec<String> = st
+        .changes
+        .iter()
+        .filter(|c| c.done)
+        .map(|c| c.label.to_lowercase())
+        .collect();
+    (!done.is_empty()).then(|| format!("bob updated: {}", done.join(", ")))
 }
 
 /// How long bob may take to show an update (up to 20 s, `docs/fidelity.md`), with room.

@@ -16,7 +16,6 @@ use lever_hire::{fetch, LeverHire};
 
 use super::{done, Ctx, Finish, FlowError};
 use crate::clients::lever::Lever;
-use crate::model::Status;
 use crate::notify::{Kind, Notice};
 use crate::work::HireState;
 
@@ -95,5 +94,21 @@ fn conclude(ctx: &Ctx, name: &str, employee: &str, st: &HireState) -> Finish {
             None => notes,
         });
     }
-    Finish::Final(Status::Done, reason)
+    Finish::Done {
+        reason,
+        summary: made(employee, st),
+    }
+}
+
+/// "employee 3332883, 3 documents".
+fn made(employee: &str, st: &HireState) -> Option<String> {
+    let docs = st
+        .docs
+        .values()
+        .filter(|d| d.bob_id.is_some() || d.present.is_some())
+        .count();
+    Some(format!(
+        "employee {employee}, {docs} document{}",
+        if docs == 1 { "" } else { "s" }
+    ))
 }

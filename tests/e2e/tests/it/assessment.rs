@@ -27,6 +27,7 @@ async fn a_tagged_candidate_moved_to_the_assessment_stage_gets_one_invite_and_on
     let entry = w.wait_final(&ids.ada, "candidateStageChange", T).await;
     assert_eq!(entry["status"], "done", "{entry:#}");
     assert_eq!(entry["flow"], "assessment");
+    assert_eq!(entry["summary"], "invite sent: Byteboard SWE");
     let invites = w.partner.invites();
     assert_eq!(invites.len(), 1);
     let c = &invites[0].candidate;
@@ -171,6 +172,17 @@ async fn a_partner_patch_brings_the_result_note_within_seconds() {
         checks.len() == 2 && checks.iter().all(|e| e["status"] != "running")
     })
     .await;
+    let summaries: Vec<Value> = w
+        .app
+        .history()
+        .into_iter()
+        .filter(|e| e["event"] == "assessmentStatusChanged" && e["status"] == "done")
+        .map(|e| e["summary"].clone())
+        .collect();
+    assert!(
+        summaries.contains(&Value::from("result: 91, report")),
+        "the row says the result: {summaries:?}"
+    );
     assert_eq!(
         notes_containing(&w, &ids.ada, "score 91"),
         1,
@@ -248,6 +260,17 @@ async fn onsite_offer_and_archive_outcomes_are_recorded_and_an_unmapped_reason_w
         outcome_steps.iter().any(|a| a.contains("next-step onsite")),
         "{outcome_steps:?}"
     );
+    let outcome_rows: Vec<&Value> = history
+        .iter()
+        .filter(|e| e["flow"] == "outcome" && e["status"] == "done")
+        .map(|e| &e["summary"])
+        .collect();
+    for said in ["next step: onsite", "next step: offer", "outcome: Rejected"] {
+        assert!(
+            outcome_rows.contains(&&Value::from(said)),
+            "a row says {said:?}: {outcome_rows:?}"
+        );
+    }
     assert!(
         outcome_steps.iter().any(|a| a.contains("next-step offer")),
         "{outcome_steps:?}"

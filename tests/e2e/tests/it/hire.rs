@@ -95,6 +95,11 @@ async fn a_signed_hire_creates_one_employee_with_mapped_fields_and_three_documen
         "list values become item ids"
     );
     let id = e["id"].as_str().unwrap_or_default();
+    assert_eq!(
+        entry["summary"],
+        format!("employee {id}, 3 documents"),
+        "the row says what the hire did"
+    );
     let mut names: Vec<String> = w.bob.documents(id).iter().map(|d| d.name.clone()).collect();
     names.sort();
     assert_eq!(
