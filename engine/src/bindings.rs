@@ -2,12 +2,16 @@
 //! and answer (`ui/src/generated/`), so that a renamed or retyped field fails the UI's
 //! type check instead of passing every Rust test. The test below compares what the Rust
 //! types generate with the committed files; `HIREWIRE_WRITE_BINDINGS=1 cargo test -p
-//! hirewire-engine bindings` writes them.
+//! hirewire-engine bindings` writes them. The engine's facts the UI's mock repeats (secret
+//! names, permissions, webhooks, event names, sentences) are written beside them as
+//! `facts.ts` ([`facts`]) and compared the same way.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
+
+mod facts;
 
 /// Generates every type the UI uses (and what they contain) into `dir`.
 fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -35,6 +39,7 @@ fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::team::manage::MemberLine::export_all(&cfg)?;
     crate::team::manage::Invited::export_all(&cfg)?;
     crate::reconcile::Report::export_all(&cfg)?;
+    facts::write(dir)?;
     Ok(())
 }
 
