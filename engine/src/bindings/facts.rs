@@ -6,6 +6,7 @@
 //! fits). A sentence that names something is written as a template: `{name}` is where the
 //! mock puts the value, already quoted where the engine quotes it (`JSON.stringify`).
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -32,7 +33,14 @@ fn text() -> String {
          import type { Settings } from \"./Settings\";\n",
     );
     for (doc, name, value) in facts() {
-        let value = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let value = match value {
+            // Many whole settings: one line each.
+            Value::Array(cases) if name.ends_with("_CASES") => {
+                let lines: Vec<String> = cases.iter().map(|c| format!("  {c}")).collect();
+                format!("[\n{}\n]", lines.join(",\n"))
+            }
+            v => serde_json::to_string_pretty(&v).unwrap_or_default(),
+        };
         let _ = write!(
             out,
             "\n/** {doc} */\nexport const {name} = {value} as const;\n"
@@ -54,6 +62,7 @@ fn text() -> String {
 
 /// Each fact: its doc line, its name in TypeScript and its value.
 fn facts() -> Vec<(&'static str, &'static str, Value)> {
+    let (refusals, cases) = settings_refusals();
     vec![
         (
             "Every secret a person sets (`secrets::NAMES`), in `secret list` order.",
@@ -162,7 +171,12 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
         (
             "What `Settings::validate` says of settings it refuses.",
             "SETTINGS_REFUSALS",
-            settings_refusals(),
+            refusals,
+        ),
+        (
+            "Settings and what `Settings::validate` says of them (null: taken), for the UI test of the mock's validation.",
+            "SETTINGS_CASES",
+            cases,
         ),
     ]
 }
@@ -204,8 +218,12 @@ fn missing_checkbox() -> String {
     )
 }
 
-/// Each refusal of `Settings::validate` the mock reproduces, as a template.
-fn settings_refusals() -> Value {
+/// Each refusal of `Settings::validate` the mock reproduces, as a template, and the
+/// settings each was made from with the engine's own sentence (for the UI test that runs
+/// the mock's validation on them).
+fn settings_refusals() -> (Value, Value) {
+    let cases = RefCell::new(Vec::new());
+    let refusal = |edit: &dyn Fn(&mut Settings)| refusal(&cases, edit);
     let [(bound, _, range), ..] = Settings::default().bounded();
     let rule = |test: &str| ScoreRule {
         test: test.into(),
@@ -214,66 +232,122 @@ fn settings_refusals() -> Value {
     let quoted = |name: &str| (format!("\"{{{name}}}\""), format!("{{{name}}}"));
     let (test_q, test) = quoted("test");
     let test_swap = [(test_q.as_str(), test.as_str())];
-    json!({
+    let templates = json!({
         "url": template(
-            refusal(|s| s.lever.base_url = "{value}".into()),
+            refusal(&|s| s.lever.base_url = "{value}".into()),
             &[("lever.base_url", "{name}"), ("\"{value}\"", "{value}")],
         ),
         "bound": template(
-            refusal(|s| s.lever.max_event_age_minutes = 0),
+            refusal(&|s| s.lever.max_event_age_minutes = 0),
             &[
                 (bound, "{name}"),
                 (&format!("between {} and {}", range.start(), range.end()), "between {min} and {max}"),
                 ("(got 0)", "(got {value})"),
             ],
         ),
-        "stagesPartial": refusal(|s| s.stages.assessment = "a".into()),
-        "stagesSame": refusal(|s| {
+        "stagesPartial": refusal(&|s| s.stages.assessment = "a".into()),
+        "stagesSame": refusal(&|s| {
             s.stages.assessment = "a".into();
             s.stages.onsite = "a".into();
             s.stages.offer = "a".into();
         }),
         "interviewType": template(
-            refusal(|s| {
+            refusal(&|s| {
                 s.interview_types.insert("{tag}".into(), " ".into());
             }),
             &[("\"{tag}\"", "{tag}")],
         ),
-        "field": refusal(|s| s.fields = vec![FieldMapping { lever: " ".into(), bob: "b".into() }]),
-        "ruleTest": refusal(|s| s.score_rules = vec![rule(" ")]),
+        "field": refusal(&|s| s.fields = vec![FieldMapping { lever: " ".into(), bob: "b".into() }]),
+        "ruleTest": refusal(&|s| s.score_rules = vec![rule(" ")]),
         "ruleTwice": template(
-            refusal(|s| {
+            refusal(&|s| {
                 let once = ScoreRule { at_least: Some(1.0), tag: "t".into(), ..rule("{test}") };
                 s.score_rules = vec![once.clone(), once];
             }),
             &test_swap,
         ),
         "ruleBelowAbove": template(
-            refusal(|s| {
+            refusal(&|s| {
                 s.score_rules = vec![ScoreRule { at_least: Some(1.0), below: Some(2.0), ..rule("{test}") }];
             }),
             &[test_swap[0], ("(2)", "({below})"), ("(1)", "({at_least})")],
         ),
         "ruleAtLeastIdle": template(
-            refusal(|s| s.score_rules = vec![ScoreRule { at_least: Some(1.0), ..rule("{test}") }]),
+            refusal(&|s| s.score_rules = vec![ScoreRule { at_least: Some(1.0), ..rule("{test}") }]),
             &test_swap,
         ),
         "ruleBelowIdle": template(
-            refusal(|s| s.score_rules = vec![ScoreRule { below: Some(1.0), ..rule("{test}") }]),
+            refusal(&|s| s.score_rules = vec![ScoreRule { below: Some(1.0), ..rule("{test}") }]),
             &test_swap,
         ),
-        "ruleNeither": template(refusal(|s| s.score_rules = vec![rule("{test}")]), &test_swap),
-    })
+        "ruleNeither": template(refusal(&|s| s.score_rules = vec![rule("{test}")]), &test_swap),
+    });
+    more_cases(&cases);
+    (templates, Value::Array(cases.into_inner()))
 }
 
-/// What `Settings::validate` says of the default settings changed by `edit`.
-fn refusal(edit: impl FnOnce(&mut Settings)) -> String {
+/// What `Settings::validate` says of the default settings changed by `edit`; the settings
+/// and the sentence are kept in `cases` too.
+fn refusal(cases: &RefCell<Vec<Value>>, edit: impl FnOnce(&mut Settings)) -> String {
     let mut s = Settings::default();
     edit(&mut s);
-    match s.validate() {
+    let message = match s.validate() {
         Err(e) => e.0,
         Ok(()) => panic!("the settings were expected to be refused: {s:?}"),
+    };
+    cases
+        .borrow_mut()
+        .push(json!({"settings": s, "message": message}));
+    message
+}
+
+/// Settings `Settings::validate` refuses, each with what it says (and the defaults, which
+/// it takes), beyond those the templates were made from: every URL and every bound.
+fn more_cases(cases: &RefCell<Vec<Value>>) {
+    cases
+        .borrow_mut()
+        .push(json!({"settings": Settings::default(), "message": null}));
+    for i in 0..Settings::default().urls().len() {
+        refusal(cases, |s| set_url(s, i, "partner.example/x"));
     }
+    for i in 0..Settings::default().bounded().len() {
+        let (_, _, range) = &Settings::default().bounded()[i];
+        refusal(cases, |s| set_number(s, i, range.end() + 1));
+        if *range.start() > 0 {
+            refusal(cases, |s| set_number(s, i, range.start() - 1));
+        }
+    }
+}
+
+/// Sets the `i`th URL of `Settings::urls` (by its dotted name, so a new one fails here).
+fn set_url(s: &mut Settings, i: usize, v: &str) {
+    let name = s.urls()[i].0;
+    let a = &mut s.assessment;
+    let field = match name {
+        "lever.base_url" => &mut s.lever.base_url,
+        "bob.base_url" => &mut s.bob.base_url,
+        "assessment.list_tests_url" => &mut a.list_tests_url,
+        "assessment.send_test_url" => &mut a.send_test_url,
+        "assessment.test_status_url" => &mut a.test_status_url,
+        "assessment.outcome_url" => &mut a.outcome_url,
+        "assessment.response_error_url" => &mut a.response_error_url,
+        other => panic!("facts.rs does not know the URL setting {other}: add it to set_url"),
+    };
+    *field = v.into();
+}
+
+/// Sets the `i`th number of `Settings::bounded` (by its dotted name).
+fn set_number(s: &mut Settings, i: usize, v: u64) {
+    let name = s.bounded()[i].0;
+    let field = match name {
+        "lever.max_event_age_minutes" => &mut s.lever.max_event_age_minutes,
+        "lever.reconcile_hours" => &mut s.lever.reconcile_hours,
+        "bob.watch_days" => &mut s.bob.watch_days,
+        "assessment.poll_minutes" => &mut s.assessment.poll_minutes,
+        "privacy.history_retention_days" => &mut s.privacy.history_retention_days,
+        other => panic!("facts.rs does not know the number setting {other}: add it to set_number"),
+    };
+    *field = v;
 }
 
 /// `message` with each `from` replaced by its `to`; each `from` must be there, so that a

@@ -1,0 +1,39 @@
+// The mock engine against the engine's own answers: the settings the engine refuses (and
+// one it takes), generated with what it says of each into src/generated/facts.ts, are saved
+// through the mock, which must say the same. The mock's order of checks is hand-written (the
+// engine's code cannot run in the page); this is what holds it to the engine's.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, open, close, problems } from "./harness.mjs";
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the mock refuses the settings the engine refuses, each with the engine's sentence, and takes what it takes", async () => {
+  const page = await open(browser, server.url, "entries=0");
+  const answers = await page.evaluate(async () => {
+    const out = [];
+    for (const c of window.__hw.settingsCases) {
+      let said = null;
+      try {
+        await window.__hw.engine.handle("settings_save", { settings: structuredClone(c.settings) });
+      } catch (e) {
+        said = String(e);
+      }
+      out.push({ engine: c.message, mock: said });
+    }
+    return out;
+  });
+  assert.ok(answers.length >= 20, `the generated cases are there (${answers.length})`);
+  assert.ok(answers.some((a) => a.engine === null), "one case is settings the engine takes");
+  for (const a of answers) assert.equal(a.mock, a.engine);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
