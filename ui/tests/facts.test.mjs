@@ -1,7 +1,8 @@
 // The mock engine against the engine's own answers: the settings the engine refuses (and
-// one it takes), generated with what it says of each into src/generated/facts.ts, are saved
-// through the mock, which must say the same. The mock's order of checks is hand-written (the
-// engine's code cannot run in the page); this is what holds it to the engine's.
+// one it takes) and the connection codes it reads or refuses, generated with what it says of
+// each into src/generated/facts.ts, go through the mock, which must say the same. The mock's
+// order of checks is hand-written (the engine's code cannot run in the page); this is what
+// holds it to the engine's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve, launch, open, close, problems } from "./harness.mjs";
@@ -34,6 +35,28 @@ test("the mock refuses the settings the engine refuses, each with the engine's s
   assert.ok(answers.length >= 20, `the generated cases are there (${answers.length})`);
   assert.ok(answers.some((a) => a.engine === null), "one case is settings the engine takes");
   for (const a of answers) assert.equal(a.mock, a.engine);
+  assert.deepEqual(await problems(page), []);
+  await close(page);
+});
+
+test("the mock reads the connection codes the engine reads and refuses the others with the engine's sentence", async () => {
+  const page = await open(browser, server.url, "entries=0&configured=0");
+  const answers = await page.evaluate(async () => {
+    const out = [];
+    for (const c of window.__hw.codeCases) {
+      let said = null;
+      try {
+        await window.__hw.engine.handle("relay_connect", { code: c.code });
+      } catch (e) {
+        said = String(e);
+      }
+      out.push({ code: c.code, engine: c.message, mock: said });
+    }
+    return out;
+  });
+  assert.ok(answers.length >= 5, `the generated cases are there (${answers.length})`);
+  assert.ok(answers.some((a) => a.engine === null), "one case is a code the engine reads");
+  for (const a of answers) assert.equal(a.mock, a.engine, a.code);
   assert.deepEqual(await problems(page), []);
   await close(page);
 });

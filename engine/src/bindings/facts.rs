@@ -147,6 +147,11 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
             }),
         ),
         (
+            "Connection codes and what `ConnectCode::decode` says of them (null: read), for the UI test of the mock's.",
+            "CODE_CASES",
+            code_cases(),
+        ),
+        (
             "Every URL setting (`Settings::urls`) and whether it must be set.",
             "SETTINGS_URLS",
             Value::Array(
@@ -197,6 +202,40 @@ fn check_said() -> Value {
         "noPartner": said::NO_PARTNER,
         "partnerOffers": template(said::partner_offers("{provider}", 7), &[("7 test", "{tests} test")]),
     })
+}
+
+/// Codes a person may paste, each with the engine's refusal (null: it reads).
+fn code_cases() -> Value {
+    use base64::Engine as _;
+    use hirewire_relay::protocol::{ConnectCode, CODE_PREFIX};
+    let raw = |json: &str| {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        format!("{CODE_PREFIX}{b64}")
+    };
+    let good = ConnectCode {
+        url: "https://relay.example.com".into(),
+        channel: "recruiting".into(),
+        secret: "s3cret".into(),
+    }
+    .encode();
+    let codes = [
+        good.clone(),
+        format!("  {good}==\n"),
+        "https://relay.example.com".to_string(),
+        format!("{CODE_PREFIX}!!!"),
+        raw("[1, 2]"),
+        raw(r#"{"url":"https://relay.example.com","channel":"c"}"#),
+        raw(r#"{"url":"ftp://relay.example.com","channel":"c","secret":"s"}"#),
+        raw(r#"{"url":"https://relay.example.com","channel":"","secret":"s"}"#),
+        raw(r#"{"url":"https://relay.example.com","channel":"c","secret":""}"#),
+    ];
+    codes
+        .into_iter()
+        .map(|code| {
+            let said = ConnectCode::decode(&code).err().map(|e| e.to_string());
+            json!({"code": code, "message": said})
+        })
+        .collect()
 }
 
 /// One webhook as the UI names it.

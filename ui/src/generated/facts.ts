@@ -124,6 +124,19 @@ export const CONNECTION_CODE = {
   "prefixError": "this is not a Hirewire connection code (it should start with \"hwr1:\"); copy the whole code that `hirewire-relay channel add` printed"
 } as const;
 
+/** Connection codes and what `ConnectCode::decode` says of them (null: read), for the UI test of the mock's. */
+export const CODE_CASES = [
+  {"code":"hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6InJlY3J1aXRpbmciLCJzZWNyZXQiOiJzM2NyZXQifQ","message":null},
+  {"code":"  hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6InJlY3J1aXRpbmciLCJzZWNyZXQiOiJzM2NyZXQifQ==\n","message":null},
+  {"code":"https://relay.example.com","message":"this is not a Hirewire connection code (it should start with \"hwr1:\"); copy the whole code that `hirewire-relay channel add` printed"},
+  {"code":"hwr1:!!!","message":"the connection code is damaged or incomplete; copy it again, in one piece"},
+  {"code":"hwr1:WzEsIDJd","message":"the connection code is damaged or incomplete; copy it again, in one piece"},
+  {"code":"hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6ImMifQ","message":"the connection code is damaged or incomplete; copy it again, in one piece"},
+  {"code":"hwr1:eyJ1cmwiOiJmdHA6Ly9yZWxheS5leGFtcGxlLmNvbSIsImNoYW5uZWwiOiJjIiwic2VjcmV0IjoicyJ9","message":"the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`"},
+  {"code":"hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6IiIsInNlY3JldCI6InMifQ","message":"the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`"},
+  {"code":"hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6ImMiLCJzZWNyZXQiOiIifQ","message":"the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`"}
+] as const;
+
 /** Every URL setting (`Settings::urls`) and whether it must be set. */
 export const SETTINGS_URLS = [
   {

@@ -145,10 +145,11 @@ function decodeCode(code: string): { url: string; channel: string; secret: strin
   } catch {
     throw CONNECTION_CODE.payloadError;
   }
-  const { url, channel, secret } = parsed;
-  if (typeof url !== "string" || !/^https?:\/\//.test(url) || typeof channel !== "string" || !channel || typeof secret !== "string" || !secret) {
-    throw CONNECTION_CODE.fieldsError;
-  }
+  // Like the engine's `ConnectCode::decode`: three strings or a damaged code; then an
+  // http(s) URL, a channel and a secret.
+  const { url, channel, secret } = parsed ?? {};
+  if (typeof url !== "string" || typeof channel !== "string" || typeof secret !== "string") throw CONNECTION_CODE.payloadError;
+  if (!/^https?:\/\//.test(url) || !channel || !secret) throw CONNECTION_CODE.fieldsError;
   return { url, channel, secret };
 }
 
