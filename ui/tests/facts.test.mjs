@@ -1,5 +1,5 @@
 // The mock engine against the engine's own answers: the settings the engine refuses (and
-// one it takes) and the connection codes it reads or refuses, generated with what it says of
+// one it takes), the connection codes it reads or refuses and the names a save keeps, generated with what it says of
 // each into src/generated/facts.ts, go through the mock, which must say the same. The mock's
 // order of checks is hand-written (the engine's code cannot run in the page); this is what
 // holds it to the engine's.
@@ -59,4 +59,30 @@ test("the mock reads the connection codes the engine reads and refuses the other
   for (const a of answers) assert.equal(a.mock, a.engine, a.code);
   assert.deepEqual(await problems(page), []);
   await close(page);
+});
+
+test("a save keeps Lever's names as the engine does: new names over the kept ones, a mapped reason no longer unmapped", async () => {
+  const count = await (async () => {
+    const page = await open(browser, server.url, "entries=0&configured=0");
+    const n = await page.evaluate(() => window.__hw.namesCases.length);
+    await close(page);
+    return n;
+  })();
+  assert.ok(count >= 2, `the generated cases are there (${count})`);
+  for (let i = 0; i < count; i++) {
+    // A fresh profile each time: the kept names saved first, then the new ones over them.
+    const page = await open(browser, server.url, "entries=0&configured=0");
+    const { engine, mock } = await page.evaluate(async (i) => {
+      const c = window.__hw.namesCases[i];
+      const fake = window.__hw.engine;
+      const base = await fake.handle("settings_get", {});
+      await fake.handle("settings_save", { settings: { ...base, archive_reasons: {}, names: structuredClone(c.kept) } });
+      const first = await fake.handle("settings_get", {});
+      await fake.handle("settings_save", { settings: { ...first, archive_reasons: structuredClone(c.mapped), names: structuredClone(c.next) } });
+      return { engine: c.merged, mock: (await fake.handle("settings_get", {})).names };
+    }, i);
+    assert.deepEqual(mock, engine, `case ${i}`);
+    assert.deepEqual(await problems(page), []);
+    await close(page);
+  }
 });

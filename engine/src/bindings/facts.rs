@@ -152,6 +152,11 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
             code_cases(),
         ),
         (
+            "Lever's names kept, names saved over them with the reasons then mapped, and what `Names::merge` and `tidy` make of them, for the UI test of the mock's.",
+            "NAMES_CASES",
+            names_cases(),
+        ),
+        (
             "Every URL setting (`Settings::urls`) and whether it must be set.",
             "SETTINGS_URLS",
             Value::Array(
@@ -234,6 +239,46 @@ fn code_cases() -> Value {
         .map(|code| {
             let said = ConnectCode::decode(&code).err().map(|e| e.to_string());
             json!({"code": code, "message": said})
+        })
+        .collect()
+}
+
+/// Names kept, names saved over them and the reasons then mapped, with what a save keeps
+/// (`setup::config`: the kept names merged with the saved ones, then tidied).
+fn names_cases() -> Value {
+    use crate::settings::{Names, Outcome};
+    use std::collections::BTreeMap;
+    let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let seen = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let kept = Names {
+        stages: map(&[("s1", "Phone screen"), ("s2", "Onsite")]),
+        archive_reasons: map(&[("r1", "Underqualified"), ("r2", "Withdrew")]),
+        unmapped_seen: seen(&[("r2", 3), ("r3", 5)]),
+    };
+    let cases = [
+        (Names::default(), BTreeMap::new()),
+        (
+            Names {
+                stages: map(&[("s2", "Onsite interview"), ("s3", "Offer")]),
+                archive_reasons: map(&[("r3", "Moved to talent pool")]),
+                unmapped_seen: seen(&[("r3", 9), ("r4", 11)]),
+            },
+            BTreeMap::from([("r2".to_string(), Outcome::Withdrew)]),
+        ),
+    ];
+    cases
+        .into_iter()
+        .map(|(next, mapped)| {
+            let mut merged = kept.clone().merge(next.clone());
+            merged.tidy(&mapped);
+            json!({"kept": kept, "next": next, "mapped": mapped, "merged": merged})
         })
         .collect()
 }

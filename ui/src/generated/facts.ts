@@ -137,6 +137,12 @@ export const CODE_CASES = [
   {"code":"hwr1:eyJ1cmwiOiJodHRwczovL3JlbGF5LmV4YW1wbGUuY29tIiwiY2hhbm5lbCI6ImMiLCJzZWNyZXQiOiIifQ","message":"the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`"}
 ] as const;
 
+/** Lever's names kept, names saved over them with the reasons then mapped, and what `Names::merge` and `tidy` make of them, for the UI test of the mock's. */
+export const NAMES_CASES = [
+  {"kept":{"archive_reasons":{"r1":"Underqualified","r2":"Withdrew"},"stages":{"s1":"Phone screen","s2":"Onsite"},"unmapped_seen":{"r2":3,"r3":5}},"mapped":{},"merged":{"archive_reasons":{"r1":"Underqualified","r2":"Withdrew"},"stages":{"s1":"Phone screen","s2":"Onsite"},"unmapped_seen":{"r2":3,"r3":5}},"next":{"archive_reasons":{},"stages":{},"unmapped_seen":{}}},
+  {"kept":{"archive_reasons":{"r1":"Underqualified","r2":"Withdrew"},"stages":{"s1":"Phone screen","s2":"Onsite"},"unmapped_seen":{"r2":3,"r3":5}},"mapped":{"r2":"withdrew"},"merged":{"archive_reasons":{"r1":"Underqualified","r2":"Withdrew","r3":"Moved to talent pool"},"stages":{"s1":"Phone screen","s2":"Onsite interview","s3":"Offer"},"unmapped_seen":{"r3":5,"r4":11}},"next":{"archive_reasons":{"r3":"Moved to talent pool"},"stages":{"s2":"Onsite interview","s3":"Offer"},"unmapped_seen":{"r3":9,"r4":11}}}
+] as const;
+
 /** Every URL setting (`Settings::urls`) and whether it must be set. */
 export const SETTINGS_URLS = [
   {
