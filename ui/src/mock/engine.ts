@@ -33,7 +33,7 @@ const HOOKS = LEVER_WEBHOOKS.map((h) => ({ event: h.label, endpoint: h.endpoint,
 const LIMITED_KEY_LACKS: LeverPermission[] = ["Download a candidate resume file", "Create an opportunity note"];
 
 /** The generated webhook posted to `endpoint`. */
-export function webhook(endpoint: LeverEndpoint): (typeof LEVER_WEBHOOKS)[number] {
+function webhook(endpoint: LeverEndpoint): (typeof LEVER_WEBHOOKS)[number] {
   return LEVER_WEBHOOKS.find((h) => h.endpoint === endpoint) ?? LEVER_WEBHOOKS[0];
 }
 
