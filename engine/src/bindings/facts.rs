@@ -117,6 +117,16 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
             check_said(),
         ),
         (
+            "What a dry run says of a candidate it cannot hire or invite (`preview`).",
+            "PREVIEW_SAID",
+            json!({
+                "noEmail": crate::preview::NO_EMAIL,
+                "noInviteEmail": crate::preview::NO_INVITE_EMAIL,
+                "noInviteTag": crate::preview::NO_INVITE_TAG,
+                "invite": crate::preview::invite_line("{tag}", "{test}", "{to}"),
+            }),
+        ),
+        (
             "The Lever key's toggle for confidential candidates (`lever_perm::CONFIDENTIAL_TOGGLE`), not a box.",
             "CONFIDENTIAL_TOGGLE",
             json!(lever_perm::CONFIDENTIAL_TOGGLE),

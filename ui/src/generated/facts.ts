@@ -104,6 +104,14 @@ export const CHECK_SAID = {
   "tokenSet": "signing token for {endpoint} is set"
 } as const;
 
+/** What a dry run says of a candidate it cannot hire or invite (`preview`). */
+export const PREVIEW_SAID = {
+  "invite": "{tag} (test {test}) to {to}",
+  "noEmail": "the candidate has no email address in Lever: bob needs one",
+  "noInviteEmail": "no invite: the candidate has no email address in Lever",
+  "noInviteTag": "no invite: the candidate has no interview-type tag"
+} as const;
+
 /** The Lever key's toggle for confidential candidates (`lever_perm::CONFIDENTIAL_TOGGLE`), not a box. */
 export const CONFIDENTIAL_TOGGLE = "Allow access to confidential data" as const;
 

@@ -3,6 +3,7 @@
 // only in this closure, and the call log never holds a secret value.
 import { emit } from "@tauri-apps/api/event";
 import type { AppStatus, Entry, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo, WebhooksMade, HookMade } from "../api";
+import { fill } from "./fill";
 import { FakeHistory } from "./history";
 import { FakeTeam, SEAT_COMMANDS, type TeamSide } from "./team";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
@@ -37,10 +38,6 @@ function webhook(endpoint: LeverEndpoint): (typeof LEVER_WEBHOOKS)[number] {
   return LEVER_WEBHOOKS.find((h) => h.endpoint === endpoint) ?? LEVER_WEBHOOKS[0];
 }
 
-/** A generated sentence with each `{key}` replaced by its value. */
-function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (all, key: string) => (key in values ? String(values[key]) : all));
-}
 
 export interface Options {
   entries: number;
