@@ -119,9 +119,7 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
 pub async fn run_relay(engine: &Engine) -> Item {
     let conn = match engine.store.read_async(|rx| rx.relay_conn()).await {
         Ok(Some(c)) => c,
-        _ => {
-            return item("relay", false, said::RELAY_NOT_CONNECTED)
-        }
+        _ => return item("relay", false, said::RELAY_NOT_CONNECTED),
     };
     let secret = match engine.secret(secrets::RELAY_SECRET).await {
         Ok(s) => s,
@@ -297,11 +295,7 @@ async fn bob(engine: &Engine) -> Item {
         return failed("bob", &e);
     }
     match bob.fields().await {
-        Ok(f) => item(
-            "bob",
-            true,
-            said::bob_sees(f.len()),
-        ),
+        Ok(f) => item("bob", true, said::bob_sees(f.len())),
         Err(e) => failed("bob", &e),
     }
 }

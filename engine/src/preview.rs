@@ -101,10 +101,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
             let (p, n) = proposal::propose(&settings, &bob, &data, e).await?;
             (Some(p), n)
         }
-        (None, None) => (
-            None,
-            vec![NO_EMAIL.to_string()],
-        ),
+        (None, None) => (None, vec![NO_EMAIL.to_string()]),
         (Some(_), _) => (None, vec![]),
     };
     let documents = documents(engine, opp_id, &data).await?;
