@@ -19,6 +19,9 @@ use crate::setup::lever_webhooks;
 use crate::webhooks::{self, LeverWebhook};
 use crate::WindowEvent;
 
+/// A fact: its doc line, its name in TypeScript and its value.
+type Fact = (&'static str, &'static str, Value);
+
 /// Writes `facts.ts` into `dir`.
 pub fn write(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
@@ -61,8 +64,16 @@ fn text() -> String {
 }
 
 /// Each fact: its doc line, its name in TypeScript and its value.
-fn facts() -> Vec<(&'static str, &'static str, Value)> {
-    let (refusals, cases) = settings_refusals();
+fn facts() -> Vec<Fact> {
+    let mut out = secret_and_webhook_facts();
+    out.extend(said_facts());
+    out.extend(window_and_code_facts());
+    out.extend(settings_facts());
+    out
+}
+
+/// The secrets' names and refusals, and the webhooks with what making them says.
+fn secret_and_webhook_facts() -> Vec<Fact> {
     vec![
         (
             "Every secret a person sets (`secrets::NAMES`), in `secret list` order.",
@@ -101,6 +112,12 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
                 "refused": lever_webhooks::refused(lever_perm::Perm::FindWebhooks).refused,
             }),
         ),
+    ]
+}
+
+/// Lever's boxes and the sentences the check and the dry run say.
+fn said_facts() -> Vec<Fact> {
+    vec![
         (
             "The boxes the permanent Lever key needs (`check::lever_permissions`), in the order the check probes them.",
             "LEVER_PERMISSIONS",
@@ -136,6 +153,12 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
             "BOB_EDIT_WORK",
             json!(bob_probe::EDIT_WORK),
         ),
+    ]
+}
+
+/// The window's event names, the connection code, and the names a save keeps.
+fn window_and_code_facts() -> Vec<Fact> {
+    vec![
         (
             "The events the window's shell sends to its web view (`WindowEvent`), by name.",
             "WINDOW_EVENTS",
@@ -166,6 +189,13 @@ fn facts() -> Vec<(&'static str, &'static str, Value)> {
             "NAMES_CASES",
             names_cases(),
         ),
+    ]
+}
+
+/// The URL and number settings and what `Settings::validate` says.
+fn settings_facts() -> Vec<Fact> {
+    let (refusals, cases) = settings_refusals();
+    vec![
         (
             "Every URL setting (`Settings::urls`) and whether it must be set.",
             "SETTINGS_URLS",
@@ -317,16 +347,19 @@ fn missing_checkbox() -> String {
 /// the mock's validation on them).
 fn settings_refusals() -> (Value, Value) {
     let cases = RefCell::new(Vec::new());
-    let refusal = |edit: &dyn Fn(&mut Settings)| refusal(&cases, edit);
+    let mut templates = field_refusals(&cases);
+    if let (Value::Object(all), Value::Object(rules)) = (&mut templates, rule_refusals(&cases)) {
+        all.extend(rules);
+    }
+    more_cases(&cases);
+    (templates, Value::Array(cases.into_inner()))
+}
+
+/// The refusals of URLs, numbers, stages, interview types and field mappings.
+fn field_refusals(cases: &RefCell<Vec<Value>>) -> Value {
+    let refusal = |edit: &dyn Fn(&mut Settings)| refusal(cases, edit);
     let [(bound, _, range), ..] = Settings::default().bounded();
-    let rule = |test: &str| ScoreRule {
-        test: test.into(),
-        ..Default::default()
-    };
-    let quoted = |name: &str| (format!("\"{{{name}}}\""), format!("{{{name}}}"));
-    let (test_q, test) = quoted("test");
-    let test_swap = [(test_q.as_str(), test.as_str())];
-    let templates = json!({
+    json!({
         "url": template(
             refusal(&|s| s.lever.base_url = "{value}".into()),
             &[("lever.base_url", "{name}"), ("\"{value}\"", "{value}")],
@@ -352,6 +385,18 @@ fn settings_refusals() -> (Value, Value) {
             &[("\"{tag}\"", "{tag}")],
         ),
         "field": refusal(&|s| s.fields = vec![FieldMapping { lever: " ".into(), bob: "b".into() }]),
+    })
+}
+
+/// The refusals of score rules, `{test}` where the rule's test id goes.
+fn rule_refusals(cases: &RefCell<Vec<Value>>) -> Value {
+    let refusal = |edit: &dyn Fn(&mut Settings)| refusal(cases, edit);
+    let rule = |test: &str| ScoreRule {
+        test: test.into(),
+        ..Default::default()
+    };
+    let test_swap = [("\"{test}\"", "{test}")];
+    json!({
         "ruleTest": refusal(&|s| s.score_rules = vec![rule(" ")]),
         "ruleTwice": template(
             refusal(&|s| {
@@ -375,9 +420,7 @@ fn settings_refusals() -> (Value, Value) {
             &test_swap,
         ),
         "ruleNeither": template(refusal(&|s| s.score_rules = vec![rule("{test}")]), &test_swap),
-    });
-    more_cases(&cases);
-    (templates, Value::Array(cases.into_inner()))
+    })
 }
 
 /// What `Settings::validate` says of the default settings changed by `edit`; the settings
