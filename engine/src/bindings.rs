@@ -2,12 +2,16 @@
 //! and answer (`ui/src/generated/`), so that a renamed or retyped field fails the UI's
 //! type check instead of passing every Rust test. The test below compares what the Rust
 //! types generate with the committed files; `HIREWIRE_WRITE_BINDINGS=1 cargo test -p
-//! hirewire-engine bindings` writes them.
+//! hirewire-engine bindings` writes them. The engine's facts the UI's mock repeats (secret
+//! names, permissions, webhooks, event names, sentences) are written beside them as
+//! `facts.ts` ([`facts`]) and compared the same way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
+
+mod facts;
 
 /// Generates every type the UI uses (and what they contain) into `dir`.
 fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
@@ -35,6 +39,7 @@ fn generate(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::team::manage::MemberLine::export_all(&cfg)?;
     crate::team::manage::Invited::export_all(&cfg)?;
     crate::reconcile::Report::export_all(&cfg)?;
+    facts::write(dir)?;
     Ok(())
 }
 
@@ -74,13 +79,13 @@ fn the_ui_types_are_generated_from_the_rust_types() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     generate(tmp.path()).unwrap_or_else(|e| panic!("cannot generate the bindings: {e}"));
     let (now, saved) = (files(tmp.path()), files(&committed()));
-    let changed: Vec<&String> = now
+    let changed: BTreeSet<&String> = now
         .keys()
         .chain(saved.keys())
         .filter(|k| now.get(*k) != saved.get(*k))
         .collect();
     assert!(
         changed.is_empty(),
-        "the UI's types in ui/src/generated differ from the Rust types ({changed:?}): run `HIREWIRE_WRITE_BINDINGS=1 cargo test -p hirewire-engine bindings`, then fix what svelte-check reports"
+        "the UI's types or facts in ui/src/generated differ from the engine's ({changed:?}): run `HIREWIRE_WRITE_BINDINGS=1 cargo test -p hirewire-engine bindings`, then fix what svelte-check and the UI tests report"
     );
 }

@@ -5,11 +5,13 @@ use serde::Serialize;
 
 use super::clients::http::ApiError;
 use super::clients::lever::{Lever, Perm};
-use super::clients::lever_perm::missing_checkbox;
+use super::clients::lever_perm::{self, missing_checkbox};
 use super::probes::{self, Answer};
 use super::secrets;
 use super::webhooks::LeverWebhook;
 use super::Engine;
+
+pub(crate) mod said;
 
 /// One checked thing.
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
@@ -98,11 +100,9 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
             "webhooks",
             set,
             if set {
-                format!("signing token for {ep} is set")
+                said::token_set(ep)
             } else {
-                format!(
-                    "no signing token for {ep}: copy it from Lever's webhook settings into Setup"
-                )
+                said::token_missing(ep)
             },
         ));
     }
@@ -119,13 +119,7 @@ pub async fn run(engine: &Engine) -> Vec<Item> {
 pub async fn run_relay(engine: &Engine) -> Item {
     let conn = match engine.store.read_async(|rx| rx.relay_conn()).await {
         Ok(Some(c)) => c,
-        _ => {
-            return item(
-                "relay",
-                false,
-                "not connected: paste the connection code (`hirewire connect CODE`)",
-            )
-        }
+        _ => return item("relay", false, said::RELAY_NOT_CONNECTED),
     };
     let secret = match engine.secret(secrets::RELAY_SECRET).await {
         Ok(s) => s,
@@ -155,19 +149,7 @@ async fn relay_said(relay: &str, answer: reqwest::Result<reqwest::Response>) -> 
                 .ok()
                 .and_then(|v| v["pending"].as_u64())
                 .unwrap_or(0);
-            item(
-                "relay",
-                true,
-                format!(
-                    "connected to {} ({})",
-                    relay,
-                    match pending {
-                        0 => "nothing waiting".to_string(),
-                        1 => "1 event waiting".to_string(),
-                        n => format!("{n} events waiting"),
-                    }
-                ),
-            )
+            item("relay", true, said::relay_connected(relay, pending))
         }
         Ok(r) if r.status() == 401 => item(
             "relay",
@@ -183,7 +165,7 @@ async fn relay_said(relay: &str, answer: reqwest::Result<reqwest::Response>) -> 
         Err(e) => item(
             "relay",
             false,
-            format!("cannot reach the relay at {}: {e}", relay),
+            said::relay_unreachable(relay, &e.to_string()),
         ),
     }
 }
@@ -219,7 +201,7 @@ async fn lever(engine: &Engine) -> Vec<Item> {
             "lever",
             true,
             if unproven.is_empty() {
-                "the API key has every permission Hirewire needs, confidential candidates included"
+                said::LEVER_ALL_GOOD
             } else {
                 "the API key has every permission Hirewire needs that could be tried, confidential candidates included"
             },
@@ -269,7 +251,7 @@ async fn confidential(lever: &Lever) -> Option<Item> {
         Ok(true) => None,
         Ok(false) => Some(Item {
             kind: ItemKind::MissingPermission,
-            permission: Some("Allow access to confidential data"),
+            permission: Some(lever_perm::CONFIDENTIAL_TOGGLE),
             ..item(
                 "lever",
                 false,
@@ -313,11 +295,7 @@ async fn bob(engine: &Engine) -> Item {
         return failed("bob", &e);
     }
     match bob.fields().await {
-        Ok(f) => item(
-            "bob",
-            true,
-            format!("the service user may search people and sees {} fields (creating employees and uploading documents can only be proven by the first hire)", f.len()),
-        ),
+        Ok(f) => item("bob", true, said::bob_sees(f.len())),
         Err(e) => failed("bob", &e),
     }
 }
@@ -333,12 +311,12 @@ async fn bob_work(engine: &Engine) -> Item {
         Err(e) => return item("bob", false, e.to_string()),
     };
     match bob.try_work_table().await {
-        Ok(WorkAccess::Allowed) => item("bob", true, "the service user may read and rewrite employees' Work rows (Approve of a changed title, department or site)"),
+        Ok(WorkAccess::Allowed) => item("bob", true, said::BOB_WORK_ALLOWED),
         Ok(WorkAccess::NoEmployee) => item("bob", true, "bob lists no employee yet to try the Work table on: whether the service user may read and rewrite Work rows shows at the first Approve of a changed title, department or site"),
         Ok(WorkAccess::Missing(perm)) => Item {
             kind: ItemKind::MissingPermission,
             permission: Some(perm),
-            ..item("bob", false, format!("bob's service user lacks «{perm}» (People's data, Work): Approve of a changed title, department or site needs it; add it to the service user's permission group in bob, then check again"))
+            ..item("bob", false, said::bob_work_missing(perm))
         },
         Err(e) => failed("bob", &e),
     }
@@ -350,11 +328,7 @@ async fn partner(engine: &Engine) -> Vec<Item> {
     };
     let a = &settings.assessment;
     if a.list_tests_url.is_empty() && a.send_test_url.is_empty() {
-        return vec![item(
-            "assessment",
-            true,
-            "no assessment partner configured (optional)",
-        )];
+        return vec![item("assessment", true, said::NO_PARTNER)];
     }
     let partner = match engine.partner().await {
         Ok(p) => p,
@@ -364,32 +338,8 @@ async fn partner(engine: &Engine) -> Vec<Item> {
         Ok(t) => vec![item(
             "assessment",
             true,
-            format!("{} offers {} test(s)", a.provider, t.len()),
+            said::partner_offers(&a.provider, t.len()),
         )],
         Err(e) => vec![failed("assessment", &e)],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The UI tests' fake engine lists the same boxes as the check (it is a copy, so it is
-    /// checked here rather than trusted).
-    #[test]
-    fn the_ui_fake_lists_the_permissions_the_check_asks_about() {
-        let mock = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../ui/src/mock/engine.ts"
-        ))
-        .unwrap_or_default();
-        let list = mock
-            .split_once("const LEVER_PERMISSIONS = [")
-            .and_then(|(_, rest)| rest.split_once("];"))
-            .map(|(list, _)| list)
-            .unwrap_or_default();
-        let labels: Vec<&str> = list
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
-            .collect();
-        assert_eq!(labels, super::lever_permissions());
     }
 }

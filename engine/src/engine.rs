@@ -33,6 +33,30 @@ pub enum EngineEvent {
     Notice(notify::Notice),
 }
 
+/// An event the window's shell sends to its web view, by name: the shell emits and the UI
+/// listens by these names (generated into `ui/src/generated/facts.ts`), so that neither
+/// side spells one by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowEvent {
+    /// Carries each [`EngineEvent`] as it happens.
+    Engine,
+    /// Asks the window to show one history entry (a notification was clicked); carries its id.
+    OpenEntry,
+}
+
+impl WindowEvent {
+    /// Every event, in the order the UI's list shows them.
+    pub const ALL: [WindowEvent; 2] = [WindowEvent::Engine, WindowEvent::OpenEntry];
+
+    /// The name the shell emits and the web view listens for.
+    pub const fn name(self) -> &'static str {
+        match self {
+            WindowEvent::Engine => "engine",
+            WindowEvent::OpenEntry => "open-entry",
+        }
+    }
+}
+
 /// Why the engine of a profile cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {

@@ -63,6 +63,7 @@ mod bindings;
 mod engine;
 mod supervise;
 
+pub use engine::WindowEvent;
 pub use engine::{profile_dir, Engine, EngineEvent, Inner, LockError, RelayState};
 pub use intake::watchdog::STALL_ENV as RELAY_STALL_ENV;
 pub use intake::IntakeError;

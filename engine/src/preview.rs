@@ -75,6 +75,18 @@ async fn clients(engine: &Engine) -> Result<(Settings, Lever, Bob), FlowError> {
     Ok((settings, lever, bob))
 }
 
+/// A dry run's note for a candidate bob cannot take.
+pub(crate) const NO_EMAIL: &str = "the candidate has no email address in Lever: bob needs one";
+/// A dry run's invite line when the candidate has one tag but no email.
+pub(crate) const NO_INVITE_EMAIL: &str = "no invite: the candidate has no email address in Lever";
+/// A dry run's invite line when no tag names an interview type.
+pub(crate) const NO_INVITE_TAG: &str = "no invite: the candidate has no interview-type tag";
+
+/// A dry run's invite line: the test the invite would be for, and to whom.
+pub(crate) fn invite_line(tag: &str, test: &str, to: &str) -> String {
+    format!("{tag} (test {test}) to {to}")
+}
+
 /// What a hire and an assessment move would do for this candidate. Writes nothing.
 pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError> {
     let (settings, lever, bob) = clients(engine).await?;
@@ -89,10 +101,7 @@ pub async fn dry_run(engine: &Engine, opp_id: &str) -> Result<DryRun, FlowError>
             let (p, n) = proposal::propose(&settings, &bob, &data, e).await?;
             (Some(p), n)
         }
-        (None, None) => (
-            None,
-            vec!["the candidate has no email address in Lever: bob needs one".to_string()],
-        ),
+        (None, None) => (None, vec![NO_EMAIL.to_string()]),
         (Some(_), _) => (None, vec![]),
     };
     let documents = documents(engine, opp_id, &data).await?;
@@ -150,9 +159,9 @@ fn invite(settings: &Settings, data: &LeverHire, email: Option<&str>) -> String 
         .filter(|(t, _)| data.opp.tags.contains(t))
         .collect();
     match (types.as_slice(), email) {
-        ([(tag, test)], Some(to)) => format!("{tag} (test {test}) to {to}"),
-        ([_], None) => "no invite: the candidate has no email address in Lever".to_string(),
-        ([], _) => "no invite: the candidate has no interview-type tag".to_string(),
+        ([(tag, test)], Some(to)) => invite_line(tag, test, to),
+        ([_], None) => NO_INVITE_EMAIL.to_string(),
+        ([], _) => NO_INVITE_TAG.to_string(),
         (many, _) => format!("no invite: {} interview-type tags", many.len()),
     }
 }

@@ -322,22 +322,8 @@ impl Settings {
 
     /// Checks everything that can be checked without the network.
     pub fn validate(&self) -> Result<(), Invalid> {
-        check_url("lever.base_url", &self.lever.base_url, true)?;
-        check_url("bob.base_url", &self.bob.base_url, true)?;
-        for (name, url) in [
-            ("assessment.list_tests_url", &self.assessment.list_tests_url),
-            ("assessment.send_test_url", &self.assessment.send_test_url),
-            (
-                "assessment.test_status_url",
-                &self.assessment.test_status_url,
-            ),
-            ("assessment.outcome_url", &self.assessment.outcome_url),
-            (
-                "assessment.response_error_url",
-                &self.assessment.response_error_url,
-            ),
-        ] {
-            check_url(name, url, false)?;
+        for (name, url, required) in self.urls() {
+            check_url(name, url, required)?;
         }
         for (name, value, range) in self.bounded() {
             if !range.contains(&value) {
@@ -433,10 +419,28 @@ impl Settings {
             .collect())
     }
 
+    /// Every URL setting, and whether it must be set (the partner's are optional).
+    pub(crate) fn urls(&self) -> [(&'static str, &str, bool); 7] {
+        let a = &self.assessment;
+        [
+            ("lever.base_url", &self.lever.base_url, true),
+            ("bob.base_url", &self.bob.base_url, true),
+            ("assessment.list_tests_url", &a.list_tests_url, false),
+            ("assessment.send_test_url", &a.send_test_url, false),
+            ("assessment.test_status_url", &a.test_status_url, false),
+            ("assessment.outcome_url", &a.outcome_url, false),
+            (
+                "assessment.response_error_url",
+                &a.response_error_url,
+                false,
+            ),
+        ]
+    }
+
     /// Every number setting with its allowed range. The bounds keep every product of them
     /// (minutes to milliseconds, days to milliseconds) far from overflowing, and each is
     /// generous for its purpose.
-    fn bounded(&self) -> [(&'static str, u64, std::ops::RangeInclusive<u64>); 5] {
+    pub(crate) fn bounded(&self) -> [(&'static str, u64, std::ops::RangeInclusive<u64>); 5] {
         [
             // Up to 30 days: Lever keeps deliveries for reruns for two weeks.
             (

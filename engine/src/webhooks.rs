@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 /// as invites sent before each had its own URL used it: it asks for every pending result.
 pub const ASSESSMENT_DONE: &str = "assessment-done";
 
+/// The event name of a history entry that reads the partner's results: Hirewire's own,
+/// since the partner's `PATCH` has no body to name one.
+pub const ASSESSMENT_RESULT_EVENT: &str = "assessmentStatusChanged";
+
 /// The endpoint of one invite's own callback: `assessment-done-{token}`, so that a
 /// `PATCH` names the test it is about. The token is random, so nobody who does not
 /// know it can make Hirewire ask the partner anything.

@@ -3,6 +3,7 @@
 // the UI holds no business rule the engine does not also enforce.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { WINDOW_EVENTS, type SecretName } from "./generated/facts";
 
 // Every shape the engine sends or takes is generated from its Rust type
 // (engine/src/bindings.rs → ./generated): a renamed or retyped field fails svelte-check.
@@ -105,7 +106,7 @@ export const api = {
   /** Writes a CSV of the filtered history to the Downloads folder; returns its path. */
   historyExport: (filter: HistoryFilter) => invoke<string>("history_export", { filter }),
   secrets: () => invoke<SecretState[]>("secrets_status"),
-  setSecret: (name: string, value: string) => invoke<void>("secret_set", { name, value }),
+  setSecret: (name: SecretName, value: string) => invoke<void>("secret_set", { name, value }),
   connectRelay: (code: string) => invoke<CheckItem>("relay_connect", { code }),
   webhooks: () => invoke<WebhookInfo[]>("webhooks"),
   settings: () => invoke<Settings>("settings_get"),
@@ -142,10 +143,10 @@ export const api = {
 };
 
 export function onEngineEvent(handler: (e: EngineEvent) => void): Promise<UnlistenFn> {
-  return listen<EngineEvent>("engine", (e) => handler(e.payload));
+  return listen<EngineEvent>(WINDOW_EVENTS.Engine, (e) => handler(e.payload));
 }
 
 /** The window was asked to show an entry (a notification was clicked). */
 export function onOpenEntry(handler: (id: number) => void): Promise<UnlistenFn> {
-  return listen<number>("open-entry", (e) => handler(e.payload));
+  return listen<number>(WINDOW_EVENTS.OpenEntry, (e) => handler(e.payload));
 }

@@ -99,6 +99,9 @@ impl Perm {
     }
 }
 
+/// The key's toggle (not a checkbox) that lets it read confidential candidates.
+pub const CONFIDENTIAL_TOGGLE: &str = "Allow access to confidential data";
+
 /// Where Lever's keys are made.
 const KEY_SCREEN: &str = "Lever → Settings → Integrations and API → API Credentials";
 
@@ -114,7 +117,7 @@ pub fn missing_checkbox(perm: Perm) -> String {
 /// Advice for a key that may not read confidential candidates.
 pub fn missing_confidential() -> String {
     format!(
-        "this candidate is confidential, and the API key was made without «Allow access to confidential data» (a toggle of the key, not a checkbox). Lever keys cannot be edited: in {KEY_SCREEN}, generate a new key with that toggle on and the same checkboxes, then paste it in Setup"
+        "this candidate is confidential, and the API key was made without «{CONFIDENTIAL_TOGGLE}» (a toggle of the key, not a checkbox). Lever keys cannot be edited: in {KEY_SCREEN}, generate a new key with that toggle on and the same checkboxes, then paste it in Setup"
     )
 }
 

@@ -121,7 +121,7 @@ pub fn decide(
 
 /// The partner's "check results now": joins a check that is already queued.
 fn results_check(mut entry: NewEntry, callback: Option<String>) -> Decision {
-    entry.event = "assessmentStatusChanged".into();
+    entry.event = crate::webhooks::ASSESSMENT_RESULT_EVENT.into();
     entry.flow = Flow::Assessment;
     let work = ResultState {
         all_pending: true,

@@ -115,7 +115,7 @@ async fn queue_check(engine: &Engine) -> Result<bool, StoreError> {
                 return Ok(None);
             }
             let mut entry = NewEntry::own(
-                "assessmentStatusChanged",
+                crate::webhooks::ASSESSMENT_RESULT_EVENT,
                 Flow::Assessment,
                 Status::Running,
                 None,

@@ -62,9 +62,7 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
         .store
         .read_async(|rx| rx.relay_conn())
         .await?
-        .ok_or_else(|| {
-            Invalid("connect the relay first (step 1): the webhooks deliver to it".into())
-        })?;
+        .ok_or_else(|| Invalid(NO_RELAY.into()))?;
     // Lever would refuse the URL (or never deliver to it): say why before asking it.
     if let Some(why) = super::https::not_https(&conn.url) {
         return Err(Invalid(why).into());
@@ -81,7 +79,7 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
         let url = conn.hook_url(hook.endpoint());
         let kept = engine.secret_opt(hook.token_name()).await?.is_some();
         let (made, message) = match lookup(&existing, &url, hook) {
-            Some(_) if kept => (Made::AlreadyThere, "already in Lever, and its signing token is kept".to_string()),
+            Some(_) if kept => (Made::AlreadyThere, ALREADY_THERE.to_string()),
             Some(_) => (Made::NeedsToken, "Lever already has a webhook for this URL and shows its signing token only when it is made: paste the token from Lever's Webhooks page below, or delete that webhook in Lever and create them again".to_string()),
             None => match lever
                 .create_webhook(&url, hook.event(), hook.takes_conditions())
@@ -90,7 +88,7 @@ pub async fn create(engine: &Engine, setup_key: Secret) -> Result<WebhooksMade, 
                 Ok(token) => {
                     let secrets = engine.secrets.clone();
                     blocking(move || secrets.set(hook.token_name(), &token)).await?;
-                    (Made::Created, "created in Lever; its signing token is kept in the keychain".to_string())
+                    (Made::Created, CREATED.to_string())
                 }
                 Err(e) if e.status == Some(403) => {
                     let mut out = refused(Perm::CreateWebhook);
@@ -178,6 +176,13 @@ pub fn origins_warning(found: &Hook, hook: LeverWebhook) -> Option<String> {
     })
 }
 
+/// Why webhooks cannot be made before the relay is connected.
+pub(crate) const NO_RELAY: &str = "connect the relay first (step 1): the webhooks deliver to it";
+/// A webhook Lever had, whose signing token the keychain holds.
+pub(crate) const ALREADY_THERE: &str = "already in Lever, and its signing token is kept";
+/// A webhook made now.
+pub(crate) const CREATED: &str = "created in Lever; its signing token is kept in the keychain";
+
 /// The webhook Lever has for this event and URL, if any.
 fn lookup<'a>(existing: &'a [Hook], url: &str, hook: LeverWebhook) -> Option<&'a Hook> {
     existing
@@ -186,7 +191,7 @@ fn lookup<'a>(existing: &'a [Hook], url: &str, hook: LeverWebhook) -> Option<&'a
 }
 
 /// The fallback when Lever refuses the key `perm`.
-fn refused(perm: Perm) -> WebhooksMade {
+pub(crate) fn refused(perm: Perm) -> WebhooksMade {
     WebhooksMade {
         hooks: Vec::new(),
         refused: Some(format!(

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use tauri::{Emitter, Manager};
 use tokio::sync::Notify;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, WindowEvent};
 
 use crate::engine::keys::{DEMO_DISMISSED, SETUP_DONE};
 
@@ -213,7 +213,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
             tokio::select! {
                 ev = events.recv() => match ev {
                     Ok(ev) => {
-                        let _ = handle.emit("engine", ev);
+                        let _ = handle.emit(WindowEvent::Engine.name(), ev);
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                     Err(_) => break,
@@ -229,7 +229,7 @@ fn start(app: &tauri::AppHandle, shell: &Shell) -> Result<(), Box<dyn std::error
             let _ = w.show();
             let _ = w.set_focus();
         }
-        let _ = handle.emit("open-entry", id);
+        let _ = handle.emit(WindowEvent::OpenEntry.name(), id);
     }));
     #[cfg(feature = "demo")]
     if let Some(demo) = &current.world {

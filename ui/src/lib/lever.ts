@@ -1,9 +1,10 @@
 // How to read the engine's Lever check items: a missing box (the list of boxes comes from
 // the engine, `api.leverPermissions`), a key Lever refused, or no answer at all.
 import type { CheckItem } from "../api";
+import { CONFIDENTIAL_TOGGLE } from "../generated/facts";
 
-/** The key's toggle (not a checkbox) for confidential candidates. */
-export const CONFIDENTIAL_TOGGLE = "Allow access to confidential data";
+/** The key's toggle (not a checkbox) for confidential candidates (generated from the engine). */
+export { CONFIDENTIAL_TOGGLE };
 
 /** What the Lever items of a check say, sorted out. */
 export interface LeverCheck {

@@ -2,14 +2,17 @@
 // let the user see the problem before a round trip.
 import type { Settings } from "../api";
 
-export const CODE_PREFIX = "hwr1:";
+import { CONNECTION_CODE } from "../generated/facts";
 
-/** A connection code must start with `hwr1:`; everything else the engine checks. */
+/** The prefix every connection code starts with (the relay's `CODE_PREFIX`). */
+export const CODE_PREFIX = CONNECTION_CODE.prefix;
+
+/** A connection code must start with the prefix; everything else the engine checks. */
 export function connectionCodeError(code: string): string | null {
   const c = code.trim();
   if (!c) return "Paste the connection code that `hirewire-relay channel add` printed.";
   if (!c.startsWith(CODE_PREFIX)) {
-    return "This is not a Hirewire connection code: it starts with “hwr1:”. Copy the whole code that `hirewire-relay channel add` printed.";
+    return `This is not a Hirewire connection code: it starts with “${CODE_PREFIX}”. Copy the whole code that \`hirewire-relay channel add\` printed.`;
   }
   return null;
 }

@@ -3,50 +3,41 @@
 // only in this closure, and the call log never holds a secret value.
 import { emit } from "@tauri-apps/api/event";
 import type { AppStatus, Entry, BobInfo, CheckItem, DryRun, FieldPreviewRow, Found, HistoryFilter, LeverLists, Report, Settings, WebhookInfo, WebhooksMade, HookMade } from "../api";
+import { fill } from "./fill";
 import { FakeHistory } from "./history";
 import { FakeTeam, SEAT_COMMANDS, type TeamSide } from "./team";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
+import {
+  BOB_EDIT_WORK,
+  CHECK_SAID,
+  CONNECTION_CODE,
+  DEFAULT_SETTINGS,
+  LEVER_PERMISSIONS,
+  LEVER_WEBHOOKS,
+  MISSING_CHECKBOX,
+  SECRET_MESSAGES,
+  SECRET_NAMES,
+  SETTINGS_BOUNDS,
+  SETTINGS_REFUSALS,
+  SETTINGS_URLS,
+  WEBHOOK_MESSAGES,
+  WINDOW_EVENTS,
+  type LeverEndpoint,
+  type LeverPermission,
+  type SecretName,
+} from "../generated/facts";
 
-export const SECRET_NAMES = [
-  "relay-secret",
-  "lever-api-key",
-  "lever-signing-token/candidate-hired",
-  "lever-signing-token/stage-change",
-  "lever-signing-token/archive-change",
-  "lever-signing-token/candidate-deleted",
-  "bob-service-user",
-  "bob-token",
-  "assessment-api-key",
-];
+/** The mock's webhooks as the `webhooks` command names them (`event` is Lever's label). */
+const HOOKS = LEVER_WEBHOOKS.map((h) => ({ event: h.label, endpoint: h.endpoint, token: h.tokenName }));
 
-/** The engine's `check::lever_permissions()` (labels of `Perm::label`, in probe order). */
-const LEVER_PERMISSIONS = [
-  "Find an opportunity",
-  "Find all opportunities",
-  "Find all deleted opportunities",
-  "Find a posting",
-  "Find all candidate offers",
-  "Find all candidate resumes",
-  "Find all candidate files",
-  "Download a candidate resume file",
-  "Download an offer file",
-  "Download a candidate file",
-  "Find all stages",
-  "Find all archive reasons",
-  "Find all tags",
-  "Find all candidate notes",
-  "Create an opportunity note",
-  "Update an opportunity's stage",
-  "Add opportunity tags",
-  "Update an opportunity's archived state",
-];
+/** What a key with "limited" in it lacks: two of the generated boxes (a renamed one fails the type check). */
+const LIMITED_KEY_LACKS: LeverPermission[] = ["Download a candidate resume file", "Create an opportunity note"];
 
-const HOOKS = [
-  { event: "Candidate Hired", endpoint: "candidate-hired" },
-  { event: "Candidate Stage Change", endpoint: "stage-change" },
-  { event: "Candidate Archive State Change", endpoint: "archive-change" },
-  { event: "Candidate Deleted", endpoint: "candidate-deleted" },
-];
+/** The generated webhook posted to `endpoint`. */
+function webhook(endpoint: LeverEndpoint): (typeof LEVER_WEBHOOKS)[number] {
+  return LEVER_WEBHOOKS.find((h) => h.endpoint === endpoint) ?? LEVER_WEBHOOKS[0];
+}
+
 
 export interface Options {
   entries: number;
@@ -65,39 +56,25 @@ export interface Call {
   args: Record<string, unknown>;
 }
 
+/** The engine's defaults (generated), with the sample profile's own choices when configured. */
 function defaultSettings(configured: boolean): Settings {
-  return {
-    lever: { base_url: "https://api.lever.co/v1", perform_as: "", max_event_age_minutes: 20160, reconcile_hours: 6 },
-    bob: { base_url: "https://api.hibob.com/v1", review_before_create: true, default_site: "London", watch_days: 30 },
-    assessment: {
-      provider: configured ? "Byteboard" : "",
-      list_tests_url: configured ? "https://partner.example/tests" : "",
-      send_test_url: configured ? "https://partner.example/send" : "",
-      test_status_url: configured ? "https://partner.example/status" : "",
-      outcome_url: "",
-      response_error_url: "",
-      sent_by: "",
-      missed_invites: "send",
-      poll_minutes: 60,
-    },
-    stages: configured ? { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" } : { assessment: "", onsite: "", offer: "" },
-    archive_reasons: configured ? { "reason-rejected": "rejected", "reason-withdrew": "withdrew" } : {},
-    interview_types: configured ? { "Byteboard SWE": "12345" } : {},
-    score_rules: configured
-      ? [{ test: "12345", at_least: 70, move_to: "stage-onsite", tag: "Passed assessment", below: 40, below_tag: "", propose_archive: "reason-rejected", propose_only: false }]
-      : [],
-    fields: configured ? [{ lever: "custom_equity", bob: "payroll.employment.equity" }] : [],
-    value_map: {},
-    privacy: { history_retention_days: 365 },
-    // As a setup key loaded them once, and one reason an archive met unmapped (entry 3).
-    names: configured
-      ? {
-          stages: { "stage-assess": "Byteboard assessment", "stage-onsite": "Onsite interview", "stage-offer": "Offer" },
-          archive_reasons: { "reason-rejected": "Underqualified", "reason-withdrew": "Withdrew", "reason-odd": "Moved to talent pool" },
-          unmapped_seen: { "reason-odd": 3 },
-        }
-      : { stages: {}, archive_reasons: {}, unmapped_seen: {} },
+  const s = structuredClone(DEFAULT_SETTINGS);
+  s.bob.default_site = "London";
+  s.assessment.provider = configured ? "Byteboard" : "";
+  if (!configured) return s;
+  s.assessment = { ...s.assessment, list_tests_url: "https://partner.example/tests", send_test_url: "https://partner.example/send", test_status_url: "https://partner.example/status" };
+  s.stages = { assessment: "stage-assess", onsite: "stage-onsite", offer: "stage-offer" };
+  s.archive_reasons = { "reason-rejected": "rejected", "reason-withdrew": "withdrew" };
+  s.interview_types = { "Byteboard SWE": "12345" };
+  s.score_rules = [{ test: "12345", at_least: 70, move_to: "stage-onsite", tag: "Passed assessment", below: 40, below_tag: "", propose_archive: "reason-rejected", propose_only: false }];
+  s.fields = [{ lever: "custom_equity", bob: "payroll.employment.equity" }];
+  // As a setup key loaded them once, and one reason an archive met unmapped (entry 3).
+  s.names = {
+    stages: { "stage-assess": "Byteboard assessment", "stage-onsite": "Onsite interview", "stage-offer": "Offer" },
+    archive_reasons: { "reason-rejected": "Underqualified", "reason-withdrew": "Withdrew", "reason-odd": "Moved to talent pool" },
+    unmapped_seen: { "reason-odd": 3 },
   };
+  return s;
 }
 
 /** A check item as the engine makes one (`check::item`, `failed`, `missing_perm`). */
@@ -112,61 +89,64 @@ function mergeNames(kept: Settings["names"], next: Settings["names"], mapped: Se
   return { stages: { ...kept.stages, ...next.stages }, archive_reasons: { ...kept.archive_reasons, ...next.archive_reasons }, unmapped_seen };
 }
 
-/** The engine's `Settings::validate`, sentence for sentence. */
+/** A setting by its dotted name (`lever.base_url`), as the generated facts name them. */
+function setting(s: Settings, name: string): unknown {
+  return name.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], s);
+}
+
+/**
+ * The engine's `Settings::validate`: its order of checks is written here (the engine's code
+ * cannot run in the page), its fields, ranges and sentences come from the generated facts.
+ */
 export function validateSettings(s: Settings): string | null {
-  const url = (name: string, v: string, required: boolean) =>
-    (!v && !required) || /^https?:\/\/[^/\s]+/.test(v) ? null : `${name} must be an http(s) URL, got ${JSON.stringify(v)}`;
-  const checks = [
-    url("lever.base_url", s.lever.base_url, true),
-    url("bob.base_url", s.bob.base_url, true),
-    url("assessment.list_tests_url", s.assessment.list_tests_url, false),
-    url("assessment.send_test_url", s.assessment.send_test_url, false),
-    url("assessment.test_status_url", s.assessment.test_status_url, false),
-    url("assessment.outcome_url", s.assessment.outcome_url, false),
-  ];
-  const bad = checks.find((c) => c);
-  if (bad) return bad;
-  if (!(s.lever.max_event_age_minutes >= 1)) return "lever.max_event_age_minutes must be at least 1";
-  if (!(s.assessment.poll_minutes >= 1)) return "assessment.poll_minutes must be at least 1";
+  const R = SETTINGS_REFUSALS;
+  for (const { name, required } of SETTINGS_URLS) {
+    const v = String(setting(s, name) ?? "");
+    if ((v || required) && !/^https?:\/\/[^/\s]+/.test(v)) return fill(R.url, { name, value: JSON.stringify(v) });
+  }
+  for (const { name, min, max } of SETTINGS_BOUNDS) {
+    const value = Number(setting(s, name));
+    if (!(value >= min && value <= max)) return fill(R.bound, { name, min, max, value });
+  }
   const st = [s.stages.assessment, s.stages.onsite, s.stages.offer];
   const set = st.filter((v) => v).length;
-  if (set > 0 && set < 3) return "map all three stages (assessment, onsite and offer), each to a different Lever stage";
-  if (set === 3 && new Set(st).size < 3) return "the assessment, onsite and offer stages must be three different Lever stages";
+  if (set > 0 && set < 3) return R.stagesPartial;
+  if (set === 3 && new Set(st).size < 3) return R.stagesSame;
   for (const [tag, test] of Object.entries(s.interview_types)) {
-    if (!tag || !test.trim()) return `interview type ${JSON.stringify(tag)} needs both a Lever tag and a partner test id`;
+    if (!tag || !test.trim()) return fill(R.interviewType, { tag: JSON.stringify(tag) });
   }
-  if (s.fields.some((f) => !f.lever.trim() || !f.bob.trim())) return "each [[fields]] mapping needs both `lever` and `bob`";
+  if (s.fields.some((f) => !f.lever.trim() || !f.bob.trim())) return R.field;
   const seen = new Set<string>();
   for (const r of s.score_rules) {
     const t = r.test.trim();
-    if (!t) return "each [[score_rules]] entry needs `test`, the partner's test id as in [interview_types]";
-    if (seen.has(t)) return `[[score_rules]] has two rules for test ${JSON.stringify(t)}; keep one per test`;
+    if (!t) return R.ruleTest;
+    const test = JSON.stringify(t);
+    if (seen.has(t)) return fill(R.ruleTwice, { test });
     seen.add(t);
     const a = r.at_least, b = r.below;
-    if (a !== undefined && b !== undefined && b > a) return `the score rule for ${JSON.stringify(t)}: \`below\` (${b}) is above \`at_least\` (${a}); a score cannot be both a pass and under the bar`;
-    if (a !== undefined && !r.move_to && !r.tag) return `the score rule for ${JSON.stringify(t)} has \`at_least\` but nothing to do: set \`move_to\` (a Lever stage) and/or \`tag\``;
-    if (b !== undefined && !r.below_tag && !r.propose_archive) return `the score rule for ${JSON.stringify(t)} has \`below\` but nothing to do: set \`below_tag\` and/or \`propose_archive\` (a Lever archive reason)`;
-    if (a === undefined && b === undefined) return `the score rule for ${JSON.stringify(t)} needs \`at_least\` or \`below\` (or both)`;
+    if (a !== undefined && b !== undefined && b > a) return fill(R.ruleBelowAbove, { test, below: b, at_least: a });
+    if (a !== undefined && !r.move_to && !r.tag) return fill(R.ruleAtLeastIdle, { test });
+    if (b !== undefined && !r.below_tag && !r.propose_archive) return fill(R.ruleBelowIdle, { test });
+    if (a === undefined && b === undefined) return fill(R.ruleNeither, { test });
   }
   return null;
 }
 
 function decodeCode(code: string): { url: string; channel: string; secret: string } {
   const c = code.trim();
-  if (!c.startsWith("hwr1:")) {
-    throw 'this is not a Hirewire connection code (it should start with "hwr1:"); copy the whole code that `hirewire-relay channel add` printed';
-  }
+  if (!c.startsWith(CONNECTION_CODE.prefix)) throw CONNECTION_CODE.prefixError;
   let parsed: { url?: unknown; channel?: unknown; secret?: unknown };
   try {
-    const b64 = c.slice(5).replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
+    const b64 = c.slice(CONNECTION_CODE.prefix.length).replace(/=+$/, "").replace(/-/g, "+").replace(/_/g, "/");
     parsed = JSON.parse(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)));
   } catch {
-    throw "the connection code is damaged or incomplete; copy it again, in one piece";
+    throw CONNECTION_CODE.payloadError;
   }
-  const { url, channel, secret } = parsed;
-  if (typeof url !== "string" || !/^https?:\/\//.test(url) || typeof channel !== "string" || !channel || typeof secret !== "string" || !secret) {
-    throw "the connection code lacks a relay URL, channel or secret; create a new one with `hirewire-relay channel add`";
-  }
+  // Like the engine's `ConnectCode::decode`: three strings or a damaged code; then an
+  // http(s) URL, a channel and a secret.
+  const { url, channel, secret } = parsed ?? {};
+  if (typeof url !== "string" || typeof channel !== "string" || typeof secret !== "string") throw CONNECTION_CODE.payloadError;
+  if (!/^https?:\/\//.test(url) || !channel || !secret) throw CONNECTION_CODE.fieldsError;
   return { url, channel, secret };
 }
 
@@ -176,7 +156,7 @@ export class FakeEngine {
   readonly timeline: string[] = [];
   readonly history: FakeHistory;
   readonly team: FakeTeam;
-  private secrets = new Map<string, string>();
+  private secrets = new Map<SecretName, string>();
   private settings: Settings;
   private relay: AppStatus["relay"];
   private conn: { url: string; channel: string } | null;
@@ -206,7 +186,7 @@ export class FakeEngine {
       this.conn = { url: "https://relay.example.com", channel: "recruiting" };
       this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now() - 3_600_000, stalls: 0 };
       for (const n of SECRET_NAMES.filter((n) => n !== "assessment-api-key")) this.secrets.set(n, "configured-before");
-      this.firstSigned.set("candidate-hired", Date.now() - 86_400_000);
+      this.firstSigned.set(webhook("candidate-hired").endpoint, Date.now() - 86_400_000);
     } else {
       this.conn = null;
       this.relay = { state: "not-configured", detail: null, url: null, since: null, stalls: 0 };
@@ -219,7 +199,7 @@ export class FakeEngine {
   heal(cmd: string): void {
     this.failing.delete(cmd);
   }
-  secretIs(name: string, value: string): boolean {
+  secretIs(name: SecretName, value: string): boolean {
     return this.secrets.get(name) === value;
   }
   signed(endpoint: string): void {
@@ -229,18 +209,19 @@ export class FakeEngine {
   /** Lever's Send test on `endpoint`, signed: a ping entry; returns its id (emit it). */
   signedPing(endpoint: string): number {
     this.signed(endpoint);
-    return this.addEntry({ event: "candidateHired", endpoint, flow: "none", status: "skipped", candidate: null, opportunity_id: null, reason: "Lever's test event: the signature checks out", summary: null });
+    return this.addEntry({ event: webhook("candidate-hired").event, endpoint, flow: "none", status: "skipped", candidate: null, opportunity_id: null, reason: "Lever's test event: the signature checks out", summary: null });
   }
 
   /** A real hire of `name`, done; returns its id (emit it). */
   realEventDone(name: string): number {
-    return this.addEntry({ event: "candidateHired", endpoint: "candidate-hired", flow: "hire", status: "done", candidate: name, reason: null, summary: "employee 3332883000001, 3 documents" });
+    const hired = webhook("candidate-hired");
+    return this.addEntry({ event: hired.event, endpoint: hired.endpoint, flow: "hire", status: "done", candidate: name, reason: null, summary: "employee 3332883000001, 3 documents" });
   }
 
   private addEntry(patch: Partial<Entry>): number {
     const id = ++this.history.count;
     this.history.update(id, { received_at: Date.now(), source: "webhook", ...patch });
-    void emit("engine", { type: "entry", id });
+    void emit(WINDOW_EVENTS.Engine, { type: "entry", id });
     return id;
   }
 
@@ -392,9 +373,9 @@ export class FakeEngine {
   }
 
   private setSecret(name: string, value: string): null {
-    if (!SECRET_NAMES.includes(name)) throw `unknown secret name ${JSON.stringify(name)}; the names are: ${SECRET_NAMES.join(", ")}`;
+    if (!isSecretName(name)) throw fill(SECRET_MESSAGES.unknownName, { name: JSON.stringify(name) });
     const v = value.replace(/[\r\n]+$/, "");
-    if (!v.trim()) throw `the value for ${name} is empty`;
+    if (!v.trim()) throw fill(SECRET_MESSAGES.empty, { name });
     this.secrets.set(name, v);
     return null;
   }
@@ -405,30 +386,28 @@ export class FakeEngine {
     this.conn = { url: c.url.replace(/\/+$/, ""), channel: c.channel };
     if (c.url.includes("unreachable")) {
       this.relay = { state: "offline", detail: "connection refused", url: this.conn.url, since: null, stalls: 0 };
-      return item("relay", false, `cannot reach the relay at ${this.conn.url}: connection refused`);
+      return item("relay", false, fill(CHECK_SAID.relayUnreachable, { url: this.conn.url, why: "connection refused" }));
     }
     this.relay = { state: "connected", detail: null, url: this.conn.url, since: Date.now(), stalls: 0 };
-    return item("relay", true, `connected to ${this.conn.url} (nothing waiting)`);
+    return item("relay", true, fill(CHECK_SAID.relayConnected, { url: this.conn.url }));
   }
 
   /** The engine's `lever_webhooks::create`: a key with "no-webhooks" in it is refused. */
   private createWebhooks(setupKey: string): WebhooksMade {
-    if (!this.conn) throw "connect the relay first (step 1): the webhooks deliver to it";
+    if (!this.conn) throw WEBHOOK_MESSAGES.noRelay;
     if (setupKey.includes("no-webhooks"))
       return {
         hooks: [],
-        refused:
-          "Lever did not let this setup key manage webhooks (it lacks «Find all webhooks»; Lever may also have to enable webhooks through the API for your account). Copy each URL below into Lever and paste back its signing token — or make a setup key with «Find all webhooks» and «Create a webhook» and try again",
+        refused: WEBHOOK_MESSAGES.refused,
       };
     const hooks = HOOKS.map((h) => {
-      const name = `lever-signing-token/${h.endpoint}`;
-      const kept = this.secrets.has(name);
-      if (!kept) this.secrets.set(name, `tok-made-${h.endpoint}`);
+      const kept = this.secrets.has(h.token);
+      if (!kept) this.secrets.set(h.token, `tok-made-${h.endpoint}`);
       return {
         endpoint: h.endpoint,
         event: h.event,
         made: (kept ? "already-there" : "created") as HookMade["made"],
-        message: kept ? "already in Lever, and its signing token is kept" : "created in Lever; its signing token is kept in the keychain",
+        message: kept ? WEBHOOK_MESSAGES.alreadyThere : WEBHOOK_MESSAGES.created,
       };
     });
     return { hooks, refused: null };
@@ -436,9 +415,10 @@ export class FakeEngine {
 
   private webhooks(): WebhookInfo[] {
     return HOOKS.map((h) => ({
-      ...h,
+      event: h.event,
+      endpoint: h.endpoint,
       url: this.conn ? `${this.conn.url}/hooks/${this.conn.channel}/${h.endpoint}` : "",
-      token_set: this.secrets.has(`lever-signing-token/${h.endpoint}`),
+      token_set: this.secrets.has(h.token),
       first_signed_at: this.firstSigned.get(h.endpoint) ?? null,
       warning: null,
     }));
@@ -448,8 +428,8 @@ export class FakeEngine {
     const items: CheckItem[] = [];
     items.push(
       this.conn
-        ? item("relay", true, `connected to ${this.conn.url} (nothing waiting)`)
-        : item("relay", false, "not connected: paste the connection code (`hirewire connect CODE`)"),
+        ? item("relay", true, fill(CHECK_SAID.relayConnected, { url: this.conn.url }))
+        : item("relay", false, CHECK_SAID.relayNotConnected),
     );
     const key = this.secrets.get("lever-api-key");
     if (!key) items.push(item("lever", false, notSet("lever-api-key")));
@@ -464,11 +444,11 @@ export class FakeEngine {
         ),
       );
     } else if (key.includes("limited")) {
-      for (const m of ["Download a candidate resume file", "Create an opportunity note"]) items.push({ ...item("lever", false, missingCheckbox(m), "missing-permission"), permission: m });
-    } else items.push(item("lever", true, "the API key has every permission Hirewire needs, confidential candidates included"));
+      for (const m of LIMITED_KEY_LACKS) items.push({ ...item("lever", false, missingCheckbox(m), "missing-permission"), permission: m });
+    } else items.push(item("lever", true, CHECK_SAID.leverAllGood));
     for (const h of HOOKS) {
-      const set = this.secrets.has(`lever-signing-token/${h.endpoint}`);
-      items.push(item("webhooks", set, set ? `signing token for ${h.endpoint} is set` : `no signing token for ${h.endpoint}: copy it from Lever's webhook settings into Setup`));
+      const set = this.secrets.has(h.token);
+      items.push(item("webhooks", set, fill(set ? CHECK_SAID.tokenSet : CHECK_SAID.tokenMissing, { endpoint: h.endpoint })));
     }
     const user = this.secrets.get("bob-service-user");
     const token = this.secrets.get("bob-token");
@@ -476,19 +456,21 @@ export class FakeEngine {
     else if (!token) items.push(item("bob", false, notSet("bob-token")));
     else if (token.includes("wrong")) items.push(item("bob", false, "bob answered 401: the service user id or token is wrong", "refused"));
     else {
-      items.push(item("bob", true, `the service user may search people and sees ${BOB_FIELDS.length} fields (creating employees and uploading documents can only be proven by the first hire)`));
+      items.push(item("bob", true, fill(CHECK_SAID.bobSees, { fields: BOB_FIELDS.length })));
       // `check::bob_work`: the Work table Approve of a change after the hire needs.
-      const edit = "Edit selected employees' Work sections";
+      const edit = BOB_EDIT_WORK;
       items.push(
         token.includes("nowork")
-          ? { ...item("bob", false, `bob's service user lacks «${edit}» (People's data, Work): Approve of a changed title, department or site needs it; add it to the service user's permission group in bob, then check again`, "missing-permission"), permission: edit }
-          : item("bob", true, "the service user may read and rewrite employees' Work rows (Approve of a changed title, department or site)"),
+          ? { ...item("bob", false, fill(CHECK_SAID.bobWorkMissing, { perm: edit }), "missing-permission"), permission: edit }
+          : item("bob", true, CHECK_SAID.bobWorkAllowed),
       );
     }
+    // Like the engine: a partner is configured when either of its URLs is.
+    const a = this.settings.assessment;
     items.push(
-      this.settings.assessment.provider
-        ? item("assessment", true, `${this.settings.assessment.provider} offers ${PARTNER_TESTS.length} test(s)`)
-        : item("assessment", true, "no assessment partner configured (optional)"),
+      a.list_tests_url || a.send_test_url
+        ? item("assessment", true, fill(CHECK_SAID.partnerOffers, { provider: a.provider, tests: PARTNER_TESTS.length }))
+        : item("assessment", true, CHECK_SAID.noPartner),
     );
     return items;
   }
@@ -543,13 +525,17 @@ export class FakeEngine {
   }
 }
 
-function notSet(name: string): string {
-  return `the secret ${name} is not set: run \`hirewire secret set ${name}\` or set it in Setup`;
+function notSet(name: SecretName): string {
+  return fill(SECRET_MESSAGES.notSet, { name });
+}
+
+function isSecretName(name: string): name is SecretName {
+  return (SECRET_NAMES as readonly string[]).includes(name);
 }
 
 /** `missing_checkbox` in engine/src/clients/lever_perm.rs, word for word. */
 function missingCheckbox(label: string): string {
-  return `the API key lacks the «${label}» permission. Lever keys cannot be edited: in Lever → Settings → Integrations and API → API Credentials, generate a new key with «${label}» ticked (and the boxes the old key had), then paste it in Setup (\`hirewire secret set lever-api-key\`)`;
+  return fill(MISSING_CHECKBOX, { label });
 }
 
 function failText(cmd: string): string {

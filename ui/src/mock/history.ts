@@ -1,6 +1,7 @@
 // Test-only: a deterministic history of N entries generated on demand (so 100 000 cost
 // nothing until looked at), with details, filters and per-day counts like the engine's.
 import type { DayCount, Entry, EntryDetail, Flow, HistoryFilter, HistoryPage, Source, Status, Step } from "../api";
+import { ASSESSMENT_RESULT, LEVER_WEBHOOKS, type LeverEndpoint } from "../generated/facts";
 
 const FIRST = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Amara", "Kenji", "Sofia", "Omar", "Ines", "Tomas", "Priya", "Jonas", "Leila", "Mateo"];
 const LAST = ["Hamilton", "Okafor", "Nguyen", "Schmidt", "Rossi", "Kowalski", "Haddad", "Tanaka", "Silva", "Larsen", "Dubois", "Moreau", "Patel", "Fischer", "Novak", "Costa"];
@@ -18,14 +19,20 @@ function hash(n: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
+/** The Lever webhooks the history shows, each with the flow it starts (names generated from the engine). */
 const EVENTS: { event: string; endpoint: string; flow: Flow }[] = [
-  { event: "candidateHired", endpoint: "candidate-hired", flow: "hire" },
-  { event: "candidateStageChange", endpoint: "stage-change", flow: "assessment" },
-  { event: "candidateArchiveChange", endpoint: "archive-change", flow: "outcome" },
+  { ...hook("candidate-hired"), flow: "hire" },
+  { ...hook("stage-change"), flow: "assessment" },
+  { ...hook("archive-change"), flow: "outcome" },
 ];
 
+function hook(endpoint: LeverEndpoint): { event: string; endpoint: string } {
+  const h = LEVER_WEBHOOKS.find((w) => w.endpoint === endpoint) ?? LEVER_WEBHOOKS[0];
+  return { event: h.event, endpoint: h.endpoint };
+}
+
 /** The partner's assessment result (the engine's own event name, on the partner's endpoint). */
-const RESULT_EVENT = { event: "assessmentStatusChanged", endpoint: "assessment-done", flow: "assessment" as Flow };
+const RESULT_EVENT = { ...ASSESSMENT_RESULT, flow: "assessment" as Flow };
 
 /** A bob employee id the way bob makes them (13 digits). */
 export function employeeId(id: number): string {
@@ -35,11 +42,11 @@ export function employeeId(id: number): string {
 /** What a done entry did, in the engine's words (engine/src/jobs/summary.rs). */
 function summaryFor(id: number, h: number, event: string): string {
   switch (event) {
-    case "candidateHired":
+    case EVENTS[0].event:
       return `employee ${employeeId(id)}, 2 documents`;
-    case "candidateStageChange":
+    case EVENTS[1].event:
       return "invite sent: Byteboard SWE";
-    case "assessmentStatusChanged":
+    case RESULT_EVENT.event:
       return `result: ${60 + (h % 40)}, report`;
     default:
       return `outcome: ${h % 2 ? "Rejected" : "Offer accepted"}`;

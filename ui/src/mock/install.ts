@@ -4,6 +4,7 @@
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { FakeEngine } from "./engine";
+import { CODE_CASES, NAMES_CASES, SETTINGS_CASES } from "../generated/facts";
 import type { TeamSide } from "./team";
 
 const q = new URLSearchParams(location.search);
@@ -35,11 +36,17 @@ declare global {
       engine: FakeEngine;
       violations: string[];
       emit: (event: string, payload: unknown) => Promise<void>;
+      /** Settings and what the engine's validation says of them (generated), for the mock's test. */
+      settingsCases: typeof SETTINGS_CASES;
+      /** Connection codes and what the engine says of them (generated), for the mock's test. */
+      codeCases: typeof CODE_CASES;
+      /** Names kept and saved over them, and what the engine keeps (generated), for the mock's test. */
+      namesCases: typeof NAMES_CASES;
     };
   }
 }
 
-window.__hw = { engine, violations, emit: (event, payload) => emit(event, payload) };
+window.__hw = { engine, violations, emit: (event, payload) => emit(event, payload), settingsCases: SETTINGS_CASES, codeCases: CODE_CASES, namesCases: NAMES_CASES };
 
 // Like Tauri's `freezePrototype`: the app must not depend on changing Object.prototype.
 if (q.get("freeze") !== "0") Object.freeze(Object.prototype);

@@ -1,5 +1,7 @@
 // Test-only sample data for the fake engine: Lever lists, bob fields, candidates.
 import type { BobField, Candidate, DryRun, FieldPreviewRow, LeverLists } from "../api";
+import { PREVIEW_SAID } from "../generated/facts";
+import { fill } from "./fill";
 
 export const PARTNER_TESTS = [
   { partner_test_id: "12345", partner_test_name: "Byteboard SWE" },
@@ -135,7 +137,7 @@ export function dryRunFor(c: Candidate): DryRun {
     ? []
     : c.email
       ? ["Offer field “Laptop”: “Macbook Pro” is not an item of bob's list Laptop"]
-      : ["the candidate has no email address in Lever: bob needs one"];
+      : [PREVIEW_SAID.noEmail];
   return {
     candidate: c.name,
     employee,
@@ -144,8 +146,8 @@ export function dryRunFor(c: Candidate): DryRun {
       { name: "CV.pdf", size: 183_204, already_uploaded: exists },
       { name: "Offer letter (signed).pdf", size: 92_110, already_uploaded: false },
     ],
-    // The engine writes "{tag} (test {id}) to {email}"; Alan has no interview-type tag.
-    invite: c.email ? `Byteboard SWE (test 12345) to ${c.email}` : "no invite: the candidate has no interview-type tag",
+    // Alan has no interview-type tag; the others are tagged Byteboard SWE (test 12345).
+    invite: c.email ? fill(PREVIEW_SAID.invite, { tag: "Byteboard SWE", test: "12345", to: c.email }) : PREVIEW_SAID.noInviteTag,
     // Grace (who exists in bob) was invited before: 1 Dec 2026, 09:30 UTC.
     invite_sent_at: exists ? Date.UTC(2026, 11, 1, 9, 30) : null,
     notes,
