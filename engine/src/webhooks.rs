@@ -13,6 +13,34 @@ pub const ASSESSMENT_DONE: &str = "assessment-done";
 /// since the partner's `PATCH` has no body to name one.
 pub const ASSESSMENT_RESULT_EVENT: &str = "assessmentStatusChanged";
 
+/// Hirewire's own event names: the history entries no Lever webhook names. With Lever's
+/// (in [`LeverWebhook`]) they are every event a history row can show; the window's labels
+/// are keyed by the generated list (`ui/src/generated/facts.ts`, `OWN_EVENTS`).
+pub mod own {
+    /// A results check that found the partner's result (polling, or a bodiless `PATCH`).
+    pub const ASSESSMENT_RESULT: &str = super::ASSESSMENT_RESULT_EVENT;
+    /// A result the scheduler found finished.
+    pub const ASSESSMENT_COMPLETED: &str = "assessmentCompleted";
+    /// A score rule applied to a result.
+    pub const SCORE_RULE: &str = "assessmentScoreRule";
+    /// An offer changed in Lever after the hire (found by catching up).
+    pub const OFFER_CHANGED: &str = "offerChanged";
+    /// A catch-up's own row.
+    pub const CATCH_UP: &str = "reconcile";
+    /// The relay's stream went back to an earlier position.
+    pub const RELAY_REWOUND: &str = "relayRewound";
+
+    /// Every one, by the key the window's list uses.
+    pub const ALL: [(&str, &str); 6] = [
+        ("assessmentResult", ASSESSMENT_RESULT),
+        ("assessmentCompleted", ASSESSMENT_COMPLETED),
+        ("scoreRule", SCORE_RULE),
+        ("offerChanged", OFFER_CHANGED),
+        ("catchUp", CATCH_UP),
+        ("relayRewound", RELAY_REWOUND),
+    ];
+}
+
 /// The endpoint of one invite's own callback: `assessment-done-{token}`, so that a
 /// `PATCH` names the test it is about. The token is random, so nobody who does not
 /// know it can make Hirewire ask the partner anything.

@@ -103,6 +103,16 @@ fn secret_and_webhook_facts() -> Vec<Fact> {
             json!({"event": webhooks::ASSESSMENT_RESULT_EVENT, "endpoint": webhooks::ASSESSMENT_DONE}),
         ),
         (
+            "Hirewire's own event names, the history rows no Lever webhook names (`webhooks::own::ALL`).",
+            "OWN_EVENTS",
+            Value::Object(
+                webhooks::own::ALL
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            ),
+        ),
+        (
             "What making the webhooks with a setup key says (`setup::lever_webhooks`).",
             "WEBHOOK_MESSAGES",
             json!({

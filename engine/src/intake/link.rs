@@ -97,7 +97,12 @@ pub(super) async fn went_back(engine: &Engine, from: u64, to: u64) {
         "the relay's queue went back from event {from} to event {to}: it was probably restored from an older backup or its data was replaced. Its events are taken in again and checked against Lever's own ids, so nothing is done twice; webhooks Lever sent in between may need a re-run from Lever's delivery history"
     );
     tracing::warn!("{why}");
-    let entry = NewEntry::own("relayRewound", Flow::None, Status::Done, Some(why.clone()));
+    let entry = NewEntry::own(
+        crate::webhooks::own::RELAY_REWOUND,
+        Flow::None,
+        Status::Done,
+        Some(why.clone()),
+    );
     said(engine, entry, "The relay went back in time", why).await;
 }
 

@@ -76,7 +76,12 @@ pub(super) async fn write(
             tx.put_health(&health)?;
             tx.put_meta(keys::RECONCILED_UNTIL, until)?;
             tx.put_meta(keys::RECONCILED_AT, now)?;
-            let mut own = NewEntry::own("reconcile", Flow::None, Status::Done, Some(summary_line));
+            let mut own = NewEntry::own(
+                crate::webhooks::own::CATCH_UP,
+                Flow::None,
+                Status::Done,
+                Some(summary_line),
+            );
             own.source = Source::Reconcile;
             let entry_id = tx.open_entry(own, None, None)?;
             Ok(Written {
@@ -184,7 +189,7 @@ fn open(tx: &crate::store::Tx, f: &super::Found, work: Work) -> Result<u64, Stor
         FoundKind::Hire => (LeverWebhook::CandidateHired.event(), Flow::Hire),
         FoundKind::Invite => (LeverWebhook::StageChange.event(), Flow::Assessment),
         FoundKind::Outcome => (LeverWebhook::ArchiveChange.event(), Flow::Outcome),
-        FoundKind::Change => ("offerChanged", Flow::Hire),
+        FoundKind::Change => (crate::webhooks::own::OFFER_CHANGED, Flow::Hire),
     };
     let mut new = NewEntry::own(event, flow, Status::Running, Some(f.what.clone()));
     new.opportunity_id = Some(f.opportunity_id.clone());

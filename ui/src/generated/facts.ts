@@ -56,6 +56,16 @@ export const ASSESSMENT_RESULT = {
   "event": "assessmentStatusChanged"
 } as const;
 
+/** Hirewire's own event names, the history rows no Lever webhook names (`webhooks::own::ALL`). */
+export const OWN_EVENTS = {
+  "assessmentCompleted": "assessmentCompleted",
+  "assessmentResult": "assessmentStatusChanged",
+  "catchUp": "reconcile",
+  "offerChanged": "offerChanged",
+  "relayRewound": "relayRewound",
+  "scoreRule": "assessmentScoreRule"
+} as const;
+
 /** What making the webhooks with a setup key says (`setup::lever_webhooks`). */
 export const WEBHOOK_MESSAGES = {
   "alreadyThere": "already in Lever, and its signing token is kept",

@@ -1,5 +1,6 @@
 // Small pure helpers shared by the screens: error text, times, sizes, statuses.
 import type { Flow, Status } from "../api";
+import { ASSESSMENT_RESULT, LEVER_WEBHOOKS, OWN_EVENTS } from "../generated/facts";
 
 /** The engine rejects with its own sentence (a string); show it verbatim. */
 export function errorText(e: unknown): string {
@@ -92,19 +93,30 @@ export function debounce<A extends unknown[]>(fn: (...a: A) => void, ms: number)
   return d;
 }
 
-/** The engine's event names (Lever's, and its own for partner, catch-up and relay events). */
-const EVENT_LABEL: Record<string, string> = {
+/** Every event a history row can name: Lever's webhooks' and Hirewire's own (generated). */
+type EventName = (typeof LEVER_WEBHOOKS)[number]["event"] | (typeof OWN_EVENTS)[keyof typeof OWN_EVENTS];
+
+/**
+ * The events in words. Keyed by the engine's generated names, so a new event the engine
+ * can write fails the type check until it has words here.
+ */
+const EVENT_WORDS: Record<EventName, string> = {
   candidateHired: "Candidate hired",
   candidateStageChange: "Stage change",
   candidateArchiveChange: "Archive change",
   candidateDeleted: "Candidate deleted",
-  assessmentStatusChanged: "Assessment result",
-  "assessment-done": "Assessment result",
-  assessmentCompleted: "Assessment result",
-  assessmentScoreRule: "Score rule",
-  offerChanged: "Offer changed",
-  reconcile: "Catch-up",
-  relayRewound: "Relay rewound",
+  [OWN_EVENTS.assessmentResult]: "Assessment result",
+  [OWN_EVENTS.assessmentCompleted]: "Assessment result",
+  [OWN_EVENTS.scoreRule]: "Score rule",
+  [OWN_EVENTS.offerChanged]: "Offer changed",
+  [OWN_EVENTS.catchUp]: "Catch-up",
+  [OWN_EVENTS.relayRewound]: "Relay rewound",
+};
+
+/** The words, with the partner's old shared endpoint and an unknown post besides. */
+const EVENT_LABEL: Record<string, string> = {
+  ...EVENT_WORDS,
+  [ASSESSMENT_RESULT.endpoint]: "Assessment result",
   unknown: "Unknown event",
 };
 

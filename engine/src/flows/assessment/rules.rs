@@ -112,7 +112,7 @@ async fn open_once(
                 return Ok((id, false));
             }
             let mut entry = NewEntry::own(
-                "assessmentScoreRule",
+                crate::webhooks::own::SCORE_RULE,
                 Flow::Assessment,
                 Status::Running,
                 None,

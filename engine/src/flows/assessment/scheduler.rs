@@ -81,7 +81,7 @@ async fn start_result_job(engine: &Engine, x: &Assessment) -> Result<(), FlowErr
         .store
         .write_async(move |tx| {
             let mut entry = NewEntry::own(
-                "assessmentCompleted",
+                crate::webhooks::own::ASSESSMENT_COMPLETED,
                 Flow::Assessment,
                 Status::Running,
                 None,
