@@ -154,15 +154,36 @@ struct Ending {
     failure: Option<FlowError>,
 }
 
+impl Ending {
+    /// The job is over: it leaves the queue with this status.
+    fn over(status: Status, reason: Option<String>, failure: Option<FlowError>) -> Self {
+        Ending {
+            status,
+            reason,
+            summary: None,
+            keep: false,
+            failure,
+        }
+    }
+
+    /// The job stays in the queue, waiting or to run again.
+    fn kept(status: Status, reason: String, failure: Option<FlowError>) -> Self {
+        Ending {
+            status,
+            reason: Some(reason),
+            summary: None,
+            keep: true,
+            failure,
+        }
+    }
+}
+
 /// What an attempt's result means for the job.
 fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending {
     match result {
         Ok(Finish::Done { reason, summary }) => Ending {
-            status: Status::Done,
-            reason,
             summary,
-            keep: false,
-            failure: None,
+            ..Ending::over(Status::Done, reason, None)
         },
         Ok(Finish::Final(status, reason)) => {
             debug_assert_ne!(
@@ -170,35 +191,17 @@ fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending 
                 Status::Done,
                 "a job that did its work ends with Finish::Done, which says its summary"
             );
-            Ending {
-                status,
-                reason,
-                summary: None,
-                keep: false,
-                failure: None,
-            }
+            Ending::over(status, reason, None)
         }
         Ok(Finish::Waiting(reason)) => {
             job.next_run_ms = u64::MAX;
-            Ending {
-                status: Status::Waiting,
-                reason: Some(reason),
-                summary: None,
-                keep: true,
-                failure: None,
-            }
+            Ending::kept(Status::Waiting, reason, None)
         }
         Err(FlowError::Later(wait, why)) => {
             // Waiting on the vendor is not a failed attempt.
             job.attempts = job.attempts.saturating_sub(1);
             job.next_run_ms = now.saturating_add(millis(wait));
-            Ending {
-                status: Status::Running,
-                reason: Some(why),
-                summary: None,
-                keep: true,
-                failure: None,
-            }
+            Ending::kept(Status::Running, why, None)
         }
         Err(e) if e.retryable() && job.attempts < MAX_ATTEMPTS => {
             let i = usize::try_from(job.attempts.saturating_sub(1)).unwrap_or(usize::MAX);
@@ -208,21 +211,9 @@ fn ending(job: &mut Job, result: Result<Finish, FlowError>, now: u64) -> Ending 
                 "{e} — trying again in {}",
                 humantime::format_duration(Duration::from_secs(wait))
             );
-            Ending {
-                status: Status::Retrying,
-                reason: Some(reason),
-                summary: None,
-                keep: true,
-                failure: Some(e),
-            }
+            Ending::kept(Status::Retrying, reason, Some(e))
         }
-        Err(e) => Ending {
-            status: Status::Failed,
-            reason: Some(e.to_string()),
-            summary: None,
-            keep: false,
-            failure: Some(e),
-        },
+        Err(e) => Ending::over(Status::Failed, Some(e.to_string()), Some(e)),
     }
 }
 
