@@ -85,7 +85,8 @@ test("an invite the engine refuses shows its sentence", async () => {
   await page.getByTestId("nav-team").click();
   await page.getByTestId("invite-name").fill("dana");
   await page.getByTestId("invite-send").click();
-  await seeText(page, "invite-error", "there is already a member named dana");
+  // The engine's own sentence (TEAM_MESSAGES.nameTaken, generated from team::manage).
+  await seeText(page, "invite-error", '"dana" is already a member or has an open invite: choose another name');
   assert.equal(await page.getByTestId("invite-code").count(), 0);
   await close(page);
 });

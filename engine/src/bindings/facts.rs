@@ -69,7 +69,61 @@ fn facts() -> Vec<Fact> {
     out.extend(said_facts());
     out.extend(window_and_code_facts());
     out.extend(settings_facts());
+    out.extend(team_and_history_facts());
     out
+}
+
+/// What the team's commands and the history's actions answer when they refuse.
+fn team_and_history_facts() -> Vec<Fact> {
+    use crate::history::actions::ActionError;
+    use crate::team::{self, TeamError};
+    // A number no test uses, where an entry id goes.
+    const ID: u64 = 987_654_321;
+    let id = ID.to_string();
+    vec![
+        (
+            "Why a team command is refused (`team::manage`, `team::commands`, `team::Role`, `TeamError`).",
+            "TEAM_MESSAGES",
+            json!({
+                "onlyTheOwner": team::manage::ONLY_THE_OWNER,
+                "nameNeeded": team::manage::NAME_NEEDED,
+                "nameTaken": template(team::manage::name_taken("{name}"), &[("\"{name}\"", "{name}")]),
+                "notARole": template(
+                    team::Role::parse_invited("{role}").err().unwrap_or_default(),
+                    &[("\"{role}\"", "{role}")],
+                ),
+                "noSuchMember": template(
+                    TeamError::NoSuchMember("{name}".into()).to_string(),
+                    &[("\"{name}\"", "{name}")],
+                ),
+                "onlyLooks": team::commands::only_looks("{name}", "{role}"),
+                "notASeat": team::NOT_A_SEAT,
+            }),
+        ),
+        (
+            "Why the first catch-up asks for a start (`reconcile::ReconcileError::FirstRun`), and how many days it suggests.",
+            "FIRST_CATCH_UP",
+            json!({
+                "said": crate::reconcile::ReconcileError::FirstRun("{since}".into()).to_string(),
+                "days": crate::reconcile::FIRST_RUN_DAYS,
+            }),
+        ),
+        (
+            "Why an action on a history entry is refused (`history::actions::ActionError`).",
+            "ACTION_MESSAGES",
+            json!({
+                "notFound": template(ActionError::NotFound(ID).to_string(), &[(&id, "{id}")]),
+                "notWaiting": template(
+                    ActionError::NotWaiting { id: ID, status: "{status}" }.to_string(),
+                    &[(&id, "{id}")],
+                ),
+                "notRetryable": template(
+                    ActionError::NotRetryable { id: ID, status: "{status}" }.to_string(),
+                    &[(&id, "{id}")],
+                ),
+            }),
+        ),
+    ]
 }
 
 /// The secrets' names and refusals, and the webhooks with what making them says.

@@ -112,11 +112,7 @@ async fn decide(
 ) -> Result<CommandResult, TeamError> {
     let verb = verb(&command.action);
     let (ok, message) = if !member.role.may(&command.action) {
-        let why = format!(
-            "{} is a {} in this team and may only look: ask the owner for the member role",
-            member.name,
-            member.role.as_str()
-        );
+        let why = only_looks(&member.name, member.role.as_str());
         (false, why)
     } else {
         engine
@@ -278,6 +274,11 @@ async fn catch_up(engine: &Engine) -> Result<String, String> {
     } else {
         words
     })
+}
+
+/// Why a member whose role does not allow an action is refused (a viewer).
+pub(crate) fn only_looks(name: &str, role: &str) -> String {
+    format!("{name} is a {role} in this team and may only look: ask the owner for the member role")
 }
 
 /// "2 events the webhooks missed, now in the history" / "nothing the webhooks missed".

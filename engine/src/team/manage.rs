@@ -44,13 +44,21 @@ async fn engine_api(engine: &Engine) -> Result<RelayApi, TeamError> {
     ))
 }
 
+/// Why a seat cannot invite or remove.
+pub(crate) const ONLY_THE_OWNER: &str =
+    "this profile is a seat: only the owner's profile (the team's engine) can do this";
+/// Why an invite needs another name.
+pub(crate) const NAME_NEEDED: &str = "give the device a name of 1 to 64 characters with --name";
+
+/// Why a name cannot be invited again.
+pub(crate) fn name_taken(name: &str) -> String {
+    format!("{name:?} is already a member or has an open invite: choose another name")
+}
+
 fn engine_config(engine: &Engine) -> Result<Option<EngineConfig>, TeamError> {
     match super::config(engine)? {
         Some(Config::Engine(c)) => Ok(Some(c)),
-        Some(Config::Seat(_)) => Err(TeamError::WrongSide(
-            "this profile is a seat: only the owner's profile (the team's engine) can do this"
-                .into(),
-        )),
+        Some(Config::Seat(_)) => Err(TeamError::WrongSide(ONLY_THE_OWNER.into())),
         None => Ok(None),
     }
 }
@@ -101,9 +109,7 @@ async fn start(engine: &Engine, owner: &str) -> Result<EngineConfig, TeamError> 
 /// Whether a device called `name` may be invited with `role` for `ttl`, or what to change.
 fn may_invite(engine: &Engine, name: &str, role: Role, ttl: Duration) -> Result<(), TeamError> {
     if name.is_empty() || name.len() > 64 {
-        return Err(TeamError::Usage(
-            "give the device a name of 1 to 64 characters with --name".into(),
-        ));
+        return Err(TeamError::Usage(NAME_NEEDED.into()));
     }
     if role == Role::Owner {
         return Err(TeamError::Usage(
@@ -124,9 +130,7 @@ fn may_invite(engine: &Engine, name: &str, role: Role, ttl: Duration) -> Result<
                 .any(|(_, i)| i.state == InviteState::Open && i.name == name))
     })?;
     if taken {
-        return Err(TeamError::Usage(format!(
-            "{name:?} is already a member or has an open invite: choose another name"
-        )));
+        return Err(TeamError::Usage(name_taken(name)));
     }
     Ok(())
 }

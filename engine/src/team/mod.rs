@@ -134,14 +134,16 @@ pub async fn act(
     }
 }
 
+/// Why a catch-up is not sent to an engine from a profile that is not a seat.
+pub(crate) const NOT_A_SEAT: &str =
+    "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)";
+
 /// A member's Catch up from a seat: sent to the engine, which compares with Lever (the
 /// seat holds no Lever key) and answers through the log; waits up to `wait`. On the
 /// engine's own profile a catch-up is `reconcile::run` itself, with its report.
 pub async fn catch_up(engine: &Engine, wait: std::time::Duration) -> Result<String, TeamError> {
     if !is_seat(engine) {
-        return Err(TeamError::Usage(
-            "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)".into(),
-        ));
+        return Err(TeamError::Usage(NOT_A_SEAT.into()));
     }
     let r = seat::command(engine, hirewire_team::Action::CatchUp, None, None, wait).await?;
     Ok(r.message)

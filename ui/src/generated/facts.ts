@@ -270,6 +270,30 @@ export const SETTINGS_CASES = [
   {"message":"privacy.history_retention_days must be between 1 and 3650 (got 0)","settings":{"archive_reasons":{},"assessment":{"list_tests_url":"","missed_invites":"send","outcome_url":"","poll_minutes":60,"provider":"Byteboard","response_error_url":"","send_test_url":"","sent_by":"","test_status_url":""},"bob":{"base_url":"https://api.hibob.com/v1","default_site":"","review_before_create":true,"watch_days":30},"fields":[],"interview_types":{},"lever":{"base_url":"https://api.lever.co/v1","max_event_age_minutes":20160,"perform_as":"","reconcile_hours":6},"names":{"archive_reasons":{},"stages":{},"unmapped_seen":{}},"privacy":{"history_retention_days":0},"score_rules":[],"stages":{"assessment":"","offer":"","onsite":""},"value_map":{}}}
 ] as const;
 
+/** Why a team command is refused (`team::manage`, `team::commands`, `team::Role`, `TeamError`). */
+export const TEAM_MESSAGES = {
+  "nameNeeded": "give the device a name of 1 to 64 characters with --name",
+  "nameTaken": "{name} is already a member or has an open invite: choose another name",
+  "noSuchMember": "no member is called {name}: `hirewire team list` shows the members",
+  "notARole": "{role} is not a role a device can be invited with: use member or viewer",
+  "notASeat": "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)",
+  "onlyLooks": "{name} is a {role} in this team and may only look: ask the owner for the member role",
+  "onlyTheOwner": "this profile is a seat: only the owner's profile (the team's engine) can do this"
+} as const;
+
+/** Why the first catch-up asks for a start (`reconcile::ReconcileError::FirstRun`), and how many days it suggests. */
+export const FIRST_CATCH_UP = {
+  "days": 90,
+  "said": "this is the first catch-up: say from when to compare with Lever, for example --since {since} (90 days ago)"
+} as const;
+
+/** Why an action on a history entry is refused (`history::actions::ActionError`). */
+export const ACTION_MESSAGES = {
+  "notFound": "there is no history entry {id}",
+  "notRetryable": "entry {id} is {status}: only failed or rejected entries (or done ones with failed steps) can be retried",
+  "notWaiting": "entry {id} is {status}, not waiting for review"
+} as const;
+
 /** The settings a new profile starts with (`Settings::default`). */
 export const DEFAULT_SETTINGS: Settings = {
   "lever": {

@@ -8,10 +8,12 @@ import { FakeHistory } from "./history";
 import { FakeTeam, SEAT_COMMANDS, type TeamSide } from "./team";
 import { BOB_FIELDS, CANDIDATES, FIELD_PREVIEW, LEVER_LISTS, PARTNER_TESTS, dryRunFor } from "./samples";
 import {
+  ACTION_MESSAGES,
   BOB_EDIT_WORK,
   CHECK_SAID,
   CONNECTION_CODE,
   DEFAULT_SETTINGS,
+  FIRST_CATCH_UP,
   LEVER_PERMISSIONS,
   LEVER_WEBHOOKS,
   MISSING_CHECKBOX,
@@ -233,7 +235,7 @@ export class FakeEngine {
       const failing = this.failing.get(cmd);
       if (failing) throw failing;
       // A seat sends these to the engine and waits for its answer.
-      if (this.team.side === "seat" && SEAT_COMMANDS.has(cmd)) await this.team.command(cmd);
+      if (this.team.side === "seat" && SEAT_COMMANDS.has(cmd)) await this.team.command();
       return this.run(cmd, args);
     } finally {
       this.timeline.push(`answered ${cmd}`);
@@ -345,7 +347,10 @@ export class FakeEngine {
 
   /** What catching up finds in the mock: one hire whose webhook never came. */
   private reconcile(since: string | null, dryRun: boolean): Report {
-    if (!since && !this.caughtUp) throw "this is the first catch-up: say from when to compare with Lever, for example --since 2026-09-02 (90 days ago)";
+    if (!since && !this.caughtUp) {
+      const suggested = new Date(Date.now() - FIRST_CATCH_UP.days * 86_400_000).toISOString().slice(0, 10);
+      throw fill(FIRST_CATCH_UP.said, { since: suggested });
+    }
     const sinceMs = since ? Date.parse(`${since}T00:00:00Z`) : Date.now() - 6 * 3_600_000;
     if (Number.isNaN(sinceMs)) throw `${JSON.stringify(since)} is not a date: pick a day`;
     const found: Found[] = this.caughtUp
@@ -360,14 +365,14 @@ export class FakeEngine {
 
   private retry(id: number): null {
     const d = this.history.detail(id);
-    if (!d.can_retry) throw `entry ${id} cannot be retried: it is ${d.entry.status}`;
+    if (!d.can_retry) throw fill(ACTION_MESSAGES.notRetryable, { id, status: d.entry.status });
     this.history.update(id, { status: "running", reason: null });
     return null;
   }
 
   private approve(id: number): null {
     const d = this.history.detail(id);
-    if (!d.can_approve) throw `entry ${id} is not waiting for review`;
+    if (!d.can_approve) throw fill(ACTION_MESSAGES.notWaiting, { id, status: d.entry.status });
     this.history.update(id, { status: "running", reason: null });
     return null;
   }

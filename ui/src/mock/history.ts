@@ -1,7 +1,8 @@
 // Test-only: a deterministic history of N entries generated on demand (so 100 000 cost
 // nothing until looked at), with details, filters and per-day counts like the engine's.
 import type { DayCount, Entry, EntryDetail, Flow, HistoryFilter, HistoryPage, Source, Status, Step } from "../api";
-import { ASSESSMENT_RESULT, LEVER_WEBHOOKS, type LeverEndpoint } from "../generated/facts";
+import { ACTION_MESSAGES, ASSESSMENT_RESULT, LEVER_WEBHOOKS, type LeverEndpoint } from "../generated/facts";
+import { fill } from "./fill";
 
 const FIRST = ["Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Amara", "Kenji", "Sofia", "Omar", "Ines", "Tomas", "Priya", "Jonas", "Leila", "Mateo"];
 const LAST = ["Hamilton", "Okafor", "Nguyen", "Schmidt", "Rossi", "Kowalski", "Haddad", "Tanaka", "Silva", "Larsen", "Dubois", "Moreau", "Patel", "Fischer", "Novak", "Costa"];
@@ -168,7 +169,7 @@ export class FakeHistory {
   }
 
   detail(id: number): EntryDetail {
-    if (id < 1 || id > this.count) throw `there is no history entry ${id}`;
+    if (id < 1 || id > this.count) throw fill(ACTION_MESSAGES.notFound, { id });
     const e = this.entry(id);
     const at = e.received_at + 200;
     const step = (action: string, status: Step["status"], http: number | null, target: string | null = null, error: string | null = null): Step => ({

@@ -3,6 +3,8 @@
 // seat with that role; `&engine=1` when a seat's engine is connected), and tests change it
 // through `window.__hw.engine.team`.
 import type { Invited, MemberLine, Role, TeamView } from "../api";
+import { TEAM_MESSAGES } from "../generated/facts";
+import { fill } from "./fill";
 
 export type TeamSide = "none" | "engine" | "member" | "viewer";
 
@@ -64,14 +66,15 @@ export class FakeTeam {
   }
 
   invite(name: string, role: string, owner: string): Invited {
-    if (this.side === "seat") throw `this profile is a seat in ${this.owner}'s team: only the engine on ${this.owner}'s device invites`;
+    // The engine checks the role first (the command parses it), then the side, then the name.
+    if (role !== "member" && role !== "viewer") throw fill(TEAM_MESSAGES.notARole, { role: JSON.stringify(role) });
+    if (this.side === "seat") throw TEAM_MESSAGES.onlyTheOwner;
     const who = name.trim();
-    if (!who) throw "the new member needs a name (--name)";
-    if (role !== "member" && role !== "viewer") throw `${JSON.stringify(role)} is not a role: say member or viewer`;
-    if (this.members.some((m) => m.name === who && m.removed_at == null)) throw `there is already a member named ${who}; pick another name`;
+    if (!who || who.length > 64) throw TEAM_MESSAGES.nameNeeded;
+    if (this.members.some((m) => m.name === who && m.removed_at == null)) throw fill(TEAM_MESSAGES.nameTaken, { name: JSON.stringify(who) });
     if (this.side === "none") {
-      const me = owner.trim();
-      if (!me) throw "this starts the team: say your own name too (--owner NAME)";
+      // The engine calls an owner who gave no name "the owner" (the window asks for one).
+      const me = owner.trim() || "the owner";
       this.side = "engine";
       this.name = this.owner = me;
       this.role = "owner";
@@ -83,25 +86,25 @@ export class FakeTeam {
   }
 
   remove(name: string): null {
-    if (this.side === "seat") throw `this profile is a seat in ${this.owner}'s team: only the engine on ${this.owner}'s device removes members`;
-    const m = this.members.find((x) => x.name === name && x.removed_at == null);
-    if (!m) throw `there is no member named ${name} in this team`;
-    if (m.role === "owner") throw "the owner cannot be removed: the owner's app is the team's engine";
+    if (this.side === "seat") throw TEAM_MESSAGES.onlyTheOwner;
+    // The owner is not among those a removal looks for.
+    const m = this.members.find((x) => x.name === name && x.removed_at == null && x.role !== "owner");
+    if (!m) throw fill(TEAM_MESSAGES.noSuchMember, { name: JSON.stringify(name) });
     m.removed_at = Math.floor(Date.now() / 1000);
     return null;
   }
 
-  /** A seat's Approve, Dismiss or Retry: refused for a viewer, else sent and (maybe) held. */
-  async command(cmd: string): Promise<void> {
+  /** A seat's Approve, Dismiss, Retry or Catch up: refused for a viewer, else sent and (maybe) held. */
+  async command(): Promise<void> {
     if (this.role === "viewer") {
-      throw `${this.name} is a viewer in this team and may only look: ask ${this.owner} to make you a member to ${cmd.replace("history_", "").replace("team_catch_up", "catch up")}`;
+      throw fill(TEAM_MESSAGES.onlyLooks, { name: this.name ?? "", role: "viewer" });
     }
     if (this.held) await this.held.promise;
   }
 
   /** A seat's Catch up, as the engine answers it once it compared with Lever. */
   catchUp(): string {
-    if (this.side !== "seat") throw "this profile is not a seat: its catch-up runs here (`hirewire reconcile`)";
+    if (this.side !== "seat") throw TEAM_MESSAGES.notASeat;
     return `caught up by ${this.name}: nothing the webhooks missed`;
   }
 
