@@ -76,26 +76,24 @@ struct Exchanged {
     after: u64,
 }
 
-/// The invite behind `key`, from its code in the keychain.
-async fn invite_of(engine: &Engine, key: &str, open: &OpenInvite) -> Result<Invite, TeamError> {
+/// The invite behind `key`, from its code in the keychain; `None` when the code is not
+/// there (or unreadable): such an invite can never complete.
+async fn invite_of(engine: &Engine, key: &str) -> Result<Option<Invite>, TeamError> {
     let mailbox = key.strip_prefix("invite:").unwrap_or(key);
-    let code = super::keyring::invite_codes(engine)
-        .await?
-        .remove(mailbox)
-        .ok_or_else(|| {
-            TeamError::Keys(format!(
-                "the code of {}'s invite is not in this device's keychain: make a new invite",
-                open.name
-            ))
-        })?;
-    Invite::decode(&code).map_err(|e| TeamError::Code(e.to_string()))
+    let code = super::keyring::invite_codes(engine).await?.remove(mailbox);
+    Ok(code.and_then(|c| Invite::decode(&c).ok()))
 }
 
 /// Completes one invite, or spends it.
 async fn pair(engine: &Engine, key: &str, open: &OpenInvite) -> Result<(), TeamError> {
-    let invite = invite_of(engine, key, open).await?;
     let ctx = Ctx::load(engine).await?;
     let api = ctx.api.clone();
+    // Without its code the invite cannot pair: spent once, with a word to the owner,
+    // rather than tried again every second.
+    let Some(invite) = invite_of(engine, key).await? else {
+        let why = "its code is not in this device's keychain";
+        return spend(engine, &api, key, open, why).await;
+    };
     let mailbox = invite.mailbox_id();
     let Exchanged {
         session,

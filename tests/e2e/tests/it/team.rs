@@ -469,3 +469,31 @@ async fn a_member_s_catch_up_runs_on_the_engine_and_what_it_finds_reaches_the_se
     );
     assert_eq!(employees_of(&w, "cand0001@example.com"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_whose_code_left_the_keychain_is_spent_once_and_its_code_refused() {
+    let mut w = World::new(Options::default()).await;
+    w.start().await;
+    let _dana = seat(&invite(&w.app, "dana", "member", "1h"), "dana").await;
+    // Made while the engine is stopped, its code then gone from the keychain before the
+    // engine sees the invite: it can never pair.
+    let _ = w.app.stop().await;
+    let code = invite(&w.app, "erin", "member", "1h");
+    w.app.ok(&["secret", "delete", "team-invites"], "");
+    w.start().await;
+    w.app
+        .wait_log("an invite was spent without a device joining", T)
+        .await;
+    let refused = App::new().cli(
+        &["team", "join", &code, "--name", "erin", "--wait", "10s"],
+        "",
+    );
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("already used, has expired or was withdrawn"),
+        "{}",
+        refused.stderr
+    );
+}
